@@ -1,0 +1,280 @@
+//! The `tvix-eval` command: `nix-instantiate --eval`'s interface on top of the
+//! `tvix_eval` library, with byte-identical output.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use tvix_eval::errors::render_error;
+use tvix_eval::value::print_value;
+use tvix_eval::{Error, Evaluation, Value};
+
+const USAGE: &str = "usage: tvix-eval [--eval] [--strict] [--json] [--xml] [--parse] [--show-trace]
+                 [-E EXPR | FILE] [-A ATTRPATH]... [--arg NAME EXPR] [--argstr NAME STRING]
+                 [-I [NAME=]PATH] [--pure-eval] [--restrict-eval] [--allowed-root PATH]";
+
+#[derive(Default)]
+struct Options {
+    strict: bool,
+    json: bool,
+    xml: bool,
+    parse_only: bool,
+    show_trace: bool,
+    expr: Option<String>,
+    files: Vec<String>,
+    attr_paths: Vec<String>,
+    args: Vec<(String, AutoArg)>,
+    include: Vec<String>,
+    pure: bool,
+    restrict: bool,
+    allowed_roots: Vec<PathBuf>,
+}
+
+enum AutoArg {
+    Expr(String),
+    Str(String),
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut o = Options::default();
+    let mut it = std::env::args().skip(1);
+    let mut expr_mode = false;
+    while let Some(a) = it.next() {
+        let mut next = |what: &str| it.next().ok_or_else(|| format!("flag '{a}' requires {what}"));
+        match a.as_str() {
+            "--eval" | "--read-write-mode" | "--readonly-mode" => {}
+            "--strict" => o.strict = true,
+            "--json" => o.json = true,
+            "--xml" => o.xml = true,
+            "--parse" => o.parse_only = true,
+            "--show-trace" => o.show_trace = true,
+            "--pure-eval" => o.pure = true,
+            "--impure" => o.pure = false,
+            "--restrict-eval" => o.restrict = true,
+            "-E" | "--expr" => expr_mode = true,
+            "-A" | "--attr" => o.attr_paths.push(next("an attribute path")?),
+            "--arg" => {
+                let name = next("a name")?;
+                let value = next("an expression")?;
+                o.args.push((name, AutoArg::Expr(value)));
+            }
+            "--argstr" => {
+                let name = next("a name")?;
+                let value = next("a string")?;
+                o.args.push((name, AutoArg::Str(value)));
+            }
+            "-I" | "--include" => o.include.push(next("a path")?),
+            "--allowed-root" => o.allowed_roots.push(PathBuf::from(next("a path")?)),
+            "--option" => {
+                next("a name")?;
+                next("a value")?;
+            }
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            s if s.starts_with('-') && s.len() > 1 => return Err(format!("unrecognised flag '{s}'")),
+            _ => {
+                if expr_mode && o.expr.is_none() {
+                    o.expr = Some(a);
+                } else {
+                    o.files.push(a);
+                }
+            }
+        }
+    }
+    Ok(o)
+}
+
+fn main() -> ExitCode {
+    let opts = match parse_args() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}\nTry 'tvix-eval --help' for more information.");
+            return ExitCode::from(1);
+        }
+    };
+    match run(&opts) {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(&out);
+            let _ = stdout.flush();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprint!("{}", render_cli_error(&e, opts.show_trace));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn render_cli_error(e: &Error, show_trace: bool) -> String {
+    let mut s = render_error(e, show_trace);
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+fn run(opts: &Options) -> Result<Vec<u8>, Error> {
+    let mut builder = Evaluation::builder().pure(opts.pure);
+    let mut nix_path: Vec<String> = opts.include.clone();
+    if let Ok(env) = std::env::var("NIX_PATH") {
+        nix_path.extend(env.split(':').filter(|s| !s.is_empty()).map(str::to_string));
+    }
+    for entry in nix_path {
+        match entry.split_once('=') {
+            Some((prefix, path)) => builder = builder.nix_path_entry(prefix, path),
+            None => builder = builder.nix_path_entry("", entry),
+        }
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    if opts.restrict || opts.pure {
+        for r in &opts.allowed_roots {
+            builder = builder.allow_root(r.clone());
+        }
+        if let Some(f) = opts.files.first() {
+            let p = cwd.join(f);
+            let root = if p.is_dir() { p } else { p.parent().map(Path::to_path_buf).unwrap_or(cwd.clone()) };
+            builder = builder.allow_root(root);
+        } else {
+            builder = builder.allow_root(cwd.clone());
+        }
+    }
+    let mut eval = builder.build();
+
+    if opts.parse_only {
+        let src = match (&opts.expr, opts.files.first()) {
+            (Some(e), _) => e.clone(),
+            (None, Some(f)) => std::fs::read_to_string(f)
+                .map_err(|e| Error::from(tvix_eval::ErrorKind::Io(format!("opening file '{f}': {e}"))))?,
+            (None, None) => std::fs::read_to_string("default.nix")
+                .map_err(|e| Error::from(tvix_eval::ErrorKind::Io(format!("opening file 'default.nix': {e}"))))?,
+        };
+        return tvix_eval::syntax::parse_to_string(&src).map(|s| (s + "\n").into_bytes());
+    }
+
+    let mut root = match &opts.expr {
+        Some(e) => eval.evaluate_str(e)?,
+        None => {
+            let file = opts.files.first().cloned().unwrap_or_else(|| "default.nix".to_string());
+            let path = cwd.join(&file);
+            eval.evaluate_file(&path)?
+        }
+    };
+
+    let auto_args = build_auto_args(&mut eval, &opts.args)?;
+    root = auto_call(&mut eval, root, &auto_args)?;
+    let mut outputs = Vec::new();
+    let paths: Vec<&str> = if opts.attr_paths.is_empty() { vec![""] } else { opts.attr_paths.iter().map(|s| s.as_str()).collect() };
+    for path in paths {
+        let mut v = select_path(&mut eval, &root, path)?;
+        v = auto_call(&mut eval, v, &auto_args)?;
+        outputs.push(render_value(&mut eval, &v, opts)?);
+    }
+    Ok(outputs.concat())
+}
+
+fn render_value(eval: &mut Evaluation, v: &Value, opts: &Options) -> Result<Vec<u8>, Error> {
+    let v = if opts.strict || opts.json || opts.xml { eval.force_deep(v)? } else { eval.force(v)? };
+    if opts.json {
+        let f = eval.evaluate_str("builtins.toJSON")?;
+        let s = eval.call(&f, v)?;
+        let mut out = match s {
+            Value::String(s) => s.as_bytes().to_vec(),
+            _ => Vec::new(),
+        };
+        out.push(b'\n');
+        return Ok(out);
+    }
+    if opts.xml {
+        let f = eval.evaluate_str("builtins.toXML")?;
+        let s = eval.call(&f, v)?;
+        return Ok(match s {
+            Value::String(s) => s.as_bytes().to_vec(),
+            _ => Vec::new(),
+        });
+    }
+    let mut out = print_value(&v);
+    out.push(b'\n');
+    Ok(out)
+}
+
+fn build_auto_args(eval: &mut Evaluation, args: &[(String, AutoArg)]) -> Result<Vec<(String, Value)>, Error> {
+    let mut out = Vec::new();
+    for (name, arg) in args {
+        let v = match arg {
+            AutoArg::Str(s) => Value::string(s.as_str()),
+            AutoArg::Expr(e) => eval.evaluate_str(e)?,
+        };
+        out.push((name.clone(), v));
+    }
+    Ok(out)
+}
+
+/// Calls a top-level function with the `--arg`/`--argstr` values it asks for, like Nix.
+fn auto_call(eval: &mut Evaluation, v: Value, args: &[(String, Value)]) -> Result<Value, Error> {
+    let v = eval.force(&v)?;
+    let chunk_formals = match &v {
+        Value::Closure(c) => match &c.lambda.chunk.formals {
+            Some(f) => Some((f.entries.iter().map(|e| e.name.to_string()).collect::<Vec<_>>(), f.ellipsis)),
+            None => return Ok(v),
+        },
+        Value::Attrs(a) if a.get(tvix_eval::Symbol::from_str("__functor")).is_some() => {
+            let functor = eval.select(&v, "__functor")?;
+            let r = eval.call(&functor, v.clone())?;
+            return auto_call(eval, r, args);
+        }
+        _ => None,
+    };
+    let Some((formals, ellipsis)) = chunk_formals else { return Ok(v) };
+    let pairs: Vec<tvix_eval::value::Attr> = args
+        .iter()
+        .filter(|(n, _)| ellipsis || formals.contains(n))
+        .map(|(n, val)| tvix_eval::value::Attr {
+            name: tvix_eval::Symbol::from_str(n),
+            value: val.clone(),
+            span: tvix_eval::Span::NONE,
+        })
+        .collect();
+    let set = Value::attrs(tvix_eval::Attrs::from_unsorted_last_wins(pairs));
+    eval.call(&v, set)
+}
+
+fn select_path(eval: &mut Evaluation, root: &Value, path: &str) -> Result<Value, Error> {
+    let mut v = root.clone();
+    if path.is_empty() {
+        return Ok(v);
+    }
+    for part in split_attr_path(path) {
+        let forced = eval.force(&v)?;
+        v = match (&forced, part.parse::<usize>()) {
+            (Value::List(l), Ok(i)) => l.get(i).cloned().ok_or_else(|| {
+                Error::from(tvix_eval::ErrorKind::Eval(format!("list index {i} in selection path '{path}' is out of range")))
+            })?,
+            (Value::Attrs(a), _) => a.get(tvix_eval::Symbol::from_str(&part)).cloned().ok_or_else(|| {
+                Error::from(tvix_eval::ErrorKind::Eval(format!("attribute '{part}' in selection path '{path}' not found")))
+            })?,
+            (other, _) => {
+                return Err(Error::from(tvix_eval::ErrorKind::Eval(format!(
+                    "the expression selected by the selection path '{path}' should be a set but is {}",
+                    other.type_of()
+                ))))
+            }
+        };
+    }
+    Ok(v)
+}
+
+/// Splits `a.b."c.d"` into its components.
+fn split_attr_path(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in path.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' if !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}

@@ -1,0 +1,220 @@
+//! Attribute-set builtins: `attrNames`, `mapAttrs`, `listToAttrs`, ….
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::{make_attrs, to_attrs, to_list, to_str, type_err, BuiltinDef, BuiltinImpl::*, ALL};
+use crate::errors::ErrorKind;
+use crate::eval_err;
+use crate::syntax::Span;
+use crate::value::{well_known, Attr, Attrs, Symbol, Thunk, Value};
+use crate::vm::generators::{equal, make_gen, Gen};
+use crate::vm::Vm;
+use crate::Shared;
+
+pub(super) static BUILTINS: &[BuiltinDef] = &[
+    BuiltinDef { name: "attrNames", arity: 1, strict: ALL, imp: Sync(attr_names) },
+    BuiltinDef { name: "attrValues", arity: 1, strict: ALL, imp: Sync(attr_values) },
+    BuiltinDef { name: "getAttr", arity: 2, strict: ALL, imp: Sync(get_attr) },
+    BuiltinDef { name: "hasAttr", arity: 2, strict: ALL, imp: Sync(has_attr) },
+    BuiltinDef { name: "removeAttrs", arity: 2, strict: ALL, imp: Async(remove_attrs) },
+    BuiltinDef { name: "mapAttrs", arity: 2, strict: 0b10, imp: Sync(map_attrs) },
+    BuiltinDef { name: "intersectAttrs", arity: 2, strict: ALL, imp: Sync(intersect_attrs) },
+    BuiltinDef { name: "catAttrs", arity: 2, strict: ALL, imp: Async(cat_attrs) },
+    BuiltinDef { name: "listToAttrs", arity: 1, strict: ALL, imp: Async(list_to_attrs) },
+    BuiltinDef { name: "functionArgs", arity: 1, strict: ALL, imp: Sync(function_args) },
+    BuiltinDef { name: "zipAttrsWith", arity: 2, strict: 0b10, imp: Async(zip_attrs_with) },
+    BuiltinDef { name: "genericClosure", arity: 1, strict: ALL, imp: Async(generic_closure) },
+    BuiltinDef { name: "unsafeGetAttrPos", arity: 2, strict: ALL, imp: Sync(unsafe_get_attr_pos) },
+];
+
+fn attr_names(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let a = to_attrs(&args[0])?;
+    Ok(Value::list(a.iter().map(|x| Value::string(x.name.as_bytes().to_vec())).collect()))
+}
+
+fn attr_values(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let a = to_attrs(&args[0])?;
+    Ok(Value::list(a.iter().map(|x| x.value.clone()).collect()))
+}
+
+fn get_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let name = to_str(&args[0])?;
+    let a = to_attrs(&args[1])?;
+    let sym = Symbol::new(name.as_bytes());
+    a.get(sym).cloned().ok_or_else(|| eval_err!("attribute '{sym}' missing"))
+}
+
+fn has_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let name = to_str(&args[0])?;
+    let a = to_attrs(&args[1])?;
+    Ok(Value::Bool(a.contains(Symbol::new(name.as_bytes()))))
+}
+
+fn remove_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let a = to_attrs(&args[0])?;
+        let names = to_list(&args[1])?;
+        let mut remove = std::collections::HashSet::new();
+        for n in names.iter() {
+            let n = co.force(n.clone()).await;
+            remove.insert(Symbol::new(to_str(&n)?.as_bytes()));
+        }
+        let kept: Vec<Attr> = a.iter().filter(|x| !remove.contains(&x.name)).cloned().collect();
+        if kept.len() == a.len() {
+            return Ok(Value::Attrs(a));
+        }
+        Ok(Value::attrs(Attrs::from_sorted(kept)))
+    })
+}
+
+fn map_attrs(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let a = to_attrs(&args[1])?;
+    let f = &args[0];
+    let entries = a
+        .iter()
+        .map(|x| {
+            let partial = Value::Thunk(Thunk::new_apply(f.clone(), Value::string(x.name.as_bytes().to_vec())));
+            Attr { name: x.name, value: Value::Thunk(Thunk::new_apply(partial, x.value.clone())), span: x.span }
+        })
+        .collect();
+    Ok(Value::attrs(Attrs::from_sorted(entries)))
+}
+
+fn intersect_attrs(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let a = to_attrs(&args[0])?;
+    let b = to_attrs(&args[1])?;
+    let kept: Vec<Attr> = b.iter().filter(|x| a.contains(x.name)).cloned().collect();
+    Ok(Value::attrs(Attrs::from_sorted(kept)))
+}
+
+fn cat_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let name = Symbol::new(to_str(&args[0])?.as_bytes());
+        let mut out = Vec::new();
+        for x in to_list(&args[1])?.iter() {
+            let x = co.force(x.clone()).await;
+            if let Some(v) = to_attrs(&x)?.get(name) {
+                out.push(v.clone());
+            }
+        }
+        Ok(Value::list(out))
+    })
+}
+
+fn list_to_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let (name_sym, value_sym) = well_known(|w| (w.name, w.value));
+        let mut entries = Vec::new();
+        for x in to_list(&args[0])?.iter() {
+            let x = co.force(x.clone()).await;
+            let a = to_attrs(&x)?;
+            let Some(n) = a.get(name_sym).cloned() else {
+                return Err(eval_err!("attribute 'name' missing"));
+            };
+            let n = co.force(n).await;
+            let name = Symbol::new(to_str(&n)?.as_bytes());
+            let Some(v) = a.get(value_sym).cloned() else {
+                return Err(eval_err!("attribute 'value' missing"));
+            };
+            let span = a.get_attr(name_sym).map(|x| x.span).unwrap_or(Span::NONE);
+            entries.push(Attr { name, value: v, span });
+        }
+        Ok(Value::attrs(Attrs::from_unsorted_first_wins(entries)))
+    })
+}
+
+fn function_args(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    match &args[0] {
+        Value::Closure(c) => {
+            let Some(formals) = &c.lambda.chunk.formals else {
+                return Ok(Value::attrs(Attrs::empty()));
+            };
+            Ok(make_attrs(formals.entries.iter().map(|f| (f.name, Value::Bool(f.default.is_some()))).collect()))
+        }
+        Value::Builtin(_) => Ok(Value::attrs(Attrs::empty())),
+        other => Err(type_err("a function", other)),
+    }
+}
+
+fn zip_attrs_with(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
+        let mut index: HashMap<Symbol, usize> = HashMap::new();
+        for x in to_list(&args[1])?.iter() {
+            let x = co.force(x.clone()).await;
+            for attr in to_attrs(&x)?.iter() {
+                match index.get(&attr.name) {
+                    Some(&i) => groups[i].1.push(attr.value.clone()),
+                    None => {
+                        index.insert(attr.name, groups.len());
+                        groups.push((attr.name, vec![attr.value.clone()]));
+                    }
+                }
+            }
+        }
+        let f = args[0].clone();
+        Ok(make_attrs(
+            groups
+                .into_iter()
+                .map(|(k, vs)| {
+                    let partial = Value::Thunk(Thunk::new_apply(f.clone(), Value::string(k.as_bytes().to_vec())));
+                    (k, Value::Thunk(Thunk::new_apply(partial, Value::list(vs))))
+                })
+                .collect(),
+        ))
+    })
+}
+
+fn generic_closure(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let a = to_attrs(&args[0])?;
+        let Some(start) = a.get(Symbol::from_str("startSet")).cloned() else {
+            return Err(eval_err!("attribute 'startSet' missing"));
+        };
+        let Some(op) = a.get(Symbol::from_str("operator")).cloned() else {
+            return Err(eval_err!("attribute 'operator' missing"));
+        };
+        let start = co.force(start).await;
+        let op = co.force(op).await;
+        let key_sym = well_known(|w| w.key);
+        let mut queue: std::collections::VecDeque<Value> = to_list(&start)?.iter().cloned().collect();
+        let mut seen: Vec<Value> = Vec::new();
+        let mut out = Vec::new();
+        while let Some(item) = queue.pop_front() {
+            let item = co.force(item).await;
+            let Some(key) = to_attrs(&item)?.get(key_sym).cloned() else {
+                return Err(eval_err!("attribute 'key' missing"));
+            };
+            let key = co.force(key).await;
+            let mut found = false;
+            for k in &seen {
+                if equal(&co, k.clone(), key.clone()).await? {
+                    found = true;
+                    break;
+                }
+            }
+            if found {
+                continue;
+            }
+            seen.push(key);
+            out.push(item.clone());
+            let next = co.call(op.clone(), item).await;
+            queue.extend(to_list(&next)?.iter().cloned());
+        }
+        Ok(Value::list(out))
+    })
+}
+
+fn unsafe_get_attr_pos(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let name = Symbol::new(to_str(&args[0])?.as_bytes());
+    let a = to_attrs(&args[1])?;
+    let Some(attr) = a.get_attr(name) else { return Ok(Value::Null) };
+    match crate::syntax::locate(attr.span) {
+        Some(loc) => {
+            let file = loc.path.map(|p| p.to_string_lossy().into_owned()).unwrap_or(loc.file);
+            Ok(crate::compiler::pos_value(file, loc.line, loc.column))
+        }
+        None => Ok(Value::Null),
+    }
+}

@@ -1,0 +1,81 @@
+//! Control builtins: `throw`, `abort`, `tryEval`, `seq`, `deepSeq`, tracing.
+
+use std::rc::Rc;
+
+use super::{to_str, BuiltinDef, BuiltinImpl::*, ALL};
+use crate::errors::ErrorKind;
+use crate::value::{print_value, Value};
+use crate::vm::generators::{coerce_to_string, deep_force, make_gen, Coercion, Gen};
+use crate::vm::Vm;
+use crate::Shared;
+
+pub(super) static BUILTINS: &[BuiltinDef] = &[
+    BuiltinDef { name: "throw", arity: 1, strict: ALL, imp: Sync(throw) },
+    BuiltinDef { name: "abort", arity: 1, strict: ALL, imp: Async(abort) },
+    BuiltinDef { name: "tryEval", arity: 1, strict: 0, imp: Async(try_eval) },
+    BuiltinDef { name: "seq", arity: 2, strict: 1, imp: Sync(seq) },
+    BuiltinDef { name: "deepSeq", arity: 2, strict: 0, imp: Async(deep_seq) },
+    BuiltinDef { name: "trace", arity: 2, strict: 1, imp: Async(trace) },
+    BuiltinDef { name: "traceVerbose", arity: 2, strict: 0, imp: Sync(trace_verbose) },
+    BuiltinDef { name: "warn", arity: 2, strict: 1, imp: Sync(warn) },
+    BuiltinDef { name: "addErrorContext", arity: 2, strict: 0, imp: Sync(add_error_context) },
+    BuiltinDef { name: "break", arity: 1, strict: 0, imp: Sync(break_) },
+];
+
+fn throw(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let s = to_str(&args[0])?;
+    Err(ErrorKind::Throw(s.to_str_lossy().into_owned()))
+}
+
+fn abort(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let s = coerce_to_string(&co, args[0].clone(), Coercion::INTERPOLATION).await?;
+        Err(ErrorKind::Abort(s.to_str_lossy().into_owned()))
+    })
+}
+
+fn try_eval(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move { Ok(co.try_force(args[0].clone()).await) })
+}
+
+fn seq(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    Ok(args[1].clone())
+}
+
+fn deep_seq(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        deep_force(&co, args[0].clone()).await?;
+        Ok(args[1].clone())
+    })
+}
+
+fn trace(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let v = co.force(args[0].clone()).await;
+        let text = match &v {
+            Value::String(s) => s.to_str_lossy().into_owned(),
+            other => String::from_utf8_lossy(&print_value(other)).into_owned(),
+        };
+        shared.trace(&format!("trace: {text}"));
+        Ok(args[1].clone())
+    })
+}
+
+fn trace_verbose(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    // Only prints with `--trace-verbose`, which this evaluator does not enable.
+    Ok(args[1].clone())
+}
+
+fn warn(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let msg = to_str(&args[0])?;
+    vm.shared().trace(&format!("evaluation warning: {}", msg.to_str_lossy()));
+    Ok(args[1].clone())
+}
+
+fn add_error_context(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    Ok(args[1].clone())
+}
+
+fn break_(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    Ok(args[0].clone())
+}

@@ -1,0 +1,251 @@
+//! List builtins: `map`, `filter`, `foldl'`, `sort`, `genList`, ….
+
+use std::rc::Rc;
+
+use super::{make_attrs, to_bool, to_int, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
+use crate::errors::ErrorKind;
+use crate::eval_err;
+use crate::value::{Symbol, Thunk, Value};
+use crate::vm::generators::{equal, less_than, make_gen, Co, Gen};
+use crate::vm::Vm;
+use crate::Shared;
+
+pub(super) static BUILTINS: &[BuiltinDef] = &[
+    BuiltinDef { name: "map", arity: 2, strict: 0b10, imp: Sync(map) },
+    BuiltinDef { name: "filter", arity: 2, strict: 0b11, imp: Async(filter) },
+    BuiltinDef { name: "foldl'", arity: 3, strict: 0b101, imp: Async(foldl) },
+    BuiltinDef { name: "genList", arity: 2, strict: 0b10, imp: Sync(gen_list) },
+    BuiltinDef { name: "elem", arity: 2, strict: 0b10, imp: Async(elem) },
+    BuiltinDef { name: "elemAt", arity: 2, strict: ALL, imp: Sync(elem_at) },
+    BuiltinDef { name: "head", arity: 1, strict: ALL, imp: Sync(head) },
+    BuiltinDef { name: "tail", arity: 1, strict: ALL, imp: Sync(tail) },
+    BuiltinDef { name: "length", arity: 1, strict: ALL, imp: Sync(|_, a| Ok(Value::Int(to_list(&a[0])?.len() as i64))) },
+    BuiltinDef { name: "concatLists", arity: 1, strict: ALL, imp: Async(concat_lists) },
+    BuiltinDef { name: "concatMap", arity: 2, strict: 0b11, imp: Async(concat_map) },
+    BuiltinDef { name: "partition", arity: 2, strict: 0b11, imp: Async(partition) },
+    BuiltinDef { name: "sort", arity: 2, strict: 0b11, imp: Async(sort) },
+    BuiltinDef { name: "all", arity: 2, strict: 0b11, imp: Async(all) },
+    BuiltinDef { name: "any", arity: 2, strict: 0b11, imp: Async(any) },
+    BuiltinDef { name: "groupBy", arity: 2, strict: 0b11, imp: Async(group_by) },
+];
+
+fn map(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let list = to_list(&args[1])?;
+    let f = &args[0];
+    Ok(Value::list(list.iter().map(|x| Value::Thunk(Thunk::new_apply(f.clone(), x.clone()))).collect()))
+}
+
+fn gen_list(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let n = to_int(&args[1])?;
+    if n < 0 {
+        return Err(eval_err!("cannot create list of size {n}"));
+    }
+    let f = &args[0];
+    Ok(Value::list((0..n).map(|i| Value::Thunk(Thunk::new_apply(f.clone(), Value::Int(i)))).collect()))
+}
+
+fn elem_at(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let list = to_list(&args[0])?;
+    let i = to_int(&args[1])?;
+    if i < 0 || i as usize >= list.len() {
+        return Err(eval_err!("list index {i} is out of bounds"));
+    }
+    Ok(list[i as usize].clone())
+}
+
+fn head(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let list = to_list(&args[0])?;
+    list.first().cloned().ok_or_else(|| eval_err!("list index 0 is out of bounds"))
+}
+
+fn tail(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let list = to_list(&args[0])?;
+    if list.is_empty() {
+        return Err(eval_err!("'tail' called on an empty list"));
+    }
+    Ok(Value::list(list[1..].to_vec()))
+}
+
+/// Calls a predicate and checks it returned a Boolean.
+async fn predicate(co: &Co, f: &Value, x: Value) -> Result<bool, ErrorKind> {
+    let r = co.call(f.clone(), x).await;
+    to_bool(&r)
+}
+
+fn filter(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let list = to_list(&args[1])?;
+        let mut out = Vec::new();
+        for x in list.iter() {
+            if predicate(&co, &args[0], x.clone()).await? {
+                out.push(x.clone());
+            }
+        }
+        if out.len() == list.len() {
+            return Ok(Value::List(list));
+        }
+        Ok(Value::list(out))
+    })
+}
+
+fn foldl(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let list = to_list(&args[2])?;
+        let mut acc = args[1].clone();
+        for x in list.iter() {
+            acc = co.call2(args[0].clone(), acc, x.clone()).await;
+        }
+        Ok(co.force(acc).await)
+    })
+}
+
+fn elem(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let list = to_list(&args[1])?;
+        for x in list.iter() {
+            if equal(&co, args[0].clone(), x.clone()).await? {
+                return Ok(Value::Bool(true));
+            }
+        }
+        Ok(Value::Bool(false))
+    })
+}
+
+fn concat_lists(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let lists = to_list(&args[0])?;
+        let mut out = Vec::new();
+        for l in lists.iter() {
+            let l = co.force(l.clone()).await;
+            out.extend(to_list(&l)?.iter().cloned());
+        }
+        Ok(Value::list(out))
+    })
+}
+
+fn concat_map(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let list = to_list(&args[1])?;
+        let mut out = Vec::new();
+        for x in list.iter() {
+            let l = co.call(args[0].clone(), x.clone()).await;
+            out.extend(to_list(&l)?.iter().cloned());
+        }
+        Ok(Value::list(out))
+    })
+}
+
+fn partition(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let list = to_list(&args[1])?;
+        let (mut right, mut wrong) = (Vec::new(), Vec::new());
+        for x in list.iter() {
+            if predicate(&co, &args[0], x.clone()).await? {
+                right.push(x.clone());
+            } else {
+                wrong.push(x.clone());
+            }
+        }
+        Ok(make_attrs(vec![
+            (Symbol::from_str("right"), Value::list(right)),
+            (Symbol::from_str("wrong"), Value::list(wrong)),
+        ]))
+    })
+}
+
+fn all(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        for x in to_list(&args[1])?.iter() {
+            if !predicate(&co, &args[0], x.clone()).await? {
+                return Ok(Value::Bool(false));
+            }
+        }
+        Ok(Value::Bool(true))
+    })
+}
+
+fn any(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        for x in to_list(&args[1])?.iter() {
+            if predicate(&co, &args[0], x.clone()).await? {
+                return Ok(Value::Bool(true));
+            }
+        }
+        Ok(Value::Bool(false))
+    })
+}
+
+fn group_by(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
+        let mut index: std::collections::HashMap<Symbol, usize> = std::collections::HashMap::new();
+        for x in to_list(&args[1])?.iter() {
+            let k = co.call(args[0].clone(), x.clone()).await;
+            let k = Symbol::new(to_str(&k)?.as_bytes());
+            match index.get(&k) {
+                Some(&i) => groups[i].1.push(x.clone()),
+                None => {
+                    index.insert(k, groups.len());
+                    groups.push((k, vec![x.clone()]));
+                }
+            }
+        }
+        Ok(make_attrs(groups.into_iter().map(|(k, v)| (k, Value::list(v))).collect()))
+    })
+}
+
+/// Stable bottom-up merge sort with a Nix comparator (the same contract as
+/// C++ Nix's `std::stable_sort`): O(n log n) comparator calls, one scratch buffer.
+fn sort(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let list = to_list(&args[1])?;
+        let mut items: Vec<Value> = Vec::with_capacity(list.len());
+        for x in list.iter() {
+            items.push(co.force(x.clone()).await);
+        }
+        let cmp = args[0].clone();
+        let native_less = matches!(&cmp, Value::Builtin(b) if b.def.name == "lessThan" && b.args.is_empty());
+        let n = items.len();
+        let mut scratch: Vec<Value> = items.clone();
+        let mut width = 1;
+        while width < n {
+            let mut lo = 0;
+            while lo < n {
+                let mid = (lo + width).min(n);
+                let hi = (lo + 2 * width).min(n);
+                let (mut i, mut j, mut k) = (lo, mid, lo);
+                while i < mid && j < hi {
+                    // Take from the right only if right < left: keeps equal elements in order.
+                    let right_first = if native_less {
+                        less_than(&co, items[j].clone(), items[i].clone()).await?
+                    } else {
+                        let r = co.call2(cmp.clone(), items[j].clone(), items[i].clone()).await;
+                        to_bool(&r)?
+                    };
+                    if right_first {
+                        scratch[k] = items[j].clone();
+                        j += 1;
+                    } else {
+                        scratch[k] = items[i].clone();
+                        i += 1;
+                    }
+                    k += 1;
+                }
+                while i < mid {
+                    scratch[k] = items[i].clone();
+                    i += 1;
+                    k += 1;
+                }
+                while j < hi {
+                    scratch[k] = items[j].clone();
+                    j += 1;
+                    k += 1;
+                }
+                lo = hi;
+            }
+            std::mem::swap(&mut items, &mut scratch);
+            width *= 2;
+        }
+        Ok(Value::list(items))
+    })
+}

@@ -1,0 +1,214 @@
+//! The builtin set: definitions grouped by domain, and the global scope
+//! (`builtins`, `true`, `map`, `__add`, …) every program starts in.
+
+mod attrs;
+mod control;
+mod io;
+mod lists;
+mod math;
+mod strings;
+mod types;
+
+use std::rc::Rc;
+
+use crate::compiler::Globals;
+use crate::errors::ErrorKind;
+use crate::syntax::Span;
+use crate::value::{Attr, Attrs, NixList, NixString, PartialBuiltin, Symbol, Value};
+use crate::vm::generators::Gen;
+use crate::vm::Vm;
+use crate::Shared;
+
+pub use io::import_value;
+
+/// How a builtin runs once its strict arguments are forced.
+pub enum BuiltinImpl {
+    /// A plain function. Its result is forced by the VM if it is a thunk.
+    Sync(fn(&mut Vm, Vec<Value>) -> Result<Value, ErrorKind>),
+    /// A generator, for builtins that force nested values or call functions.
+    Async(fn(Vec<Value>, Rc<Shared>) -> Box<Gen>),
+    /// Arranges frames itself (e.g. `tryEval`) and leaves its result on the stack.
+    Frames(fn(&mut Vm, Vec<Value>) -> Result<(), ErrorKind>),
+}
+
+/// A builtin: name, arity, which arguments are forced before it runs.
+pub struct BuiltinDef {
+    pub name: &'static str,
+    pub arity: u8,
+    /// Bit `i` set: argument `i` is forced to weak head normal form first.
+    pub strict: u32,
+    pub imp: BuiltinImpl,
+}
+
+impl std::fmt::Debug for BuiltinDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<builtin {}>", self.name)
+    }
+}
+
+/// Every argument strict.
+pub(crate) const ALL: u32 = u32::MAX;
+
+/// Builtins reachable without the `builtins.` prefix, as in C++ Nix.
+const GLOBAL_NAMES: &[&str] = &[
+    "abort", "baseNameOf", "break", "derivation", "dirOf", "fetchGit", "fetchMercurial", "fetchTarball",
+    "fetchTree", "fromTOML", "import", "isNull", "map", "placeholder", "removeAttrs", "scopedImport", "throw",
+    "toString",
+];
+
+fn all_defs() -> impl Iterator<Item = &'static BuiltinDef> {
+    attrs::BUILTINS
+        .iter()
+        .chain(control::BUILTINS)
+        .chain(io::BUILTINS)
+        .chain(lists::BUILTINS)
+        .chain(math::BUILTINS)
+        .chain(strings::BUILTINS)
+        .chain(types::BUILTINS)
+}
+
+/// The value of a builtin with no arguments applied.
+pub fn builtin_value(def: &'static BuiltinDef) -> Value {
+    Value::Builtin(Rc::new(PartialBuiltin { def, args: Vec::new() }))
+}
+
+/// Builds the global scope for an evaluation with these settings.
+pub fn globals(shared: &Shared) -> Globals {
+    let mut entries: Vec<Attr> = Vec::new();
+    let mut add = |name: &str, value: Value| {
+        entries.push(Attr { name: Symbol::from_str(name), value, span: Span::NONE });
+    };
+    for def in all_defs() {
+        add(def.name, builtin_value(def));
+    }
+    for (name, value) in constants(shared) {
+        add(name, value);
+    }
+    for (name, value) in &shared.extra_builtins {
+        add(name, value.clone());
+    }
+    // The `builtins` set contains itself; a thunk-free cycle through an Rc
+    // is fine here because the global scope lives as long as the evaluation.
+    let mut set_entries = entries.clone();
+    let partial = Value::attrs(Attrs::from_unsorted_last_wins(set_entries.clone()));
+    set_entries.push(Attr { name: Symbol::from_str("builtins"), value: partial, span: Span::NONE });
+    let builtins_set = Value::attrs(Attrs::from_unsorted_last_wins(set_entries));
+
+    let mut g = Globals::new();
+    for attr in &entries {
+        let name = attr.name.as_bytes();
+        let plain = GLOBAL_NAMES.iter().any(|n| n.as_bytes() == name);
+        let prefixed = format!("__{}", attr.name);
+        g.insert(Symbol::from_str(&prefixed), attr.value.clone());
+        if plain {
+            g.insert(attr.name, attr.value.clone());
+        }
+    }
+    g.insert(Symbol::from_str("builtins"), builtins_set);
+    g.insert(Symbol::from_str("true"), Value::Bool(true));
+    g.insert(Symbol::from_str("false"), Value::Bool(false));
+    g.insert(Symbol::from_str("null"), Value::Null);
+    g
+}
+
+fn constants(shared: &Shared) -> Vec<(&'static str, Value)> {
+    let s = &shared.settings;
+    let nix_path: Vec<Value> = s
+        .nix_path
+        .iter()
+        .map(|(prefix, path)| {
+            Value::attrs(Attrs::from_sorted(vec![
+                Attr { name: Symbol::from_str("path"), value: Value::string(path.as_str()), span: Span::NONE },
+                Attr {
+                    name: Symbol::from_str("prefix"),
+                    value: Value::string(prefix.as_str()),
+                    span: Span::NONE,
+                },
+            ]))
+        })
+        .collect();
+    let mut c = vec![
+        ("true", Value::Bool(true)),
+        ("false", Value::Bool(false)),
+        ("null", Value::Null),
+        ("langVersion", Value::Int(6)),
+        ("nixVersion", Value::string("2.18.0")),
+        ("storeDir", Value::string(s.store_dir.as_str())),
+        ("nixPath", Value::list(nix_path)),
+    ];
+    if !s.pure {
+        c.push(("currentSystem", Value::string(s.system.as_str())));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        c.push(("currentTime", Value::Int(now)));
+    }
+    c
+}
+
+// ---- argument helpers shared by the domain modules -------------------
+
+pub(crate) fn type_err(expected: &'static str, v: &Value) -> ErrorKind {
+    ErrorKind::TypeError { expected, actual: v.type_description() }
+}
+
+pub(crate) fn to_int(v: &Value) -> Result<i64, ErrorKind> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        other => Err(type_err("an integer", other)),
+    }
+}
+
+pub(crate) fn to_bool(v: &Value) -> Result<bool, ErrorKind> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        other => Err(type_err("a Boolean", other)),
+    }
+}
+
+pub(crate) fn to_list(v: &Value) -> Result<NixList, ErrorKind> {
+    match v {
+        Value::List(l) => Ok(l.clone()),
+        other => Err(type_err("a list", other)),
+    }
+}
+
+pub(crate) fn to_attrs(v: &Value) -> Result<Rc<Attrs>, ErrorKind> {
+    match v {
+        Value::Attrs(a) => Ok(a.clone()),
+        other => Err(type_err("a set", other)),
+    }
+}
+
+pub(crate) fn to_str(v: &Value) -> Result<NixString, ErrorKind> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(type_err("a string", other)),
+    }
+}
+
+pub(crate) fn to_function(v: &Value) -> Result<Value, ErrorKind> {
+    match v {
+        Value::Closure(_) | Value::Builtin(_) => Ok(v.clone()),
+        Value::Attrs(a) if a.contains(crate::value::well_known(|w| w.functor)) => Ok(v.clone()),
+        other => Err(type_err("a function", other)),
+    }
+}
+
+/// Builds a set from (name, value) pairs in any order (last wins).
+pub(crate) fn make_attrs(pairs: Vec<(Symbol, Value)>) -> Value {
+    Value::attrs(Attrs::from_unsorted_last_wins(
+        pairs.into_iter().map(|(name, value)| Attr { name, value, span: Span::NONE }).collect(),
+    ))
+}
+
+/// The definition of a builtin by name (for tests and the host API).
+pub fn find_builtin(name: &str) -> Option<&'static BuiltinDef> {
+    all_defs().find(|d| d.name == name)
+}
+
+/// Every builtin name this evaluator defines.
+pub fn builtin_names() -> Vec<&'static str> {
+    all_defs().map(|d| d.name).collect()
+}

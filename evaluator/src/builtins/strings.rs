@@ -1,0 +1,158 @@
+//! String builtins: `substring`, `replaceStrings`, `toString`, `dirOf`, ….
+//! Strings are bytes; contexts follow the string data as in C++ Nix.
+
+use std::rc::Rc;
+
+use super::{to_int, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
+use crate::errors::ErrorKind;
+use crate::eval_err;
+use crate::value::{NixString, StringBuilder, Value};
+use crate::vm::generators::{coerce_to_string, make_gen, Coercion, Gen};
+use crate::Shared;
+
+pub(super) static BUILTINS: &[BuiltinDef] = &[
+    BuiltinDef { name: "stringLength", arity: 1, strict: ALL, imp: Async(string_length) },
+    BuiltinDef { name: "substring", arity: 3, strict: ALL, imp: Async(substring) },
+    BuiltinDef { name: "concatStringsSep", arity: 2, strict: ALL, imp: Async(concat_strings_sep) },
+    BuiltinDef { name: "toString", arity: 1, strict: ALL, imp: Async(to_string) },
+    BuiltinDef { name: "baseNameOf", arity: 1, strict: ALL, imp: Async(base_name_of) },
+    BuiltinDef { name: "dirOf", arity: 1, strict: ALL, imp: Async(dir_of) },
+    BuiltinDef { name: "replaceStrings", arity: 3, strict: ALL, imp: Async(replace_strings) },
+];
+
+fn string_length(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let s = coerce_to_string(&co, args[0].clone(), Coercion::INTERPOLATION).await?;
+        Ok(Value::Int(s.len() as i64))
+    })
+}
+
+fn substring(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let start = to_int(&args[0])?;
+        let len = to_int(&args[1])?;
+        let s = coerce_to_string(&co, args[2].clone(), Coercion::INTERPOLATION).await?;
+        if start < 0 {
+            return Err(eval_err!("negative start position in 'substring'"));
+        }
+        let bytes = s.as_bytes();
+        let start = (start as usize).min(bytes.len());
+        let end = if len < 0 { bytes.len() } else { start.saturating_add(len as usize).min(bytes.len()) };
+        Ok(Value::String(NixString::with_context(&bytes[start..end], s.context().cloned().unwrap_or_default())))
+    })
+}
+
+fn concat_strings_sep(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let sep = to_str(&args[0])?;
+        let list = to_list(&args[1])?;
+        let mut b = StringBuilder::new();
+        for (i, x) in list.iter().enumerate() {
+            if i > 0 {
+                b.push_str(&sep);
+            }
+            let s = coerce_to_string(&co, x.clone(), Coercion::INTERPOLATION).await?;
+            b.push_str(&s);
+        }
+        Ok(Value::String(b.finish()))
+    })
+}
+
+fn to_string(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let s = coerce_to_string(&co, args[0].clone(), Coercion { more: true, copy_to_store: true }).await?;
+        Ok(Value::String(s))
+    })
+}
+
+fn base_name_of(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let s = coerce_to_string(&co, args[0].clone(), Coercion::PATH_APPEND).await?;
+        let mut b = s.as_bytes();
+        if b.last() == Some(&b'/') {
+            b = &b[..b.len() - 1];
+        }
+        let base = match b.iter().rposition(|&c| c == b'/') {
+            Some(p) => &b[p + 1..],
+            None => b,
+        };
+        Ok(Value::String(NixString::with_context(base, s.context().cloned().unwrap_or_default())))
+    })
+}
+
+fn dir_of(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let is_path = matches!(&args[0], Value::Path(_));
+        let s = coerce_to_string(&co, args[0].clone(), Coercion::PATH_APPEND).await?;
+        let b = s.as_bytes();
+        let dir: &[u8] = match b.iter().rposition(|&c| c == b'/') {
+            Some(0) => b"/",
+            Some(p) => &b[..p],
+            None => b".",
+        };
+        if is_path {
+            return Ok(Value::Path(Rc::new(String::from_utf8_lossy(dir).into_owned().into())));
+        }
+        Ok(Value::String(NixString::with_context(dir, s.context().cloned().unwrap_or_default())))
+    })
+}
+
+fn replace_strings(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let from_list = to_list(&args[0])?;
+        let to_list_ = to_list(&args[1])?;
+        if from_list.len() != to_list_.len() {
+            return Err(eval_err!("'from' and 'to' arguments to 'replaceStrings' have different lengths"));
+        }
+        let mut from = Vec::new();
+        for x in from_list.iter() {
+            let x = co.force(x.clone()).await;
+            from.push(to_str(&x)?);
+        }
+        // `to` strings are forced lazily, only when used (as C++ Nix does).
+        let mut to: Vec<Option<NixString>> = vec![None; to_list_.len()];
+        let s = to_str(&args[2])?;
+        let input = s.as_bytes();
+        let mut out = StringBuilder::new();
+        out.add_context(s.context());
+        // Runs one past the last byte so an empty pattern also matches at the end.
+        let mut p = 0;
+        while p <= input.len() {
+            let mut found = false;
+            for (k, pat) in from.iter().enumerate() {
+                let pat_bytes = pat.as_bytes();
+                if input[p..].starts_with(pat_bytes) {
+                    found = true;
+                    if to[k].is_none() {
+                        let t = co.force(to_list_[k].clone()).await;
+                        to[k] = Some(to_str(&t)?);
+                    }
+                    if let Some(t) = &to[k] {
+                        out.push_str(t);
+                    }
+                    if pat_bytes.is_empty() {
+                        if p < input.len() {
+                            out.push_bytes(&input[p..p + 1]);
+                        }
+                        p += 1;
+                    } else {
+                        p += pat_bytes.len();
+                    }
+                    break;
+                }
+            }
+            if !found {
+                if p < input.len() {
+                    out.push_bytes(&input[p..p + 1]);
+                }
+                p += 1;
+            }
+        }
+        Ok(Value::String(out.finish()))
+    })
+}
+
+#[allow(dead_code)]
+fn unused() -> ErrorKind {
+    eval_err!("")
+}

@@ -1,0 +1,175 @@
+//! Bytecode: fixed-width opcodes, chunks with constant tables and one span
+//! per instruction, and lambda descriptions.
+
+use std::rc::Rc;
+
+use crate::syntax::Span;
+use crate::value::{Symbol, Value};
+
+/// Index into one of a chunk's tables.
+pub type Idx = u32;
+
+/// One instruction. Operands are inline, so decoding is a plain `match`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Op {
+    /// Push `constants[i]`.
+    Constant(Idx),
+    /// Push slot `idx` of the environment `depth` levels up (not forced).
+    GetVar { depth: u32, idx: u32 },
+    /// Pop a value into slot `idx` of the current environment.
+    SetLocal(u32),
+    /// Force the top of the stack to weak head normal form.
+    Force,
+    /// Drop the top of the stack.
+    Pop,
+    /// Push a thunk running `chunks[i]` in the current environment.
+    MakeThunk(Idx),
+    /// Push a closure of `lambdas[i]` over the current environment.
+    MakeClosure(Idx),
+    /// Stack: [f, arg] → f arg (in weak head normal form).
+    Call,
+    /// Open a new environment of `n` slots (for `let`, `rec`, `inherit (e)`).
+    PushEnv(u32),
+    /// Open a `with` environment holding the popped value.
+    PushWith,
+    /// Return to the enclosing environment.
+    PopEnv,
+    /// Look `names[i]` up through the `with` environments listed in `withs[j]`.
+    WithLookup { name: Idx, withs: Idx },
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Equal,
+    NotEqual,
+    Less,
+    LessEq,
+    More,
+    MoreEq,
+    Concat,
+    Update,
+    Not,
+    Negate,
+    /// Check the top is a Boolean (for the right side of `&&`, `||`, `->`).
+    AssertBool,
+    Jump(u32),
+    /// Pop a Boolean; jump if false.
+    JumpIfFalse(u32),
+    /// Pop a Boolean; jump if true.
+    JumpIfTrue(u32),
+    /// Pop a set; push its attribute `names[i]` (not forced).
+    Select(Idx),
+    /// Pop a string key, then a set; push the attribute.
+    SelectDyn,
+    /// Pop a value; if it is a set with `names[i]` push the attribute, else jump.
+    SelectOr(Idx, u32),
+    /// As `SelectOr`, with the key popped from the stack first.
+    SelectOrDyn(u32),
+    /// Pop a value; push whether it is a set with `names[i]`.
+    HasAttr(Idx),
+    /// Pop a key then a value; push whether it is a set with that key.
+    HasAttrDyn,
+    /// Build a set: `attr_sets[i]` names the static keys (values on the stack
+    /// in that order), followed by `dynamic` (key, value) pairs.
+    MakeAttrs { desc: Idx, dynamic: u32 },
+    /// Pop `n` values and push them as a list.
+    MakeList(u32),
+    /// Coerce the top to a string for interpolation.
+    CoerceToString,
+    /// Pop `n` strings and push their concatenation (contexts merged).
+    Interpolate(u32),
+    /// Pop `n` values (a path then strings) and push the joined path.
+    InterpolatePath(u32),
+    /// Fail the assertion whose printed condition is `constants[i]`.
+    AssertFail(Idx),
+    /// Bind a called lambda's formal arguments from the forced argument on top.
+    BindFormals,
+    /// Error: `names[i]` is not bound (only reachable through `with`).
+    Return,
+}
+
+/// The static part of an attribute-set literal.
+#[derive(Debug, Clone)]
+pub struct AttrsDesc {
+    /// Static names in sorted order, with their definition spans.
+    pub names: Vec<(Symbol, Span)>,
+    /// For each stack value (declaration order), its index in `names`.
+    pub order: Vec<u32>,
+    /// Spans of the dynamic keys, in order.
+    pub dynamic_spans: Vec<Span>,
+}
+
+/// A compiled piece of code.
+#[derive(Debug)]
+pub struct Chunk {
+    pub code: Vec<Op>,
+    pub spans: Vec<Span>,
+    pub constants: Vec<Value>,
+    pub names: Vec<Symbol>,
+    pub chunks: Vec<Rc<Chunk>>,
+    pub lambdas: Vec<Rc<Lambda>>,
+    pub attr_sets: Vec<AttrsDesc>,
+    pub withs: Vec<Vec<u32>>,
+    /// For thunks: what the chunk computes, for error traces.
+    pub description: Option<String>,
+    /// For a lambda body with a `{ … }` pattern: its formals.
+    pub formals: Option<Formals>,
+    /// For a lambda body: the lambda's name and position, for error messages.
+    pub lambda_name: Option<Symbol>,
+    pub lambda_span: Span,
+}
+
+impl Default for Chunk {
+    fn default() -> Chunk {
+        Chunk {
+            code: Vec::new(),
+            spans: Vec::new(),
+            constants: Vec::new(),
+            names: Vec::new(),
+            chunks: Vec::new(),
+            lambdas: Vec::new(),
+            attr_sets: Vec::new(),
+            withs: Vec::new(),
+            description: None,
+            formals: None,
+            lambda_name: None,
+            lambda_span: Span::NONE,
+        }
+    }
+}
+
+impl Chunk {
+    /// The span of the instruction at `ip`.
+    pub fn span_at(&self, ip: usize) -> Span {
+        self.spans.get(ip).copied().unwrap_or(Span::NONE)
+    }
+}
+
+/// One formal argument of a lambda.
+#[derive(Debug)]
+pub struct Formal {
+    pub name: Symbol,
+    pub default: Option<Rc<Chunk>>,
+}
+
+/// A lambda's `{ a, b ? d, ... }@x` pattern.
+#[derive(Debug)]
+pub struct Formals {
+    /// Sorted by name; formal `i` lives in environment slot `i`.
+    pub entries: Vec<Formal>,
+    pub ellipsis: bool,
+}
+
+/// A compiled lambda. Its formals live in its chunk, where `BindFormals` reads them.
+#[derive(Debug)]
+pub struct Lambda {
+    pub chunk: Rc<Chunk>,
+    pub has_formals: bool,
+    /// The name it was bound to, for error messages.
+    pub name: Option<Symbol>,
+    pub span: Span,
+    /// Slots in the call environment (formals, `@` binding or the plain argument).
+    pub env_size: u32,
+    /// Slot of the `@` binding, if any.
+    pub bind_slot: Option<u32>,
+}

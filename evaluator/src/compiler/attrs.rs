@@ -1,0 +1,348 @@
+//! Attribute-set literals, `let` and `rec`: nested paths are merged into a
+//! static tree first (as C++ Nix's parser does), then compiled.
+
+use rnix::ast::{self, AstToken, HasEntry};
+use rowan::ast::AstNode;
+
+use super::{ident_name, pos_string, unparen, Compiler, Resolved, ScopeKind};
+use crate::bytecode::{AttrsDesc, Op};
+use crate::errors::ErrorKind;
+use crate::syntax::Span;
+use crate::value::Symbol;
+
+/// The name of an attribute if it is known at compile time. `${"a"}` and
+/// `"a"` count as static, like in C++ Nix.
+pub(super) fn static_key(a: &ast::Attr) -> Option<Symbol> {
+    fn literal(s: &ast::Str) -> Option<Symbol> {
+        let parts = s.normalized_parts();
+        match parts.as_slice() {
+            [] => Some(Symbol::from_str("")),
+            [ast::InterpolPart::Literal(l)] => Some(Symbol::from_str(l)),
+            _ => None,
+        }
+    }
+    match a {
+        ast::Attr::Ident(i) => Some(ident_name(i)),
+        ast::Attr::Str(s) => literal(s),
+        ast::Attr::Dynamic(d) => match d.expr().map(|e| unparen(&e)) {
+            Some(ast::Expr::Str(s)) => literal(&s),
+            _ => None,
+        },
+    }
+}
+
+enum Value_ {
+    Expr(ast::Expr),
+    Nested(Box<Tree>),
+    /// `inherit name;` (from = None) or `inherit (e) name;` (index into `inherit_froms`).
+    Inherit(Option<usize>),
+}
+
+struct Binding {
+    name: Symbol,
+    span: Span,
+    value: Value_,
+}
+
+struct Dynamic {
+    key: ast::Attr,
+    span: Span,
+    value: Value_,
+}
+
+/// An attribute set (or `let` block) with nested paths merged.
+#[derive(Default)]
+struct Tree {
+    rec: bool,
+    statics: Vec<Binding>,
+    dynamics: Vec<Dynamic>,
+    inherit_froms: Vec<ast::Expr>,
+}
+
+impl<'a> Compiler<'a> {
+    fn build_tree(&mut self, node: &impl HasEntry, rec: bool) -> Tree {
+        let mut tree = Tree { rec, ..Tree::default() };
+        self.add_entries(&mut tree, node);
+        tree
+    }
+
+    fn add_entries(&mut self, tree: &mut Tree, node: &impl HasEntry) {
+        for entry in node.entries() {
+            match entry {
+                ast::Entry::Inherit(i) => {
+                    let from = i.from().and_then(|f| f.expr()).map(|e| {
+                        tree.inherit_froms.push(e);
+                        tree.inherit_froms.len() - 1
+                    });
+                    for a in i.attrs() {
+                        let span = self.span(&a);
+                        match static_key(&a) {
+                            Some(name) => {
+                                if let Some(prev) = tree.statics.iter().find(|b| b.name == name) {
+                                    let msg = format!("attribute '{name}' already defined at {}", pos_string(prev.span));
+                                    self.error(ErrorKind::Eval(msg), span);
+                                    continue;
+                                }
+                                tree.statics.push(Binding { name, span, value: Value_::Inherit(from) });
+                            }
+                            None => self.error(
+                                ErrorKind::ParseError("dynamic attributes not allowed in inherit".into()),
+                                span,
+                            ),
+                        }
+                    }
+                }
+                ast::Entry::AttrpathValue(kv) => {
+                    let path: Vec<ast::Attr> = kv.attrpath().map(|p| p.attrs().collect()).unwrap_or_default();
+                    let Some(value) = kv.value() else { continue };
+                    if path.is_empty() {
+                        continue;
+                    }
+                    self.insert_path(tree, &path, 0, value);
+                }
+            }
+        }
+    }
+
+    fn path_string(path: &[ast::Attr], upto: usize) -> String {
+        path[..=upto]
+            .iter()
+            .map(|a| match static_key(a) {
+                Some(s) => s.to_string(),
+                None => "\"${...}\"".to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    fn insert_path(&mut self, tree: &mut Tree, path: &[ast::Attr], i: usize, value: ast::Expr) {
+        let attr = &path[i];
+        let span = self.span(attr);
+        let last = i + 1 == path.len();
+        let Some(name) = static_key(attr) else {
+            if last {
+                tree.dynamics.push(Dynamic { key: attr.clone(), span, value: Value_::Expr(value) });
+            } else {
+                let mut sub = Tree::default();
+                self.insert_path(&mut sub, path, i + 1, value);
+                tree.dynamics.push(Dynamic { key: attr.clone(), span, value: Value_::Nested(Box::new(sub)) });
+            }
+            return;
+        };
+        let existing = tree.statics.iter().position(|b| b.name == name);
+        let Some(pos) = existing else {
+            if last {
+                tree.statics.push(Binding { name, span, value: Value_::Expr(value) });
+            } else {
+                let mut sub = Tree::default();
+                self.insert_path(&mut sub, path, i + 1, value);
+                tree.statics.push(Binding { name, span, value: Value_::Nested(Box::new(sub)) });
+            }
+            return;
+        };
+        // The name exists: only attribute-set literals merge.
+        let prev_span = tree.statics[pos].span;
+        let dup = |c: &mut Self| {
+            let msg = format!("attribute '{}' already defined at {}", Self::path_string(path, i), pos_string(prev_span));
+            c.error(ErrorKind::Eval(msg), span);
+        };
+        let new_is_set = matches!(unparen(&value), ast::Expr::AttrSet(_));
+        if last && !new_is_set {
+            return dup(self);
+        }
+        // Turn an existing set literal into a tree we can extend.
+        let converted = match &tree.statics[pos].value {
+            Value_::Nested(_) => None,
+            Value_::Expr(e) => match unparen(e) {
+                ast::Expr::AttrSet(set) => Some(self.build_tree(&set, set.rec_token().is_some())),
+                _ => return dup(self),
+            },
+            Value_::Inherit(_) => return dup(self),
+        };
+        if let Some(t) = converted {
+            tree.statics[pos].value = Value_::Nested(Box::new(t));
+        }
+        let Value_::Nested(sub) = &mut tree.statics[pos].value else { return };
+        let mut sub = std::mem::take(sub);
+        if last {
+            // `a = { … }; a = { … };`: merge one level, duplicates are errors.
+            if let ast::Expr::AttrSet(set) = unparen(&value) {
+                let other = self.build_tree(&set, false);
+                let offset = sub.inherit_froms.len();
+                sub.inherit_froms.extend(other.inherit_froms);
+                for mut b in other.statics {
+                    if let Some(prev) = sub.statics.iter().find(|x| x.name == b.name) {
+                        let msg = format!("attribute '{}' already defined at {}", b.name, pos_string(prev.span));
+                        self.error(ErrorKind::Eval(msg), b.span);
+                        continue;
+                    }
+                    if let Value_::Inherit(Some(j)) = b.value {
+                        b.value = Value_::Inherit(Some(j + offset));
+                    }
+                    sub.statics.push(b);
+                }
+                sub.dynamics.extend(other.dynamics);
+            }
+        } else {
+            self.insert_path(&mut sub, path, i + 1, value);
+        }
+        if let Value_::Nested(slot) = &mut tree.statics[pos].value {
+            *slot = sub;
+        }
+    }
+
+    // ---- code generation ---------------------------------------------
+
+    pub(super) fn compile_attr_set(&mut self, set: &ast::AttrSet, span: Span) {
+        let tree = self.build_tree(set, set.rec_token().is_some());
+        self.compile_tree(&tree, span);
+    }
+
+    pub(super) fn compile_let(&mut self, l: &ast::LetIn, span: Span) {
+        let tree = self.build_tree(l, true);
+        for d in &tree.dynamics {
+            self.error(ErrorKind::ParseError("dynamic attributes not allowed in let".into()), d.span);
+        }
+        self.open_recursive_env(&tree, span);
+        match l.body() {
+            Some(b) => self.compile_strict(&b),
+            None => self.error(ErrorKind::ParseError("missing let body".into()), span),
+        }
+        self.close_env(span);
+    }
+
+    pub(super) fn compile_legacy_let(&mut self, l: &ast::LegacyLet, span: Span) {
+        // `let { …; body = e; }` is `rec { …; body = e; }.body`.
+        let tree = self.build_tree(l, true);
+        self.compile_tree(&tree, span);
+        let n = self.name(Symbol::from_str("body"));
+        self.emit(Op::Select(n), span);
+        self.emit(Op::Force, span);
+    }
+
+    fn close_env(&mut self, span: Span) {
+        self.scopes.pop();
+        self.emit(Op::PopEnv, span);
+    }
+
+    /// Opens the environment of a `let` or `rec` set and fills its slots:
+    /// statics first (in declaration order), then hidden `inherit (e)` sources.
+    fn open_recursive_env(&mut self, tree: &Tree, span: Span) {
+        let n_static = tree.statics.len();
+        let mut names: Vec<Option<Symbol>> = tree.statics.iter().map(|b| Some(b.name)).collect();
+        names.extend(std::iter::repeat_n(None, tree.inherit_froms.len()));
+        self.emit(Op::PushEnv(names.len() as u32), span);
+        self.scopes.push(ScopeKind::Vars(names));
+        for (j, e) in tree.inherit_froms.iter().enumerate() {
+            self.compile_lazy(e, None);
+            self.emit(Op::SetLocal((n_static + j) as u32), span);
+        }
+        for (i, b) in tree.statics.iter().enumerate() {
+            self.compile_binding(b.name, b.span, &b.value, true, n_static);
+            self.emit(Op::SetLocal(i as u32), b.span);
+        }
+    }
+
+    fn compile_tree(&mut self, tree: &Tree, span: Span) {
+        let mut order: Vec<usize> = (0..tree.statics.len()).collect();
+        order.sort_by(|&a, &b| tree.statics[a].name.cmp(&tree.statics[b].name));
+        let desc = AttrsDesc {
+            names: order.iter().map(|&i| (tree.statics[i].name, tree.statics[i].span)).collect(),
+            order: (0..order.len() as u32).collect(),
+            dynamic_spans: tree.dynamics.iter().map(|d| d.span).collect(),
+        };
+        let hidden = !tree.rec && !tree.inherit_froms.is_empty();
+        if tree.rec {
+            self.open_recursive_env(tree, span);
+            for &i in &order {
+                self.emit(Op::GetVar { depth: 0, idx: i as u32 }, tree.statics[i].span);
+            }
+        } else {
+            if hidden {
+                let n = tree.inherit_froms.len();
+                self.emit(Op::PushEnv(n as u32), span);
+                // Sources evaluate in the enclosing scope; the hidden level only shifts depths.
+                self.scopes.push(ScopeKind::Vars(vec![None; n]));
+                for (j, e) in tree.inherit_froms.iter().enumerate() {
+                    self.compile_lazy(e, None);
+                    self.emit(Op::SetLocal(j as u32), span);
+                }
+            }
+            for &i in &order {
+                let b = &tree.statics[i];
+                self.compile_binding(b.name, b.span, &b.value, false, 0);
+            }
+        }
+        for d in &tree.dynamics {
+            self.compile_dynamic_key(&d.key);
+            let name = static_key(&d.key).unwrap_or(Symbol::from_str(""));
+            self.compile_binding(name, d.span, &d.value, false, if tree.rec { tree.statics.len() } else { 0 });
+        }
+        let c = self.chunk();
+        c.attr_sets.push(desc);
+        let idx = (c.attr_sets.len() - 1) as u32;
+        self.emit(Op::MakeAttrs { desc: idx, dynamic: tree.dynamics.len() as u32 }, span);
+        if tree.rec || hidden {
+            self.close_env(span);
+        }
+    }
+
+    /// Emits one binding's value. `recursive` marks `let`/`rec` scopes, where
+    /// a reference to a sibling must stay lazy because the slot may be unset.
+    fn compile_binding(&mut self, name: Symbol, span: Span, value: &Value_, recursive: bool, hidden_base: usize) {
+        match value {
+            Value_::Expr(e) => {
+                let e = unparen(e);
+                if recursive {
+                    if let ast::Expr::Ident(i) = &e {
+                        if let Resolved::Static { depth: 0, .. } = self.scopes.resolve(ident_name(i), 0) {
+                            let espan = self.span(&e);
+                            return self.emit_thunk(espan, |c| c.compile_strict(&e));
+                        }
+                    }
+                }
+                self.compile_lazy(&e, Some(name));
+            }
+            Value_::Nested(t) => {
+                self.emit_thunk(span, |c| c.compile_tree(t, span));
+            }
+            Value_::Inherit(None) => {
+                // `inherit x;` looks `x` up outside a recursive scope.
+                let skip = usize::from(recursive);
+                match self.scopes.resolve(name, skip) {
+                    Resolved::Static { depth, idx } => {
+                        self.emit(Op::GetVar { depth, idx }, span);
+                    }
+                    Resolved::With(withs) if !self.globals.contains_key(&name) => {
+                        self.emit_thunk(span, |c| {
+                            let n = c.name(name);
+                            let ch = c.chunk();
+                            ch.withs.push(withs);
+                            let w = (ch.withs.len() - 1) as u32;
+                            c.emit(Op::WithLookup { name: n, withs: w }, span);
+                            c.emit(Op::Force, span);
+                        });
+                    }
+                    _ => match self.globals.get(&name) {
+                        Some(v) => {
+                            let v = v.clone();
+                            self.emit_constant(v, span);
+                        }
+                        None => self.error(ErrorKind::Eval(format!("undefined variable '{name}'")), span),
+                    },
+                }
+            }
+            Value_::Inherit(Some(j)) => {
+                let slot = (hidden_base + j) as u32;
+                self.emit_thunk(span, |c| {
+                    c.emit(Op::GetVar { depth: 0, idx: slot }, span);
+                    c.emit(Op::Force, span);
+                    let n = c.name(name);
+                    c.emit(Op::Select(n), span);
+                    c.emit(Op::Force, span);
+                });
+            }
+        }
+    }
+}
+

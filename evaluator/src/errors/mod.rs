@@ -1,0 +1,134 @@
+//! Evaluation errors: a kind with C++ Nix's wording, a span, and a trace of
+//! the enclosing calls; rendered rustc-style with `codespan-reporting`.
+
+mod render;
+
+pub use render::{render_error, render_errors};
+
+use crate::syntax::{locate, Location, Span};
+
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ErrorKind {
+    /// `throw msg`: catchable by `tryEval`.
+    Throw(String),
+    /// `abort msg`: not catchable.
+    Abort(String),
+    /// A failed `assert`: catchable by `tryEval`. Holds the printed condition.
+    AssertionFailed(String),
+    /// A thunk forced while being forced.
+    InfiniteRecursion,
+    /// A syntax error.
+    ParseError(String),
+    /// Any other evaluation error, with its full message.
+    Eval(String),
+    /// A value of the wrong type.
+    TypeError { expected: &'static str, actual: &'static str },
+    /// Integer arithmetic overflowed (current Nix makes this an error).
+    Overflow(String),
+    /// File access refused or failed.
+    Io(String),
+    /// The VM's frame stack grew past its limit.
+    StackOverflow,
+    /// An error that already has its own location (e.g. from an imported file).
+    Spanned(Box<Error>),
+}
+
+impl ErrorKind {
+    /// Whether `builtins.tryEval` catches this error (only `throw` and `assert`, as in C++ Nix).
+    pub fn is_catchable(&self) -> bool {
+        match self {
+            ErrorKind::Spanned(e) => e.kind.is_catchable(),
+            k => matches!(k, ErrorKind::Throw(_) | ErrorKind::AssertionFailed(_)),
+        }
+    }
+
+    /// The message, as C++ Nix words it (without the `error: ` prefix).
+    pub fn message(&self) -> String {
+        match self {
+            ErrorKind::Throw(m) => m.clone(),
+            ErrorKind::Abort(m) => format!("evaluation aborted with the following error message: '{m}'"),
+            ErrorKind::AssertionFailed(c) => format!("assertion '{c}' failed"),
+            ErrorKind::InfiniteRecursion => "infinite recursion encountered".into(),
+            ErrorKind::ParseError(m) | ErrorKind::Eval(m) | ErrorKind::Overflow(m) | ErrorKind::Io(m) => m.clone(),
+            ErrorKind::TypeError { expected, actual } => format!("value is {actual} while {expected} was expected"),
+            ErrorKind::StackOverflow => "stack overflow (possible infinite recursion)".into(),
+            ErrorKind::Spanned(e) => e.message(),
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+/// Shorthand for an `ErrorKind::Eval` with a formatted message.
+#[macro_export]
+macro_rules! eval_err {
+    ($($arg:tt)*) => { $crate::errors::ErrorKind::Eval(format!($($arg)*)) };
+}
+
+/// One step of context around an error: where, and what was happening.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceFrame {
+    pub span: Span,
+    pub message: String,
+}
+
+/// An evaluation error with its location and trace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub span: Span,
+    /// Enclosing contexts, innermost first (what `--show-trace` prints).
+    pub trace: Vec<TraceFrame>,
+}
+
+impl Error {
+    /// An error at `span`.
+    pub fn new(kind: ErrorKind, span: Span) -> Error {
+        if let ErrorKind::Spanned(inner) = kind {
+            let mut e = *inner;
+            if span.is_some() {
+                e.trace.push(TraceFrame { span, message: "while importing".into() });
+            }
+            return e;
+        }
+        Error { kind, span, trace: Vec::new() }
+    }
+
+    /// The message without location.
+    pub fn message(&self) -> String {
+        self.kind.message()
+    }
+
+    /// Where the error happened, if known.
+    pub fn location(&self) -> Option<Location> {
+        locate(self.span)
+    }
+
+    /// Adds an outer context frame.
+    pub fn with_context(mut self, span: Span, message: impl Into<String>) -> Error {
+        self.trace.push(TraceFrame { span, message: message.into() });
+        self
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.location() {
+            Some(loc) => write!(f, "{}:{}:{}: {}", loc.file, loc.line, loc.column, self.message()),
+            None => f.write_str(&self.message()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error::new(kind, Span::NONE)
+    }
+}

@@ -1,0 +1,328 @@
+//! `tvix_eval`: a Nix evaluator. Source is parsed by `rnix`, compiled to
+//! bytecode and run on a frame-stack VM; the host keeps results and forces
+//! any part of them later through an [`Evaluation`].
+//!
+//! ```
+//! let mut eval = tvix_eval::Evaluation::builder().build();
+//! let v = eval.evaluate_str("let x = 20; in { a = x + 22; }").unwrap();
+//! let a = eval.select(&v, "a").unwrap();
+//! assert!(matches!(eval.force(&a).unwrap(), tvix_eval::Value::Int(42)));
+//! ```
+
+pub mod builtins;
+pub mod bytecode;
+pub mod compiler;
+pub mod errors;
+pub mod io;
+pub mod syntax;
+pub mod value;
+pub mod vm;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+pub use errors::{Error, ErrorKind};
+pub use io::{EvalIO, FileType, MemoryIO, NoIO, StdIO};
+pub use syntax::{Location, Span};
+pub use value::{Attrs, NixString, Symbol, Value};
+
+use compiler::Globals;
+use vm::env::Env;
+use vm::Vm;
+
+/// Evaluation settings.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Pure mode: no environment, clock or `currentSystem`; file access only below `allowed_roots`.
+    pub pure: bool,
+    /// If set, file access is limited to these directories (and their contents).
+    pub allowed_roots: Option<Vec<PathBuf>>,
+    /// Search path entries for `<name>`: (prefix, path). An empty prefix matches any name.
+    pub nix_path: Vec<(String, String)>,
+    /// The store directory used in store path computations.
+    pub store_dir: String,
+    /// The value of `builtins.currentSystem` in impure mode.
+    pub system: String,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            pure: false,
+            allowed_roots: None,
+            nix_path: Vec::new(),
+            store_dir: "/nix/store".into(),
+            system: default_system(),
+        }
+    }
+}
+
+fn default_system() -> String {
+    let arch = std::env::consts::ARCH;
+    let os = std::env::consts::OS;
+    format!("{arch}-{os}")
+}
+
+/// State shared by the VM, the builtins and the host.
+pub struct Shared {
+    pub settings: Settings,
+    pub io: Box<dyn EvalIO>,
+    /// Imported files by path: each is parsed and evaluated once.
+    pub(crate) import_cache: RefCell<HashMap<PathBuf, Value>>,
+    pub(crate) globals: RefCell<Rc<Globals>>,
+    pub(crate) extra_builtins: Vec<(String, Value)>,
+    trace_sink: RefCell<Box<dyn FnMut(&str)>>,
+}
+
+impl Shared {
+    /// Writes a `trace`/`warn` line.
+    pub fn trace(&self, line: &str) {
+        (self.trace_sink.borrow_mut())(line)
+    }
+
+    /// Checks the file-access policy for `path`; returns the path to use.
+    pub fn check_path(&self, path: &Path) -> Result<PathBuf, ErrorKind> {
+        let roots = match (&self.settings.allowed_roots, self.settings.pure) {
+            (Some(roots), _) => roots.clone(),
+            (None, true) => Vec::new(),
+            (None, false) => return Ok(path.to_path_buf()),
+        };
+        // Resolve `..` and symlinks before comparing, so neither leads outside a root.
+        let real = match self.io.canonicalize(path) {
+            Ok(p) => p,
+            Err(_) => match path.parent().and_then(|p| self.io.canonicalize(p).ok()) {
+                Some(parent) => parent.join(path.file_name().unwrap_or_default()),
+                None => PathBuf::from(compiler::canon_path(&path.to_string_lossy())),
+            },
+        };
+        for root in &roots {
+            let root = self.io.canonicalize(root).unwrap_or_else(|_| root.clone());
+            if real.starts_with(&root) {
+                return Ok(path.to_path_buf());
+            }
+        }
+        let mode = if self.settings.pure { "pure evaluation mode" } else { "restricted mode" };
+        Err(ErrorKind::Io(format!(
+            "access to path '{}' is forbidden in {mode}: it is outside the allowed roots",
+            path.display()
+        )))
+    }
+
+    /// The global scope.
+    pub fn globals(&self) -> Rc<Globals> {
+        self.globals.borrow().clone()
+    }
+}
+
+/// A builtin supplied by the embedder.
+pub enum ExtraBuiltin {
+    /// A value (e.g. configuration data) bound as `builtins.NAME`.
+    Value(Value),
+    /// Nix source evaluated (lazily) to give the value.
+    Nix(String),
+}
+
+/// Configures an [`Evaluation`].
+pub struct EvaluationBuilder {
+    settings: Settings,
+    io: Box<dyn EvalIO>,
+    extra: Vec<(String, ExtraBuiltin)>,
+    trace_sink: Box<dyn FnMut(&str)>,
+}
+
+impl Default for EvaluationBuilder {
+    fn default() -> Self {
+        EvaluationBuilder {
+            settings: Settings::default(),
+            io: Box::new(StdIO),
+            extra: Vec::new(),
+            trace_sink: Box::new(|line| eprintln!("{line}")),
+        }
+    }
+}
+
+impl EvaluationBuilder {
+    /// Pure mode (see [`Settings::pure`]).
+    pub fn pure(mut self, pure: bool) -> Self {
+        self.settings.pure = pure;
+        self
+    }
+
+    /// Allows file access below `root` (restricts access to the listed roots).
+    pub fn allow_root(mut self, root: impl Into<PathBuf>) -> Self {
+        self.settings.allowed_roots.get_or_insert_with(Vec::new).push(root.into());
+        self
+    }
+
+    /// Adds a search path entry for `<prefix/...>` lookups (`-I prefix=path`).
+    pub fn nix_path_entry(mut self, prefix: impl Into<String>, path: impl Into<String>) -> Self {
+        self.settings.nix_path.push((prefix.into(), path.into()));
+        self
+    }
+
+    /// Replaces the settings.
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// The current settings.
+    pub fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
+    }
+
+    /// Uses `io` for all file access.
+    pub fn io(mut self, io: impl EvalIO + 'static) -> Self {
+        self.io = Box::new(io);
+        self
+    }
+
+    /// Adds `builtins.NAME` (also reachable as `__NAME`).
+    pub fn add_builtin(mut self, name: impl Into<String>, value: ExtraBuiltin) -> Self {
+        self.extra.push((name.into(), value));
+        self
+    }
+
+    /// Where `trace` and `warn` output goes (stderr by default).
+    pub fn trace_sink(mut self, sink: impl FnMut(&str) + 'static) -> Self {
+        self.trace_sink = Box::new(sink);
+        self
+    }
+
+    /// Creates the evaluation.
+    pub fn build(self) -> Evaluation {
+        let mut shared = Shared {
+            settings: self.settings,
+            io: self.io,
+            import_cache: RefCell::new(HashMap::new()),
+            globals: RefCell::new(Rc::new(Globals::new())),
+            extra_builtins: Vec::new(),
+            trace_sink: RefCell::new(self.trace_sink),
+        };
+        // Nix-source builtins are thunks compiled against the plain globals.
+        let base = builtins::globals(&shared);
+        for (name, b) in self.extra {
+            let value = match b {
+                ExtraBuiltin::Value(v) => v,
+                ExtraBuiltin::Nix(src) => lazy_source(&src, &name, &base),
+            };
+            shared.extra_builtins.push((name, value));
+        }
+        let globals = builtins::globals(&shared);
+        *shared.globals.borrow_mut() = Rc::new(globals);
+        let shared = Rc::new(shared);
+        Evaluation { vm: Vm::new(shared.clone()), shared }
+    }
+}
+
+fn lazy_source(src: &str, name: &str, globals: &Globals) -> Value {
+    let file = syntax::add_source(format!("<builtin {name}>"), None, src);
+    let compiled = syntax::parse(file, src).and_then(|e| compiler::compile(&e, file, Path::new("/"), globals, None));
+    match compiled {
+        Ok(chunk) => Value::Thunk(value::Thunk::new_code(chunk, Env::root())),
+        Err(errs) => {
+            let msg = errs.first().map(|e| e.to_string()).unwrap_or_default();
+            let chunk = Rc::new(bytecode::Chunk {
+                code: vec![bytecode::Op::Constant(0), bytecode::Op::Call],
+                ..Default::default()
+            });
+            // A builtin whose source does not compile throws when used.
+            let _ = chunk;
+            let throw = builtins::find_builtin("throw").map(builtins::builtin_value).unwrap_or(Value::Null);
+            Value::Thunk(value::Thunk::new_apply(throw, Value::string(format!("builtin '{name}': {msg}"))))
+        }
+    }
+}
+
+/// One evaluation: owns the VM state and hands out values that can be forced
+/// on demand, any number of times, in any order.
+pub struct Evaluation {
+    vm: Vm,
+    shared: Rc<Shared>,
+}
+
+impl Evaluation {
+    /// A builder with default settings (impure, real file system).
+    pub fn builder() -> EvaluationBuilder {
+        EvaluationBuilder::default()
+    }
+
+    /// The shared state.
+    pub fn shared(&self) -> &Rc<Shared> {
+        &self.shared
+    }
+
+    /// Compiles `src` (named `«string»`, paths relative to the working
+    /// directory) and evaluates it to weak head normal form.
+    pub fn evaluate_str(&mut self, src: &str) -> Result<Value, Error> {
+        let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        self.evaluate_source(src, "«string»".into(), None, &dir)
+    }
+
+    /// Evaluates source text with an explicit name and base directory.
+    pub fn evaluate_source(&mut self, src: &str, name: String, path: Option<PathBuf>, dir: &Path) -> Result<Value, Error> {
+        let chunk = compile_source(src, name, path, dir, &self.shared.globals(), None)?;
+        self.vm.run_chunk(chunk, Env::root())
+    }
+
+    /// Evaluates a file (a directory means its `default.nix`).
+    pub fn evaluate_file(&mut self, path: &Path) -> Result<Value, Error> {
+        let v = builtins::import_value(&self.shared, path).map_err(Error::from)?;
+        self.force(&v)
+    }
+
+    /// Forces a value to weak head normal form.
+    pub fn force(&mut self, v: &Value) -> Result<Value, Error> {
+        self.vm.force_value(v)
+    }
+
+    /// Forces a value and everything inside it.
+    pub fn force_deep(&mut self, v: &Value) -> Result<Value, Error> {
+        let f = builtins::find_builtin("deepSeq").map(builtins::builtin_value).unwrap_or(Value::Null);
+        let g = self.vm.call_value(&f, v.clone())?;
+        self.vm.call_value(&g, v.clone())
+    }
+
+    /// Calls a function value with one argument.
+    pub fn call(&mut self, f: &Value, arg: Value) -> Result<Value, Error> {
+        self.vm.call_value(f, arg)
+    }
+
+    /// Selects an attribute (forcing the set, not the attribute).
+    pub fn select(&mut self, v: &Value, name: &str) -> Result<Value, Error> {
+        let v = self.force(v)?;
+        vm::select_attr(&v, Symbol::from_str(name)).map_err(Error::from)
+    }
+
+    /// Coerces a value to a string as string interpolation does.
+    pub fn coerce_to_string(&mut self, v: &Value) -> Result<NixString, Error> {
+        let f = builtins::find_builtin("toString").map(builtins::builtin_value).unwrap_or(Value::Null);
+        match self.vm.call_value(&f, v.clone())? {
+            Value::String(s) => Ok(s),
+            _ => Err(Error::from(ErrorKind::Eval("toString did not return a string".into()))),
+        }
+    }
+}
+
+/// Registers, parses and compiles source text.
+pub(crate) fn compile_source(
+    src: &str,
+    name: String,
+    path: Option<PathBuf>,
+    dir: &Path,
+    globals: &Globals,
+    scope: Option<Vec<Symbol>>,
+) -> Result<Rc<bytecode::Chunk>, Error> {
+    let file = syntax::add_source(name, path, src);
+    let combine = |mut errs: Vec<Error>| {
+        let mut first = errs.remove(0);
+        for e in errs {
+            first.trace.push(errors::TraceFrame { span: e.span, message: e.message() });
+        }
+        first
+    };
+    let expr = syntax::parse(file, src).map_err(combine)?;
+    compiler::compile(&expr, file, dir, globals, scope).map_err(combine)
+}

@@ -1,0 +1,190 @@
+//! Source files, spans and parsing (via `rnix`) into a syntax tree.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use rowan::ast::AstNode;
+
+use crate::errors::{Error, ErrorKind};
+
+/// A byte range in one source file. `file == u32::MAX` means "no location".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    /// The absent span, for values made by builtins.
+    pub const NONE: Span = Span { file: u32::MAX, start: 0, end: 0 };
+
+    /// Whether this span points somewhere.
+    pub fn is_some(self) -> bool {
+        self.file != u32::MAX
+    }
+
+    /// Span of a syntax node in `file`.
+    pub fn of(file: u32, node: &rnix::SyntaxNode) -> Span {
+        let r = node.text_range();
+        Span { file, start: r.start().into(), end: r.end().into() }
+    }
+
+    /// Span of a text range in `file`.
+    pub fn range(file: u32, r: rnix::TextRange) -> Span {
+        Span { file, start: r.start().into(), end: r.end().into() }
+    }
+}
+
+/// One loaded source file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// What to call it in messages: a path, or `«string»` for `-E`.
+    pub name: String,
+    /// The file's path, if it is a file (for relative path literals).
+    pub path: Option<PathBuf>,
+    pub text: Rc<str>,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    /// 1-based line and column (in characters, like Nix) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = self.line_starts[line] as usize;
+        let end = (offset as usize).min(self.text.len());
+        let col = self.text.get(start..end).map(|s| s.chars().count()).unwrap_or(end - start);
+        (line as u32 + 1, col as u32 + 1)
+    }
+}
+
+thread_local! {
+    static SOURCES: RefCell<Vec<Rc<SourceFile>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Registers a source file and returns its id.
+pub fn add_source(name: String, path: Option<PathBuf>, text: &str) -> u32 {
+    let mut line_starts = vec![0u32];
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            line_starts.push(i as u32 + 1);
+        }
+    }
+    let file = SourceFile { name, path, text: text.into(), line_starts };
+    SOURCES.with(|s| {
+        let mut s = s.borrow_mut();
+        s.push(Rc::new(file));
+        (s.len() - 1) as u32
+    })
+}
+
+/// The source file with this id.
+pub fn source(id: u32) -> Option<Rc<SourceFile>> {
+    SOURCES.with(|s| s.borrow().get(id as usize).cloned())
+}
+
+/// A resolved location: file name, line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub path: Option<PathBuf>,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Resolves a span's start to file, line and column.
+pub fn locate(span: Span) -> Option<Location> {
+    if !span.is_some() {
+        return None;
+    }
+    let f = source(span.file)?;
+    let (line, column) = f.line_col(span.start);
+    Some(Location { file: f.name.clone(), path: f.path.clone(), line, column })
+}
+
+/// Input nested deeper than this is refused before compiling, so the
+/// recursive compiler cannot exhaust the host stack.
+pub const MAX_NESTING: usize = 2000;
+
+/// Parses `text` (registered as `file`), returning every parse error.
+pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
+    let parsed = rnix::Root::parse(text);
+    let errors: Vec<Error> = parsed.errors().iter().map(|e| parse_error(file, text, e)).collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let root = parsed.tree();
+    // Depth check without recursion.
+    let mut depth = 0usize;
+    for event in root.syntax().preorder() {
+        match event {
+            rnix::WalkEvent::Enter(_) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(vec![Error::new(
+                        ErrorKind::ParseError("expression is nested too deeply".into()),
+                        Span { file, start: 0, end: 0 },
+                    )]);
+                }
+            }
+            rnix::WalkEvent::Leave(_) => depth -= 1,
+        }
+    }
+    match root.expr() {
+        Some(e) => Ok(e),
+        None => Err(vec![Error::new(
+            ErrorKind::ParseError("syntax error, unexpected end of file".into()),
+            Span { file, start: 0, end: 0 },
+        )]),
+    }
+}
+
+fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
+    use rnix::ParseError as P;
+    let end = text.len() as u32;
+    let eof = Span { file, start: end, end };
+    let (msg, span) = match e {
+        P::Unexpected(r) => (
+            format!("syntax error, unexpected '{}'", &text[usize::from(r.start())..usize::from(r.end())]),
+            Span::range(file, *r),
+        ),
+        P::UnexpectedExtra(r) => (
+            format!("syntax error, unexpected '{}'", &text[usize::from(r.start())..usize::from(r.end())]),
+            Span::range(file, *r),
+        ),
+        P::UnexpectedWanted(got, r, wanted) => (
+            format!("syntax error, unexpected {}, expecting {}", token_name(*got), wanted_list(wanted)),
+            Span::range(file, *r),
+        ),
+        P::UnexpectedDoubleBind(r) => ("syntax error, double @-binding of function argument".into(), Span::range(file, *r)),
+        P::UnexpectedEOF => ("syntax error, unexpected end of file".into(), eof),
+        P::UnexpectedEOFWanted(wanted) => {
+            (format!("syntax error, unexpected end of file, expecting {}", wanted_list(wanted)), eof)
+        }
+        P::DuplicatedArgs(r, name) => {
+            (format!("duplicate formal function argument '{name}'"), Span::range(file, *r))
+        }
+        P::RecursionLimitExceeded => ("expression is nested too deeply".into(), eof),
+        _ => (format!("syntax error: {e}"), eof),
+    };
+    Error::new(ErrorKind::ParseError(msg), span)
+}
+
+fn token_name(k: rnix::SyntaxKind) -> String {
+    let s = format!("{k:?}");
+    s.trim_start_matches("TOKEN_").trim_start_matches("NODE_").to_lowercase()
+}
+
+fn wanted_list(w: &[rnix::SyntaxKind]) -> String {
+    w.iter().map(|k| token_name(*k)).collect::<Vec<_>>().join(" or ")
+}
+
+/// Parses `text` and prints it back the way `nix-instantiate --parse` does.
+pub fn parse_to_string(text: &str) -> Result<String, Error> {
+    let file = add_source("«string»".into(), None, text);
+    match parse(file, text) {
+        Ok(e) => Ok(crate::compiler::show(&e)),
+        Err(mut errs) => Err(errs.remove(0)),
+    }
+}

@@ -1,0 +1,131 @@
+//! Attribute sets: a vector of (name, value) pairs kept in Nix's name order,
+//! searched linearly when small and by binary search otherwise.
+
+use std::rc::Rc;
+
+use super::{Symbol, Value};
+use crate::syntax::Span;
+
+/// One attribute: its name, its value and where it was defined.
+#[derive(Clone, Debug)]
+pub struct Attr {
+    pub name: Symbol,
+    pub value: Value,
+    pub span: Span,
+}
+
+/// An immutable attribute set, sorted by name.
+#[derive(Clone, Debug, Default)]
+pub struct Attrs {
+    entries: Vec<Attr>,
+}
+
+/// Below this many entries a linear scan by pointer beats binary search.
+const LINEAR_SCAN_MAX: usize = 8;
+
+impl Attrs {
+    /// The empty set.
+    pub fn empty() -> Attrs {
+        Attrs { entries: Vec::new() }
+    }
+
+    /// Builds a set from attributes already sorted by name and free of duplicates.
+    pub fn from_sorted(entries: Vec<Attr>) -> Attrs {
+        debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
+        Attrs { entries }
+    }
+
+    /// Builds a set from arbitrary attributes; for duplicate names the first wins.
+    pub fn from_unsorted_first_wins(mut entries: Vec<Attr>) -> Attrs {
+        entries.sort_by(|a, b| a.name.cmp(&b.name)); // stable: first occurrence stays first
+        entries.dedup_by(|later, earlier| later.name == earlier.name);
+        Attrs { entries }
+    }
+
+    /// Builds a set from arbitrary attributes; for duplicate names the last wins.
+    pub fn from_unsorted_last_wins(mut entries: Vec<Attr>) -> Attrs {
+        entries.reverse();
+        Attrs::from_unsorted_first_wins(entries)
+    }
+
+    /// Number of attributes.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn index_of(&self, name: Symbol) -> Result<usize, usize> {
+        if self.entries.len() <= LINEAR_SCAN_MAX {
+            for (i, attr) in self.entries.iter().enumerate() {
+                if attr.name == name {
+                    return Ok(i);
+                }
+            }
+            // Not present: only the insertion point is needed now, which is rare.
+            return Err(self.entries.partition_point(|a| a.name < name));
+        }
+        self.entries.binary_search_by(|a| a.name.cmp(&name))
+    }
+
+    /// The value of `name`, if present.
+    pub fn get(&self, name: Symbol) -> Option<&Value> {
+        self.index_of(name).ok().map(|i| &self.entries[i].value)
+    }
+
+    /// The whole attribute `name`, if present.
+    pub fn get_attr(&self, name: Symbol) -> Option<&Attr> {
+        self.index_of(name).ok().map(|i| &self.entries[i])
+    }
+
+    /// Whether `name` is present.
+    pub fn contains(&self, name: Symbol) -> bool {
+        self.index_of(name).is_ok()
+    }
+
+    /// The attributes in name order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Attr> {
+        self.entries.iter()
+    }
+
+    /// The attributes, consumed.
+    pub fn into_entries(self) -> Vec<Attr> {
+        self.entries
+    }
+
+    /// `self // other`: a linear merge where `other` wins.
+    pub fn update(left: &Rc<Attrs>, right: &Rc<Attrs>) -> Rc<Attrs> {
+        if right.is_empty() {
+            return left.clone();
+        }
+        if left.is_empty() {
+            return right.clone();
+        }
+        let (a, b) = (&left.entries, &right.entries);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].name.cmp(&b[j].name) {
+                std::cmp::Ordering::Less => {
+                    out.push(a[i].clone());
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push(b[j].clone());
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    out.push(b[j].clone());
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out.extend_from_slice(&a[i..]);
+        out.extend_from_slice(&b[j..]);
+        Rc::new(Attrs { entries: out })
+    }
+}

@@ -1,0 +1,127 @@
+//! Runtime values: a 16-byte enum whose heap variants are single `Rc` pointers.
+
+mod attrs;
+mod float;
+mod print;
+mod string;
+mod symbol;
+mod thunk;
+
+use std::path::PathBuf;
+use std::rc::Rc;
+
+pub use attrs::{Attr, Attrs};
+pub use float::format_float;
+pub use print::{escape_string, print_value, quote_attr_name};
+pub use string::{ContextElement, NixContext, NixString, StringBuilder};
+pub use symbol::{well_known, Symbol, WellKnown};
+pub use thunk::{Thunk, ThunkState};
+
+use crate::builtins::BuiltinDef;
+use crate::bytecode::Lambda;
+use crate::vm::env::Env;
+
+/// A Nix list. Elements may be thunks.
+pub type NixList = Rc<Vec<Value>>;
+
+/// A function value: compiled code plus the environment it closes over.
+#[derive(Debug)]
+pub struct Closure {
+    pub lambda: Rc<Lambda>,
+    pub env: Rc<Env>,
+}
+
+/// A builtin, possibly applied to some of its arguments.
+#[derive(Debug)]
+pub struct PartialBuiltin {
+    pub def: &'static BuiltinDef,
+    pub args: Vec<Value>,
+}
+
+/// A Nix value. Nested values may be unevaluated thunks.
+#[derive(Clone, Debug)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(NixString),
+    Path(Rc<PathBuf>),
+    Attrs(Rc<Attrs>),
+    List(NixList),
+    Closure(Rc<Closure>),
+    Builtin(Rc<PartialBuiltin>),
+    Thunk(Thunk),
+}
+
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
+
+impl Value {
+    /// A string value without context.
+    pub fn string(s: impl Into<NixString>) -> Value {
+        Value::String(s.into())
+    }
+
+    /// A list value.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(items))
+    }
+
+    /// An attribute set value.
+    pub fn attrs(attrs: Attrs) -> Value {
+        Value::Attrs(Rc::new(attrs))
+    }
+
+    /// The name `builtins.typeOf` gives this value.
+    pub fn type_of(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::String(_) => "string",
+            Value::Path(_) => "path",
+            Value::Attrs(_) => "set",
+            Value::List(_) => "list",
+            Value::Closure(_) | Value::Builtin(_) => "lambda",
+            Value::Thunk(_) => "thunk",
+        }
+    }
+
+    /// The description C++ Nix uses in type errors ("a string", "a set", …).
+    pub fn type_description(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a Boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::String(_) => "a string",
+            Value::Path(_) => "a path",
+            Value::Attrs(_) => "a set",
+            Value::List(_) => "a list",
+            Value::Closure(_) => "a function",
+            Value::Builtin(b) if b.args.is_empty() => "a built-in function",
+            Value::Builtin(_) => "a partially applied built-in function",
+            Value::Thunk(_) => "a thunk",
+        }
+    }
+
+    /// If this is an evaluated thunk, its value; otherwise itself.
+    /// Pending thunks stay thunks.
+    pub fn shallow(&self) -> Value {
+        match self {
+            Value::Thunk(t) => t.value().unwrap_or_else(|| self.clone()),
+            v => v.clone(),
+        }
+    }
+
+    /// Whether this is a thunk that has not been evaluated yet.
+    pub fn is_pending(&self) -> bool {
+        matches!(self, Value::Thunk(t) if !t.is_evaluated())
+    }
+
+    /// Whether this value can be called.
+    pub fn is_function(&self) -> bool {
+        matches!(self, Value::Closure(_) | Value::Builtin(_))
+    }
+}

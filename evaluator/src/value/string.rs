@@ -1,0 +1,158 @@
+//! Nix strings: immutable byte strings (not necessarily UTF-8) that carry a
+//! string context, the set of store paths the string refers to.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::rc::Rc;
+
+/// One build reference in a string context.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ContextElement {
+    /// A plain store path (a source or a `toFile` result).
+    Plain(String),
+    /// One output of a derivation: `(output name, drv path)`.
+    Single { name: String, drv: String },
+    /// A derivation with its whole closure of outputs (`=drv`).
+    Derivation(String),
+}
+
+/// The set of references a string carries. Usually empty.
+pub type NixContext = BTreeSet<ContextElement>;
+
+#[derive(PartialEq, Eq)]
+struct StrData {
+    bytes: Box<[u8]>,
+    context: Option<Box<NixContext>>,
+}
+
+/// A reference-counted Nix string. Cloning is a pointer copy.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NixString(Rc<StrData>);
+
+impl NixString {
+    /// A string without context.
+    pub fn new(bytes: impl Into<Box<[u8]>>) -> NixString {
+        NixString(Rc::new(StrData { bytes: bytes.into(), context: None }))
+    }
+
+    /// A string with the given context (dropped if empty).
+    pub fn with_context(bytes: impl Into<Box<[u8]>>, context: NixContext) -> NixString {
+        let context = if context.is_empty() { None } else { Some(Box::new(context)) };
+        NixString(Rc::new(StrData { bytes: bytes.into(), context }))
+    }
+
+    /// The bytes of the string.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0.bytes
+    }
+
+    /// The string as UTF-8 text, with invalid sequences replaced.
+    pub fn to_str_lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.0.bytes)
+    }
+
+    /// The string as `&str` if it is valid UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(&self.0.bytes).ok()
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.bytes.len()
+    }
+
+    /// Whether the string is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.bytes.is_empty()
+    }
+
+    /// The context, if any.
+    pub fn context(&self) -> Option<&NixContext> {
+        self.0.context.as_deref()
+    }
+
+    /// Whether the string carries any context.
+    pub fn has_context(&self) -> bool {
+        self.0.context.is_some()
+    }
+
+    /// The same bytes without context.
+    pub fn without_context(&self) -> NixString {
+        if self.has_context() {
+            NixString::new(self.as_bytes())
+        } else {
+            self.clone()
+        }
+    }
+
+    /// Whether two handles share one allocation.
+    pub fn ptr_eq(&self, other: &NixString) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl From<&str> for NixString {
+    fn from(s: &str) -> NixString {
+        NixString::new(s.as_bytes())
+    }
+}
+impl From<String> for NixString {
+    fn from(s: String) -> NixString {
+        NixString::new(s.into_bytes())
+    }
+}
+impl From<Vec<u8>> for NixString {
+    fn from(s: Vec<u8>) -> NixString {
+        NixString::new(s)
+    }
+}
+
+impl fmt::Debug for NixString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.to_str_lossy())
+    }
+}
+
+/// Builds a string piece by piece, merging the contexts of the pieces.
+#[derive(Default)]
+pub struct StringBuilder {
+    bytes: Vec<u8>,
+    context: NixContext,
+}
+
+impl StringBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a string with its context.
+    pub fn push_str(&mut self, s: &NixString) {
+        self.bytes.extend_from_slice(s.as_bytes());
+        if let Some(ctx) = s.context() {
+            self.context.extend(ctx.iter().cloned());
+        }
+    }
+
+    /// Appends bytes without context.
+    pub fn push_bytes(&mut self, b: &[u8]) {
+        self.bytes.extend_from_slice(b);
+    }
+
+    /// Adds context elements.
+    pub fn add_context(&mut self, ctx: Option<&NixContext>) {
+        if let Some(ctx) = ctx {
+            self.context.extend(ctx.iter().cloned());
+        }
+    }
+
+    /// The bytes so far.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Finishes the string.
+    pub fn finish(self) -> NixString {
+        NixString::with_context(self.bytes, self.context)
+    }
+}

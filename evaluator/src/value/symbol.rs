@@ -1,0 +1,148 @@
+//! Interned identifiers and attribute names: `Symbol` is a pointer-sized handle
+//! whose equality is pointer equality and whose order is Nix's byte order.
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+/// An interned name. Two symbols are equal exactly when their bytes are equal,
+/// because every distinct byte string is interned once per thread.
+#[derive(Clone, Copy)]
+pub struct Symbol(&'static [u8]);
+
+thread_local! {
+    static INTERNER: RefCell<HashMap<&'static [u8], Symbol>> = RefCell::new(HashMap::new());
+}
+
+impl Symbol {
+    /// Interns `name`, returning the one symbol for these bytes.
+    ///
+    /// Interned names live for the rest of the process: names are few in
+    /// practice, and leaking them is what makes a symbol a plain pointer.
+    pub fn new(name: &[u8]) -> Symbol {
+        INTERNER.with(|interner| {
+            let mut map = interner.borrow_mut();
+            if let Some(sym) = map.get(name) {
+                return *sym;
+            }
+            let leaked: &'static [u8] = Box::leak(name.to_vec().into_boxed_slice());
+            let sym = Symbol(leaked);
+            map.insert(leaked, sym);
+            sym
+        })
+    }
+
+    /// Interns a UTF-8 name.
+    pub fn from_str(name: &str) -> Symbol {
+        Symbol::new(name.as_bytes())
+    }
+
+    /// The bytes of the name.
+    pub fn as_bytes(self) -> &'static [u8] {
+        self.0
+    }
+
+    /// The name as text, with invalid UTF-8 replaced.
+    pub fn to_str_lossy(self) -> std::borrow::Cow<'static, str> {
+        String::from_utf8_lossy(self.0)
+    }
+}
+
+impl PartialEq for Symbol {
+    fn eq(&self, other: &Symbol) -> bool {
+        std::ptr::eq(self.0.as_ptr(), other.0.as_ptr()) && self.0.len() == other.0.len()
+    }
+}
+impl Eq for Symbol {}
+
+impl Hash for Symbol {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.0.as_ptr() as usize).hash(state)
+    }
+}
+
+impl PartialOrd for Symbol {
+    fn partial_cmp(&self, other: &Symbol) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Symbol {
+    fn cmp(&self, other: &Symbol) -> Ordering {
+        if self == other {
+            Ordering::Equal
+        } else {
+            self.0.cmp(other.0)
+        }
+    }
+}
+
+impl fmt::Debug for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.to_str_lossy())
+    }
+}
+impl fmt::Display for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_str_lossy())
+    }
+}
+
+/// Symbols the evaluator looks up often, interned once per thread.
+pub struct WellKnown {
+    pub out_path: Symbol,
+    pub to_string: Symbol,
+    pub functor: Symbol,
+    pub type_: Symbol,
+    pub value: Symbol,
+    pub success: Symbol,
+    pub name: Symbol,
+    pub key: Symbol,
+    pub line: Symbol,
+    pub column: Symbol,
+    pub file: Symbol,
+    pub drv_path: Symbol,
+    pub outputs: Symbol,
+    pub ignore_nulls: Symbol,
+    pub structured_attrs: Symbol,
+}
+
+thread_local! {
+    static WELL_KNOWN: WellKnown = WellKnown {
+        out_path: Symbol::from_str("outPath"),
+        to_string: Symbol::from_str("__toString"),
+        functor: Symbol::from_str("__functor"),
+        type_: Symbol::from_str("type"),
+        value: Symbol::from_str("value"),
+        success: Symbol::from_str("success"),
+        name: Symbol::from_str("name"),
+        key: Symbol::from_str("key"),
+        line: Symbol::from_str("line"),
+        column: Symbol::from_str("column"),
+        file: Symbol::from_str("file"),
+        drv_path: Symbol::from_str("drvPath"),
+        outputs: Symbol::from_str("outputs"),
+        ignore_nulls: Symbol::from_str("__ignoreNulls"),
+        structured_attrs: Symbol::from_str("__structuredAttrs"),
+    };
+}
+
+/// Runs `f` with the well-known symbols of this thread.
+pub fn well_known<R>(f: impl FnOnce(&WellKnown) -> R) -> R {
+    WELL_KNOWN.with(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_is_identity() {
+        let a = Symbol::from_str("abc");
+        let b = Symbol::new(b"abc");
+        assert_eq!(a, b);
+        assert_ne!(a, Symbol::from_str("abd"));
+        assert!(Symbol::from_str("B") < Symbol::from_str("a"));
+    }
+}

@@ -1,0 +1,65 @@
+//! Runtime environments: one per lambda call, `let`, `rec` set or `with`,
+//! chained to the environment the code was compiled in.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::value::Value;
+
+/// A level of variables. Slots are filled once (a `let` fills them after
+/// creating the level, which is how recursive bindings see each other).
+#[derive(Debug)]
+pub struct Env {
+    pub slots: RefCell<Vec<Value>>,
+    pub parent: Option<Rc<Env>>,
+}
+
+impl Env {
+    /// The root environment (no variables).
+    pub fn root() -> Rc<Env> {
+        Rc::new(Env { slots: RefCell::new(Vec::new()), parent: None })
+    }
+
+    /// A child level of `size` slots, all `null` until set.
+    pub fn child(parent: &Rc<Env>, size: usize) -> Rc<Env> {
+        Rc::new(Env { slots: RefCell::new(vec![Value::Null; size]), parent: Some(parent.clone()) })
+    }
+
+    /// A child level holding the given values.
+    pub fn with_slots(parent: &Rc<Env>, slots: Vec<Value>) -> Rc<Env> {
+        Rc::new(Env { slots: RefCell::new(slots), parent: Some(parent.clone()) })
+    }
+
+    /// Slot `idx` of the level `depth` steps up.
+    #[inline]
+    pub fn get(self: &Rc<Env>, depth: u32, idx: u32) -> Value {
+        let mut env: &Rc<Env> = self;
+        for _ in 0..depth {
+            match &env.parent {
+                Some(p) => env = p,
+                None => return Value::Null,
+            }
+        }
+        env.slots.borrow().get(idx as usize).cloned().unwrap_or(Value::Null)
+    }
+
+    /// Sets slot `idx` of this level.
+    #[inline]
+    pub fn set(&self, idx: u32, v: Value) {
+        if let Some(slot) = self.slots.borrow_mut().get_mut(idx as usize) {
+            *slot = v;
+        }
+    }
+
+    /// The level `depth` steps up.
+    pub fn ancestor(self: &Rc<Env>, depth: u32) -> Rc<Env> {
+        let mut env = self.clone();
+        for _ in 0..depth {
+            match env.parent.clone() {
+                Some(p) => env = p,
+                None => break,
+            }
+        }
+        env
+    }
+}

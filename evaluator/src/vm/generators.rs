@@ -1,0 +1,309 @@
+//! Generator frames: Rust code (builtins, deep equality, string coercion)
+//! that suspends whenever it needs the VM to force a value or call a
+//! function, so nested evaluation never recurses on the host stack.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use crate::compiler::canon_path;
+use crate::errors::ErrorKind;
+use crate::eval_err;
+use crate::value::{format_float, well_known, NixString, StringBuilder, Value};
+
+use super::ops::{equal_shallow, incomparable, less_shallow};
+
+/// What a generator asks of the VM.
+pub enum Request {
+    /// Evaluate a value to weak head normal form.
+    Force(Value),
+    /// Call a function with one argument (result in weak head normal form).
+    Call(Value, Value),
+    /// Force under a `tryEval` catch frame; answers `{ success; value; }`.
+    TryForce(Value),
+}
+
+/// What the VM answers.
+pub enum Response {
+    Empty,
+    Value(Value),
+}
+
+/// The boxed future inside a generator frame.
+pub type GenFut = Pin<Box<dyn Future<Output = Result<Value, ErrorKind>>>>;
+
+/// A suspended generator.
+pub type Gen = genawaiter::rc::Gen<Request, Response, GenFut>;
+
+/// The handle a generator uses to talk to the VM.
+pub struct Co(genawaiter::rc::Co<Request, Response>);
+
+impl Co {
+    /// Forces `v` to weak head normal form.
+    pub async fn force(&self, v: Value) -> Value {
+        if let Some(v) = ready(&v) {
+            return v;
+        }
+        match self.0.yield_(Request::Force(v)).await {
+            Response::Value(v) => v,
+            Response::Empty => Value::Null,
+        }
+    }
+
+    /// Calls `f x`, returning the result in weak head normal form.
+    pub async fn call(&self, f: Value, x: Value) -> Value {
+        match self.0.yield_(Request::Call(f, x)).await {
+            Response::Value(v) => v,
+            Response::Empty => Value::Null,
+        }
+    }
+
+    /// Calls `f a b`.
+    pub async fn call2(&self, f: Value, a: Value, b: Value) -> Value {
+        let g = self.call(f, a).await;
+        self.call(g, b).await
+    }
+
+    /// Forces `v` inside a `tryEval` frame.
+    pub async fn try_force(&self, v: Value) -> Value {
+        match self.0.yield_(Request::TryForce(v)).await {
+            Response::Value(v) => v,
+            Response::Empty => Value::Null,
+        }
+    }
+}
+
+fn ready(v: &Value) -> Option<Value> {
+    match v {
+        Value::Thunk(t) => t.value(),
+        v => Some(v.clone()),
+    }
+}
+
+/// Wraps an async block as a generator frame.
+pub fn make_gen<F, Fut>(f: F) -> Box<Gen>
+where
+    F: FnOnce(Co) -> Fut + 'static,
+    Fut: Future<Output = Result<Value, ErrorKind>> + 'static,
+{
+    Box::new(genawaiter::rc::Gen::new(move |co| Box::pin(f(Co(co))) as GenFut))
+}
+
+/// Forces `v` and everything inside it. Shared sets and lists are visited
+/// once, so cyclic values terminate.
+pub async fn deep_force(co: &Co, v: Value) -> Result<Value, ErrorKind> {
+    let top = co.force(v).await;
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut work = vec![top.clone()];
+    while let Some(v) = work.pop() {
+        let v = co.force(v).await;
+        match &v {
+            Value::Attrs(a) => {
+                if seen.insert(Rc::as_ptr(a) as usize) {
+                    work.extend(a.iter().rev().map(|x| x.value.clone()));
+                }
+            }
+            Value::List(l) => {
+                if seen.insert(Rc::as_ptr(l) as usize) {
+                    work.extend(l.iter().rev().cloned());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(top)
+}
+
+fn same_identity(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Thunk(x), Value::Thunk(y)) => x.ptr_eq(y),
+        (Value::Closure(x), Value::Closure(y)) => Rc::ptr_eq(x, y),
+        (Value::Attrs(x), Value::Attrs(y)) => Rc::ptr_eq(x, y),
+        (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+/// Whether a set is a derivation (`type = "derivation"`), forcing `type`.
+async fn is_derivation(co: &Co, v: &Value) -> bool {
+    let Value::Attrs(a) = v else { return false };
+    let Some(t) = a.get(well_known(|w| w.type_)).cloned() else { return false };
+    matches!(co.force(t).await, Value::String(s) if s.as_bytes() == b"derivation")
+}
+
+/// Deep `==` with C++ Nix's rules: ints equal floats, functions never equal
+/// (except the very same value inside a container), derivations by `outPath`.
+pub async fn equal(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind> {
+    let mut work = vec![(a, b, true)];
+    while let Some((a, b, top)) = work.pop() {
+        if !top && same_identity(&a, &b) {
+            continue;
+        }
+        let a = co.force(a).await;
+        let b = co.force(b).await;
+        if !top && same_identity(&a, &b) {
+            continue;
+        }
+        if let Some(r) = equal_shallow(&a, &b) {
+            if !r {
+                return Ok(false);
+            }
+            continue;
+        }
+        match (&a, &b) {
+            (Value::List(x), Value::List(y)) => {
+                for (p, q) in x.iter().zip(y.iter()).rev() {
+                    work.push((p.clone(), q.clone(), false));
+                }
+            }
+            (Value::Attrs(x), Value::Attrs(y)) => {
+                if is_derivation(co, &a).await && is_derivation(co, &b).await {
+                    let out = well_known(|w| w.out_path);
+                    if let (Some(p), Some(q)) = (x.get(out), y.get(out)) {
+                        work.push((p.clone(), q.clone(), false));
+                        continue;
+                    }
+                }
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if p.name != q.name {
+                        return Ok(false);
+                    }
+                }
+                for (p, q) in x.iter().zip(y.iter()).rev() {
+                    work.push((p.value.clone(), q.value.clone(), false));
+                }
+            }
+            _ => return Ok(false),
+        }
+    }
+    Ok(true)
+}
+
+/// `a < b` with lexicographic list comparison.
+pub async fn less_than(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind> {
+    let mut a = co.force(a).await;
+    let mut b = co.force(b).await;
+    loop {
+        if let Some(r) = less_shallow(&a, &b) {
+            return r;
+        }
+        let (Value::List(x), Value::List(y)) = (&a, &b) else {
+            return Err(incomparable(&a, &b));
+        };
+        let mut next = None;
+        for i in 0.. {
+            if i == y.len() {
+                return Ok(false);
+            }
+            if i == x.len() {
+                return Ok(true);
+            }
+            let p = co.force(x[i].clone()).await;
+            let q = co.force(y[i].clone()).await;
+            if !equal(co, p.clone(), q.clone()).await? {
+                next = Some((p, q));
+                break;
+            }
+        }
+        match next {
+            Some((p, q)) => {
+                a = p;
+                b = q;
+            }
+            None => return Ok(false),
+        }
+    }
+}
+
+/// How permissive a string coercion is.
+#[derive(Clone, Copy)]
+pub struct Coercion {
+    /// `toString`: also integers, floats, Booleans, null and lists.
+    pub more: bool,
+    /// Copy paths to the store (interpolation) rather than using them as text.
+    pub copy_to_store: bool,
+}
+
+impl Coercion {
+    pub const INTERPOLATION: Coercion = Coercion { more: false, copy_to_store: true };
+    pub const TO_STRING: Coercion = Coercion { more: true, copy_to_store: false };
+    pub const PATH_APPEND: Coercion = Coercion { more: false, copy_to_store: false };
+}
+
+/// Coerces a value to a string the way C++ Nix's `coerceToString` does.
+pub fn coerce_to_string(co: &Co, v: Value, how: Coercion) -> Pin<Box<dyn Future<Output = Result<NixString, ErrorKind>> + '_>> {
+    Box::pin(async move {
+        let v = co.force(v).await;
+        match &v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Path(p) => {
+                if how.copy_to_store {
+                    Err(eval_err!(
+                        "cannot copy path '{}' to the store: store paths are not supported by this evaluator yet",
+                        p.display()
+                    ))
+                } else {
+                    Ok(NixString::from(p.to_string_lossy().into_owned()))
+                }
+            }
+            Value::Attrs(a) => {
+                let (to_string, out_path) = well_known(|w| (w.to_string, w.out_path));
+                if let Some(f) = a.get(to_string).cloned() {
+                    let f = co.force(f).await;
+                    let r = co.call(f, v.clone()).await;
+                    return coerce_to_string(co, r, how).await;
+                }
+                if let Some(o) = a.get(out_path).cloned() {
+                    return coerce_to_string(co, o, how).await;
+                }
+                Err(eval_err!("cannot coerce a set to a string"))
+            }
+            Value::Int(i) if how.more => Ok(NixString::from(i.to_string())),
+            Value::Float(f) if how.more => Ok(NixString::from(format!("{f:.6}"))),
+            Value::Bool(b) if how.more => Ok(NixString::from(if *b { "1" } else { "" })),
+            Value::Null if how.more => Ok(NixString::from("")),
+            Value::List(l) if how.more => {
+                let mut b = StringBuilder::new();
+                let n = l.len();
+                for (i, item) in l.iter().enumerate() {
+                    let item = co.force(item.clone()).await;
+                    let s = coerce_to_string(co, item.clone(), how).await?;
+                    b.push_str(&s);
+                    let empty_list = matches!(&item, Value::List(x) if x.is_empty());
+                    if i + 1 < n && !empty_list {
+                        b.push_bytes(b" ");
+                    }
+                }
+                Ok(b.finish())
+            }
+            other => Err(eval_err!("cannot coerce {} to a string", other.type_description())),
+        }
+    })
+}
+
+/// `a + b` when `a` is not a number: path or string concatenation.
+pub async fn add_slow(co: Co, a: Value, b: Value) -> Result<Value, ErrorKind> {
+    if let Value::Path(p) = &a {
+        let s = coerce_to_string(&co, b, Coercion::PATH_APPEND).await?;
+        if s.has_context() {
+            return Err(eval_err!("a string that refers to a store path cannot be appended to a path"));
+        }
+        let joined = format!("{}{}", p.to_string_lossy(), s.to_str_lossy());
+        return Ok(Value::Path(Rc::new(canon_path(&joined).into())));
+    }
+    let x = coerce_to_string(&co, a, Coercion::INTERPOLATION).await?;
+    let y = coerce_to_string(&co, b, Coercion::INTERPOLATION).await?;
+    let mut s = StringBuilder::new();
+    s.push_str(&x);
+    s.push_str(&y);
+    Ok(Value::String(s.finish()))
+}
+
+#[allow(dead_code)]
+fn float_text(f: f64) -> String {
+    format_float(f)
+}

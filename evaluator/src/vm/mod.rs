@@ -1,0 +1,842 @@
+//! The VM: a value stack and a frame stack of bytecode frames, thunk-update
+//! markers, builtin argument forcing, generator frames and `tryEval` catch
+//! frames. Nothing recurses on the host stack: forcing and calling push frames.
+
+pub mod env;
+pub mod generators;
+mod ops;
+
+use std::rc::Rc;
+
+use genawaiter::GeneratorState;
+
+use crate::builtins::{BuiltinDef, BuiltinImpl};
+use crate::bytecode::{Chunk, Op};
+use crate::compiler::pos_string;
+use crate::errors::{Error, ErrorKind};
+use crate::eval_err;
+use crate::syntax::Span;
+use crate::value::{Attr, Attrs, Closure, PartialBuiltin, Symbol, Thunk, ThunkState, Value};
+use crate::Shared;
+use env::Env;
+use generators::{Gen, Request, Response};
+
+/// Frames past this depth are a stack overflow (each frame is small and on the heap).
+const MAX_FRAMES: usize = 10_000_000;
+
+/// One entry of the frame stack.
+pub(crate) enum Frame {
+    /// Bytecode running in an environment.
+    Code { chunk: Rc<Chunk>, ip: usize, env: Rc<Env> },
+    /// When the frame above finishes, store the value on top of the stack in
+    /// `thunk`; `saved` restores the thunk if evaluation fails.
+    Update { thunk: Thunk, saved: ThunkState, discard: bool },
+    /// Forcing the strict arguments of a builtin, one at a time.
+    BuiltinArgs { def: &'static BuiltinDef, args: Vec<Value>, next: usize, span: Span },
+    /// A builtin written as a generator, suspended while the VM works for it.
+    Gen { gen: Box<Gen>, span: Span, awaiting: bool },
+    /// `tryEval`: catches `throw`/`assert` errors from the frames above it.
+    Catch { stack_len: usize },
+}
+
+/// The evaluator's machine state. Owned by an [`crate::Evaluation`].
+pub struct Vm {
+    pub(crate) stack: Vec<Value>,
+    pub(crate) frames: Vec<Frame>,
+    /// Frames below this index belong to an outer `run` (host re-entry).
+    base: usize,
+    pub(crate) shared: Rc<Shared>,
+}
+
+impl Vm {
+    pub(crate) fn new(shared: Rc<Shared>) -> Vm {
+        Vm { stack: Vec::with_capacity(256), frames: Vec::with_capacity(64), base: 0, shared }
+    }
+
+    /// The shared evaluation state (settings, IO, caches).
+    pub fn shared(&self) -> &Rc<Shared> {
+        &self.shared
+    }
+
+    /// Forces `v` to weak head normal form, running the VM as needed.
+    pub fn force_value(&mut self, v: &Value) -> Result<Value, Error> {
+        match v {
+            Value::Thunk(t) => {
+                if let Some(v) = t.value() {
+                    return Ok(v);
+                }
+            }
+            v => return Ok(v.clone()),
+        }
+        self.run_with(|vm| {
+            vm.stack.push(v.clone());
+            vm.force_top(false)?;
+            Ok(())
+        })
+    }
+
+    /// Calls `f` with `arg` and returns the result in weak head normal form.
+    pub fn call_value(&mut self, f: &Value, arg: Value) -> Result<Value, Error> {
+        let f = self.force_value(f)?;
+        self.run_with(|vm| {
+            vm.stack.push(f);
+            vm.stack.push(arg);
+            vm.call(Span::NONE)?;
+            Ok(())
+        })
+    }
+
+    /// Runs compiled top-level code in `env`.
+    pub fn run_chunk(&mut self, chunk: Rc<Chunk>, env: Rc<Env>) -> Result<Value, Error> {
+        self.run_with(|vm| {
+            vm.frames.push(Frame::Code { chunk, ip: 0, env });
+            Ok(())
+        })
+    }
+
+    /// Sets up frames with `setup`, runs until they complete, and pops the result.
+    fn run_with(&mut self, setup: impl FnOnce(&mut Vm) -> Result<(), ErrorKind>) -> Result<Value, Error> {
+        let saved_base = self.base;
+        let stack_len = self.stack.len();
+        self.base = self.frames.len();
+        let result = match setup(self) {
+            Ok(()) => self.run(),
+            Err(kind) => Err(self.unwind(Error::new(kind, Span::NONE))),
+        };
+        self.base = saved_base;
+        match result {
+            Ok(()) => {
+                let v = self.stack.pop().unwrap_or(Value::Null);
+                self.stack.truncate(stack_len);
+                Ok(v)
+            }
+            Err(e) => {
+                self.stack.truncate(stack_len);
+                Err(e)
+            }
+        }
+    }
+
+    /// The outer loop: runs frames until the stack is back at `base`.
+    fn run(&mut self) -> Result<(), Error> {
+        while self.frames.len() > self.base {
+            if self.frames.len() > MAX_FRAMES {
+                let e = Error::new(ErrorKind::StackOverflow, Span::NONE);
+                return Err(self.unwind(e));
+            }
+            let Some(frame) = self.frames.pop() else { break };
+            let result = match frame {
+                Frame::Code { chunk, ip, env } => self.run_code(chunk, ip, env),
+                Frame::Update { thunk, saved, discard } => self.finish_update(thunk, saved, discard),
+                Frame::BuiltinArgs { def, mut args, next, span } => {
+                    let v = self.stack.pop().unwrap_or(Value::Null);
+                    args[next] = v;
+                    self.invoke_builtin(def, args, next + 1, span).map_err(|k| Error::new(k, span))
+                }
+                Frame::Gen { gen, span, awaiting } => {
+                    let response = if awaiting {
+                        Response::Value(self.stack.pop().unwrap_or(Value::Null))
+                    } else {
+                        Response::Empty
+                    };
+                    self.resume_gen(gen, span, response)
+                }
+                Frame::Catch { .. } => {
+                    let v = self.stack.pop().unwrap_or(Value::Null);
+                    self.stack.push(try_eval_result(true, v));
+                    Ok(())
+                }
+            };
+            if let Err(e) = result {
+                let e = self.unwind(e);
+                // A catch frame may have handled it.
+                if e.kind == ErrorKind::Eval(CAUGHT.into()) {
+                    continue;
+                }
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Pops frames down to `base` (restoring thunks and collecting a trace),
+    /// stopping at a `tryEval` frame if the error is catchable.
+    fn unwind(&mut self, mut e: Error) -> Error {
+        while self.frames.len() > self.base {
+            let Some(frame) = self.frames.pop() else { break };
+            match frame {
+                Frame::Update { thunk, saved, .. } => thunk.restore(saved),
+                Frame::Catch { stack_len } if e.kind.is_catchable() => {
+                    self.stack.truncate(stack_len);
+                    self.stack.push(try_eval_result(false, Value::Bool(false)));
+                    return Error::new(ErrorKind::Eval(CAUGHT.into()), Span::NONE);
+                }
+                Frame::Code { chunk, ip, .. } => {
+                    if e.trace.len() < 64 {
+                        let span = chunk.span_at(ip.saturating_sub(1));
+                        if span.is_some() && span != e.span {
+                            let msg = match chunk.lambda_name {
+                                Some(n) => format!("while calling '{n}'"),
+                                None => "while evaluating".to_string(),
+                            };
+                            e.trace.push(crate::errors::TraceFrame { span, message: msg });
+                        }
+                    }
+                }
+                Frame::Gen { span, .. } | Frame::BuiltinArgs { span, .. } => {
+                    if e.trace.len() < 64 && span.is_some() {
+                        e.trace.push(crate::errors::TraceFrame { span, message: "while calling a builtin".into() });
+                    }
+                }
+                Frame::Catch { .. } => {}
+            }
+        }
+        e
+    }
+
+    fn finish_update(&mut self, thunk: Thunk, saved: ThunkState, discard: bool) -> Result<(), Error> {
+        let top = self.stack.last().cloned().unwrap_or(Value::Null);
+        if let Value::Thunk(inner) = &top {
+            if let Some(v) = inner.value() {
+                if let Some(t) = self.stack.last_mut() {
+                    *t = v;
+                }
+            } else {
+                // The result is itself a pending thunk: evaluate it first.
+                self.frames.push(Frame::Update { thunk, saved, discard });
+                return self.force_top(false).map_err(|k| Error::new(k, Span::NONE));
+            }
+        }
+        let v = if discard {
+            self.stack.pop().unwrap_or(Value::Null)
+        } else {
+            self.stack.last().cloned().unwrap_or(Value::Null)
+        };
+        thunk.finish(v);
+        Ok(())
+    }
+
+    /// Forces the value on top of the stack. Either it is already in weak head
+    /// normal form (replaced in place), or frames are pushed that will leave
+    /// it there. With `discard`, the forced value is dropped afterwards.
+    pub(crate) fn force_top(&mut self, discard: bool) -> Result<(), ErrorKind> {
+        let Some(Value::Thunk(t)) = self.stack.last().cloned() else {
+            if discard {
+                self.stack.pop();
+            }
+            return Ok(());
+        };
+        if let Some(v) = t.value() {
+            if discard {
+                self.stack.pop();
+            } else if let Some(top) = self.stack.last_mut() {
+                *top = v;
+            }
+            return Ok(());
+        }
+        self.stack.pop();
+        let state = t.enter();
+        match &state {
+            ThunkState::Code { chunk, env } => {
+                let (chunk, env) = (chunk.clone(), env.clone());
+                self.frames.push(Frame::Update { thunk: t, saved: state, discard });
+                self.frames.push(Frame::Code { chunk, ip: 0, env });
+                Ok(())
+            }
+            ThunkState::Apply(f, x) => {
+                let (f, x) = (f.clone(), x.clone());
+                self.frames.push(Frame::Update { thunk: t, saved: state, discard });
+                // `f` may itself be a thunk: force it via a generator.
+                if f.is_pending() {
+                    let gen = generators::make_gen(move |co| async move {
+                        let f = co.force(f).await;
+                        Ok(co.call(f, x).await)
+                    });
+                    self.frames.push(Frame::Gen { gen, span: Span::NONE, awaiting: false });
+                    return Ok(());
+                }
+                self.stack.push(f.shallow());
+                self.stack.push(x);
+                self.call(Span::NONE)
+            }
+            ThunkState::Blackhole => {
+                t.restore(ThunkState::Blackhole);
+                Err(ErrorKind::InfiniteRecursion)
+            }
+            ThunkState::Evaluated(_) => Ok(()),
+        }
+    }
+
+    /// Calls the function below the argument on the stack. On return, either
+    /// the result is on the stack (in weak head normal form) or frames are pushed.
+    pub(crate) fn call(&mut self, span: Span) -> Result<(), ErrorKind> {
+        let arg = self.stack.pop().unwrap_or(Value::Null);
+        let f = self.stack.pop().unwrap_or(Value::Null);
+        match f.shallow() {
+            Value::Closure(c) => {
+                let env = self.enter_closure(&c, arg);
+                self.frames.push(Frame::Code { chunk: c.lambda.chunk.clone(), ip: 0, env });
+                Ok(())
+            }
+            Value::Builtin(b) => {
+                let mut args = Vec::with_capacity(b.def.arity as usize);
+                args.extend(b.args.iter().cloned());
+                args.push(arg);
+                if args.len() < b.def.arity as usize {
+                    self.stack.push(Value::Builtin(Rc::new(PartialBuiltin { def: b.def, args })));
+                    return Ok(());
+                }
+                self.invoke_builtin(b.def, args, 0, span)
+            }
+            Value::Attrs(a) => {
+                let functor = crate::value::well_known(|w| w.functor);
+                let Some(fv) = a.get(functor).cloned() else {
+                    return Err(eval_err!("attempt to call something which is not a function but a set"));
+                };
+                let this = Value::Attrs(a.clone());
+                let gen = generators::make_gen(move |co| async move {
+                    let f = co.force(fv).await;
+                    let g = co.call(f, this).await;
+                    Ok(co.call(g, arg).await)
+                });
+                self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                Ok(())
+            }
+            Value::Thunk(t) => {
+                // Only reachable through builtins handing back unforced functions.
+                let f = Value::Thunk(t);
+                let gen = generators::make_gen(move |co| async move {
+                    let f = co.force(f).await;
+                    Ok(co.call(f, arg).await)
+                });
+                self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                Ok(())
+            }
+            other => Err(eval_err!(
+                "attempt to call something which is not a function but {}",
+                other.type_description()
+            )),
+        }
+    }
+
+    /// The environment for a call of closure `c` with `arg`; for a formals
+    /// pattern the argument is also pushed for the body's `BindFormals`.
+    #[inline]
+    fn enter_closure(&mut self, c: &Closure, arg: Value) -> Rc<Env> {
+        let lambda = &c.lambda;
+        if !lambda.has_formals {
+            return Env::with_slots(&c.env, vec![arg]);
+        }
+        let mut slots = vec![Value::Null; lambda.env_size as usize];
+        if let Some(b) = lambda.bind_slot {
+            slots[b as usize] = arg.clone();
+        }
+        self.stack.push(arg);
+        Env::with_slots(&c.env, slots)
+    }
+
+    /// Forces strict arguments from `from` on, then runs the builtin.
+    fn invoke_builtin(
+        &mut self,
+        def: &'static BuiltinDef,
+        mut args: Vec<Value>,
+        from: usize,
+        span: Span,
+    ) -> Result<(), ErrorKind> {
+        for i in from..args.len() {
+            if def.strict & (1 << i) == 0 {
+                continue;
+            }
+            if let Value::Thunk(t) = &args[i] {
+                match t.value() {
+                    Some(v) => args[i] = v,
+                    None => {
+                        let thunk = args[i].clone();
+                        self.frames.push(Frame::BuiltinArgs { def, args, next: i, span });
+                        self.stack.push(thunk);
+                        return self.force_top(false);
+                    }
+                }
+            }
+        }
+        match def.imp {
+            BuiltinImpl::Sync(f) => {
+                let v = f(self, args)?;
+                self.stack.push(v);
+                self.force_top(false)
+            }
+            BuiltinImpl::Async(f) => {
+                let gen = f(args, self.shared.clone());
+                self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                Ok(())
+            }
+            BuiltinImpl::Frames(f) => f(self, args),
+        }
+    }
+
+    fn resume_gen(&mut self, mut gen: Box<Gen>, span: Span, mut response: Response) -> Result<(), Error> {
+        loop {
+            match gen.resume_with(response) {
+                GeneratorState::Yielded(req) => match req {
+                    Request::Force(v) => {
+                        if let Some(v) = ready(&v) {
+                            response = Response::Value(v);
+                            continue;
+                        }
+                        self.frames.push(Frame::Gen { gen, span, awaiting: true });
+                        self.stack.push(v);
+                        return self.force_top(false).map_err(|k| Error::new(k, span));
+                    }
+                    Request::Call(f, x) => {
+                        self.frames.push(Frame::Gen { gen, span, awaiting: true });
+                        self.stack.push(f);
+                        self.stack.push(x);
+                        return self.call(span).map_err(|k| Error::new(k, span));
+                    }
+                    Request::TryForce(v) => {
+                        self.frames.push(Frame::Gen { gen, span, awaiting: true });
+                        self.frames.push(Frame::Catch { stack_len: self.stack.len() });
+                        self.stack.push(v);
+                        return self.force_top(false).map_err(|k| Error::new(k, span));
+                    }
+                },
+                GeneratorState::Complete(Ok(v)) => {
+                    self.stack.push(v);
+                    return self.force_top(false).map_err(|k| Error::new(k, span));
+                }
+                GeneratorState::Complete(Err(kind)) => return Err(Error::new(kind, span)),
+            }
+        }
+    }
+
+    /// The inner loop: runs bytecode, switching frames in place for calls,
+    /// forces and returns, and going back to the outer loop for anything else.
+    fn run_code(&mut self, mut chunk: Rc<Chunk>, mut ip: usize, mut env: Rc<Env>) -> Result<(), Error> {
+        macro_rules! fail {
+            ($kind:expr) => {
+                return Err(Error::new($kind, chunk.span_at(ip - 1)))
+            };
+        }
+        macro_rules! tryk {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(k) => fail!(k),
+                }
+            };
+        }
+        macro_rules! pop {
+            () => {
+                match self.stack.pop() {
+                    Some(v) => v,
+                    None => fail!(eval_err!("internal error: value stack underflow")),
+                }
+            };
+        }
+        // Suspend this frame (resuming at `ip`) so the outer loop can run others.
+        macro_rules! suspend_then {
+            ($e:expr) => {{
+                self.frames.push(Frame::Code { chunk: chunk.clone(), ip, env: env.clone() });
+                if let Err(k) = $e {
+                    return Err(Error::new(k, chunk.span_at(ip - 1)));
+                }
+                return Ok(());
+            }};
+        }
+        loop {
+            let Some(&op) = chunk.code.get(ip) else {
+                fail!(eval_err!("internal error: ran off the end of a chunk"));
+            };
+            ip += 1;
+            match op {
+                Op::Constant(i) => self.stack.push(chunk.constants[i as usize].clone()),
+                Op::GetVar { depth, idx } => self.stack.push(env.get(depth, idx)),
+                Op::SetLocal(i) => {
+                    let v = pop!();
+                    env.set(i, v);
+                }
+                Op::Force => {
+                    let Some(Value::Thunk(t)) = self.stack.last() else { continue };
+                    let t = t.clone();
+                    if let Some(v) = t.value() {
+                        if let Some(top) = self.stack.last_mut() {
+                            *top = v;
+                        }
+                        continue;
+                    }
+                    let state = t.enter();
+                    if let ThunkState::Code { chunk: c, env: e } = &state {
+                        let (c, e) = (c.clone(), e.clone());
+                        self.stack.pop();
+                        self.frames.push(Frame::Code { chunk, ip, env });
+                        self.frames.push(Frame::Update { thunk: t, saved: state, discard: false });
+                        if self.frames.len() > MAX_FRAMES {
+                            return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
+                        }
+                        chunk = c;
+                        env = e;
+                        ip = 0;
+                        continue;
+                    }
+                    t.restore(state);
+                    suspend_then!(self.force_top(false));
+                }
+                Op::Pop => {
+                    self.stack.pop();
+                }
+                Op::MakeThunk(i) => {
+                    let t = Thunk::new_code(chunk.chunks[i as usize].clone(), env.clone());
+                    self.stack.push(Value::Thunk(t));
+                }
+                Op::MakeClosure(i) => {
+                    let c = Closure { lambda: chunk.lambdas[i as usize].clone(), env: env.clone() };
+                    self.stack.push(Value::Closure(Rc::new(c)));
+                }
+                Op::Call => {
+                    let len = self.stack.len();
+                    if len >= 2 {
+                        if let Value::Closure(c) = &self.stack[len - 2] {
+                            let c = c.clone();
+                            let arg = pop!();
+                            self.stack.pop();
+                            let new_env = self.enter_closure(&c, arg);
+                            self.frames.push(Frame::Code { chunk, ip, env });
+                            if self.frames.len() > MAX_FRAMES {
+                                return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
+                            }
+                            chunk = c.lambda.chunk.clone();
+                            env = new_env;
+                            ip = 0;
+                            continue;
+                        }
+                    }
+                    let span = chunk.span_at(ip - 1);
+                    suspend_then!(self.call(span));
+                }
+                Op::PushEnv(n) => env = Env::child(&env, n as usize),
+                Op::PushWith => {
+                    let v = pop!();
+                    env = Env::with_slots(&env, vec![v]);
+                }
+                Op::PopEnv => {
+                    if let Some(p) = env.parent.clone() {
+                        env = p;
+                    }
+                }
+                Op::WithLookup { name, withs } => {
+                    let sym = chunk.names[name as usize];
+                    let mut found = None;
+                    for &depth in &chunk.withs[withs as usize] {
+                        let ns = env.get(depth, 0);
+                        match ns.shallow() {
+                            Value::Attrs(a) => {
+                                if let Some(v) = a.get(sym) {
+                                    found = Some(v.clone());
+                                    break;
+                                }
+                            }
+                            Value::Thunk(_) => {
+                                // Force the namespace, then run this lookup again.
+                                ip -= 1;
+                                self.stack.push(ns);
+                                suspend_then!(self.force_top(true));
+                            }
+                            other => fail!(ErrorKind::TypeError {
+                                expected: "a set",
+                                actual: other.type_description()
+                            }),
+                        }
+                    }
+                    match found {
+                        Some(v) => self.stack.push(v),
+                        None => fail!(eval_err!("undefined variable '{sym}'")),
+                    }
+                }
+                Op::Add | Op::Sub | Op::Mul | Op::Div => {
+                    let b = pop!();
+                    let a = pop!();
+                    match ops::arith(op, &a, &b) {
+                        Some(r) => self.stack.push(tryk!(r)),
+                        None => {
+                            let span = chunk.span_at(ip - 1);
+                            let gen = generators::make_gen(move |co| generators::add_slow(co, a, b));
+                            self.frames.push(Frame::Code { chunk, ip, env });
+                            self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                            return Ok(());
+                        }
+                    }
+                }
+                Op::Equal | Op::NotEqual => {
+                    let b = pop!();
+                    let a = pop!();
+                    let negate = op == Op::NotEqual;
+                    match ops::equal_shallow(&a, &b) {
+                        Some(r) => self.stack.push(Value::Bool(r != negate)),
+                        None => {
+                            let span = chunk.span_at(ip - 1);
+                            let gen = generators::make_gen(move |co| async move {
+                                let r = generators::equal(&co, a, b).await?;
+                                Ok(Value::Bool(r != negate))
+                            });
+                            self.frames.push(Frame::Code { chunk, ip, env });
+                            self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                            return Ok(());
+                        }
+                    }
+                }
+                Op::Less | Op::LessEq | Op::More | Op::MoreEq => {
+                    let b = pop!();
+                    let a = pop!();
+                    // C++ Nix: a > b is b < a; a <= b is !(b < a); a >= b is !(a < b).
+                    let (x, y, negate) = match op {
+                        Op::Less => (a, b, false),
+                        Op::More => (b, a, false),
+                        Op::LessEq => (b, a, true),
+                        _ => (a, b, true),
+                    };
+                    match ops::less_shallow(&x, &y) {
+                        Some(r) => self.stack.push(Value::Bool(tryk!(r) != negate)),
+                        None => {
+                            let span = chunk.span_at(ip - 1);
+                            let gen = generators::make_gen(move |co| async move {
+                                let r = generators::less_than(&co, x, y).await?;
+                                Ok(Value::Bool(r != negate))
+                            });
+                            self.frames.push(Frame::Code { chunk, ip, env });
+                            self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                            return Ok(());
+                        }
+                    }
+                }
+                Op::Concat => {
+                    let b = pop!();
+                    let a = pop!();
+                    self.stack.push(tryk!(ops::concat_lists(a, b)));
+                }
+                Op::Update => {
+                    let b = pop!();
+                    let a = pop!();
+                    match (&a, &b) {
+                        (Value::Attrs(x), Value::Attrs(y)) => self.stack.push(Value::Attrs(Attrs::update(x, y))),
+                        (Value::Attrs(_), other) | (other, _) => {
+                            fail!(ErrorKind::TypeError { expected: "a set", actual: other.type_description() })
+                        }
+                    }
+                }
+                Op::Not => match pop!() {
+                    Value::Bool(b) => self.stack.push(Value::Bool(!b)),
+                    other => fail!(ErrorKind::TypeError { expected: "a Boolean", actual: other.type_description() }),
+                },
+                Op::Negate => {
+                    let v = pop!();
+                    let r = tryk!(ops::arith(Op::Sub, &Value::Int(0), &v).unwrap_or_else(|| Err(
+                        ErrorKind::TypeError { expected: "an integer", actual: v.type_description() }
+                    )));
+                    self.stack.push(r);
+                }
+                Op::AssertBool => match self.stack.last() {
+                    Some(Value::Bool(_)) => {}
+                    Some(other) => {
+                        fail!(ErrorKind::TypeError { expected: "a Boolean", actual: other.type_description() })
+                    }
+                    None => fail!(eval_err!("internal error: value stack underflow")),
+                },
+                Op::Jump(t) => ip = t as usize,
+                Op::JumpIfFalse(t) | Op::JumpIfTrue(t) => match pop!() {
+                    Value::Bool(b) => {
+                        if b == matches!(op, Op::JumpIfTrue(_)) {
+                            ip = t as usize;
+                        }
+                    }
+                    other => fail!(ErrorKind::TypeError { expected: "a Boolean", actual: other.type_description() }),
+                },
+                Op::Select(n) => {
+                    let sym = chunk.names[n as usize];
+                    let v = pop!();
+                    self.stack.push(tryk!(ops::select(&v, sym)));
+                }
+                Op::SelectDyn => {
+                    let key = pop!();
+                    let v = pop!();
+                    let sym = tryk!(ops::key_symbol(&key));
+                    self.stack.push(tryk!(ops::select(&v, sym)));
+                }
+                Op::SelectOr(n, t) => {
+                    let sym = chunk.names[n as usize];
+                    let v = pop!();
+                    match ops::try_select(&v, sym) {
+                        Some(x) => self.stack.push(x),
+                        None => ip = t as usize,
+                    }
+                }
+                Op::SelectOrDyn(t) => {
+                    let key = pop!();
+                    let v = pop!();
+                    let sym = tryk!(ops::key_symbol(&key));
+                    match ops::try_select(&v, sym) {
+                        Some(x) => self.stack.push(x),
+                        None => ip = t as usize,
+                    }
+                }
+                Op::HasAttr(n) => {
+                    let sym = chunk.names[n as usize];
+                    let v = pop!();
+                    self.stack.push(Value::Bool(ops::try_select(&v, sym).is_some()));
+                }
+                Op::HasAttrDyn => {
+                    let key = pop!();
+                    let v = pop!();
+                    let sym = tryk!(ops::key_symbol(&key));
+                    self.stack.push(Value::Bool(ops::try_select(&v, sym).is_some()));
+                }
+                Op::MakeAttrs { desc, dynamic } => {
+                    let d = &chunk.attr_sets[desc as usize];
+                    let n_static = d.names.len();
+                    let total = n_static + 2 * dynamic as usize;
+                    if self.stack.len() < total {
+                        fail!(eval_err!("internal error: value stack underflow"));
+                    }
+                    let start = self.stack.len() - total;
+                    let mut values = self.stack.split_off(start).into_iter();
+                    let mut entries: Vec<Attr> = Vec::with_capacity(n_static + dynamic as usize);
+                    for (name, span) in &d.names {
+                        let value = values.next().unwrap_or(Value::Null);
+                        entries.push(Attr { name: *name, value, span: *span });
+                    }
+                    for i in 0..dynamic as usize {
+                        let key = values.next().unwrap_or(Value::Null);
+                        let value = values.next().unwrap_or(Value::Null);
+                        let span = d.dynamic_spans.get(i).copied().unwrap_or(Span::NONE);
+                        let name = match key {
+                            Value::Null => continue,
+                            Value::String(s) => Symbol::new(s.as_bytes()),
+                            other => {
+                                return Err(Error::new(
+                                    ErrorKind::TypeError { expected: "a string", actual: other.type_description() },
+                                    span,
+                                ))
+                            }
+                        };
+                        match entries.binary_search_by(|a| a.name.cmp(&name)) {
+                            Ok(pos) => {
+                                return Err(Error::new(
+                                    eval_err!(
+                                        "dynamic attribute '{}' already defined at {}",
+                                        name,
+                                        pos_string(entries[pos].span)
+                                    ),
+                                    span,
+                                ))
+                            }
+                            Err(pos) => entries.insert(pos, Attr { name, value, span }),
+                        }
+                    }
+                    self.stack.push(Value::attrs(Attrs::from_sorted(entries)));
+                }
+                Op::MakeList(n) => {
+                    let start = self.stack.len().saturating_sub(n as usize);
+                    let items = self.stack.split_off(start);
+                    self.stack.push(Value::list(items));
+                }
+                Op::CoerceToString => {
+                    if let Some(Value::String(_)) = self.stack.last() {
+                        continue;
+                    }
+                    let v = pop!();
+                    let span = chunk.span_at(ip - 1);
+                    let gen = generators::make_gen(move |co| async move {
+                        let s = generators::coerce_to_string(&co, v, generators::Coercion::INTERPOLATION).await?;
+                        Ok(Value::String(s))
+                    });
+                    self.frames.push(Frame::Code { chunk, ip, env });
+                    self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                    return Ok(());
+                }
+                Op::Interpolate(n) => {
+                    let start = self.stack.len().saturating_sub(n as usize);
+                    let parts = self.stack.split_off(start);
+                    self.stack.push(tryk!(ops::interpolate(parts)));
+                }
+                Op::InterpolatePath(n) => {
+                    let start = self.stack.len().saturating_sub(n as usize);
+                    let parts = self.stack.split_off(start);
+                    self.stack.push(tryk!(ops::interpolate_path(parts)));
+                }
+                Op::AssertFail(i) => {
+                    let text = match &chunk.constants[i as usize] {
+                        Value::String(s) => s.to_str_lossy().into_owned(),
+                        _ => String::new(),
+                    };
+                    fail!(ErrorKind::AssertionFailed(text));
+                }
+                Op::BindFormals => {
+                    let arg = pop!();
+                    tryk!(ops::bind_formals(&chunk, &env, arg));
+                }
+                Op::Return => {
+                    // Pass the value down through thunk updates and into the caller.
+                    loop {
+                        if self.frames.len() <= self.base {
+                            return Ok(());
+                        }
+                        match self.frames.pop() {
+                            Some(Frame::Update { thunk, saved, discard }) => {
+                                if let Some(Value::Thunk(_)) = self.stack.last() {
+                                    // Not in normal form: let the outer loop handle it.
+                                    self.frames.push(Frame::Update { thunk, saved, discard });
+                                    return Ok(());
+                                }
+                                let v = if discard {
+                                    self.stack.pop().unwrap_or(Value::Null)
+                                } else {
+                                    self.stack.last().cloned().unwrap_or(Value::Null)
+                                };
+                                thunk.finish(v);
+                            }
+                            Some(Frame::Code { chunk: c, ip: i, env: e }) => {
+                                chunk = c;
+                                ip = i;
+                                env = e;
+                                break;
+                            }
+                            Some(other) => {
+                                self.frames.push(other);
+                                return Ok(());
+                            }
+                            None => return Ok(()),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `+ - * /` on two numbers (for the arithmetic builtins).
+pub fn arith_numbers(op: Op, a: &Value, b: &Value) -> Result<Value, ErrorKind> {
+    ops::arith(op, a, b).unwrap_or_else(|| Err(ErrorKind::TypeError { expected: "an integer", actual: a.type_description() }))
+}
+
+/// `v.name` on a forced value.
+pub fn select_attr(v: &Value, name: Symbol) -> Result<Value, ErrorKind> {
+    ops::select(v, name)
+}
+
+/// Marker message for an error a `tryEval` frame has turned into a value.
+const CAUGHT: &str = "\u{0}caught";
+
+fn try_eval_result(success: bool, value: Value) -> Value {
+    let (s, v) = crate::value::well_known(|w| (w.success, w.value));
+    Value::attrs(Attrs::from_sorted(vec![
+        Attr { name: s, value: Value::Bool(success), span: Span::NONE },
+        Attr { name: v, value, span: Span::NONE },
+    ]))
+}
+
+/// The value if it needs no evaluation.
+fn ready(v: &Value) -> Option<Value> {
+    match v {
+        Value::Thunk(t) => t.value(),
+        v => Some(v.clone()),
+    }
+}

@@ -1,0 +1,1 @@
+{ value = import ./simple.nix; }

@@ -1,0 +1,1 @@
+let x = 1; f = a: a; in assert f x == 2; 1

@@ -1,0 +1,1 @@
+builtins.foldl' (acc: x: throw "acc forced") 0 [ 1 ]

@@ -1,0 +1,1 @@
+builtins.hashString "md4" "x"

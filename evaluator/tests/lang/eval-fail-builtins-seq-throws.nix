@@ -1,0 +1,1 @@
+builtins.seq (throw "seq forced") 1

@@ -1,0 +1,1 @@
+builtins.length [ (throw "lazy") ] + builtins.head [ (throw "forced") ]

@@ -1,0 +1,2 @@
+# `a-1` is a single identifier, not a subtraction
+let a = 5; in a-1

@@ -1,0 +1,1 @@
+let k = "a"; in rec { ${k} = 1; b = a; }

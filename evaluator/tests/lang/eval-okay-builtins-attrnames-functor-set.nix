@@ -1,0 +1,1 @@
+builtins.attrNames { __functor = s: x: x; x = 1; }

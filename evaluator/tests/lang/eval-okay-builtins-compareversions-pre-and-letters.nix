@@ -1,0 +1,1 @@
+[ (builtins.compareVersions "2.3pre1" "2.3") (builtins.compareVersions "2.3" "2.3.1") (builtins.compareVersions "2.3a" "2.3") (builtins.compareVersions "2.3.1" "2.3a") (builtins.compareVersions "1.0" "1") (builtins.compareVersions "2.3pre" "2.3pre1") ]

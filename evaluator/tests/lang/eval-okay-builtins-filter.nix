@@ -1,0 +1,1 @@
+builtins.filter (x: x > 2) [ 1 5 2 3 ]

@@ -1,0 +1,1 @@
+let n = "x" + "y"; in builtins.getAttr n { xy = "found"; }

@@ -1,0 +1,1 @@
+builtins.intersectAttrs { a = throw "not used"; } { a = "second"; }

@@ -1,0 +1,1 @@
+(builtins.mapAttrs (n: v: throw "no") { a = 1; }) ? a

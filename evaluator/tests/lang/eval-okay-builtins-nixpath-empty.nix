@@ -1,0 +1,2 @@
+# oracle.sh runs with NIX_PATH set to the empty string
+builtins.nixPath

@@ -1,0 +1,1 @@
+builtins.path { path = ./data/dir; name = "d"; filter = p: t: baseNameOf p != "sub"; }

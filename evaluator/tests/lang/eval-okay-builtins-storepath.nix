@@ -1,0 +1,1 @@
+builtins.storePath (builtins.toFile "sp" "x")

@@ -1,0 +1,1 @@
+let l = builtins.genList (i: i) 4; in builtins.tail (builtins.tail l)

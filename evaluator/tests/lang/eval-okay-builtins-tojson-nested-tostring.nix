@@ -1,0 +1,1 @@
+builtins.toJSON { a = { __toString = s: "x"; }; b = [ { outPath = "y"; } ]; }

@@ -1,0 +1,1 @@
+builtins.hasContext (builtins.unsafeDiscardStringContext "${derivation { name = "c"; system = "x"; builder = "/bin/sh"; }}")

@@ -1,0 +1,1 @@
+let x = { self = x; }; in builtins.deepSeq x "ok"

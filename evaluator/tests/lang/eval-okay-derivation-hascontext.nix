@@ -1,0 +1,1 @@
+builtins.hasContext "${derivation { name = "c"; system = "x"; builder = "/bin/sh"; }}"

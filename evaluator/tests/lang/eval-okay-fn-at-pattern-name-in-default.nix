@@ -1,0 +1,1 @@
+(s@{ a ? 1, ... }: builtins.attrNames s) { b = 2; }

@@ -1,0 +1,1 @@
+({ a ? throw "unused" }: 1) { }

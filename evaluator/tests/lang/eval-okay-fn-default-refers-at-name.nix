@@ -1,0 +1,1 @@
+(args@{ a ? args.b, b }: a) { b = "from-args"; }

@@ -1,0 +1,1 @@
+({ map, ... }: map) { map = "shadowed"; }

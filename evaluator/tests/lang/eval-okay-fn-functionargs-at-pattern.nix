@@ -1,0 +1,1 @@
+builtins.functionArgs (s@{ x, y ? 1 }: x)

@@ -1,0 +1,1 @@
+let f = { a }@s: s; x = { a = 1; }; in f x == x

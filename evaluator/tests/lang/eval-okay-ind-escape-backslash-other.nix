@@ -1,0 +1,2 @@
+# ''\ followed by any char yields that char
+''a''\xb''\\c''

@@ -1,0 +1,4 @@
+# text on the first line counts as zero indentation
+''first
+    second
+''

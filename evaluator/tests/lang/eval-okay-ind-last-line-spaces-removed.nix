@@ -1,0 +1,4 @@
+# a final line of only spaces is removed
+''
+  a
+  ''

@@ -1,0 +1,5 @@
+# only spaces count as indentation; tabs are kept
+''
+	tab
+  space
+''

@@ -1,0 +1,1 @@
+builtins.fromJSON ''"a\"b\\c\/d\ne\tf\bg\fh\ri"''

@@ -1,0 +1,1 @@
+builtins.toJSON (builtins.fromJSON "\"\\u0001\\u001f\"")

@@ -1,0 +1,1 @@
+builtins.toJSON { outPath = "via-outpath"; other = 1; }

@@ -1,0 +1,1 @@
+let x = "k"; in let y = { ${x} = 1; }; in y

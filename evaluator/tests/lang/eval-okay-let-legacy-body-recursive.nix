@@ -1,0 +1,1 @@
+let { body = a; a = b; b = "rec"; }

@@ -1,0 +1,2 @@
+/* block
+   comment */ 2 /* inline */ + /**/ 3

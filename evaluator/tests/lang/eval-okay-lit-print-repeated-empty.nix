@@ -1,0 +1,1 @@
+let e = [ ]; a = { }; in [ e e a a ]

@@ -1,0 +1,1 @@
+let s = "str"; n = 5; in [ s s n n ]

@@ -1,0 +1,2 @@
+# `x:x` with no space is a URI string, not a lambda
+builtins.typeOf x:x

@@ -1,0 +1,1 @@
+[ a:b mailto:foo@example.org ]

@@ -1,0 +1,2 @@
+# a -> b -> c parses as a -> (b -> c)
+[ (false -> false -> false) (true -> false -> false) ]

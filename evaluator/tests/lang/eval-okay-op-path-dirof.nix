@@ -1,0 +1,1 @@
+let d = toString ./.; p = dirOf ./a/b; in [ (builtins.typeOf p) (builtins.substring (builtins.stringLength d) 100 (toString p)) ]

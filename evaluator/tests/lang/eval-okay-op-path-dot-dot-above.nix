@@ -1,0 +1,1 @@
+let d = toString ./.; in builtins.stringLength (toString ./..) < builtins.stringLength d

@@ -1,0 +1,1 @@
+let d = toString ./.; p = ./a + ./b; in builtins.replaceStrings [ d ] [ "<dir>" ] (toString p)

@@ -1,0 +1,1 @@
+let d = toString ./.; in builtins.substring (builtins.stringLength d) 100 (toString a/b)

@@ -1,0 +1,1 @@
+[ (builtins.pathExists ./data/text.txt) (builtins.pathExists ./data/nonexistent) (builtins.pathExists ./data) ]

@@ -1,0 +1,1 @@
+rec { s = { a = 1; }; inherit (s) a; }

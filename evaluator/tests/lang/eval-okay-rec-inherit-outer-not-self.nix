@@ -1,0 +1,2 @@
+# `inherit x;` in a rec set takes x from the enclosing scope
+let x = "outer"; in (rec { inherit x; y = x; }).y

@@ -1,0 +1,2 @@
+# `$${` is a literal `$` followed by a literal `${`
+[ "$${x}" "$$" "$$$" ]

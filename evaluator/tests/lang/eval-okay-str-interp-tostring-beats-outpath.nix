@@ -1,0 +1,1 @@
+"${{ outPath = "op"; __toString = _: "ts"; }}"

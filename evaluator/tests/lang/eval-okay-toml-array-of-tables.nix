@@ -1,0 +1,6 @@
+builtins.fromTOML ''
+  [[item]]
+  name = "a"
+  [[item]]
+  name = "b"
+''

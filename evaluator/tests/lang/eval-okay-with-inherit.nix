@@ -1,0 +1,2 @@
+# inherit can pick up variables introduced by with
+with { a = 1; }; { inherit a; }

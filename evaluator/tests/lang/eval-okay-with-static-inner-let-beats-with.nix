@@ -1,0 +1,1 @@
+with { a = 2; }; let a = 1; in a
