@@ -73,8 +73,11 @@ pub struct Shared {
     pub(crate) import_cache: RefCell<HashMap<PathBuf, Value>>,
     pub(crate) globals: RefCell<Rc<Globals>>,
     pub(crate) extra_builtins: Vec<(String, Value)>,
-    trace_sink: RefCell<Box<dyn FnMut(&str)>>,
+    trace_sink: RefCell<TraceSink>,
 }
+
+/// Where `trace` and `warn` lines go.
+type TraceSink = Box<dyn FnMut(&str)>;
 
 impl Shared {
     /// Writes a `trace`/`warn` line.
@@ -103,7 +106,11 @@ impl Shared {
                 return Ok(path.to_path_buf());
             }
         }
-        let mode = if self.settings.pure { "pure evaluation mode" } else { "restricted mode" };
+        let mode = if self.settings.pure {
+            "pure evaluation mode"
+        } else {
+            "restricted mode"
+        };
         Err(ErrorKind::Io(format!(
             "access to path '{}' is forbidden in {mode}: it is outside the allowed roots",
             path.display()
@@ -152,7 +159,10 @@ impl EvaluationBuilder {
 
     /// Allows file access below `root` (restricts access to the listed roots).
     pub fn allow_root(mut self, root: impl Into<PathBuf>) -> Self {
-        self.settings.allowed_roots.get_or_insert_with(Vec::new).push(root.into());
+        self.settings
+            .allowed_roots
+            .get_or_insert_with(Vec::new)
+            .push(root.into());
         self
     }
 
@@ -213,13 +223,17 @@ impl EvaluationBuilder {
         let globals = builtins::globals(&shared);
         *shared.globals.borrow_mut() = Rc::new(globals);
         let shared = Rc::new(shared);
-        Evaluation { vm: Vm::new(shared.clone()), shared }
+        Evaluation {
+            vm: Vm::new(shared.clone()),
+            shared,
+        }
     }
 }
 
 fn lazy_source(src: &str, name: &str, globals: &Globals) -> Value {
     let file = syntax::add_source(format!("<builtin {name}>"), None, src);
-    let compiled = syntax::parse(file, src).and_then(|e| compiler::compile(&e, file, Path::new("/"), globals, None));
+    let compiled = syntax::parse(file, src)
+        .and_then(|e| compiler::compile(&e, file, Path::new("/"), globals, None));
     match compiled {
         Ok(chunk) => Value::Thunk(value::Thunk::new_code(chunk, Env::root())),
         Err(errs) => {
@@ -230,8 +244,13 @@ fn lazy_source(src: &str, name: &str, globals: &Globals) -> Value {
             });
             // A builtin whose source does not compile throws when used.
             let _ = chunk;
-            let throw = builtins::find_builtin("throw").map(builtins::builtin_value).unwrap_or(Value::Null);
-            Value::Thunk(value::Thunk::new_apply(throw, Value::string(format!("builtin '{name}': {msg}"))))
+            let throw = builtins::find_builtin("throw")
+                .map(builtins::builtin_value)
+                .unwrap_or(Value::Null);
+            Value::Thunk(value::Thunk::new_apply(
+                throw,
+                Value::string(format!("builtin '{name}': {msg}")),
+            ))
         }
     }
 }
@@ -262,7 +281,13 @@ impl Evaluation {
     }
 
     /// Evaluates source text with an explicit name and base directory.
-    pub fn evaluate_source(&mut self, src: &str, name: String, path: Option<PathBuf>, dir: &Path) -> Result<Value, Error> {
+    pub fn evaluate_source(
+        &mut self,
+        src: &str,
+        name: String,
+        path: Option<PathBuf>,
+        dir: &Path,
+    ) -> Result<Value, Error> {
         let chunk = compile_source(src, name, path, dir, &self.shared.globals(), None)?;
         self.vm.run_chunk(chunk, Env::root())
     }
@@ -280,7 +305,9 @@ impl Evaluation {
 
     /// Forces a value and everything inside it.
     pub fn force_deep(&mut self, v: &Value) -> Result<Value, Error> {
-        let f = builtins::find_builtin("deepSeq").map(builtins::builtin_value).unwrap_or(Value::Null);
+        let f = builtins::find_builtin("deepSeq")
+            .map(builtins::builtin_value)
+            .unwrap_or(Value::Null);
         let g = self.vm.call_value(&f, v.clone())?;
         self.vm.call_value(&g, v.clone())
     }
@@ -296,12 +323,21 @@ impl Evaluation {
         vm::select_attr(&v, Symbol::from_str(name)).map_err(Error::from)
     }
 
-    /// Coerces a value to a string as string interpolation does.
+    /// How many thunks this evaluation has forced so far.
+    pub fn thunks_forced(&self) -> u64 {
+        self.vm.thunks_forced
+    }
+
+    /// Coerces a value to a string as `toString` does (paths stay paths).
     pub fn coerce_to_string(&mut self, v: &Value) -> Result<NixString, Error> {
-        let f = builtins::find_builtin("toString").map(builtins::builtin_value).unwrap_or(Value::Null);
+        let f = builtins::find_builtin("toString")
+            .map(builtins::builtin_value)
+            .unwrap_or(Value::Null);
         match self.vm.call_value(&f, v.clone())? {
             Value::String(s) => Ok(s),
-            _ => Err(Error::from(ErrorKind::Eval("toString did not return a string".into()))),
+            _ => Err(Error::from(ErrorKind::Eval(
+                "toString did not return a string".into(),
+            ))),
         }
     }
 }
@@ -319,7 +355,10 @@ pub(crate) fn compile_source(
     let combine = |mut errs: Vec<Error>| {
         let mut first = errs.remove(0);
         for e in errs {
-            first.trace.push(errors::TraceFrame { span: e.span, message: e.message() });
+            first.trace.push(errors::TraceFrame {
+                span: e.span,
+                message: e.message(),
+            });
         }
         first
     };

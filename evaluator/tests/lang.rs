@@ -48,7 +48,10 @@ fn run_case(dir: &Path, name: &str) -> Outcome {
         return Outcome::Pass;
     }
     if out.status.success() {
-        return Outcome::Fail(format!("expected failure, got success: {}", String::from_utf8_lossy(&out.stdout)));
+        return Outcome::Fail(format!(
+            "expected failure, got success: {}",
+            String::from_utf8_lossy(&out.stdout)
+        ));
     }
     if out.status.code() != Some(1) {
         return Outcome::Fail(format!("expected exit 1, got {:?}", out.status.code()));
@@ -58,9 +61,16 @@ fn run_case(dir: &Path, name: &str) -> Outcome {
     };
     let prefix = format!("{}/", dir.display());
     let stderr = String::from_utf8_lossy(&out.stderr).replace(&prefix, "");
-    let first = stderr.lines().find(|l| !l.starts_with("warning: ") && !l.starts_with("trace: ")).unwrap_or("");
+    let first = stderr
+        .lines()
+        .find(|l| !l.starts_with("warning: ") && !l.starts_with("trace: "))
+        .unwrap_or("");
     if first.trim_end() != expected.trim_end() {
-        return Outcome::Fail(format!("error differs\n  expected: {}\n  actual:   {}", expected.trim_end(), first));
+        return Outcome::Fail(format!(
+            "error differs\n  expected: {}\n  actual:   {}",
+            expected.trim_end(),
+            first
+        ));
     }
     Outcome::Pass
 }
@@ -79,7 +89,9 @@ fn language_corpus() {
         .expect("tests/lang exists")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| (n.starts_with("eval-okay-") || n.starts_with("eval-fail-")) && n.ends_with(".nix"))
+        .filter(|n| {
+            (n.starts_with("eval-okay-") || n.starts_with("eval-fail-")) && n.ends_with(".nix")
+        })
         .map(|n| n.trim_end_matches(".nix").to_string())
         .collect();
     names.sort();
@@ -111,5 +123,8 @@ fn language_corpus() {
         "language corpus: {passed} passed, {failed} failed, {expected_failures} known failures, {} newly passing",
         newly_passing.len()
     );
-    assert!(failed == 0 && newly_passing.is_empty(), "language corpus has unexpected results (see above)");
+    assert!(
+        failed == 0 && newly_passing.is_empty(),
+        "language corpus has unexpected results (see above)"
+    );
 }

@@ -40,7 +40,10 @@ fn parse_args() -> Result<Options, String> {
     let mut it = std::env::args().skip(1);
     let mut expr_mode = false;
     while let Some(a) = it.next() {
-        let mut next = |what: &str| it.next().ok_or_else(|| format!("flag '{a}' requires {what}"));
+        let mut next = |what: &str| {
+            it.next()
+                .ok_or_else(|| format!("flag '{a}' requires {what}"))
+        };
         match a.as_str() {
             "--eval" | "--read-write-mode" | "--readonly-mode" => {}
             "--strict" => o.strict = true,
@@ -70,7 +73,9 @@ fn parse_args() -> Result<Options, String> {
                 next("a value")?;
             }
             "-h" | "--help" => return Err(USAGE.to_string()),
-            s if s.starts_with('-') && s.len() > 1 => return Err(format!("unrecognised flag '{s}'")),
+            s if s.starts_with('-') && s.len() > 1 => {
+                return Err(format!("unrecognised flag '{s}'"))
+            }
             _ => {
                 if expr_mode && o.expr.is_none() {
                     o.expr = Some(a);
@@ -132,7 +137,11 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
         }
         if let Some(f) = opts.files.first() {
             let p = cwd.join(f);
-            let root = if p.is_dir() { p } else { p.parent().map(Path::to_path_buf).unwrap_or(cwd.clone()) };
+            let root = if p.is_dir() {
+                p
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or(cwd.clone())
+            };
             builder = builder.allow_root(root);
         } else {
             builder = builder.allow_root(cwd.clone());
@@ -143,10 +152,14 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
     if opts.parse_only {
         let src = match (&opts.expr, opts.files.first()) {
             (Some(e), _) => e.clone(),
-            (None, Some(f)) => std::fs::read_to_string(f)
-                .map_err(|e| Error::from(tvix_eval::ErrorKind::Io(format!("opening file '{f}': {e}"))))?,
-            (None, None) => std::fs::read_to_string("default.nix")
-                .map_err(|e| Error::from(tvix_eval::ErrorKind::Io(format!("opening file 'default.nix': {e}"))))?,
+            (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| {
+                Error::from(tvix_eval::ErrorKind::Io(format!("opening file '{f}': {e}")))
+            })?,
+            (None, None) => std::fs::read_to_string("default.nix").map_err(|e| {
+                Error::from(tvix_eval::ErrorKind::Io(format!(
+                    "opening file 'default.nix': {e}"
+                )))
+            })?,
         };
         return tvix_eval::syntax::parse_to_string(&src).map(|s| (s + "\n").into_bytes());
     }
@@ -154,7 +167,11 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
     let mut root = match &opts.expr {
         Some(e) => eval.evaluate_str(e)?,
         None => {
-            let file = opts.files.first().cloned().unwrap_or_else(|| "default.nix".to_string());
+            let file = opts
+                .files
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "default.nix".to_string());
             let path = cwd.join(&file);
             eval.evaluate_file(&path)?
         }
@@ -163,7 +180,11 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
     let auto_args = build_auto_args(&mut eval, &opts.args)?;
     root = auto_call(&mut eval, root, &auto_args)?;
     let mut outputs = Vec::new();
-    let paths: Vec<&str> = if opts.attr_paths.is_empty() { vec![""] } else { opts.attr_paths.iter().map(|s| s.as_str()).collect() };
+    let paths: Vec<&str> = if opts.attr_paths.is_empty() {
+        vec![""]
+    } else {
+        opts.attr_paths.iter().map(|s| s.as_str()).collect()
+    };
     for path in paths {
         let mut v = select_path(&mut eval, &root, path)?;
         v = auto_call(&mut eval, v, &auto_args)?;
@@ -173,7 +194,11 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
 }
 
 fn render_value(eval: &mut Evaluation, v: &Value, opts: &Options) -> Result<Vec<u8>, Error> {
-    let v = if opts.strict || opts.json || opts.xml { eval.force_deep(v)? } else { eval.force(v)? };
+    let v = if opts.strict || opts.json || opts.xml {
+        eval.force_deep(v)?
+    } else {
+        eval.force(v)?
+    };
     if opts.json {
         let f = eval.evaluate_str("builtins.toJSON")?;
         let s = eval.call(&f, v)?;
@@ -197,7 +222,10 @@ fn render_value(eval: &mut Evaluation, v: &Value, opts: &Options) -> Result<Vec<
     Ok(out)
 }
 
-fn build_auto_args(eval: &mut Evaluation, args: &[(String, AutoArg)]) -> Result<Vec<(String, Value)>, Error> {
+fn build_auto_args(
+    eval: &mut Evaluation,
+    args: &[(String, AutoArg)],
+) -> Result<Vec<(String, Value)>, Error> {
     let mut out = Vec::new();
     for (name, arg) in args {
         let v = match arg {
@@ -214,7 +242,13 @@ fn auto_call(eval: &mut Evaluation, v: Value, args: &[(String, Value)]) -> Resul
     let v = eval.force(&v)?;
     let chunk_formals = match &v {
         Value::Closure(c) => match &c.lambda.chunk.formals {
-            Some(f) => Some((f.entries.iter().map(|e| e.name.to_string()).collect::<Vec<_>>(), f.ellipsis)),
+            Some(f) => Some((
+                f.entries
+                    .iter()
+                    .map(|e| e.name.to_string())
+                    .collect::<Vec<_>>(),
+                f.ellipsis,
+            )),
             None => return Ok(v),
         },
         Value::Attrs(a) if a.get(tvix_eval::Symbol::from_str("__functor")).is_some() => {
@@ -224,7 +258,9 @@ fn auto_call(eval: &mut Evaluation, v: Value, args: &[(String, Value)]) -> Resul
         }
         _ => None,
     };
-    let Some((formals, ellipsis)) = chunk_formals else { return Ok(v) };
+    let Some((formals, ellipsis)) = chunk_formals else {
+        return Ok(v);
+    };
     let pairs: Vec<tvix_eval::value::Attr> = args
         .iter()
         .filter(|(n, _)| ellipsis || formals.contains(n))
@@ -247,16 +283,23 @@ fn select_path(eval: &mut Evaluation, root: &Value, path: &str) -> Result<Value,
         let forced = eval.force(&v)?;
         v = match (&forced, part.parse::<usize>()) {
             (Value::List(l), Ok(i)) => l.get(i).cloned().ok_or_else(|| {
-                Error::from(tvix_eval::ErrorKind::Eval(format!("list index {i} in selection path '{path}' is out of range")))
+                Error::from(tvix_eval::ErrorKind::Eval(format!(
+                    "list index {i} in selection path '{path}' is out of range"
+                )))
             })?,
-            (Value::Attrs(a), _) => a.get(tvix_eval::Symbol::from_str(&part)).cloned().ok_or_else(|| {
-                Error::from(tvix_eval::ErrorKind::Eval(format!("attribute '{part}' in selection path '{path}' not found")))
-            })?,
+            (Value::Attrs(a), _) => a
+                .get(tvix_eval::Symbol::from_str(&part))
+                .cloned()
+                .ok_or_else(|| {
+                    Error::from(tvix_eval::ErrorKind::Eval(format!(
+                        "attribute '{part}' in selection path '{path}' not found"
+                    )))
+                })?,
             (other, _) => {
                 return Err(Error::from(tvix_eval::ErrorKind::Eval(format!(
-                    "the expression selected by the selection path '{path}' should be a set but is {}",
-                    other.type_of()
-                ))))
+                "the expression selected by the selection path '{path}' should be a set but is {}",
+                other.type_of()
+            ))))
             }
         };
     }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::{make_attrs, to_attrs, to_list, to_str, type_err, BuiltinDef, BuiltinImpl::*, ALL};
+use super::{make_attrs, to_attrs, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
 use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::syntax::Span;
@@ -13,24 +13,93 @@ use crate::vm::Vm;
 use crate::Shared;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
-    BuiltinDef { name: "attrNames", arity: 1, strict: ALL, imp: Sync(attr_names) },
-    BuiltinDef { name: "attrValues", arity: 1, strict: ALL, imp: Sync(attr_values) },
-    BuiltinDef { name: "getAttr", arity: 2, strict: ALL, imp: Sync(get_attr) },
-    BuiltinDef { name: "hasAttr", arity: 2, strict: ALL, imp: Sync(has_attr) },
-    BuiltinDef { name: "removeAttrs", arity: 2, strict: ALL, imp: Async(remove_attrs) },
-    BuiltinDef { name: "mapAttrs", arity: 2, strict: 0b10, imp: Sync(map_attrs) },
-    BuiltinDef { name: "intersectAttrs", arity: 2, strict: ALL, imp: Sync(intersect_attrs) },
-    BuiltinDef { name: "catAttrs", arity: 2, strict: ALL, imp: Async(cat_attrs) },
-    BuiltinDef { name: "listToAttrs", arity: 1, strict: ALL, imp: Async(list_to_attrs) },
-    BuiltinDef { name: "functionArgs", arity: 1, strict: ALL, imp: Sync(function_args) },
-    BuiltinDef { name: "zipAttrsWith", arity: 2, strict: 0b10, imp: Async(zip_attrs_with) },
-    BuiltinDef { name: "genericClosure", arity: 1, strict: ALL, imp: Async(generic_closure) },
-    BuiltinDef { name: "unsafeGetAttrPos", arity: 2, strict: ALL, imp: Sync(unsafe_get_attr_pos) },
+    BuiltinDef {
+        name: "attrNames",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(attr_names),
+    },
+    BuiltinDef {
+        name: "attrValues",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(attr_values),
+    },
+    BuiltinDef {
+        name: "getAttr",
+        arity: 2,
+        strict: ALL,
+        imp: Sync(get_attr),
+    },
+    BuiltinDef {
+        name: "hasAttr",
+        arity: 2,
+        strict: ALL,
+        imp: Sync(has_attr),
+    },
+    BuiltinDef {
+        name: "removeAttrs",
+        arity: 2,
+        strict: ALL,
+        imp: Async(remove_attrs),
+    },
+    BuiltinDef {
+        name: "mapAttrs",
+        arity: 2,
+        strict: 0b10,
+        imp: Sync(map_attrs),
+    },
+    BuiltinDef {
+        name: "intersectAttrs",
+        arity: 2,
+        strict: ALL,
+        imp: Sync(intersect_attrs),
+    },
+    BuiltinDef {
+        name: "catAttrs",
+        arity: 2,
+        strict: ALL,
+        imp: Async(cat_attrs),
+    },
+    BuiltinDef {
+        name: "listToAttrs",
+        arity: 1,
+        strict: ALL,
+        imp: Async(list_to_attrs),
+    },
+    BuiltinDef {
+        name: "functionArgs",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(function_args),
+    },
+    BuiltinDef {
+        name: "zipAttrsWith",
+        arity: 2,
+        strict: 0b10,
+        imp: Async(zip_attrs_with),
+    },
+    BuiltinDef {
+        name: "genericClosure",
+        arity: 1,
+        strict: ALL,
+        imp: Async(generic_closure),
+    },
+    BuiltinDef {
+        name: "unsafeGetAttrPos",
+        arity: 2,
+        strict: ALL,
+        imp: Sync(unsafe_get_attr_pos),
+    },
 ];
 
 fn attr_names(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let a = to_attrs(&args[0])?;
-    Ok(Value::list(a.iter().map(|x| Value::string(x.name.as_bytes().to_vec())).collect()))
+    Ok(Value::list(
+        a.iter()
+            .map(|x| Value::string(x.name.as_bytes().to_vec()))
+            .collect(),
+    ))
 }
 
 fn attr_values(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
@@ -42,7 +111,9 @@ fn get_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let name = to_str(&args[0])?;
     let a = to_attrs(&args[1])?;
     let sym = Symbol::new(name.as_bytes());
-    a.get(sym).cloned().ok_or_else(|| eval_err!("attribute '{sym}' missing"))
+    a.get(sym)
+        .cloned()
+        .ok_or_else(|| eval_err!("attribute '{sym}' missing for call to 'getAttr'"))
 }
 
 fn has_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
@@ -60,7 +131,11 @@ fn remove_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             let n = co.force(n.clone()).await;
             remove.insert(Symbol::new(to_str(&n)?.as_bytes()));
         }
-        let kept: Vec<Attr> = a.iter().filter(|x| !remove.contains(&x.name)).cloned().collect();
+        let kept: Vec<Attr> = a
+            .iter()
+            .filter(|x| !remove.contains(&x.name))
+            .cloned()
+            .collect();
         if kept.len() == a.len() {
             return Ok(Value::Attrs(a));
         }
@@ -74,8 +149,15 @@ fn map_attrs(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let entries = a
         .iter()
         .map(|x| {
-            let partial = Value::Thunk(Thunk::new_apply(f.clone(), Value::string(x.name.as_bytes().to_vec())));
-            Attr { name: x.name, value: Value::Thunk(Thunk::new_apply(partial, x.value.clone())), span: x.span }
+            let partial = Value::Thunk(Thunk::new_apply(
+                f.clone(),
+                Value::string(x.name.as_bytes().to_vec()),
+            ));
+            Attr {
+                name: x.name,
+                value: Value::Thunk(Thunk::new_apply(partial, x.value.clone())),
+                span: x.span,
+            }
         })
         .collect();
     Ok(Value::attrs(Attrs::from_sorted(entries)))
@@ -110,15 +192,23 @@ fn list_to_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             let x = co.force(x.clone()).await;
             let a = to_attrs(&x)?;
             let Some(n) = a.get(name_sym).cloned() else {
-                return Err(eval_err!("attribute 'name' missing"));
+                return Err(eval_err!(
+                    "attribute 'name' missing for call to 'listToAttrs'"
+                ));
             };
             let n = co.force(n).await;
             let name = Symbol::new(to_str(&n)?.as_bytes());
             let Some(v) = a.get(value_sym).cloned() else {
-                return Err(eval_err!("attribute 'value' missing"));
+                return Err(eval_err!(
+                    "attribute 'value' missing for call to 'listToAttrs'"
+                ));
             };
             let span = a.get_attr(name_sym).map(|x| x.span).unwrap_or(Span::NONE);
-            entries.push(Attr { name, value: v, span });
+            entries.push(Attr {
+                name,
+                value: v,
+                span,
+            });
         }
         Ok(Value::attrs(Attrs::from_unsorted_first_wins(entries)))
     })
@@ -130,10 +220,16 @@ fn function_args(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
             let Some(formals) = &c.lambda.chunk.formals else {
                 return Ok(Value::attrs(Attrs::empty()));
             };
-            Ok(make_attrs(formals.entries.iter().map(|f| (f.name, Value::Bool(f.default.is_some()))).collect()))
+            Ok(make_attrs(
+                formals
+                    .entries
+                    .iter()
+                    .map(|f| (f.name, Value::Bool(f.default.is_some())))
+                    .collect(),
+            ))
         }
         Value::Builtin(_) => Ok(Value::attrs(Attrs::empty())),
-        other => Err(type_err("a function", other)),
+        _ => Err(eval_err!("'functionArgs' requires a function")),
     }
 }
 
@@ -158,7 +254,10 @@ fn zip_attrs_with(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             groups
                 .into_iter()
                 .map(|(k, vs)| {
-                    let partial = Value::Thunk(Thunk::new_apply(f.clone(), Value::string(k.as_bytes().to_vec())));
+                    let partial = Value::Thunk(Thunk::new_apply(
+                        f.clone(),
+                        Value::string(k.as_bytes().to_vec()),
+                    ));
                     (k, Value::Thunk(Thunk::new_apply(partial, Value::list(vs))))
                 })
                 .collect(),
@@ -178,13 +277,14 @@ fn generic_closure(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         let start = co.force(start).await;
         let op = co.force(op).await;
         let key_sym = well_known(|w| w.key);
-        let mut queue: std::collections::VecDeque<Value> = to_list(&start)?.iter().cloned().collect();
+        let mut queue: std::collections::VecDeque<Value> =
+            to_list(&start)?.iter().cloned().collect();
         let mut seen: Vec<Value> = Vec::new();
         let mut out = Vec::new();
         while let Some(item) = queue.pop_front() {
             let item = co.force(item).await;
             let Some(key) = to_attrs(&item)?.get(key_sym).cloned() else {
-                return Err(eval_err!("attribute 'key' missing"));
+                return Err(eval_err!("attribute 'key' required"));
             };
             let key = co.force(key).await;
             let mut found = false;
@@ -209,10 +309,15 @@ fn generic_closure(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 fn unsafe_get_attr_pos(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let name = Symbol::new(to_str(&args[0])?.as_bytes());
     let a = to_attrs(&args[1])?;
-    let Some(attr) = a.get_attr(name) else { return Ok(Value::Null) };
+    let Some(attr) = a.get_attr(name) else {
+        return Ok(Value::Null);
+    };
     match crate::syntax::locate(attr.span) {
         Some(loc) => {
-            let file = loc.path.map(|p| p.to_string_lossy().into_owned()).unwrap_or(loc.file);
+            let file = loc
+                .path
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or(loc.file);
             Ok(crate::compiler::pos_value(file, loc.line, loc.column))
         }
         None => Ok(Value::Null),

@@ -10,16 +10,66 @@ use crate::vm::Vm;
 use crate::Shared;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
-    BuiltinDef { name: "throw", arity: 1, strict: ALL, imp: Sync(throw) },
-    BuiltinDef { name: "abort", arity: 1, strict: ALL, imp: Async(abort) },
-    BuiltinDef { name: "tryEval", arity: 1, strict: 0, imp: Async(try_eval) },
-    BuiltinDef { name: "seq", arity: 2, strict: 1, imp: Sync(seq) },
-    BuiltinDef { name: "deepSeq", arity: 2, strict: 0, imp: Async(deep_seq) },
-    BuiltinDef { name: "trace", arity: 2, strict: 1, imp: Async(trace) },
-    BuiltinDef { name: "traceVerbose", arity: 2, strict: 0, imp: Sync(trace_verbose) },
-    BuiltinDef { name: "warn", arity: 2, strict: 1, imp: Sync(warn) },
-    BuiltinDef { name: "addErrorContext", arity: 2, strict: 0, imp: Sync(add_error_context) },
-    BuiltinDef { name: "break", arity: 1, strict: 0, imp: Sync(break_) },
+    BuiltinDef {
+        name: "throw",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(throw),
+    },
+    BuiltinDef {
+        name: "abort",
+        arity: 1,
+        strict: ALL,
+        imp: Async(abort),
+    },
+    BuiltinDef {
+        name: "tryEval",
+        arity: 1,
+        strict: 0,
+        imp: Async(try_eval),
+    },
+    BuiltinDef {
+        name: "seq",
+        arity: 2,
+        strict: 1,
+        imp: Sync(seq),
+    },
+    BuiltinDef {
+        name: "deepSeq",
+        arity: 2,
+        strict: 0,
+        imp: Async(deep_seq),
+    },
+    BuiltinDef {
+        name: "trace",
+        arity: 2,
+        strict: 1,
+        imp: Async(trace),
+    },
+    BuiltinDef {
+        name: "traceVerbose",
+        arity: 2,
+        strict: 0,
+        imp: Sync(trace_verbose),
+    },
+    BuiltinDef {
+        name: "warn",
+        arity: 2,
+        strict: 1,
+        imp: Sync(warn),
+    },
+    BuiltinDef {
+        name: "addErrorContext",
+        arity: 2,
+        strict: 0,
+        imp: Sync(add_error_context),
+    },
+    BuiltinDef {
+        name: "break",
+        arity: 1,
+        strict: 0,
+        imp: Sync(break_),
+    },
 ];
 
 fn throw(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
@@ -68,7 +118,8 @@ fn trace_verbose(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
 
 fn warn(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let msg = to_str(&args[0])?;
-    vm.shared().trace(&format!("evaluation warning: {}", msg.to_str_lossy()));
+    vm.shared()
+        .trace(&format!("evaluation warning: {}", msg.to_str_lossy()));
     Ok(args[1].clone())
 }
 

@@ -17,15 +17,60 @@ use crate::vm::Vm;
 use crate::Shared;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
-    BuiltinDef { name: "import", arity: 1, strict: ALL, imp: Async(import) },
-    BuiltinDef { name: "scopedImport", arity: 2, strict: ALL, imp: Async(scoped_import) },
-    BuiltinDef { name: "readFile", arity: 1, strict: ALL, imp: Async(read_file) },
-    BuiltinDef { name: "readDir", arity: 1, strict: ALL, imp: Async(read_dir) },
-    BuiltinDef { name: "readFileType", arity: 1, strict: ALL, imp: Async(read_file_type) },
-    BuiltinDef { name: "pathExists", arity: 1, strict: ALL, imp: Async(path_exists) },
-    BuiltinDef { name: "findFile", arity: 2, strict: ALL, imp: Async(find_file) },
-    BuiltinDef { name: "getEnv", arity: 1, strict: ALL, imp: Sync(get_env) },
-    BuiltinDef { name: "toPath", arity: 1, strict: ALL, imp: Async(to_path) },
+    BuiltinDef {
+        name: "import",
+        arity: 1,
+        strict: ALL,
+        imp: Async(import),
+    },
+    BuiltinDef {
+        name: "scopedImport",
+        arity: 2,
+        strict: ALL,
+        imp: Async(scoped_import),
+    },
+    BuiltinDef {
+        name: "readFile",
+        arity: 1,
+        strict: ALL,
+        imp: Async(read_file),
+    },
+    BuiltinDef {
+        name: "readDir",
+        arity: 1,
+        strict: ALL,
+        imp: Async(read_dir),
+    },
+    BuiltinDef {
+        name: "readFileType",
+        arity: 1,
+        strict: ALL,
+        imp: Async(read_file_type),
+    },
+    BuiltinDef {
+        name: "pathExists",
+        arity: 1,
+        strict: ALL,
+        imp: Async(path_exists),
+    },
+    BuiltinDef {
+        name: "findFile",
+        arity: 2,
+        strict: ALL,
+        imp: Async(find_file),
+    },
+    BuiltinDef {
+        name: "getEnv",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(get_env),
+    },
+    BuiltinDef {
+        name: "toPath",
+        arity: 1,
+        strict: ALL,
+        imp: Async(to_path),
+    },
 ];
 
 /// Coerces a builtin's path argument to an absolute path.
@@ -36,7 +81,9 @@ pub(crate) async fn coerce_to_path(co: &Co, v: Value) -> Result<PathBuf, ErrorKi
     let s = coerce_to_string(co, v, Coercion::PATH_APPEND).await?;
     let text = s.to_str_lossy();
     if !text.starts_with('/') {
-        return Err(eval_err!("string '{text}' doesn't represent an absolute path"));
+        return Err(eval_err!(
+            "string '{text}' doesn't represent an absolute path"
+        ));
     }
     Ok(PathBuf::from(text.as_ref()))
 }
@@ -61,13 +108,26 @@ pub fn import_value(shared: &Rc<Shared>, path: &Path) -> Result<Value, ErrorKind
     if let Some(v) = shared.import_cache.borrow().get(&path) {
         return Ok(v.clone());
     }
-    let bytes = shared.io.read_file(&path).map_err(|e| io_error("opening file", &path, e))?;
+    let bytes = shared
+        .io
+        .read_file(&path)
+        .map_err(|e| io_error("opening file", &path, e))?;
     let src = String::from_utf8(bytes)
         .map_err(|_| ErrorKind::Io(format!("file '{}' is not valid UTF-8", path.display())))?;
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("/"));
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("/"));
     let name = path.to_string_lossy().into_owned();
-    let chunk = crate::compile_source(&src, name, Some(path.clone()), &dir, &shared.globals(), None)
-        .map_err(|e| ErrorKind::Spanned(Box::new(e)))?;
+    let chunk = crate::compile_source(
+        &src,
+        name,
+        Some(path.clone()),
+        &dir,
+        &shared.globals(),
+        None,
+    )
+    .map_err(|e| ErrorKind::Spanned(Box::new(e)))?;
     let v = Value::Thunk(Thunk::new_code(chunk, Env::root()));
     shared.import_cache.borrow_mut().insert(path, v.clone());
     Ok(v)
@@ -88,15 +148,28 @@ fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         if let Ok(FileType::Directory) = shared.io.file_type(&path) {
             path = path.join("default.nix");
         }
-        let bytes = shared.io.read_file(&path).map_err(|e| io_error("opening file", &path, e))?;
+        let bytes = shared
+            .io
+            .read_file(&path)
+            .map_err(|e| io_error("opening file", &path, e))?;
         let src = String::from_utf8(bytes)
             .map_err(|_| ErrorKind::Io(format!("file '{}' is not valid UTF-8", path.display())))?;
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("/"));
+        let dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("/"));
         let names: Vec<Symbol> = scope.iter().map(|a| a.name).collect();
         let values: Vec<Value> = scope.iter().map(|a| a.value.clone()).collect();
         let name = path.to_string_lossy().into_owned();
-        let chunk = crate::compile_source(&src, name, Some(path.clone()), &dir, &shared.globals(), Some(names))
-            .map_err(|e| ErrorKind::Spanned(Box::new(e)))?;
+        let chunk = crate::compile_source(
+            &src,
+            name,
+            Some(path.clone()),
+            &dir,
+            &shared.globals(),
+            Some(names),
+        )
+        .map_err(|e| ErrorKind::Spanned(Box::new(e)))?;
         let env = Env::with_slots(&Env::root(), values);
         Ok(Value::Thunk(Thunk::new_code(chunk, env)))
     })
@@ -106,7 +179,10 @@ fn read_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let path = coerce_to_path(&co, args[0].clone()).await?;
         let path = shared.check_path(&path)?;
-        let bytes = shared.io.read_file(&path).map_err(|e| io_error("opening file", &path, e))?;
+        let bytes = shared
+            .io
+            .read_file(&path)
+            .map_err(|e| io_error("opening file", &path, e))?;
         Ok(Value::String(NixString::new(bytes)))
     })
 }
@@ -115,8 +191,16 @@ fn read_dir(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let path = coerce_to_path(&co, args[0].clone()).await?;
         let path = shared.check_path(&path)?;
-        let entries = shared.io.read_dir(&path).map_err(|e| io_error("opening directory", &path, e))?;
-        Ok(make_attrs(entries.into_iter().map(|(n, t)| (Symbol::from_str(&n), Value::string(t.as_str()))).collect()))
+        let entries = shared
+            .io
+            .read_dir(&path)
+            .map_err(|e| io_error("opening directory", &path, e))?;
+        Ok(make_attrs(
+            entries
+                .into_iter()
+                .map(|(n, t)| (Symbol::from_str(&n), Value::string(t.as_str())))
+                .collect(),
+        ))
     })
 }
 
@@ -124,7 +208,10 @@ fn read_file_type(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let path = coerce_to_path(&co, args[0].clone()).await?;
         let path = shared.check_path(&path)?;
-        let t = shared.io.file_type(&path).map_err(|e| io_error("getting status of", &path, e))?;
+        let t = shared
+            .io
+            .file_type(&path)
+            .map_err(|e| io_error("getting status of", &path, e))?;
         Ok(Value::string(t.as_str()))
     })
 }
@@ -146,13 +233,18 @@ fn find_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             let entry = co.force(entry.clone()).await;
             let entry = to_attrs(&entry)?;
             let prefix = match entry.get(Symbol::from_str("prefix")) {
-                Some(p) => to_str(&co.force(p.clone()).await)?.to_str_lossy().into_owned(),
+                Some(p) => to_str(&co.force(p.clone()).await)?
+                    .to_str_lossy()
+                    .into_owned(),
                 None => String::new(),
             };
             let Some(path) = entry.get(Symbol::from_str("path")).cloned() else {
                 return Err(eval_err!("attribute 'path' missing"));
             };
-            let path = coerce_to_string(&co, path, Coercion::PATH_APPEND).await?.to_str_lossy().into_owned();
+            let path = coerce_to_string(&co, path, Coercion::PATH_APPEND)
+                .await?
+                .to_str_lossy()
+                .into_owned();
             let rest = if prefix.is_empty() {
                 Some(name.as_str())
             } else if name == prefix {
@@ -167,7 +259,9 @@ fn find_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 return Ok(Value::Path(Rc::new(candidate)));
             }
         }
-        Err(eval_err!("file '{name}' was not found in the Nix search path (add it using $NIX_PATH or -I)"))
+        Err(eval_err!(
+            "file '{name}' was not found in the Nix search path (add it using $NIX_PATH or -I)"
+        ))
     })
 }
 
@@ -176,7 +270,9 @@ fn get_env(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     if vm.shared().settings.pure {
         return Ok(Value::string(""));
     }
-    Ok(Value::string(std::env::var(name.to_str_lossy().as_ref()).unwrap_or_default()))
+    Ok(Value::string(
+        std::env::var(name.to_str_lossy().as_ref()).unwrap_or_default(),
+    ))
 }
 
 fn to_path(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
@@ -184,9 +280,14 @@ fn to_path(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         let s = coerce_to_string(&co, args[0].clone(), Coercion::PATH_APPEND).await?;
         let text = s.to_str_lossy();
         if !text.starts_with('/') {
-            return Err(eval_err!("string '{text}' doesn't represent an absolute path"));
+            return Err(eval_err!(
+                "string '{text}' doesn't represent an absolute path"
+            ));
         }
-        Ok(Value::String(NixString::with_context(canon_path(&text).into_bytes(), s.context().cloned().unwrap_or_default())))
+        Ok(Value::String(NixString::with_context(
+            canon_path(&text).into_bytes(),
+            s.context().cloned().unwrap_or_default(),
+        )))
     })
 }
 

@@ -11,28 +11,112 @@ use crate::vm::Vm;
 use crate::Shared;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
-    BuiltinDef { name: "map", arity: 2, strict: 0b10, imp: Sync(map) },
-    BuiltinDef { name: "filter", arity: 2, strict: 0b11, imp: Async(filter) },
-    BuiltinDef { name: "foldl'", arity: 3, strict: 0b101, imp: Async(foldl) },
-    BuiltinDef { name: "genList", arity: 2, strict: 0b10, imp: Sync(gen_list) },
-    BuiltinDef { name: "elem", arity: 2, strict: 0b10, imp: Async(elem) },
-    BuiltinDef { name: "elemAt", arity: 2, strict: ALL, imp: Sync(elem_at) },
-    BuiltinDef { name: "head", arity: 1, strict: ALL, imp: Sync(head) },
-    BuiltinDef { name: "tail", arity: 1, strict: ALL, imp: Sync(tail) },
-    BuiltinDef { name: "length", arity: 1, strict: ALL, imp: Sync(|_, a| Ok(Value::Int(to_list(&a[0])?.len() as i64))) },
-    BuiltinDef { name: "concatLists", arity: 1, strict: ALL, imp: Async(concat_lists) },
-    BuiltinDef { name: "concatMap", arity: 2, strict: 0b11, imp: Async(concat_map) },
-    BuiltinDef { name: "partition", arity: 2, strict: 0b11, imp: Async(partition) },
-    BuiltinDef { name: "sort", arity: 2, strict: 0b11, imp: Async(sort) },
-    BuiltinDef { name: "all", arity: 2, strict: 0b11, imp: Async(all) },
-    BuiltinDef { name: "any", arity: 2, strict: 0b11, imp: Async(any) },
-    BuiltinDef { name: "groupBy", arity: 2, strict: 0b11, imp: Async(group_by) },
+    BuiltinDef {
+        name: "map",
+        arity: 2,
+        strict: 0b10,
+        imp: Sync(map),
+    },
+    BuiltinDef {
+        name: "filter",
+        arity: 2,
+        strict: 0b11,
+        imp: Async(filter),
+    },
+    BuiltinDef {
+        name: "foldl'",
+        arity: 3,
+        strict: 0b101,
+        imp: Async(foldl),
+    },
+    BuiltinDef {
+        name: "genList",
+        arity: 2,
+        strict: 0b10,
+        imp: Sync(gen_list),
+    },
+    BuiltinDef {
+        name: "elem",
+        arity: 2,
+        strict: 0b10,
+        imp: Async(elem),
+    },
+    BuiltinDef {
+        name: "elemAt",
+        arity: 2,
+        strict: ALL,
+        imp: Sync(elem_at),
+    },
+    BuiltinDef {
+        name: "head",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(head),
+    },
+    BuiltinDef {
+        name: "tail",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(tail),
+    },
+    BuiltinDef {
+        name: "length",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(|_, a| Ok(Value::Int(to_list(&a[0])?.len() as i64))),
+    },
+    BuiltinDef {
+        name: "concatLists",
+        arity: 1,
+        strict: ALL,
+        imp: Async(concat_lists),
+    },
+    BuiltinDef {
+        name: "concatMap",
+        arity: 2,
+        strict: 0b11,
+        imp: Async(concat_map),
+    },
+    BuiltinDef {
+        name: "partition",
+        arity: 2,
+        strict: 0b11,
+        imp: Async(partition),
+    },
+    BuiltinDef {
+        name: "sort",
+        arity: 2,
+        strict: 0b11,
+        imp: Async(sort),
+    },
+    BuiltinDef {
+        name: "all",
+        arity: 2,
+        strict: 0b11,
+        imp: Async(all),
+    },
+    BuiltinDef {
+        name: "any",
+        arity: 2,
+        strict: 0b11,
+        imp: Async(any),
+    },
+    BuiltinDef {
+        name: "groupBy",
+        arity: 2,
+        strict: 0b11,
+        imp: Async(group_by),
+    },
 ];
 
 fn map(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let list = to_list(&args[1])?;
     let f = &args[0];
-    Ok(Value::list(list.iter().map(|x| Value::Thunk(Thunk::new_apply(f.clone(), x.clone()))).collect()))
+    Ok(Value::list(
+        list.iter()
+            .map(|x| Value::Thunk(Thunk::new_apply(f.clone(), x.clone())))
+            .collect(),
+    ))
 }
 
 fn gen_list(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
@@ -41,7 +125,11 @@ fn gen_list(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
         return Err(eval_err!("cannot create list of size {n}"));
     }
     let f = &args[0];
-    Ok(Value::list((0..n).map(|i| Value::Thunk(Thunk::new_apply(f.clone(), Value::Int(i)))).collect()))
+    Ok(Value::list(
+        (0..n)
+            .map(|i| Value::Thunk(Thunk::new_apply(f.clone(), Value::Int(i))))
+            .collect(),
+    ))
 }
 
 fn elem_at(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
@@ -55,7 +143,9 @@ fn elem_at(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
 
 fn head(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let list = to_list(&args[0])?;
-    list.first().cloned().ok_or_else(|| eval_err!("list index 0 is out of bounds"))
+    list.first()
+        .cloned()
+        .ok_or_else(|| eval_err!("list index 0 is out of bounds"))
 }
 
 fn tail(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
@@ -190,7 +280,12 @@ fn group_by(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
                 }
             }
         }
-        Ok(make_attrs(groups.into_iter().map(|(k, v)| (k, Value::list(v))).collect()))
+        Ok(make_attrs(
+            groups
+                .into_iter()
+                .map(|(k, v)| (k, Value::list(v)))
+                .collect(),
+        ))
     })
 }
 
@@ -204,7 +299,8 @@ fn sort(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             items.push(co.force(x.clone()).await);
         }
         let cmp = args[0].clone();
-        let native_less = matches!(&cmp, Value::Builtin(b) if b.def.name == "lessThan" && b.args.is_empty());
+        let native_less =
+            matches!(&cmp, Value::Builtin(b) if b.def.name == "lessThan" && b.args.is_empty());
         let n = items.len();
         let mut scratch: Vec<Value> = items.clone();
         let mut width = 1;
@@ -219,7 +315,9 @@ fn sort(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
                     let right_first = if native_less {
                         less_than(&co, items[j].clone(), items[i].clone()).await?
                     } else {
-                        let r = co.call2(cmp.clone(), items[j].clone(), items[i].clone()).await;
+                        let r = co
+                            .call2(cmp.clone(), items[j].clone(), items[i].clone())
+                            .await;
                         to_bool(&r)?
                     };
                     if right_first {

@@ -51,8 +51,23 @@ pub(crate) const ALL: u32 = u32::MAX;
 
 /// Builtins reachable without the `builtins.` prefix, as in C++ Nix.
 const GLOBAL_NAMES: &[&str] = &[
-    "abort", "baseNameOf", "break", "derivation", "dirOf", "fetchGit", "fetchMercurial", "fetchTarball",
-    "fetchTree", "fromTOML", "import", "isNull", "map", "placeholder", "removeAttrs", "scopedImport", "throw",
+    "abort",
+    "baseNameOf",
+    "break",
+    "derivation",
+    "dirOf",
+    "fetchGit",
+    "fetchMercurial",
+    "fetchTarball",
+    "fetchTree",
+    "fromTOML",
+    "import",
+    "isNull",
+    "map",
+    "placeholder",
+    "removeAttrs",
+    "scopedImport",
+    "throw",
     "toString",
 ];
 
@@ -69,14 +84,21 @@ fn all_defs() -> impl Iterator<Item = &'static BuiltinDef> {
 
 /// The value of a builtin with no arguments applied.
 pub fn builtin_value(def: &'static BuiltinDef) -> Value {
-    Value::Builtin(Rc::new(PartialBuiltin { def, args: Vec::new() }))
+    Value::Builtin(Rc::new(PartialBuiltin {
+        def,
+        args: Vec::new(),
+    }))
 }
 
 /// Builds the global scope for an evaluation with these settings.
 pub fn globals(shared: &Shared) -> Globals {
     let mut entries: Vec<Attr> = Vec::new();
     let mut add = |name: &str, value: Value| {
-        entries.push(Attr { name: Symbol::from_str(name), value, span: Span::NONE });
+        entries.push(Attr {
+            name: Symbol::from_str(name),
+            value,
+            span: Span::NONE,
+        });
     };
     for def in all_defs() {
         add(def.name, builtin_value(def));
@@ -87,12 +109,17 @@ pub fn globals(shared: &Shared) -> Globals {
     for (name, value) in &shared.extra_builtins {
         add(name, value.clone());
     }
-    // The `builtins` set contains itself; a thunk-free cycle through an Rc
-    // is fine here because the global scope lives as long as the evaluation.
+    // The `builtins` set contains itself, through a thunk filled in below.
+    // The cycle lives as long as the evaluation, like the global scope.
+    let myself = crate::value::Thunk::new_apply(Value::Null, Value::Null);
     let mut set_entries = entries.clone();
-    let partial = Value::attrs(Attrs::from_unsorted_last_wins(set_entries.clone()));
-    set_entries.push(Attr { name: Symbol::from_str("builtins"), value: partial, span: Span::NONE });
+    set_entries.push(Attr {
+        name: Symbol::from_str("builtins"),
+        value: Value::Thunk(myself.clone()),
+        span: Span::NONE,
+    });
     let builtins_set = Value::attrs(Attrs::from_unsorted_last_wins(set_entries));
+    myself.finish(builtins_set.clone());
 
     let mut g = Globals::new();
     for attr in &entries {
@@ -118,7 +145,11 @@ fn constants(shared: &Shared) -> Vec<(&'static str, Value)> {
         .iter()
         .map(|(prefix, path)| {
             Value::attrs(Attrs::from_sorted(vec![
-                Attr { name: Symbol::from_str("path"), value: Value::string(path.as_str()), span: Span::NONE },
+                Attr {
+                    name: Symbol::from_str("path"),
+                    value: Value::string(path.as_str()),
+                    span: Span::NONE,
+                },
                 Attr {
                     name: Symbol::from_str("prefix"),
                     value: Value::string(prefix.as_str()),
@@ -150,7 +181,10 @@ fn constants(shared: &Shared) -> Vec<(&'static str, Value)> {
 // ---- argument helpers shared by the domain modules -------------------
 
 pub(crate) fn type_err(expected: &'static str, v: &Value) -> ErrorKind {
-    ErrorKind::TypeError { expected, actual: v.type_description() }
+    ErrorKind::TypeError {
+        expected,
+        actual: v.type_description(),
+    }
 }
 
 pub(crate) fn to_int(v: &Value) -> Result<i64, ErrorKind> {
@@ -188,18 +222,17 @@ pub(crate) fn to_str(v: &Value) -> Result<NixString, ErrorKind> {
     }
 }
 
-pub(crate) fn to_function(v: &Value) -> Result<Value, ErrorKind> {
-    match v {
-        Value::Closure(_) | Value::Builtin(_) => Ok(v.clone()),
-        Value::Attrs(a) if a.contains(crate::value::well_known(|w| w.functor)) => Ok(v.clone()),
-        other => Err(type_err("a function", other)),
-    }
-}
-
 /// Builds a set from (name, value) pairs in any order (last wins).
 pub(crate) fn make_attrs(pairs: Vec<(Symbol, Value)>) -> Value {
     Value::attrs(Attrs::from_unsorted_last_wins(
-        pairs.into_iter().map(|(name, value)| Attr { name, value, span: Span::NONE }).collect(),
+        pairs
+            .into_iter()
+            .map(|(name, value)| Attr {
+                name,
+                value,
+                span: Span::NONE,
+            })
+            .collect(),
     ))
 }
 

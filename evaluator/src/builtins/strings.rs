@@ -11,13 +11,48 @@ use crate::vm::generators::{coerce_to_string, make_gen, Coercion, Gen};
 use crate::Shared;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
-    BuiltinDef { name: "stringLength", arity: 1, strict: ALL, imp: Async(string_length) },
-    BuiltinDef { name: "substring", arity: 3, strict: ALL, imp: Async(substring) },
-    BuiltinDef { name: "concatStringsSep", arity: 2, strict: ALL, imp: Async(concat_strings_sep) },
-    BuiltinDef { name: "toString", arity: 1, strict: ALL, imp: Async(to_string) },
-    BuiltinDef { name: "baseNameOf", arity: 1, strict: ALL, imp: Async(base_name_of) },
-    BuiltinDef { name: "dirOf", arity: 1, strict: ALL, imp: Async(dir_of) },
-    BuiltinDef { name: "replaceStrings", arity: 3, strict: ALL, imp: Async(replace_strings) },
+    BuiltinDef {
+        name: "stringLength",
+        arity: 1,
+        strict: ALL,
+        imp: Async(string_length),
+    },
+    BuiltinDef {
+        name: "substring",
+        arity: 3,
+        strict: ALL,
+        imp: Async(substring),
+    },
+    BuiltinDef {
+        name: "concatStringsSep",
+        arity: 2,
+        strict: ALL,
+        imp: Async(concat_strings_sep),
+    },
+    BuiltinDef {
+        name: "toString",
+        arity: 1,
+        strict: ALL,
+        imp: Async(to_string),
+    },
+    BuiltinDef {
+        name: "baseNameOf",
+        arity: 1,
+        strict: ALL,
+        imp: Async(base_name_of),
+    },
+    BuiltinDef {
+        name: "dirOf",
+        arity: 1,
+        strict: ALL,
+        imp: Async(dir_of),
+    },
+    BuiltinDef {
+        name: "replaceStrings",
+        arity: 3,
+        strict: ALL,
+        imp: Async(replace_strings),
+    },
 ];
 
 fn string_length(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
@@ -37,8 +72,15 @@ fn substring(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         }
         let bytes = s.as_bytes();
         let start = (start as usize).min(bytes.len());
-        let end = if len < 0 { bytes.len() } else { start.saturating_add(len as usize).min(bytes.len()) };
-        Ok(Value::String(NixString::with_context(&bytes[start..end], s.context().cloned().unwrap_or_default())))
+        let end = if len < 0 {
+            bytes.len()
+        } else {
+            start.saturating_add(len as usize).min(bytes.len())
+        };
+        Ok(Value::String(NixString::with_context(
+            &bytes[start..end],
+            s.context().cloned().unwrap_or_default(),
+        )))
     })
 }
 
@@ -60,7 +102,7 @@ fn concat_strings_sep(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 
 fn to_string(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let s = coerce_to_string(&co, args[0].clone(), Coercion { more: true, copy_to_store: true }).await?;
+        let s = coerce_to_string(&co, args[0].clone(), Coercion::TO_STRING).await?;
         Ok(Value::String(s))
     })
 }
@@ -76,7 +118,10 @@ fn base_name_of(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             Some(p) => &b[p + 1..],
             None => b,
         };
-        Ok(Value::String(NixString::with_context(base, s.context().cloned().unwrap_or_default())))
+        Ok(Value::String(NixString::with_context(
+            base,
+            s.context().cloned().unwrap_or_default(),
+        )))
     })
 }
 
@@ -91,9 +136,14 @@ fn dir_of(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             None => b".",
         };
         if is_path {
-            return Ok(Value::Path(Rc::new(String::from_utf8_lossy(dir).into_owned().into())));
+            return Ok(Value::Path(Rc::new(
+                String::from_utf8_lossy(dir).into_owned().into(),
+            )));
         }
-        Ok(Value::String(NixString::with_context(dir, s.context().cloned().unwrap_or_default())))
+        Ok(Value::String(NixString::with_context(
+            dir,
+            s.context().cloned().unwrap_or_default(),
+        )))
     })
 }
 
@@ -102,7 +152,9 @@ fn replace_strings(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         let from_list = to_list(&args[0])?;
         let to_list_ = to_list(&args[1])?;
         if from_list.len() != to_list_.len() {
-            return Err(eval_err!("'from' and 'to' arguments to 'replaceStrings' have different lengths"));
+            return Err(eval_err!(
+                "'from' and 'to' arguments to 'replaceStrings' have different lengths"
+            ));
         }
         let mut from = Vec::new();
         for x in from_list.iter() {

@@ -15,7 +15,10 @@ pub enum Op {
     /// Push `constants[i]`.
     Constant(Idx),
     /// Push slot `idx` of the environment `depth` levels up (not forced).
-    GetVar { depth: u32, idx: u32 },
+    GetVar {
+        depth: u32,
+        idx: u32,
+    },
     /// Pop a value into slot `idx` of the current environment.
     SetLocal(u32),
     /// Force the top of the stack to weak head normal form.
@@ -35,7 +38,10 @@ pub enum Op {
     /// Return to the enclosing environment.
     PopEnv,
     /// Look `names[i]` up through the `with` environments listed in `withs[j]`.
-    WithLookup { name: Idx, withs: Idx },
+    WithLookup {
+        name: Idx,
+        withs: Idx,
+    },
     Add,
     Sub,
     Mul,
@@ -71,7 +77,10 @@ pub enum Op {
     HasAttrDyn,
     /// Build a set: `attr_sets[i]` names the static keys (values on the stack
     /// in that order), followed by `dynamic` (key, value) pairs.
-    MakeAttrs { desc: Idx, dynamic: u32 },
+    MakeAttrs {
+        desc: Idx,
+        dynamic: u32,
+    },
     /// Pop `n` values and push them as a list.
     MakeList(u32),
     /// Coerce the top to a string for interpolation.

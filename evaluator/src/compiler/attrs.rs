@@ -1,8 +1,7 @@
 //! Attribute-set literals, `let` and `rec`: nested paths are merged into a
 //! static tree first (as C++ Nix's parser does), then compiled.
 
-use rnix::ast::{self, AstToken, HasEntry};
-use rowan::ast::AstNode;
+use rnix::ast::{self, HasEntry};
 
 use super::{ident_name, pos_string, unparen, Compiler, Resolved, ScopeKind};
 use crate::bytecode::{AttrsDesc, Op};
@@ -61,7 +60,10 @@ struct Tree {
 
 impl<'a> Compiler<'a> {
     fn build_tree(&mut self, node: &impl HasEntry, rec: bool) -> Tree {
-        let mut tree = Tree { rec, ..Tree::default() };
+        let mut tree = Tree {
+            rec,
+            ..Tree::default()
+        };
         self.add_entries(&mut tree, node);
         tree
     }
@@ -74,26 +76,43 @@ impl<'a> Compiler<'a> {
                         tree.inherit_froms.push(e);
                         tree.inherit_froms.len() - 1
                     });
+                    // C++ Nix places inherited attributes just after the `inherit` keyword.
+                    let after_kw = i.inherit_token().map(|t| u32::from(t.text_range().end()));
                     for a in i.attrs() {
-                        let span = self.span(&a);
+                        let mut span = self.span(&a);
+                        if let Some(end) = after_kw {
+                            span.start = end;
+                        }
                         match static_key(&a) {
                             Some(name) => {
                                 if let Some(prev) = tree.statics.iter().find(|b| b.name == name) {
-                                    let msg = format!("attribute '{name}' already defined at {}", pos_string(prev.span));
+                                    let msg = format!(
+                                        "attribute '{name}' already defined at {}",
+                                        pos_string(prev.span)
+                                    );
                                     self.error(ErrorKind::Eval(msg), span);
                                     continue;
                                 }
-                                tree.statics.push(Binding { name, span, value: Value_::Inherit(from) });
+                                tree.statics.push(Binding {
+                                    name,
+                                    span,
+                                    value: Value_::Inherit(from),
+                                });
                             }
                             None => self.error(
-                                ErrorKind::ParseError("dynamic attributes not allowed in inherit".into()),
+                                ErrorKind::ParseError(
+                                    "dynamic attributes not allowed in inherit".into(),
+                                ),
                                 span,
                             ),
                         }
                     }
                 }
                 ast::Entry::AttrpathValue(kv) => {
-                    let path: Vec<ast::Attr> = kv.attrpath().map(|p| p.attrs().collect()).unwrap_or_default();
+                    let path: Vec<ast::Attr> = kv
+                        .attrpath()
+                        .map(|p| p.attrs().collect())
+                        .unwrap_or_default();
                     let Some(value) = kv.value() else { continue };
                     if path.is_empty() {
                         continue;
@@ -117,33 +136,54 @@ impl<'a> Compiler<'a> {
 
     fn insert_path(&mut self, tree: &mut Tree, path: &[ast::Attr], i: usize, value: ast::Expr) {
         let attr = &path[i];
-        let span = self.span(attr);
+        // C++ Nix gives every attribute of a path the position of the path's start.
+        let span = self.span(&path[0]);
         let last = i + 1 == path.len();
         let Some(name) = static_key(attr) else {
             if last {
-                tree.dynamics.push(Dynamic { key: attr.clone(), span, value: Value_::Expr(value) });
+                tree.dynamics.push(Dynamic {
+                    key: attr.clone(),
+                    span,
+                    value: Value_::Expr(value),
+                });
             } else {
                 let mut sub = Tree::default();
                 self.insert_path(&mut sub, path, i + 1, value);
-                tree.dynamics.push(Dynamic { key: attr.clone(), span, value: Value_::Nested(Box::new(sub)) });
+                tree.dynamics.push(Dynamic {
+                    key: attr.clone(),
+                    span,
+                    value: Value_::Nested(Box::new(sub)),
+                });
             }
             return;
         };
         let existing = tree.statics.iter().position(|b| b.name == name);
         let Some(pos) = existing else {
             if last {
-                tree.statics.push(Binding { name, span, value: Value_::Expr(value) });
+                tree.statics.push(Binding {
+                    name,
+                    span,
+                    value: Value_::Expr(value),
+                });
             } else {
                 let mut sub = Tree::default();
                 self.insert_path(&mut sub, path, i + 1, value);
-                tree.statics.push(Binding { name, span, value: Value_::Nested(Box::new(sub)) });
+                tree.statics.push(Binding {
+                    name,
+                    span,
+                    value: Value_::Nested(Box::new(sub)),
+                });
             }
             return;
         };
         // The name exists: only attribute-set literals merge.
         let prev_span = tree.statics[pos].span;
         let dup = |c: &mut Self| {
-            let msg = format!("attribute '{}' already defined at {}", Self::path_string(path, i), pos_string(prev_span));
+            let msg = format!(
+                "attribute '{}' already defined at {}",
+                Self::path_string(path, path.len() - 1),
+                pos_string(prev_span)
+            );
             c.error(ErrorKind::Eval(msg), span);
         };
         let new_is_set = matches!(unparen(&value), ast::Expr::AttrSet(_));
@@ -162,7 +202,9 @@ impl<'a> Compiler<'a> {
         if let Some(t) = converted {
             tree.statics[pos].value = Value_::Nested(Box::new(t));
         }
-        let Value_::Nested(sub) = &mut tree.statics[pos].value else { return };
+        let Value_::Nested(sub) = &mut tree.statics[pos].value else {
+            return;
+        };
         let mut sub = std::mem::take(sub);
         if last {
             // `a = { … }; a = { … };`: merge one level, duplicates are errors.
@@ -171,8 +213,13 @@ impl<'a> Compiler<'a> {
                 let offset = sub.inherit_froms.len();
                 sub.inherit_froms.extend(other.inherit_froms);
                 for mut b in other.statics {
-                    if let Some(prev) = sub.statics.iter().find(|x| x.name == b.name) {
-                        let msg = format!("attribute '{}' already defined at {}", b.name, pos_string(prev.span));
+                    if sub.statics.iter().any(|x| x.name == b.name) {
+                        // C++ Nix reports the new definition's position here.
+                        let msg = format!(
+                            "attribute '{}' already defined at {}",
+                            b.name,
+                            pos_string(b.span)
+                        );
                         self.error(ErrorKind::Eval(msg), b.span);
                         continue;
                     }
@@ -201,7 +248,10 @@ impl<'a> Compiler<'a> {
     pub(super) fn compile_let(&mut self, l: &ast::LetIn, span: Span) {
         let tree = self.build_tree(l, true);
         for d in &tree.dynamics {
-            self.error(ErrorKind::ParseError("dynamic attributes not allowed in let".into()), d.span);
+            self.error(
+                ErrorKind::ParseError("dynamic attributes not allowed in let".into()),
+                d.span,
+            );
         }
         self.open_recursive_env(&tree, span);
         match l.body() {
@@ -233,13 +283,15 @@ impl<'a> Compiler<'a> {
         names.extend(std::iter::repeat_n(None, tree.inherit_froms.len()));
         self.emit(Op::PushEnv(names.len() as u32), span);
         self.scopes.push(ScopeKind::Vars(names));
-        for (j, e) in tree.inherit_froms.iter().enumerate() {
-            self.compile_lazy(e, None);
-            self.emit(Op::SetLocal((n_static + j) as u32), span);
-        }
+        // Statics first: they reach the hidden sources only through thunks,
+        // while a source may copy a static slot directly.
         for (i, b) in tree.statics.iter().enumerate() {
             self.compile_binding(b.name, b.span, &b.value, true, n_static);
             self.emit(Op::SetLocal(i as u32), b.span);
+        }
+        for (j, e) in tree.inherit_froms.iter().enumerate() {
+            self.compile_lazy(e, None);
+            self.emit(Op::SetLocal((n_static + j) as u32), span);
         }
     }
 
@@ -247,7 +299,10 @@ impl<'a> Compiler<'a> {
         let mut order: Vec<usize> = (0..tree.statics.len()).collect();
         order.sort_by(|&a, &b| tree.statics[a].name.cmp(&tree.statics[b].name));
         let desc = AttrsDesc {
-            names: order.iter().map(|&i| (tree.statics[i].name, tree.statics[i].span)).collect(),
+            names: order
+                .iter()
+                .map(|&i| (tree.statics[i].name, tree.statics[i].span))
+                .collect(),
             order: (0..order.len() as u32).collect(),
             dynamic_spans: tree.dynamics.iter().map(|d| d.span).collect(),
         };
@@ -255,7 +310,13 @@ impl<'a> Compiler<'a> {
         if tree.rec {
             self.open_recursive_env(tree, span);
             for &i in &order {
-                self.emit(Op::GetVar { depth: 0, idx: i as u32 }, tree.statics[i].span);
+                self.emit(
+                    Op::GetVar {
+                        depth: 0,
+                        idx: i as u32,
+                    },
+                    tree.statics[i].span,
+                );
             }
         } else {
             if hidden {
@@ -276,12 +337,24 @@ impl<'a> Compiler<'a> {
         for d in &tree.dynamics {
             self.compile_dynamic_key(&d.key);
             let name = static_key(&d.key).unwrap_or(Symbol::from_str(""));
-            self.compile_binding(name, d.span, &d.value, false, if tree.rec { tree.statics.len() } else { 0 });
+            self.compile_binding(
+                name,
+                d.span,
+                &d.value,
+                false,
+                if tree.rec { tree.statics.len() } else { 0 },
+            );
         }
         let c = self.chunk();
         c.attr_sets.push(desc);
         let idx = (c.attr_sets.len() - 1) as u32;
-        self.emit(Op::MakeAttrs { desc: idx, dynamic: tree.dynamics.len() as u32 }, span);
+        self.emit(
+            Op::MakeAttrs {
+                desc: idx,
+                dynamic: tree.dynamics.len() as u32,
+            },
+            span,
+        );
         if tree.rec || hidden {
             self.close_env(span);
         }
@@ -289,13 +362,22 @@ impl<'a> Compiler<'a> {
 
     /// Emits one binding's value. `recursive` marks `let`/`rec` scopes, where
     /// a reference to a sibling must stay lazy because the slot may be unset.
-    fn compile_binding(&mut self, name: Symbol, span: Span, value: &Value_, recursive: bool, hidden_base: usize) {
+    fn compile_binding(
+        &mut self,
+        name: Symbol,
+        span: Span,
+        value: &Value_,
+        recursive: bool,
+        hidden_base: usize,
+    ) {
         match value {
             Value_::Expr(e) => {
                 let e = unparen(e);
                 if recursive {
                     if let ast::Expr::Ident(i) = &e {
-                        if let Resolved::Static { depth: 0, .. } = self.scopes.resolve(ident_name(i), 0) {
+                        if let Resolved::Static { depth: 0, .. } =
+                            self.scopes.resolve(ident_name(i), 0)
+                        {
                             let espan = self.span(&e);
                             return self.emit_thunk(espan, |c| c.compile_strict(&e));
                         }
@@ -328,14 +410,23 @@ impl<'a> Compiler<'a> {
                             let v = v.clone();
                             self.emit_constant(v, span);
                         }
-                        None => self.error(ErrorKind::Eval(format!("undefined variable '{name}'")), span),
+                        None => self.error(
+                            ErrorKind::Eval(format!("undefined variable '{name}'")),
+                            span,
+                        ),
                     },
                 }
             }
             Value_::Inherit(Some(j)) => {
                 let slot = (hidden_base + j) as u32;
                 self.emit_thunk(span, |c| {
-                    c.emit(Op::GetVar { depth: 0, idx: slot }, span);
+                    c.emit(
+                        Op::GetVar {
+                            depth: 0,
+                            idx: slot,
+                        },
+                        span,
+                    );
                     c.emit(Op::Force, span);
                     let n = c.name(name);
                     c.emit(Op::Select(n), span);
@@ -345,4 +436,3 @@ impl<'a> Compiler<'a> {
         }
     }
 }
-

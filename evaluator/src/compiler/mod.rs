@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use rnix::ast::{self, AstToken, HasEntry};
+use rnix::ast::{self, AstToken};
 use rowan::ast::AstNode;
 
 use crate::bytecode::{Chunk, Formal, Formals, Idx, Lambda, Op};
@@ -43,7 +43,8 @@ pub fn compile(
         errors: Vec::new(),
     };
     if let Some(names) = scope {
-        c.scopes.push(ScopeKind::Vars(names.into_iter().map(Some).collect()));
+        c.scopes
+            .push(ScopeKind::Vars(names.into_iter().map(Some).collect()));
     }
     c.compile_strict(expr);
     c.emit(Op::Return, Span::of(file, expr.syntax()));
@@ -58,7 +59,11 @@ pub fn compile(
 pub fn pos_string(span: Span) -> String {
     match locate(span) {
         Some(loc) => {
-            let file = if loc.file == "«string»" { "(string)".to_string() } else { loc.file };
+            let file = if loc.file == "«string»" {
+                "(string)".to_string()
+            } else {
+                loc.file
+            };
             format!("{}:{}:{}", file, loc.line, loc.column)
         }
         None => "undefined position".into(),
@@ -167,7 +172,10 @@ impl<'a> Compiler<'a> {
 
     /// Compiles `f` into a fresh chunk and returns it.
     fn sub_chunk(&mut self, description: Option<String>, f: impl FnOnce(&mut Self)) -> Rc<Chunk> {
-        self.chunks.push(Chunk { description, ..Chunk::default() });
+        self.chunks.push(Chunk {
+            description,
+            ..Chunk::default()
+        });
         f(self);
         Rc::new(self.chunks.pop().unwrap_or_default())
     }
@@ -193,7 +201,11 @@ impl<'a> Compiler<'a> {
         let span = self.span(&e);
         match &e {
             ast::Expr::Literal(_) => self.compile_strict(&e),
-            ast::Expr::Str(s) if s.normalized_parts().iter().all(|p| matches!(p, ast::InterpolPart::Literal(_))) => {
+            ast::Expr::Str(s)
+                if s.normalized_parts()
+                    .iter()
+                    .all(|p| matches!(p, ast::InterpolPart::Literal(_))) =>
+            {
                 self.compile_strict(&e)
             }
             ast::Expr::Ident(i) => {
@@ -231,9 +243,10 @@ impl<'a> Compiler<'a> {
                 let sym = ident_name(i);
                 self.compile_var(sym, span, true);
             }
-            ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) | ast::Expr::PathSearch(_) => {
-                self.compile_path(e, span)
-            }
+            ast::Expr::PathAbs(_)
+            | ast::Expr::PathRel(_)
+            | ast::Expr::PathHome(_)
+            | ast::Expr::PathSearch(_) => self.compile_path(e, span),
             ast::Expr::List(l) => {
                 let mut n = 0;
                 for item in l.items() {
@@ -249,11 +262,15 @@ impl<'a> Compiler<'a> {
             ast::Expr::Apply(a) => {
                 match a.lambda() {
                     Some(f) => self.compile_strict(&f),
-                    None => return self.error(ErrorKind::ParseError("missing function".into()), span),
+                    None => {
+                        return self.error(ErrorKind::ParseError("missing function".into()), span)
+                    }
                 }
                 match a.argument() {
                     Some(x) => self.compile_lazy(&x, None),
-                    None => return self.error(ErrorKind::ParseError("missing argument".into()), span),
+                    None => {
+                        return self.error(ErrorKind::ParseError("missing argument".into()), span)
+                    }
                 }
                 self.emit(Op::Call, span);
             }
@@ -280,7 +297,10 @@ impl<'a> Compiler<'a> {
             ast::Expr::With(w) => {
                 match w.namespace() {
                     Some(ns) => self.compile_lazy(&ns, None),
-                    None => return self.error(ErrorKind::ParseError("missing with namespace".into()), span),
+                    None => {
+                        return self
+                            .error(ErrorKind::ParseError("missing with namespace".into()), span)
+                    }
                 }
                 self.emit(Op::PushWith, span);
                 self.scopes.push(ScopeKind::With);
@@ -288,18 +308,16 @@ impl<'a> Compiler<'a> {
                 self.scopes.pop();
                 self.emit(Op::PopEnv, span);
             }
-            ast::Expr::UnaryOp(u) => {
-                match u.operator() {
-                    Some(ast::UnaryOpKind::Invert) => {
-                        self.compile_opt(u.expr(), span);
-                        self.emit(Op::Not, span);
-                    }
-                    _ => {
-                        self.compile_opt(u.expr(), span);
-                        self.emit(Op::Negate, span);
-                    }
+            ast::Expr::UnaryOp(u) => match u.operator() {
+                Some(ast::UnaryOpKind::Invert) => {
+                    self.compile_opt(u.expr(), span);
+                    self.emit(Op::Not, span);
                 }
-            }
+                _ => {
+                    self.compile_opt(u.expr(), span);
+                    self.emit(Op::Negate, span);
+                }
+            },
             ast::Expr::BinOp(b) => self.compile_binop(b, span),
             ast::Expr::CurPos(_) => {
                 let v = self.cur_pos(span);
@@ -312,7 +330,10 @@ impl<'a> Compiler<'a> {
     fn compile_opt(&mut self, e: Option<ast::Expr>, span: Span) {
         match e {
             Some(e) => self.compile_strict(&e),
-            None => self.error(ErrorKind::ParseError("syntax error, missing expression".into()), span),
+            None => self.error(
+                ErrorKind::ParseError("syntax error, missing expression".into()),
+                span,
+            ),
         }
     }
 
@@ -320,7 +341,13 @@ impl<'a> Compiler<'a> {
     fn cur_pos(&self, span: Span) -> Value {
         let loc = locate(span);
         let (file, line, column) = match loc {
-            Some(l) => (l.path.map(|p| p.to_string_lossy().into_owned()).unwrap_or(l.file), l.line, l.column),
+            Some(l) => (
+                l.path
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or(l.file),
+                l.line,
+                l.column,
+            ),
             None => (String::new(), 0, 0),
         };
         pos_value(file, line, column)
@@ -331,13 +358,19 @@ impl<'a> Compiler<'a> {
             ast::LiteralKind::Integer(i) => match i.value() {
                 Ok(v) => Value::Int(v),
                 Err(_) => {
-                    return self.error(ErrorKind::ParseError(format!("invalid integer '{}'", i.syntax().text())), span)
+                    return self.error(
+                        ErrorKind::ParseError(format!("invalid integer '{}'", i.syntax().text())),
+                        span,
+                    )
                 }
             },
             ast::LiteralKind::Float(f) => match f.value() {
                 Ok(v) => Value::Float(v),
                 Err(_) => {
-                    return self.error(ErrorKind::ParseError(format!("invalid float '{}'", f.syntax().text())), span)
+                    return self.error(
+                        ErrorKind::ParseError(format!("invalid float '{}'", f.syntax().text())),
+                        span,
+                    )
                 }
             },
             ast::LiteralKind::Uri(u) => Value::string(u.syntax().text()),
@@ -347,7 +380,10 @@ impl<'a> Compiler<'a> {
 
     fn compile_str(&mut self, s: &ast::Str, span: Span) {
         let parts = s.normalized_parts();
-        if parts.iter().all(|p| matches!(p, ast::InterpolPart::Literal(_))) {
+        if parts
+            .iter()
+            .all(|p| matches!(p, ast::InterpolPart::Literal(_)))
+        {
             let mut text = String::new();
             for p in &parts {
                 if let ast::InterpolPart::Literal(l) = p {
@@ -383,8 +419,14 @@ impl<'a> Compiler<'a> {
             ast::Expr::PathRel(p) => p.parts(),
             ast::Expr::PathHome(p) => p.parts(),
             ast::Expr::PathSearch(p) => {
-                let name = p.content().map(|c| c.text().to_string()).unwrap_or_default();
-                let name = name.trim_start_matches('<').trim_end_matches('>').to_string();
+                let name = p
+                    .content()
+                    .map(|c| c.text().to_string())
+                    .unwrap_or_default();
+                let name = name
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string();
                 // `<name>` is `__findFile __nixPath "name"`, as in C++ Nix.
                 self.compile_var(Symbol::from_str("__findFile"), span, true);
                 self.compile_var(Symbol::from_str("__nixPath"), span, false);
@@ -404,7 +446,9 @@ impl<'a> Compiler<'a> {
                         let resolved = self.resolve_path_literal(text, e);
                         let Some(mut resolved) = resolved else {
                             return self.error(
-                                ErrorKind::Eval("cannot resolve home directory for '~' path".into()),
+                                ErrorKind::Eval(
+                                    "cannot resolve home directory for '~' path".into(),
+                                ),
                                 span,
                             );
                         };
@@ -496,7 +540,9 @@ impl<'a> Compiler<'a> {
                 self.patch_jump(jend);
             }
             K::PipeLeft | K::PipeRight => self.error(
-                ErrorKind::ParseError("the pipe operators require the experimental feature 'pipe-operators'".into()),
+                ErrorKind::ParseError(
+                    "the pipe operators require the experimental feature 'pipe-operators'".into(),
+                ),
                 span,
             ),
             _ => {
@@ -537,7 +583,10 @@ impl<'a> Compiler<'a> {
 
     fn compile_select(&mut self, s: &ast::Select, span: Span) {
         self.compile_opt(s.expr(), span);
-        let attrs: Vec<ast::Attr> = s.attrpath().map(|p| p.attrs().collect()).unwrap_or_default();
+        let attrs: Vec<ast::Attr> = s
+            .attrpath()
+            .map(|p| p.attrs().collect())
+            .unwrap_or_default();
         let default = s.default_expr();
         let mut jumps = Vec::new();
         for a in &attrs {
@@ -574,7 +623,10 @@ impl<'a> Compiler<'a> {
 
     fn compile_has_attr(&mut self, h: &ast::HasAttr, span: Span) {
         self.compile_opt(h.expr(), span);
-        let attrs: Vec<ast::Attr> = h.attrpath().map(|p| p.attrs().collect()).unwrap_or_default();
+        let attrs: Vec<ast::Attr> = h
+            .attrpath()
+            .map(|p| p.attrs().collect())
+            .unwrap_or_default();
         let mut jumps = Vec::new();
         for (i, a) in attrs.iter().enumerate() {
             let aspan = self.span(a);
@@ -626,7 +678,14 @@ impl<'a> Compiler<'a> {
                     c.emit(Op::Return, span);
                 });
                 self.scopes.pop();
-                Lambda { chunk, has_formals: false, name, span, env_size: 1, bind_slot: None }
+                Lambda {
+                    chunk,
+                    has_formals: false,
+                    name,
+                    span,
+                    env_size: 1,
+                    bind_slot: None,
+                }
             }
             Some(ast::Param::Pattern(p)) => {
                 let mut entries: Vec<(Symbol, Option<ast::Expr>)> = Vec::new();
@@ -635,15 +694,25 @@ impl<'a> Compiler<'a> {
                         entries.push((ident_name(&id), e.default()));
                     }
                 }
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                entries.sort_by_key(|a| a.0);
+                if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
+                    let msg = format!("duplicate formal function argument '{}'", w[0].0);
+                    return self.error(ErrorKind::ParseError(msg), span);
+                }
                 let bind = p.pat_bind().and_then(|b| b.ident()).map(|i| ident_name(&i));
                 if let Some(b) = bind {
                     if entries.iter().any(|(n, _)| *n == b) {
-                        self.error(ErrorKind::ParseError(format!("duplicate formal function argument '{b}'")), span);
+                        self.error(
+                            ErrorKind::ParseError(format!(
+                                "duplicate formal function argument '{b}'"
+                            )),
+                            span,
+                        );
                         return;
                     }
                 }
-                let mut names: Vec<Option<Symbol>> = entries.iter().map(|(n, _)| Some(*n)).collect();
+                let mut names: Vec<Option<Symbol>> =
+                    entries.iter().map(|(n, _)| Some(*n)).collect();
                 let bind_slot = bind.map(|b| {
                     names.push(Some(b));
                     (names.len() - 1) as u32
@@ -659,11 +728,17 @@ impl<'a> Compiler<'a> {
                             c.emit(Op::Return, dspan);
                         })
                     });
-                    formals.push(Formal { name: *sym, default });
+                    formals.push(Formal {
+                        name: *sym,
+                        default,
+                    });
                 }
                 let ellipsis = p.ellipsis_token().is_some();
                 let chunk = self.sub_chunk(None, |c| {
-                    c.chunk().formals = Some(Formals { entries: formals, ellipsis });
+                    c.chunk().formals = Some(Formals {
+                        entries: formals,
+                        ellipsis,
+                    });
                     c.chunk().lambda_name = name;
                     c.chunk().lambda_span = span;
                     c.emit(Op::Force, span);
@@ -693,9 +768,21 @@ impl<'a> Compiler<'a> {
 /// The `{ column; file; line; }` set C++ Nix uses for positions.
 pub fn pos_value(file: String, line: u32, column: u32) -> Value {
     let attrs = vec![
-        Attr { name: Symbol::from_str("column"), value: Value::Int(column as i64), span: Span::NONE },
-        Attr { name: Symbol::from_str("file"), value: Value::String(NixString::from(file)), span: Span::NONE },
-        Attr { name: Symbol::from_str("line"), value: Value::Int(line as i64), span: Span::NONE },
+        Attr {
+            name: Symbol::from_str("column"),
+            value: Value::Int(column as i64),
+            span: Span::NONE,
+        },
+        Attr {
+            name: Symbol::from_str("file"),
+            value: Value::String(NixString::from(file)),
+            span: Span::NONE,
+        },
+        Attr {
+            name: Symbol::from_str("line"),
+            value: Value::Int(line as i64),
+            span: Span::NONE,
+        },
     ];
     Value::attrs(Attrs::from_sorted(attrs))
 }

@@ -50,7 +50,10 @@ impl Scopes {
             match level {
                 ScopeKind::Vars(names) => {
                     if let Some(idx) = names.iter().position(|n| *n == Some(name)) {
-                        return Resolved::Static { depth: depth as u32, idx: idx as u32 };
+                        return Resolved::Static {
+                            depth: depth as u32,
+                            idx: idx as u32,
+                        };
                     }
                 }
                 ScopeKind::With => withs.push(depth as u32),

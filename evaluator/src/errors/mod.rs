@@ -23,7 +23,10 @@ pub enum ErrorKind {
     /// Any other evaluation error, with its full message.
     Eval(String),
     /// A value of the wrong type.
-    TypeError { expected: &'static str, actual: &'static str },
+    TypeError {
+        expected: &'static str,
+        actual: &'static str,
+    },
     /// Integer arithmetic overflowed (current Nix makes this an error).
     Overflow(String),
     /// File access refused or failed.
@@ -47,11 +50,18 @@ impl ErrorKind {
     pub fn message(&self) -> String {
         match self {
             ErrorKind::Throw(m) => m.clone(),
-            ErrorKind::Abort(m) => format!("evaluation aborted with the following error message: '{m}'"),
+            ErrorKind::Abort(m) => {
+                format!("evaluation aborted with the following error message: '{m}'")
+            }
             ErrorKind::AssertionFailed(c) => format!("assertion '{c}' failed"),
             ErrorKind::InfiniteRecursion => "infinite recursion encountered".into(),
-            ErrorKind::ParseError(m) | ErrorKind::Eval(m) | ErrorKind::Overflow(m) | ErrorKind::Io(m) => m.clone(),
-            ErrorKind::TypeError { expected, actual } => format!("value is {actual} while {expected} was expected"),
+            ErrorKind::ParseError(m)
+            | ErrorKind::Eval(m)
+            | ErrorKind::Overflow(m)
+            | ErrorKind::Io(m) => m.clone(),
+            ErrorKind::TypeError { expected, actual } => {
+                format!("value is {actual} while {expected} was expected")
+            }
             ErrorKind::StackOverflow => "stack overflow (possible infinite recursion)".into(),
             ErrorKind::Spanned(e) => e.message(),
         }
@@ -92,11 +102,18 @@ impl Error {
         if let ErrorKind::Spanned(inner) = kind {
             let mut e = *inner;
             if span.is_some() {
-                e.trace.push(TraceFrame { span, message: "while importing".into() });
+                e.trace.push(TraceFrame {
+                    span,
+                    message: "while importing".into(),
+                });
             }
             return e;
         }
-        Error { kind, span, trace: Vec::new() }
+        Error {
+            kind,
+            span,
+            trace: Vec::new(),
+        }
     }
 
     /// The message without location.
@@ -111,7 +128,10 @@ impl Error {
 
     /// Adds an outer context frame.
     pub fn with_context(mut self, span: Span, message: impl Into<String>) -> Error {
-        self.trace.push(TraceFrame { span, message: message.into() });
+        self.trace.push(TraceFrame {
+            span,
+            message: message.into(),
+        });
         self
     }
 }
@@ -119,7 +139,14 @@ impl Error {
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.location() {
-            Some(loc) => write!(f, "{}:{}:{}: {}", loc.file, loc.line, loc.column, self.message()),
+            Some(loc) => write!(
+                f,
+                "{}:{}:{}: {}",
+                loc.file,
+                loc.line,
+                loc.column,
+                self.message()
+            ),
             None => f.write_str(&self.message()),
         }
     }

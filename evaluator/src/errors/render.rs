@@ -9,16 +9,24 @@ use crate::syntax::{source, Span};
 
 /// Renders errors as text; with `show_trace`, includes every trace frame.
 pub fn render_errors(errors: &[Error], show_trace: bool) -> String {
-    errors.iter().map(|e| render_error(e, show_trace)).collect::<Vec<_>>().join("\n")
+    errors
+        .iter()
+        .map(|e| render_error(e, show_trace))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Renders one error as text.
 pub fn render_error(error: &Error, show_trace: bool) -> String {
     let mut files = SimpleFiles::new();
     let mut ids = std::collections::HashMap::new();
-    let mut label_for = |span: Span, files: &mut SimpleFiles<String, std::rc::Rc<str>>| -> Option<(usize, std::ops::Range<usize>)> {
+    let mut label_for = |span: Span,
+                         files: &mut SimpleFiles<String, std::rc::Rc<str>>|
+     -> Option<(usize, std::ops::Range<usize>)> {
         let src = source(span.file)?;
-        let id = *ids.entry(span.file).or_insert_with(|| files.add(src.name.clone(), src.text.clone()));
+        let id = *ids
+            .entry(span.file)
+            .or_insert_with(|| files.add(src.name.clone(), src.text.clone()));
         let len = src.text.len();
         let start = (span.start as usize).min(len);
         let end = (span.end as usize).clamp(start, len);
@@ -32,13 +40,14 @@ pub fn render_error(error: &Error, show_trace: bool) -> String {
     let mut notes = Vec::new();
     for frame in frames {
         match label_for(frame.span, &mut files) {
-            Some((id, range)) => {
-                diag.labels.push(Label::secondary(id, range).with_message(frame.message.clone()))
-            }
+            Some((id, range)) => diag
+                .labels
+                .push(Label::secondary(id, range).with_message(frame.message.clone())),
             None => notes.push(frame.message.clone()),
         }
     }
     diag = diag.with_notes(notes);
     let config = term::Config::default();
-    term::emit_into_string(&config, &files, &diag).unwrap_or_else(|_| format!("error: {}\n", error.message()))
+    term::emit_into_string(&config, &files, &diag)
+        .unwrap_or_else(|_| format!("error: {}\n", error.message()))
 }

@@ -37,7 +37,10 @@ pub trait EvalIO {
     fn file_type(&self, path: &Path) -> io::Result<FileType>;
     /// The target of a symlink.
     fn read_link(&self, path: &Path) -> io::Result<PathBuf> {
-        Err(io::Error::new(io::ErrorKind::Unsupported, format!("cannot read link '{}'", path.display())))
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("cannot read link '{}'", path.display()),
+        ))
     }
     /// The path with symlinks resolved, for the allowed-roots check.
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
@@ -73,7 +76,10 @@ impl EvalIO for StdIO {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(path)? {
             let entry = entry?;
-            out.push((entry.file_name().to_string_lossy().into_owned(), kind_of(entry.file_type()?)));
+            out.push((
+                entry.file_name().to_string_lossy().into_owned(),
+                kind_of(entry.file_type()?),
+            ));
         }
         out.sort();
         Ok(out)
@@ -89,7 +95,9 @@ impl EvalIO for StdIO {
     }
     fn is_executable(&self, path: &Path) -> bool {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).map(|m| m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+        std::fs::metadata(path)
+            .map(|m| m.permissions().mode() & 0o111 != 0)
+            .unwrap_or(false)
     }
 }
 
@@ -106,7 +114,11 @@ impl MemoryIO {
     }
 
     /// Adds a file (its parent directories exist implicitly).
-    pub fn add_file(&mut self, path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>) -> &mut Self {
+    pub fn add_file(
+        &mut self,
+        path: impl Into<PathBuf>,
+        contents: impl Into<Vec<u8>>,
+    ) -> &mut Self {
         self.files.insert(path.into(), contents.into());
         self
     }
@@ -117,7 +129,10 @@ impl MemoryIO {
 }
 
 fn not_found(path: &Path) -> io::Error {
-    io::Error::new(io::ErrorKind::NotFound, format!("'{}' does not exist", path.display()))
+    io::Error::new(
+        io::ErrorKind::NotFound,
+        format!("'{}' does not exist", path.display()),
+    )
 }
 
 impl EvalIO for MemoryIO {
@@ -134,7 +149,11 @@ impl EvalIO for MemoryIO {
                 let mut comps = rest.components();
                 if let Some(first) = comps.next() {
                     let name = first.as_os_str().to_string_lossy().into_owned();
-                    let kind = if comps.next().is_some() { FileType::Directory } else { FileType::Regular };
+                    let kind = if comps.next().is_some() {
+                        FileType::Directory
+                    } else {
+                        FileType::Regular
+                    };
                     out.insert(name, kind);
                 }
             }
@@ -171,6 +190,9 @@ impl EvalIO for NoIO {
 fn denied(path: &Path) -> io::Error {
     io::Error::new(
         io::ErrorKind::PermissionDenied,
-        format!("access to path '{}' is not allowed: this evaluation has no file system", path.display()),
+        format!(
+            "access to path '{}' is not allowed: this evaluation has no file system",
+            path.display()
+        ),
     )
 }

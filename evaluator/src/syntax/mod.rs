@@ -18,7 +18,11 @@ pub struct Span {
 
 impl Span {
     /// The absent span, for values made by builtins.
-    pub const NONE: Span = Span { file: u32::MAX, start: 0, end: 0 };
+    pub const NONE: Span = Span {
+        file: u32::MAX,
+        start: 0,
+        end: 0,
+    };
 
     /// Whether this span points somewhere.
     pub fn is_some(self) -> bool {
@@ -28,12 +32,20 @@ impl Span {
     /// Span of a syntax node in `file`.
     pub fn of(file: u32, node: &rnix::SyntaxNode) -> Span {
         let r = node.text_range();
-        Span { file, start: r.start().into(), end: r.end().into() }
+        Span {
+            file,
+            start: r.start().into(),
+            end: r.end().into(),
+        }
     }
 
     /// Span of a text range in `file`.
     pub fn range(file: u32, r: rnix::TextRange) -> Span {
-        Span { file, start: r.start().into(), end: r.end().into() }
+        Span {
+            file,
+            start: r.start().into(),
+            end: r.end().into(),
+        }
     }
 }
 
@@ -54,7 +66,11 @@ impl SourceFile {
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
         let start = self.line_starts[line] as usize;
         let end = (offset as usize).min(self.text.len());
-        let col = self.text.get(start..end).map(|s| s.chars().count()).unwrap_or(end - start);
+        let col = self
+            .text
+            .get(start..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(end - start);
         (line as u32 + 1, col as u32 + 1)
     }
 }
@@ -71,7 +87,12 @@ pub fn add_source(name: String, path: Option<PathBuf>, text: &str) -> u32 {
             line_starts.push(i as u32 + 1);
         }
     }
-    let file = SourceFile { name, path, text: text.into(), line_starts };
+    let file = SourceFile {
+        name,
+        path,
+        text: text.into(),
+        line_starts,
+    };
     SOURCES.with(|s| {
         let mut s = s.borrow_mut();
         s.push(Rc::new(file));
@@ -100,7 +121,12 @@ pub fn locate(span: Span) -> Option<Location> {
     }
     let f = source(span.file)?;
     let (line, column) = f.line_col(span.start);
-    Some(Location { file: f.name.clone(), path: f.path.clone(), line, column })
+    Some(Location {
+        file: f.name.clone(),
+        path: f.path.clone(),
+        line,
+        column,
+    })
 }
 
 /// Input nested deeper than this is refused before compiling, so the
@@ -110,7 +136,11 @@ pub const MAX_NESTING: usize = 2000;
 /// Parses `text` (registered as `file`), returning every parse error.
 pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
     let parsed = rnix::Root::parse(text);
-    let errors: Vec<Error> = parsed.errors().iter().map(|e| parse_error(file, text, e)).collect();
+    let errors: Vec<Error> = parsed
+        .errors()
+        .iter()
+        .map(|e| parse_error(file, text, e))
+        .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -124,7 +154,11 @@ pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
                 if depth > MAX_NESTING {
                     return Err(vec![Error::new(
                         ErrorKind::ParseError("expression is nested too deeply".into()),
-                        Span { file, start: 0, end: 0 },
+                        Span {
+                            file,
+                            start: 0,
+                            end: 0,
+                        },
                     )]);
                 }
             }
@@ -135,7 +169,11 @@ pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
         Some(e) => Ok(e),
         None => Err(vec![Error::new(
             ErrorKind::ParseError("syntax error, unexpected end of file".into()),
-            Span { file, start: 0, end: 0 },
+            Span {
+                file,
+                start: 0,
+                end: 0,
+            },
         )]),
     }
 }
@@ -143,28 +181,50 @@ pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
 fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
     use rnix::ParseError as P;
     let end = text.len() as u32;
-    let eof = Span { file, start: end, end };
+    let eof = Span {
+        file,
+        start: end,
+        end,
+    };
     let (msg, span) = match e {
         P::Unexpected(r) => (
-            format!("syntax error, unexpected '{}'", &text[usize::from(r.start())..usize::from(r.end())]),
+            format!(
+                "syntax error, unexpected '{}'",
+                &text[usize::from(r.start())..usize::from(r.end())]
+            ),
             Span::range(file, *r),
         ),
         P::UnexpectedExtra(r) => (
-            format!("syntax error, unexpected '{}'", &text[usize::from(r.start())..usize::from(r.end())]),
+            format!(
+                "syntax error, unexpected '{}'",
+                &text[usize::from(r.start())..usize::from(r.end())]
+            ),
             Span::range(file, *r),
         ),
         P::UnexpectedWanted(got, r, wanted) => (
-            format!("syntax error, unexpected {}, expecting {}", token_name(*got), wanted_list(wanted)),
+            format!(
+                "syntax error, unexpected {}, expecting {}",
+                token_name(*got),
+                wanted_list(wanted)
+            ),
             Span::range(file, *r),
         ),
-        P::UnexpectedDoubleBind(r) => ("syntax error, double @-binding of function argument".into(), Span::range(file, *r)),
+        P::UnexpectedDoubleBind(r) => (
+            "syntax error, double @-binding of function argument".into(),
+            Span::range(file, *r),
+        ),
         P::UnexpectedEOF => ("syntax error, unexpected end of file".into(), eof),
-        P::UnexpectedEOFWanted(wanted) => {
-            (format!("syntax error, unexpected end of file, expecting {}", wanted_list(wanted)), eof)
-        }
-        P::DuplicatedArgs(r, name) => {
-            (format!("duplicate formal function argument '{name}'"), Span::range(file, *r))
-        }
+        P::UnexpectedEOFWanted(wanted) => (
+            format!(
+                "syntax error, unexpected end of file, expecting {}",
+                wanted_list(wanted)
+            ),
+            eof,
+        ),
+        P::DuplicatedArgs(r, name) => (
+            format!("duplicate formal function argument '{name}'"),
+            Span::range(file, *r),
+        ),
         P::RecursionLimitExceeded => ("expression is nested too deeply".into(), eof),
         _ => (format!("syntax error: {e}"), eof),
     };
@@ -173,11 +233,16 @@ fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
 
 fn token_name(k: rnix::SyntaxKind) -> String {
     let s = format!("{k:?}");
-    s.trim_start_matches("TOKEN_").trim_start_matches("NODE_").to_lowercase()
+    s.trim_start_matches("TOKEN_")
+        .trim_start_matches("NODE_")
+        .to_lowercase()
 }
 
 fn wanted_list(w: &[rnix::SyntaxKind]) -> String {
-    w.iter().map(|k| token_name(*k)).collect::<Vec<_>>().join(" or ")
+    w.iter()
+        .map(|k| token_name(*k))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// Parses `text` and prints it back the way `nix-instantiate --parse` does.

@@ -26,7 +26,9 @@ const LINEAR_SCAN_MAX: usize = 8;
 impl Attrs {
     /// The empty set.
     pub fn empty() -> Attrs {
-        Attrs { entries: Vec::new() }
+        Attrs {
+            entries: Vec::new(),
+        }
     }
 
     /// Builds a set from attributes already sorted by name and free of duplicates.
@@ -37,7 +39,7 @@ impl Attrs {
 
     /// Builds a set from arbitrary attributes; for duplicate names the first wins.
     pub fn from_unsorted_first_wins(mut entries: Vec<Attr>) -> Attrs {
-        entries.sort_by(|a, b| a.name.cmp(&b.name)); // stable: first occurrence stays first
+        entries.sort_by_key(|a| a.name); // stable: first occurrence stays first
         entries.dedup_by(|later, earlier| later.name == earlier.name);
         Attrs { entries }
     }

@@ -24,9 +24,8 @@ pub fn escape_string(bytes: &[u8], out: &mut Vec<u8>) {
     out.push(b'"');
 }
 
-const KEYWORDS: &[&[u8]] = &[
-    b"if", b"then", b"else", b"assert", b"with", b"let", b"in", b"rec", b"inherit",
-];
+/// Nix 2.8's printer quotes only this keyword (checked against `nix-instantiate`).
+const KEYWORDS: &[&[u8]] = &[b"if"];
 
 /// Writes an attribute name, quoted unless it is a plain identifier.
 pub fn quote_attr_name(name: &[u8], out: &mut Vec<u8>) {
@@ -56,7 +55,7 @@ pub fn print_value(value: &Value) -> Vec<u8> {
     let mut seen: HashSet<usize> = HashSet::new();
     let mut tasks = vec![Task::Value(value.clone())];
     while let Some(task) = tasks.pop() {
-        let v = match task {
+        let (v, key) = match task {
             Task::Text(t) => {
                 out.extend_from_slice(t.as_bytes());
                 continue;
@@ -65,7 +64,15 @@ pub fn print_value(value: &Value) -> Vec<u8> {
                 quote_attr_name(n.as_bytes(), &mut out);
                 continue;
             }
-            Task::Value(v) => v,
+            // C++ Nix keeps lists of up to two elements inside the value cell,
+            // so their identity is the cell's (here: the thunk's), not the list's.
+            Task::Value(v) => {
+                let key = match &v {
+                    Value::Thunk(t) => Some(std::rc::Rc::as_ptr(&t.0) as usize),
+                    _ => None,
+                };
+                (v, key)
+            }
         };
         match v.shallow() {
             Value::Null => out.extend_from_slice(b"null"),
@@ -93,7 +100,12 @@ pub fn print_value(value: &Value) -> Vec<u8> {
                 }
             }
             Value::List(list) => {
-                if !list.is_empty() && !seen.insert(std::rc::Rc::as_ptr(&list) as usize) {
+                let id = if list.len() <= 2 {
+                    key
+                } else {
+                    Some(std::rc::Rc::as_ptr(&list) as usize)
+                };
+                if !list.is_empty() && id.is_some_and(|id| !seen.insert(id)) {
                     out.extend_from_slice("«repeated»".as_bytes());
                     continue;
                 }

@@ -32,13 +32,23 @@ pub struct NixString(Rc<StrData>);
 impl NixString {
     /// A string without context.
     pub fn new(bytes: impl Into<Box<[u8]>>) -> NixString {
-        NixString(Rc::new(StrData { bytes: bytes.into(), context: None }))
+        NixString(Rc::new(StrData {
+            bytes: bytes.into(),
+            context: None,
+        }))
     }
 
     /// A string with the given context (dropped if empty).
     pub fn with_context(bytes: impl Into<Box<[u8]>>, context: NixContext) -> NixString {
-        let context = if context.is_empty() { None } else { Some(Box::new(context)) };
-        NixString(Rc::new(StrData { bytes: bytes.into(), context }))
+        let context = if context.is_empty() {
+            None
+        } else {
+            Some(Box::new(context))
+        };
+        NixString(Rc::new(StrData {
+            bytes: bytes.into(),
+            context,
+        }))
     }
 
     /// The bytes of the string.

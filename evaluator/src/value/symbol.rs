@@ -35,6 +35,7 @@ impl Symbol {
     }
 
     /// Interns a UTF-8 name.
+    #[allow(clippy::should_implement_trait)]
     pub fn from_str(name: &str) -> Symbol {
         Symbol::new(name.as_bytes())
     }

@@ -17,17 +17,26 @@ pub struct Env {
 impl Env {
     /// The root environment (no variables).
     pub fn root() -> Rc<Env> {
-        Rc::new(Env { slots: RefCell::new(Vec::new()), parent: None })
+        Rc::new(Env {
+            slots: RefCell::new(Vec::new()),
+            parent: None,
+        })
     }
 
     /// A child level of `size` slots, all `null` until set.
     pub fn child(parent: &Rc<Env>, size: usize) -> Rc<Env> {
-        Rc::new(Env { slots: RefCell::new(vec![Value::Null; size]), parent: Some(parent.clone()) })
+        Rc::new(Env {
+            slots: RefCell::new(vec![Value::Null; size]),
+            parent: Some(parent.clone()),
+        })
     }
 
     /// A child level holding the given values.
     pub fn with_slots(parent: &Rc<Env>, slots: Vec<Value>) -> Rc<Env> {
-        Rc::new(Env { slots: RefCell::new(slots), parent: Some(parent.clone()) })
+        Rc::new(Env {
+            slots: RefCell::new(slots),
+            parent: Some(parent.clone()),
+        })
     }
 
     /// Slot `idx` of the level `depth` steps up.
@@ -40,7 +49,11 @@ impl Env {
                 None => return Value::Null,
             }
         }
-        env.slots.borrow().get(idx as usize).cloned().unwrap_or(Value::Null)
+        env.slots
+            .borrow()
+            .get(idx as usize)
+            .cloned()
+            .unwrap_or(Value::Null)
     }
 
     /// Sets slot `idx` of this level.

@@ -87,7 +87,9 @@ where
     F: FnOnce(Co) -> Fut + 'static,
     Fut: Future<Output = Result<Value, ErrorKind>> + 'static,
 {
-    Box::new(genawaiter::rc::Gen::new(move |co| Box::pin(f(Co(co))) as GenFut))
+    Box::new(genawaiter::rc::Gen::new(move |co| {
+        Box::pin(f(Co(co))) as GenFut
+    }))
 }
 
 /// Forces `v` and everything inside it. Shared sets and lists are visited
@@ -99,15 +101,11 @@ pub async fn deep_force(co: &Co, v: Value) -> Result<Value, ErrorKind> {
     while let Some(v) = work.pop() {
         let v = co.force(v).await;
         match &v {
-            Value::Attrs(a) => {
-                if seen.insert(Rc::as_ptr(a) as usize) {
-                    work.extend(a.iter().rev().map(|x| x.value.clone()));
-                }
+            Value::Attrs(a) if seen.insert(Rc::as_ptr(a) as usize) => {
+                work.extend(a.iter().rev().map(|x| x.value.clone()));
             }
-            Value::List(l) => {
-                if seen.insert(Rc::as_ptr(l) as usize) {
-                    work.extend(l.iter().rev().cloned());
-                }
+            Value::List(l) if seen.insert(Rc::as_ptr(l) as usize) => {
+                work.extend(l.iter().rev().cloned());
             }
             _ => {}
         }
@@ -128,7 +126,9 @@ fn same_identity(a: &Value, b: &Value) -> bool {
 /// Whether a set is a derivation (`type = "derivation"`), forcing `type`.
 async fn is_derivation(co: &Co, v: &Value) -> bool {
     let Value::Attrs(a) = v else { return false };
-    let Some(t) = a.get(well_known(|w| w.type_)).cloned() else { return false };
+    let Some(t) = a.get(well_known(|w| w.type_)).cloned() else {
+        return false;
+    };
     matches!(co.force(t).await, Value::String(s) if s.as_bytes() == b"derivation")
 }
 
@@ -229,13 +229,26 @@ pub struct Coercion {
 }
 
 impl Coercion {
-    pub const INTERPOLATION: Coercion = Coercion { more: false, copy_to_store: true };
-    pub const TO_STRING: Coercion = Coercion { more: true, copy_to_store: false };
-    pub const PATH_APPEND: Coercion = Coercion { more: false, copy_to_store: false };
+    pub const INTERPOLATION: Coercion = Coercion {
+        more: false,
+        copy_to_store: true,
+    };
+    pub const TO_STRING: Coercion = Coercion {
+        more: true,
+        copy_to_store: false,
+    };
+    pub const PATH_APPEND: Coercion = Coercion {
+        more: false,
+        copy_to_store: false,
+    };
 }
 
 /// Coerces a value to a string the way C++ Nix's `coerceToString` does.
-pub fn coerce_to_string(co: &Co, v: Value, how: Coercion) -> Pin<Box<dyn Future<Output = Result<NixString, ErrorKind>> + '_>> {
+pub fn coerce_to_string(
+    co: &Co,
+    v: Value,
+    how: Coercion,
+) -> Pin<Box<dyn Future<Output = Result<NixString, ErrorKind>> + '_>> {
     Box::pin(async move {
         let v = co.force(v).await;
         match &v {
@@ -280,7 +293,10 @@ pub fn coerce_to_string(co: &Co, v: Value, how: Coercion) -> Pin<Box<dyn Future<
                 }
                 Ok(b.finish())
             }
-            other => Err(eval_err!("cannot coerce {} to a string", other.type_description())),
+            other => Err(eval_err!(
+                "cannot coerce {} to a string",
+                other.type_description()
+            )),
         }
     })
 }
@@ -290,7 +306,9 @@ pub async fn add_slow(co: Co, a: Value, b: Value) -> Result<Value, ErrorKind> {
     if let Value::Path(p) = &a {
         let s = coerce_to_string(&co, b, Coercion::PATH_APPEND).await?;
         if s.has_context() {
-            return Err(eval_err!("a string that refers to a store path cannot be appended to a path"));
+            return Err(eval_err!(
+                "a string that refers to a store path cannot be appended to a path"
+            ));
         }
         let joined = format!("{}{}", p.to_string_lossy(), s.to_str_lossy());
         return Ok(Value::Path(Rc::new(canon_path(&joined).into())));

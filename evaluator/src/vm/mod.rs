@@ -27,14 +27,31 @@ const MAX_FRAMES: usize = 10_000_000;
 /// One entry of the frame stack.
 pub(crate) enum Frame {
     /// Bytecode running in an environment.
-    Code { chunk: Rc<Chunk>, ip: usize, env: Rc<Env> },
+    Code {
+        chunk: Rc<Chunk>,
+        ip: usize,
+        env: Rc<Env>,
+    },
     /// When the frame above finishes, store the value on top of the stack in
     /// `thunk`; `saved` restores the thunk if evaluation fails.
-    Update { thunk: Thunk, saved: ThunkState, discard: bool },
+    Update {
+        thunk: Thunk,
+        saved: ThunkState,
+        discard: bool,
+    },
     /// Forcing the strict arguments of a builtin, one at a time.
-    BuiltinArgs { def: &'static BuiltinDef, args: Vec<Value>, next: usize, span: Span },
+    BuiltinArgs {
+        def: &'static BuiltinDef,
+        args: Vec<Value>,
+        next: usize,
+        span: Span,
+    },
     /// A builtin written as a generator, suspended while the VM works for it.
-    Gen { gen: Box<Gen>, span: Span, awaiting: bool },
+    Gen {
+        gen: Box<Gen>,
+        span: Span,
+        awaiting: bool,
+    },
     /// `tryEval`: catches `throw`/`assert` errors from the frames above it.
     Catch { stack_len: usize },
 }
@@ -45,12 +62,20 @@ pub struct Vm {
     pub(crate) frames: Vec<Frame>,
     /// Frames below this index belong to an outer `run` (host re-entry).
     base: usize,
+    /// How many thunks have been entered (evaluated or attempted).
+    pub(crate) thunks_forced: u64,
     pub(crate) shared: Rc<Shared>,
 }
 
 impl Vm {
     pub(crate) fn new(shared: Rc<Shared>) -> Vm {
-        Vm { stack: Vec::with_capacity(256), frames: Vec::with_capacity(64), base: 0, shared }
+        Vm {
+            stack: Vec::with_capacity(256),
+            frames: Vec::with_capacity(64),
+            base: 0,
+            thunks_forced: 0,
+            shared,
+        }
     }
 
     /// The shared evaluation state (settings, IO, caches).
@@ -95,7 +120,10 @@ impl Vm {
     }
 
     /// Sets up frames with `setup`, runs until they complete, and pops the result.
-    fn run_with(&mut self, setup: impl FnOnce(&mut Vm) -> Result<(), ErrorKind>) -> Result<Value, Error> {
+    fn run_with(
+        &mut self,
+        setup: impl FnOnce(&mut Vm) -> Result<(), ErrorKind>,
+    ) -> Result<Value, Error> {
         let saved_base = self.base;
         let stack_len = self.stack.len();
         self.base = self.frames.len();
@@ -124,16 +152,32 @@ impl Vm {
                 let e = Error::new(ErrorKind::StackOverflow, Span::NONE);
                 return Err(self.unwind(e));
             }
-            let Some(frame) = self.frames.pop() else { break };
+            let Some(frame) = self.frames.pop() else {
+                break;
+            };
             let result = match frame {
                 Frame::Code { chunk, ip, env } => self.run_code(chunk, ip, env),
-                Frame::Update { thunk, saved, discard } => self.finish_update(thunk, saved, discard),
-                Frame::BuiltinArgs { def, mut args, next, span } => {
+                Frame::Update {
+                    thunk,
+                    saved,
+                    discard,
+                } => self.finish_update(thunk, saved, discard),
+                Frame::BuiltinArgs {
+                    def,
+                    mut args,
+                    next,
+                    span,
+                } => {
                     let v = self.stack.pop().unwrap_or(Value::Null);
                     args[next] = v;
-                    self.invoke_builtin(def, args, next + 1, span).map_err(|k| Error::new(k, span))
+                    self.invoke_builtin(def, args, next + 1, span)
+                        .map_err(|k| Error::new(k, span))
                 }
-                Frame::Gen { gen, span, awaiting } => {
+                Frame::Gen {
+                    gen,
+                    span,
+                    awaiting,
+                } => {
                     let response = if awaiting {
                         Response::Value(self.stack.pop().unwrap_or(Value::Null))
                     } else {
@@ -163,7 +207,9 @@ impl Vm {
     /// stopping at a `tryEval` frame if the error is catchable.
     fn unwind(&mut self, mut e: Error) -> Error {
         while self.frames.len() > self.base {
-            let Some(frame) = self.frames.pop() else { break };
+            let Some(frame) = self.frames.pop() else {
+                break;
+            };
             match frame {
                 Frame::Update { thunk, saved, .. } => thunk.restore(saved),
                 Frame::Catch { stack_len } if e.kind.is_catchable() => {
@@ -179,13 +225,17 @@ impl Vm {
                                 Some(n) => format!("while calling '{n}'"),
                                 None => "while evaluating".to_string(),
                             };
-                            e.trace.push(crate::errors::TraceFrame { span, message: msg });
+                            e.trace
+                                .push(crate::errors::TraceFrame { span, message: msg });
                         }
                     }
                 }
                 Frame::Gen { span, .. } | Frame::BuiltinArgs { span, .. } => {
                     if e.trace.len() < 64 && span.is_some() {
-                        e.trace.push(crate::errors::TraceFrame { span, message: "while calling a builtin".into() });
+                        e.trace.push(crate::errors::TraceFrame {
+                            span,
+                            message: "while calling a builtin".into(),
+                        });
                     }
                 }
                 Frame::Catch { .. } => {}
@@ -194,7 +244,12 @@ impl Vm {
         e
     }
 
-    fn finish_update(&mut self, thunk: Thunk, saved: ThunkState, discard: bool) -> Result<(), Error> {
+    fn finish_update(
+        &mut self,
+        thunk: Thunk,
+        saved: ThunkState,
+        discard: bool,
+    ) -> Result<(), Error> {
         let top = self.stack.last().cloned().unwrap_or(Value::Null);
         if let Value::Thunk(inner) = &top {
             if let Some(v) = inner.value() {
@@ -203,7 +258,11 @@ impl Vm {
                 }
             } else {
                 // The result is itself a pending thunk: evaluate it first.
-                self.frames.push(Frame::Update { thunk, saved, discard });
+                self.frames.push(Frame::Update {
+                    thunk,
+                    saved,
+                    discard,
+                });
                 return self.force_top(false).map_err(|k| Error::new(k, Span::NONE));
             }
         }
@@ -235,24 +294,37 @@ impl Vm {
             return Ok(());
         }
         self.stack.pop();
+        self.thunks_forced += 1;
         let state = t.enter();
         match &state {
             ThunkState::Code { chunk, env } => {
                 let (chunk, env) = (chunk.clone(), env.clone());
-                self.frames.push(Frame::Update { thunk: t, saved: state, discard });
+                self.frames.push(Frame::Update {
+                    thunk: t,
+                    saved: state,
+                    discard,
+                });
                 self.frames.push(Frame::Code { chunk, ip: 0, env });
                 Ok(())
             }
             ThunkState::Apply(f, x) => {
                 let (f, x) = (f.clone(), x.clone());
-                self.frames.push(Frame::Update { thunk: t, saved: state, discard });
+                self.frames.push(Frame::Update {
+                    thunk: t,
+                    saved: state,
+                    discard,
+                });
                 // `f` may itself be a thunk: force it via a generator.
                 if f.is_pending() {
                     let gen = generators::make_gen(move |co| async move {
                         let f = co.force(f).await;
                         Ok(co.call(f, x).await)
                     });
-                    self.frames.push(Frame::Gen { gen, span: Span::NONE, awaiting: false });
+                    self.frames.push(Frame::Gen {
+                        gen,
+                        span: Span::NONE,
+                        awaiting: false,
+                    });
                     return Ok(());
                 }
                 self.stack.push(f.shallow());
@@ -275,7 +347,11 @@ impl Vm {
         match f.shallow() {
             Value::Closure(c) => {
                 let env = self.enter_closure(&c, arg);
-                self.frames.push(Frame::Code { chunk: c.lambda.chunk.clone(), ip: 0, env });
+                self.frames.push(Frame::Code {
+                    chunk: c.lambda.chunk.clone(),
+                    ip: 0,
+                    env,
+                });
                 Ok(())
             }
             Value::Builtin(b) => {
@@ -283,7 +359,8 @@ impl Vm {
                 args.extend(b.args.iter().cloned());
                 args.push(arg);
                 if args.len() < b.def.arity as usize {
-                    self.stack.push(Value::Builtin(Rc::new(PartialBuiltin { def: b.def, args })));
+                    self.stack
+                        .push(Value::Builtin(Rc::new(PartialBuiltin { def: b.def, args })));
                     return Ok(());
                 }
                 self.invoke_builtin(b.def, args, 0, span)
@@ -291,7 +368,9 @@ impl Vm {
             Value::Attrs(a) => {
                 let functor = crate::value::well_known(|w| w.functor);
                 let Some(fv) = a.get(functor).cloned() else {
-                    return Err(eval_err!("attempt to call something which is not a function but a set"));
+                    return Err(eval_err!(
+                        "attempt to call something which is not a function but a set"
+                    ));
                 };
                 let this = Value::Attrs(a.clone());
                 let gen = generators::make_gen(move |co| async move {
@@ -299,7 +378,11 @@ impl Vm {
                     let g = co.call(f, this).await;
                     Ok(co.call(g, arg).await)
                 });
-                self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                self.frames.push(Frame::Gen {
+                    gen,
+                    span,
+                    awaiting: false,
+                });
                 Ok(())
             }
             Value::Thunk(t) => {
@@ -309,7 +392,11 @@ impl Vm {
                     let f = co.force(f).await;
                     Ok(co.call(f, arg).await)
                 });
-                self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                self.frames.push(Frame::Gen {
+                    gen,
+                    span,
+                    awaiting: false,
+                });
                 Ok(())
             }
             other => Err(eval_err!(
@@ -352,7 +439,12 @@ impl Vm {
                     Some(v) => args[i] = v,
                     None => {
                         let thunk = args[i].clone();
-                        self.frames.push(Frame::BuiltinArgs { def, args, next: i, span });
+                        self.frames.push(Frame::BuiltinArgs {
+                            def,
+                            args,
+                            next: i,
+                            span,
+                        });
                         self.stack.push(thunk);
                         return self.force_top(false);
                     }
@@ -367,14 +459,23 @@ impl Vm {
             }
             BuiltinImpl::Async(f) => {
                 let gen = f(args, self.shared.clone());
-                self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                self.frames.push(Frame::Gen {
+                    gen,
+                    span,
+                    awaiting: false,
+                });
                 Ok(())
             }
             BuiltinImpl::Frames(f) => f(self, args),
         }
     }
 
-    fn resume_gen(&mut self, mut gen: Box<Gen>, span: Span, mut response: Response) -> Result<(), Error> {
+    fn resume_gen(
+        &mut self,
+        mut gen: Box<Gen>,
+        span: Span,
+        mut response: Response,
+    ) -> Result<(), Error> {
         loop {
             match gen.resume_with(response) {
                 GeneratorState::Yielded(req) => match req {
@@ -383,19 +484,33 @@ impl Vm {
                             response = Response::Value(v);
                             continue;
                         }
-                        self.frames.push(Frame::Gen { gen, span, awaiting: true });
+                        self.frames.push(Frame::Gen {
+                            gen,
+                            span,
+                            awaiting: true,
+                        });
                         self.stack.push(v);
                         return self.force_top(false).map_err(|k| Error::new(k, span));
                     }
                     Request::Call(f, x) => {
-                        self.frames.push(Frame::Gen { gen, span, awaiting: true });
+                        self.frames.push(Frame::Gen {
+                            gen,
+                            span,
+                            awaiting: true,
+                        });
                         self.stack.push(f);
                         self.stack.push(x);
                         return self.call(span).map_err(|k| Error::new(k, span));
                     }
                     Request::TryForce(v) => {
-                        self.frames.push(Frame::Gen { gen, span, awaiting: true });
-                        self.frames.push(Frame::Catch { stack_len: self.stack.len() });
+                        self.frames.push(Frame::Gen {
+                            gen,
+                            span,
+                            awaiting: true,
+                        });
+                        self.frames.push(Frame::Catch {
+                            stack_len: self.stack.len(),
+                        });
                         self.stack.push(v);
                         return self.force_top(false).map_err(|k| Error::new(k, span));
                     }
@@ -411,7 +526,12 @@ impl Vm {
 
     /// The inner loop: runs bytecode, switching frames in place for calls,
     /// forces and returns, and going back to the outer loop for anything else.
-    fn run_code(&mut self, mut chunk: Rc<Chunk>, mut ip: usize, mut env: Rc<Env>) -> Result<(), Error> {
+    fn run_code(
+        &mut self,
+        mut chunk: Rc<Chunk>,
+        mut ip: usize,
+        mut env: Rc<Env>,
+    ) -> Result<(), Error> {
         macro_rules! fail {
             ($kind:expr) => {
                 return Err(Error::new($kind, chunk.span_at(ip - 1)))
@@ -436,7 +556,11 @@ impl Vm {
         // Suspend this frame (resuming at `ip`) so the outer loop can run others.
         macro_rules! suspend_then {
             ($e:expr) => {{
-                self.frames.push(Frame::Code { chunk: chunk.clone(), ip, env: env.clone() });
+                self.frames.push(Frame::Code {
+                    chunk: chunk.clone(),
+                    ip,
+                    env: env.clone(),
+                });
                 if let Err(k) = $e {
                     return Err(Error::new(k, chunk.span_at(ip - 1)));
                 }
@@ -456,7 +580,9 @@ impl Vm {
                     env.set(i, v);
                 }
                 Op::Force => {
-                    let Some(Value::Thunk(t)) = self.stack.last() else { continue };
+                    let Some(Value::Thunk(t)) = self.stack.last() else {
+                        continue;
+                    };
                     let t = t.clone();
                     if let Some(v) = t.value() {
                         if let Some(top) = self.stack.last_mut() {
@@ -464,12 +590,17 @@ impl Vm {
                         }
                         continue;
                     }
+                    self.thunks_forced += 1;
                     let state = t.enter();
                     if let ThunkState::Code { chunk: c, env: e } = &state {
                         let (c, e) = (c.clone(), e.clone());
                         self.stack.pop();
                         self.frames.push(Frame::Code { chunk, ip, env });
-                        self.frames.push(Frame::Update { thunk: t, saved: state, discard: false });
+                        self.frames.push(Frame::Update {
+                            thunk: t,
+                            saved: state,
+                            discard: false,
+                        });
                         if self.frames.len() > MAX_FRAMES {
                             return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
                         }
@@ -479,6 +610,7 @@ impl Vm {
                         continue;
                     }
                     t.restore(state);
+                    self.thunks_forced -= 1;
                     suspend_then!(self.force_top(false));
                 }
                 Op::Pop => {
@@ -489,7 +621,10 @@ impl Vm {
                     self.stack.push(Value::Thunk(t));
                 }
                 Op::MakeClosure(i) => {
-                    let c = Closure { lambda: chunk.lambdas[i as usize].clone(), env: env.clone() };
+                    let c = Closure {
+                        lambda: chunk.lambdas[i as usize].clone(),
+                        env: env.clone(),
+                    };
                     self.stack.push(Value::Closure(Rc::new(c)));
                 }
                 Op::Call => {
@@ -559,9 +694,14 @@ impl Vm {
                         Some(r) => self.stack.push(tryk!(r)),
                         None => {
                             let span = chunk.span_at(ip - 1);
-                            let gen = generators::make_gen(move |co| generators::add_slow(co, a, b));
+                            let gen =
+                                generators::make_gen(move |co| generators::add_slow(co, a, b));
                             self.frames.push(Frame::Code { chunk, ip, env });
-                            self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                            self.frames.push(Frame::Gen {
+                                gen,
+                                span,
+                                awaiting: false,
+                            });
                             return Ok(());
                         }
                     }
@@ -579,12 +719,17 @@ impl Vm {
                                 Ok(Value::Bool(r != negate))
                             });
                             self.frames.push(Frame::Code { chunk, ip, env });
-                            self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                            self.frames.push(Frame::Gen {
+                                gen,
+                                span,
+                                awaiting: false,
+                            });
                             return Ok(());
                         }
                     }
                 }
                 Op::Less | Op::LessEq | Op::More | Op::MoreEq => {
+                    // (comparison of two values)
                     let b = pop!();
                     let a = pop!();
                     // C++ Nix: a > b is b < a; a <= b is !(b < a); a >= b is !(a < b).
@@ -603,7 +748,11 @@ impl Vm {
                                 Ok(Value::Bool(r != negate))
                             });
                             self.frames.push(Frame::Code { chunk, ip, env });
-                            self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                            self.frames.push(Frame::Gen {
+                                gen,
+                                span,
+                                awaiting: false,
+                            });
                             return Ok(());
                         }
                     }
@@ -617,27 +766,43 @@ impl Vm {
                     let b = pop!();
                     let a = pop!();
                     match (&a, &b) {
-                        (Value::Attrs(x), Value::Attrs(y)) => self.stack.push(Value::Attrs(Attrs::update(x, y))),
+                        (Value::Attrs(x), Value::Attrs(y)) => {
+                            self.stack.push(Value::Attrs(Attrs::update(x, y)))
+                        }
                         (Value::Attrs(_), other) | (other, _) => {
-                            fail!(ErrorKind::TypeError { expected: "a set", actual: other.type_description() })
+                            fail!(ErrorKind::TypeError {
+                                expected: "a set",
+                                actual: other.type_description()
+                            })
                         }
                     }
                 }
                 Op::Not => match pop!() {
                     Value::Bool(b) => self.stack.push(Value::Bool(!b)),
-                    other => fail!(ErrorKind::TypeError { expected: "a Boolean", actual: other.type_description() }),
+                    other => fail!(ErrorKind::TypeError {
+                        expected: "a Boolean",
+                        actual: other.type_description()
+                    }),
                 },
                 Op::Negate => {
                     let v = pop!();
-                    let r = tryk!(ops::arith(Op::Sub, &Value::Int(0), &v).unwrap_or_else(|| Err(
-                        ErrorKind::TypeError { expected: "an integer", actual: v.type_description() }
-                    )));
+                    let r = tryk!(
+                        ops::arith(Op::Sub, &Value::Int(0), &v).unwrap_or_else(|| Err(
+                            ErrorKind::TypeError {
+                                expected: "an integer",
+                                actual: v.type_description()
+                            }
+                        ))
+                    );
                     self.stack.push(r);
                 }
                 Op::AssertBool => match self.stack.last() {
                     Some(Value::Bool(_)) => {}
                     Some(other) => {
-                        fail!(ErrorKind::TypeError { expected: "a Boolean", actual: other.type_description() })
+                        fail!(ErrorKind::TypeError {
+                            expected: "a Boolean",
+                            actual: other.type_description()
+                        })
                     }
                     None => fail!(eval_err!("internal error: value stack underflow")),
                 },
@@ -648,7 +813,10 @@ impl Vm {
                             ip = t as usize;
                         }
                     }
-                    other => fail!(ErrorKind::TypeError { expected: "a Boolean", actual: other.type_description() }),
+                    other => fail!(ErrorKind::TypeError {
+                        expected: "a Boolean",
+                        actual: other.type_description()
+                    }),
                 },
                 Op::Select(n) => {
                     let sym = chunk.names[n as usize];
@@ -681,13 +849,15 @@ impl Vm {
                 Op::HasAttr(n) => {
                     let sym = chunk.names[n as usize];
                     let v = pop!();
-                    self.stack.push(Value::Bool(ops::try_select(&v, sym).is_some()));
+                    self.stack
+                        .push(Value::Bool(ops::try_select(&v, sym).is_some()));
                 }
                 Op::HasAttrDyn => {
                     let key = pop!();
                     let v = pop!();
                     let sym = tryk!(ops::key_symbol(&key));
-                    self.stack.push(Value::Bool(ops::try_select(&v, sym).is_some()));
+                    self.stack
+                        .push(Value::Bool(ops::try_select(&v, sym).is_some()));
                 }
                 Op::MakeAttrs { desc, dynamic } => {
                     let d = &chunk.attr_sets[desc as usize];
@@ -701,7 +871,11 @@ impl Vm {
                     let mut entries: Vec<Attr> = Vec::with_capacity(n_static + dynamic as usize);
                     for (name, span) in &d.names {
                         let value = values.next().unwrap_or(Value::Null);
-                        entries.push(Attr { name: *name, value, span: *span });
+                        entries.push(Attr {
+                            name: *name,
+                            value,
+                            span: *span,
+                        });
                     }
                     for i in 0..dynamic as usize {
                         let key = values.next().unwrap_or(Value::Null);
@@ -712,7 +886,10 @@ impl Vm {
                             Value::String(s) => Symbol::new(s.as_bytes()),
                             other => {
                                 return Err(Error::new(
-                                    ErrorKind::TypeError { expected: "a string", actual: other.type_description() },
+                                    ErrorKind::TypeError {
+                                        expected: "a string",
+                                        actual: other.type_description(),
+                                    },
                                     span,
                                 ))
                             }
@@ -745,11 +922,20 @@ impl Vm {
                     let v = pop!();
                     let span = chunk.span_at(ip - 1);
                     let gen = generators::make_gen(move |co| async move {
-                        let s = generators::coerce_to_string(&co, v, generators::Coercion::INTERPOLATION).await?;
+                        let s = generators::coerce_to_string(
+                            &co,
+                            v,
+                            generators::Coercion::INTERPOLATION,
+                        )
+                        .await?;
                         Ok(Value::String(s))
                     });
                     self.frames.push(Frame::Code { chunk, ip, env });
-                    self.frames.push(Frame::Gen { gen, span, awaiting: false });
+                    self.frames.push(Frame::Gen {
+                        gen,
+                        span,
+                        awaiting: false,
+                    });
                     return Ok(());
                 }
                 Op::Interpolate(n) => {
@@ -780,10 +966,18 @@ impl Vm {
                             return Ok(());
                         }
                         match self.frames.pop() {
-                            Some(Frame::Update { thunk, saved, discard }) => {
+                            Some(Frame::Update {
+                                thunk,
+                                saved,
+                                discard,
+                            }) => {
                                 if let Some(Value::Thunk(_)) = self.stack.last() {
                                     // Not in normal form: let the outer loop handle it.
-                                    self.frames.push(Frame::Update { thunk, saved, discard });
+                                    self.frames.push(Frame::Update {
+                                        thunk,
+                                        saved,
+                                        discard,
+                                    });
                                     return Ok(());
                                 }
                                 let v = if discard {
@@ -793,7 +987,11 @@ impl Vm {
                                 };
                                 thunk.finish(v);
                             }
-                            Some(Frame::Code { chunk: c, ip: i, env: e }) => {
+                            Some(Frame::Code {
+                                chunk: c,
+                                ip: i,
+                                env: e,
+                            }) => {
                                 chunk = c;
                                 ip = i;
                                 env = e;
@@ -814,7 +1012,12 @@ impl Vm {
 
 /// `+ - * /` on two numbers (for the arithmetic builtins).
 pub fn arith_numbers(op: Op, a: &Value, b: &Value) -> Result<Value, ErrorKind> {
-    ops::arith(op, a, b).unwrap_or_else(|| Err(ErrorKind::TypeError { expected: "an integer", actual: a.type_description() }))
+    ops::arith(op, a, b).unwrap_or_else(|| {
+        Err(ErrorKind::TypeError {
+            expected: "an integer",
+            actual: a.type_description(),
+        })
+    })
 }
 
 /// `v.name` on a forced value.
@@ -828,8 +1031,16 @@ const CAUGHT: &str = "\u{0}caught";
 fn try_eval_result(success: bool, value: Value) -> Value {
     let (s, v) = crate::value::well_known(|w| (w.success, w.value));
     Value::attrs(Attrs::from_sorted(vec![
-        Attr { name: s, value: Value::Bool(success), span: Span::NONE },
-        Attr { name: v, value, span: Span::NONE },
+        Attr {
+            name: s,
+            value: Value::Bool(success),
+            span: Span::NONE,
+        },
+        Attr {
+            name: v,
+            value,
+            span: Span::NONE,
+        },
     ]))
 }
 

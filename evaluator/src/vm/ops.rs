@@ -17,27 +17,40 @@ use super::env::Env;
 pub(super) fn arith(op: Op, a: &Value, b: &Value) -> Option<Result<Value, ErrorKind>> {
     use Value::{Float, Int};
     Some(match (op, a, b) {
-        (Op::Add, Int(x), Int(y)) => {
-            x.checked_add(*y).map(Int).ok_or_else(|| overflow("adding", *x, '+', *y))
-        }
-        (Op::Sub, Int(x), Int(y)) => {
-            x.checked_sub(*y).map(Int).ok_or_else(|| overflow("subtracting", *x, '-', *y))
-        }
-        (Op::Mul, Int(x), Int(y)) => {
-            x.checked_mul(*y).map(Int).ok_or_else(|| overflow("multiplying", *x, '*', *y))
-        }
+        (Op::Add, Int(x), Int(y)) => x
+            .checked_add(*y)
+            .map(Int)
+            .ok_or_else(|| overflow("adding", *x, '+', *y)),
+        (Op::Sub, Int(x), Int(y)) => x
+            .checked_sub(*y)
+            .map(Int)
+            .ok_or_else(|| overflow("subtracting", *x, '-', *y)),
+        (Op::Mul, Int(x), Int(y)) => x
+            .checked_mul(*y)
+            .map(Int)
+            .ok_or_else(|| overflow("multiplying", *x, '*', *y)),
         (Op::Div, Int(x), Int(y)) => {
             if *y == 0 {
                 Err(eval_err!("division by zero"))
             } else {
-                x.checked_div(*y).map(Int).ok_or_else(|| overflow("dividing", *x, '/', *y))
+                x.checked_div(*y)
+                    .map(Int)
+                    .ok_or_else(|| eval_err!("overflow in integer division"))
             }
         }
         (Op::Add, Int(_) | Float(_), _) | (Op::Add, _, Int(_) | Float(_)) => {
             let (Some(x), Some(y)) = (as_float(a), as_float(b)) else {
                 if matches!(a, Int(_) | Float(_)) {
-                    let what = if matches!(a, Int(_)) { "an integer" } else { "a float" };
-                    return Some(Err(eval_err!("cannot add {} to {}", b.type_description(), what)));
+                    let what = if matches!(a, Int(_)) {
+                        "an integer"
+                    } else {
+                        "a float"
+                    };
+                    return Some(Err(eval_err!(
+                        "cannot add {} to {}",
+                        b.type_description(),
+                        what
+                    )));
                 }
                 return None;
             };
@@ -47,11 +60,21 @@ pub(super) fn arith(op: Op, a: &Value, b: &Value) -> Option<Result<Value, ErrorK
         (_, Float(_), _) | (_, _, Float(_)) => {
             let x = match as_float(a) {
                 Some(x) => x,
-                None => return Some(Err(ErrorKind::TypeError { expected: "a float", actual: a.type_description() })),
+                None => {
+                    return Some(Err(ErrorKind::TypeError {
+                        expected: "a float",
+                        actual: a.type_description(),
+                    }))
+                }
             };
             let y = match as_float(b) {
                 Some(y) => y,
-                None => return Some(Err(ErrorKind::TypeError { expected: "a float", actual: b.type_description() })),
+                None => {
+                    return Some(Err(ErrorKind::TypeError {
+                        expected: "a float",
+                        actual: b.type_description(),
+                    }))
+                }
             };
             match op {
                 Op::Sub => Ok(Float(x - y)),
@@ -60,9 +83,10 @@ pub(super) fn arith(op: Op, a: &Value, b: &Value) -> Option<Result<Value, ErrorK
                 _ => Ok(Float(x / y)),
             }
         }
-        (_, Int(_), other) | (_, other, _) => {
-            Err(ErrorKind::TypeError { expected: "an integer", actual: other.type_description() })
-        }
+        (_, Int(_), other) | (_, other, _) => Err(ErrorKind::TypeError {
+            expected: "an integer",
+            actual: other.type_description(),
+        }),
     })
 }
 
@@ -117,33 +141,35 @@ pub(crate) fn less_shallow(a: &Value, b: &Value) -> Option<Result<bool, ErrorKin
         (Int(x), Float(y)) => Ok((*x as f64) < *y),
         (Float(x), Int(y)) => Ok(*x < (*y as f64)),
         (String(x), String(y)) => Ok(x.as_bytes() < y.as_bytes()),
-        (Path(x), Path(y)) => Ok(x.as_os_str().as_encoded_bytes() < y.as_os_str().as_encoded_bytes()),
+        (Path(x), Path(y)) => {
+            Ok(x.as_os_str().as_encoded_bytes() < y.as_os_str().as_encoded_bytes())
+        }
         (List(_), List(_)) => return None,
         _ => Err(incomparable(a, b)),
     })
 }
 
 pub(crate) fn incomparable(a: &Value, b: &Value) -> ErrorKind {
-    if std::mem::discriminant(a) == std::mem::discriminant(b)
-        || (a.is_function() && b.is_function())
-    {
-        eval_err!(
-            "cannot compare {} with {}; values of that type are incomparable",
-            a.type_description(),
-            b.type_description()
-        )
-    } else {
-        eval_err!("cannot compare {} with {}", a.type_description(), b.type_description())
-    }
+    eval_err!(
+        "cannot compare {} with {}",
+        a.type_description(),
+        b.type_description()
+    )
 }
 
 /// `a ++ b`. The left list's buffer is reused when nothing else holds it.
 pub(super) fn concat_lists(a: Value, b: Value) -> Result<Value, ErrorKind> {
     let Value::List(x) = a else {
-        return Err(ErrorKind::TypeError { expected: "a list", actual: a.type_description() });
+        return Err(ErrorKind::TypeError {
+            expected: "a list",
+            actual: a.type_description(),
+        });
     };
     let Value::List(y) = b else {
-        return Err(ErrorKind::TypeError { expected: "a list", actual: b.type_description() });
+        return Err(ErrorKind::TypeError {
+            expected: "a list",
+            actual: b.type_description(),
+        });
     };
     if y.is_empty() {
         return Ok(Value::List(x));
@@ -173,7 +199,10 @@ pub(crate) fn select(v: &Value, name: Symbol) -> Result<Value, ErrorKind> {
             Some(x) => Ok(x.clone()),
             None => Err(eval_err!("attribute '{name}' missing")),
         },
-        other => Err(ErrorKind::TypeError { expected: "a set", actual: other.type_description() }),
+        other => Err(ErrorKind::TypeError {
+            expected: "a set",
+            actual: other.type_description(),
+        }),
     }
 }
 
@@ -189,7 +218,10 @@ pub(super) fn try_select(v: &Value, name: Symbol) -> Option<Value> {
 pub(super) fn key_symbol(key: &Value) -> Result<Symbol, ErrorKind> {
     match key {
         Value::String(s) => Ok(Symbol::new(s.as_bytes())),
-        other => Err(ErrorKind::TypeError { expected: "a string", actual: other.type_description() }),
+        other => Err(ErrorKind::TypeError {
+            expected: "a string",
+            actual: other.type_description(),
+        }),
     }
 }
 
@@ -199,7 +231,12 @@ pub(super) fn interpolate(parts: Vec<Value>) -> Result<Value, ErrorKind> {
     for p in &parts {
         match p {
             Value::String(s) => b.push_str(s),
-            other => return Err(ErrorKind::TypeError { expected: "a string", actual: other.type_description() }),
+            other => {
+                return Err(ErrorKind::TypeError {
+                    expected: "a string",
+                    actual: other.type_description(),
+                })
+            }
         }
     }
     Ok(Value::String(b.finish()))
@@ -219,7 +256,12 @@ pub(super) fn interpolate_path(parts: Vec<Value>) -> Result<Value, ErrorKind> {
                 }
                 out.push_str(&s.to_str_lossy())
             }
-            other => return Err(ErrorKind::TypeError { expected: "a string", actual: other.type_description() }),
+            other => {
+                return Err(ErrorKind::TypeError {
+                    expected: "a string",
+                    actual: other.type_description(),
+                })
+            }
         }
     }
     Ok(Value::Path(Rc::new(canon_path(&out).into())))
@@ -235,9 +277,14 @@ fn lambda_description(chunk: &Chunk) -> String {
 
 /// Fills a called lambda's formal slots from the (forced) argument set.
 pub(super) fn bind_formals(chunk: &Chunk, env: &Rc<Env>, arg: Value) -> Result<(), ErrorKind> {
-    let Some(formals) = &chunk.formals else { return Ok(()) };
+    let Some(formals) = &chunk.formals else {
+        return Ok(());
+    };
     let Value::Attrs(attrs) = arg else {
-        return Err(ErrorKind::TypeError { expected: "a set", actual: arg.type_description() });
+        return Err(ErrorKind::TypeError {
+            expected: "a set",
+            actual: arg.type_description(),
+        });
     };
     let mut used = 0;
     for (i, formal) in formals.entries.iter().enumerate() {
@@ -247,7 +294,10 @@ pub(super) fn bind_formals(chunk: &Chunk, env: &Rc<Env>, arg: Value) -> Result<(
                 env.set(i as u32, v.clone());
             }
             None => match &formal.default {
-                Some(d) => env.set(i as u32, Value::Thunk(Thunk::new_code(d.clone(), env.clone()))),
+                Some(d) => env.set(
+                    i as u32,
+                    Value::Thunk(Thunk::new_code(d.clone(), env.clone())),
+                ),
                 None => {
                     return Err(eval_err!(
                         "{} called without required argument '{}'",
@@ -260,7 +310,11 @@ pub(super) fn bind_formals(chunk: &Chunk, env: &Rc<Env>, arg: Value) -> Result<(
     }
     if !formals.ellipsis && used < attrs.len() {
         for a in attrs.iter() {
-            if formals.entries.binary_search_by(|f| f.name.cmp(&a.name)).is_err() {
+            if formals
+                .entries
+                .binary_search_by(|f| f.name.cmp(&a.name))
+                .is_err()
+            {
                 return Err(eval_err!(
                     "{} called with unexpected argument '{}'",
                     lambda_description(chunk),

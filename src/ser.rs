@@ -1,0 +1,426 @@
+//! Rust → Nix source: any `T: Serialize` becomes a [`Value`] tree, printed as
+//! a Nix expression that evaluates back to an equal value.
+
+use std::collections::BTreeMap;
+
+use serde::ser::{self, Serialize};
+
+use crate::{Error, Value};
+
+/// Converts any serializable value to a [`Value`].
+pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
+    value.serialize(ValueSerializer)
+}
+
+/// Prints a value as Nix source on one line.
+pub(crate) fn print(v: &Value, pretty: bool) -> Result<String, Error> {
+    let mut out = String::new();
+    write_value(v, pretty, 0, &mut out)?;
+    Ok(out)
+}
+
+fn write_string(s: &str, out: &mut String) {
+    let mut b = Vec::new();
+    tvix_eval::value::escape_string(s.as_bytes(), &mut b);
+    out.push_str(&String::from_utf8_lossy(&b));
+}
+
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or",
+];
+
+fn write_name(name: &str, out: &mut String) {
+    let mut chars = name.chars();
+    let ident = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '\'' || c == '-')
+        && !KEYWORDS.contains(&name);
+    if ident {
+        out.push_str(name);
+    } else {
+        write_string(name, out);
+    }
+}
+
+fn write_float(f: f64, out: &mut String) -> Result<(), Error> {
+    if !f.is_finite() {
+        return Err(Error::data(format!(
+            "cannot write the float {f} as Nix source"
+        )));
+    }
+    // `{:?}` round-trips; Nix float literals need a dot before any exponent.
+    let mut s = format!("{f:?}");
+    if !s.contains('.') {
+        match s.find('e') {
+            Some(i) => s.insert_str(i, ".0"),
+            None => s.push_str(".0"),
+        }
+    }
+    if f < 0.0 {
+        out.push('(');
+        out.push_str(&s);
+        out.push(')');
+    } else {
+        out.push_str(&s);
+    }
+    Ok(())
+}
+
+fn newline(pretty: bool, indent: usize, out: &mut String) {
+    if pretty {
+        out.push('\n');
+        out.push_str(&"  ".repeat(indent));
+    } else {
+        out.push(' ');
+    }
+}
+
+fn write_value(v: &Value, pretty: bool, indent: usize, out: &mut String) -> Result<(), Error> {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) if *i < 0 => out.push_str(&format!("({i})")),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) => write_float(*f, out)?,
+        Value::String(s) => write_string(s, out),
+        Value::Path(p) => {
+            let s = p.to_string_lossy();
+            let plain = s.starts_with('/')
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c));
+            if plain && s.len() > 1 {
+                out.push_str(&s);
+            } else {
+                out.push_str("(/. + ");
+                write_string(&s, out);
+                out.push(')');
+            }
+        }
+        Value::List(l) => {
+            if l.is_empty() {
+                out.push_str("[ ]");
+                return Ok(());
+            }
+            out.push('[');
+            for item in l {
+                newline(pretty, indent + 1, out);
+                write_value(item, pretty, indent + 1, out)?;
+            }
+            newline(pretty, indent, out);
+            out.push(']');
+        }
+        Value::Attrs(a) => {
+            if a.is_empty() {
+                out.push_str("{ }");
+                return Ok(());
+            }
+            out.push('{');
+            for (k, item) in a {
+                newline(pretty, indent + 1, out);
+                write_name(k, out);
+                out.push_str(" = ");
+                write_value(item, pretty, indent + 1, out)?;
+                out.push(';');
+            }
+            newline(pretty, indent, out);
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+struct ValueSerializer;
+
+fn key_string(v: Value) -> Result<String, Error> {
+    match v {
+        Value::String(s) => Ok(s),
+        Value::Int(i) => Ok(i.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => Err(Error::data(format!(
+            "attribute names must be strings, found {other:?}"
+        ))),
+    }
+}
+
+fn tagged(variant: &str, v: Value) -> Value {
+    Value::Attrs(BTreeMap::from([(variant.to_string(), v)]))
+}
+
+impl ser::Serializer for ValueSerializer {
+    type Ok = Value;
+    type Error = Error;
+    type SerializeSeq = SeqSer;
+    type SerializeTuple = SeqSer;
+    type SerializeTupleStruct = SeqSer;
+    type SerializeTupleVariant = SeqSer;
+    type SerializeMap = MapSer;
+    type SerializeStruct = MapSer;
+    type SerializeStructVariant = MapSer;
+
+    fn serialize_bool(self, v: bool) -> Result<Value, Error> {
+        Ok(Value::Bool(v))
+    }
+    fn serialize_i8(self, v: i8) -> Result<Value, Error> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_i16(self, v: i16) -> Result<Value, Error> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_i32(self, v: i32) -> Result<Value, Error> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_i64(self, v: i64) -> Result<Value, Error> {
+        Ok(Value::Int(v))
+    }
+    fn serialize_i128(self, v: i128) -> Result<Value, Error> {
+        i64::try_from(v)
+            .map(Value::Int)
+            .map_err(|_| Error::data(format!("integer {v} does not fit a Nix integer")))
+    }
+    fn serialize_u8(self, v: u8) -> Result<Value, Error> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_u16(self, v: u16) -> Result<Value, Error> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_u32(self, v: u32) -> Result<Value, Error> {
+        Ok(Value::Int(v.into()))
+    }
+    fn serialize_u64(self, v: u64) -> Result<Value, Error> {
+        i64::try_from(v)
+            .map(Value::Int)
+            .map_err(|_| Error::data(format!("integer {v} does not fit a Nix integer")))
+    }
+    fn serialize_u128(self, v: u128) -> Result<Value, Error> {
+        i64::try_from(v)
+            .map(Value::Int)
+            .map_err(|_| Error::data(format!("integer {v} does not fit a Nix integer")))
+    }
+    fn serialize_f32(self, v: f32) -> Result<Value, Error> {
+        Ok(Value::Float(v.into()))
+    }
+    fn serialize_f64(self, v: f64) -> Result<Value, Error> {
+        Ok(Value::Float(v))
+    }
+    fn serialize_char(self, v: char) -> Result<Value, Error> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn serialize_str(self, v: &str) -> Result<Value, Error> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<Value, Error> {
+        String::from_utf8(v.to_vec())
+            .map(Value::String)
+            .map_err(|_| Error::data("bytes that are not UTF-8 cannot be written as Nix source"))
+    }
+    fn serialize_none(self) -> Result<Value, Error> {
+        Ok(Value::Null)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Value, Error> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Value, Error> {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Value, Error> {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<Value, Error> {
+        Ok(Value::String(variant.to_string()))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<Value, Error> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> Result<Value, Error> {
+        Ok(tagged(variant, v.serialize(ValueSerializer)?))
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<SeqSer, Error> {
+        Ok(SeqSer {
+            items: Vec::with_capacity(len.unwrap_or(0)),
+            variant: None,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<SeqSer, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<SeqSer, Error> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<SeqSer, Error> {
+        Ok(SeqSer {
+            items: Vec::with_capacity(len),
+            variant: Some(variant),
+        })
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<MapSer, Error> {
+        Ok(MapSer {
+            map: BTreeMap::new(),
+            key: None,
+            variant: None,
+        })
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<MapSer, Error> {
+        self.serialize_map(None)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<MapSer, Error> {
+        Ok(MapSer {
+            map: BTreeMap::new(),
+            key: None,
+            variant: Some(variant),
+        })
+    }
+}
+
+struct SeqSer {
+    items: Vec<Value>,
+    variant: Option<&'static str>,
+}
+
+impl SeqSer {
+    fn push<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        self.items.push(v.serialize(ValueSerializer)?);
+        Ok(())
+    }
+    fn done(self) -> Result<Value, Error> {
+        let list = Value::List(self.items);
+        Ok(match self.variant {
+            Some(v) => tagged(v, list),
+            None => list,
+        })
+    }
+}
+
+impl ser::SerializeSeq for SeqSer {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        self.push(v)
+    }
+    fn end(self) -> Result<Value, Error> {
+        self.done()
+    }
+}
+impl ser::SerializeTuple for SeqSer {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        self.push(v)
+    }
+    fn end(self) -> Result<Value, Error> {
+        self.done()
+    }
+}
+impl ser::SerializeTupleStruct for SeqSer {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        self.push(v)
+    }
+    fn end(self) -> Result<Value, Error> {
+        self.done()
+    }
+}
+impl ser::SerializeTupleVariant for SeqSer {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        self.push(v)
+    }
+    fn end(self) -> Result<Value, Error> {
+        self.done()
+    }
+}
+
+struct MapSer {
+    map: BTreeMap<String, Value>,
+    key: Option<String>,
+    variant: Option<&'static str>,
+}
+
+impl MapSer {
+    fn done(self) -> Result<Value, Error> {
+        let set = Value::Attrs(self.map);
+        Ok(match self.variant {
+            Some(v) => tagged(v, set),
+            None => set,
+        })
+    }
+}
+
+impl ser::SerializeMap for MapSer {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), Error> {
+        self.key = Some(key_string(k.serialize(ValueSerializer)?)?);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+        let k = self
+            .key
+            .take()
+            .ok_or_else(|| Error::data("map value without a key"))?;
+        self.map.insert(k, v.serialize(ValueSerializer)?);
+        Ok(())
+    }
+    fn end(self) -> Result<Value, Error> {
+        self.done()
+    }
+}
+impl ser::SerializeStruct for MapSer {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        k: &'static str,
+        v: &T,
+    ) -> Result<(), Error> {
+        self.map
+            .insert(k.to_string(), v.serialize(ValueSerializer)?);
+        Ok(())
+    }
+    fn end(self) -> Result<Value, Error> {
+        self.done()
+    }
+}
+impl ser::SerializeStructVariant for MapSer {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        k: &'static str,
+        v: &T,
+    ) -> Result<(), Error> {
+        self.map
+            .insert(k.to_string(), v.serialize(ValueSerializer)?);
+        Ok(())
+    }
+    fn end(self) -> Result<Value, Error> {
+        self.done()
+    }
+}
