@@ -14,6 +14,7 @@ pub mod bytecode;
 pub mod compiler;
 pub mod errors;
 pub mod io;
+pub mod store;
 pub mod syntax;
 pub mod value;
 pub mod vm;
@@ -73,6 +74,10 @@ pub struct Shared {
     pub(crate) import_cache: RefCell<HashMap<PathBuf, Value>>,
     pub(crate) globals: RefCell<Rc<Globals>>,
     pub(crate) extra_builtins: Vec<(String, Value)>,
+    /// Paths already "copied to the store" (their computed store paths).
+    pub(crate) store_paths: RefCell<HashMap<PathBuf, String>>,
+    /// Derivations made by this evaluation, by `.drv` path, with their modulo hashes.
+    pub derivations: RefCell<HashMap<String, (store::derivation::Derivation, Vec<u8>)>>,
     trace_sink: RefCell<TraceSink>,
 }
 
@@ -209,10 +214,14 @@ impl EvaluationBuilder {
             import_cache: RefCell::new(HashMap::new()),
             globals: RefCell::new(Rc::new(Globals::new())),
             extra_builtins: Vec::new(),
+            store_paths: RefCell::new(HashMap::new()),
+            derivations: RefCell::new(HashMap::new()),
             trace_sink: RefCell::new(self.trace_sink),
         };
         // Nix-source builtins are thunks compiled against the plain globals.
         let base = builtins::globals(&shared);
+        let derivation = lazy_source(builtins::DERIVATION_NIX, "derivation", &base);
+        shared.extra_builtins.push(("derivation".into(), derivation));
         for (name, b) in self.extra {
             let value = match b {
                 ExtraBuiltin::Value(v) => v,

@@ -3,11 +3,15 @@
 
 mod attrs;
 mod control;
+mod hash;
 mod io;
+mod store;
 mod lists;
 mod math;
+mod misc;
 mod strings;
 mod types;
+mod versions;
 
 use std::rc::Rc;
 
@@ -20,6 +24,7 @@ use crate::vm::Vm;
 use crate::Shared;
 
 pub use io::import_value;
+pub use store::{path_to_store, DERIVATION_NIX};
 
 /// How a builtin runs once its strict arguments are forced.
 pub enum BuiltinImpl {
@@ -76,10 +81,14 @@ fn all_defs() -> impl Iterator<Item = &'static BuiltinDef> {
         .iter()
         .chain(control::BUILTINS)
         .chain(io::BUILTINS)
+        .chain(store::BUILTINS)
         .chain(lists::BUILTINS)
         .chain(math::BUILTINS)
         .chain(strings::BUILTINS)
         .chain(types::BUILTINS)
+        .chain(hash::BUILTINS)
+        .chain(misc::BUILTINS)
+        .chain(versions::BUILTINS)
 }
 
 /// The value of a builtin with no arguments applied.

@@ -22,12 +22,16 @@ pub enum Request {
     Call(Value, Value),
     /// Force under a `tryEval` catch frame; answers `{ success; value; }`.
     TryForce(Value),
+    /// The store path a path is copied to (as a string with context).
+    PathToStore(std::path::PathBuf),
 }
 
 /// What the VM answers.
 pub enum Response {
     Empty,
     Value(Value),
+    /// A same-frame request failed; the generator decides what to do.
+    Error(ErrorKind),
 }
 
 /// The boxed future inside a generator frame.
@@ -47,7 +51,7 @@ impl Co {
         }
         match self.0.yield_(Request::Force(v)).await {
             Response::Value(v) => v,
-            Response::Empty => Value::Null,
+            Response::Empty | Response::Error(_) => Value::Null,
         }
     }
 
@@ -55,7 +59,7 @@ impl Co {
     pub async fn call(&self, f: Value, x: Value) -> Value {
         match self.0.yield_(Request::Call(f, x)).await {
             Response::Value(v) => v,
-            Response::Empty => Value::Null,
+            Response::Empty | Response::Error(_) => Value::Null,
         }
     }
 
@@ -65,11 +69,20 @@ impl Co {
         self.call(g, b).await
     }
 
+    /// The store path of `path` as a string with a context entry.
+    pub async fn path_to_store(&self, path: std::path::PathBuf) -> Result<NixString, ErrorKind> {
+        match self.0.yield_(Request::PathToStore(path)).await {
+            Response::Value(Value::String(s)) => Ok(s),
+            Response::Error(e) => Err(e),
+            _ => Err(eval_err!("internal error: unexpected answer to a store request")),
+        }
+    }
+
     /// Forces `v` inside a `tryEval` frame.
     pub async fn try_force(&self, v: Value) -> Value {
         match self.0.yield_(Request::TryForce(v)).await {
             Response::Value(v) => v,
-            Response::Empty => Value::Null,
+            Response::Empty | Response::Error(_) => Value::Null,
         }
     }
 }
@@ -255,10 +268,7 @@ pub fn coerce_to_string(
             Value::String(s) => Ok(s.clone()),
             Value::Path(p) => {
                 if how.copy_to_store {
-                    Err(eval_err!(
-                        "cannot copy path '{}' to the store: store paths are not supported by this evaluator yet",
-                        p.display()
-                    ))
+                    co.path_to_store(p.as_ref().clone()).await
                 } else {
                     Ok(NixString::from(p.to_string_lossy().into_owned()))
                 }

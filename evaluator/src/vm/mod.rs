@@ -502,6 +502,13 @@ impl Vm {
                         self.stack.push(x);
                         return self.call(span).map_err(|k| Error::new(k, span));
                     }
+                    Request::PathToStore(p) => {
+                        response = match crate::builtins::path_to_store(&self.shared, &p) {
+                            Ok(s) => Response::Value(Value::String(s)),
+                            Err(e) => Response::Error(e),
+                        };
+                        continue;
+                    }
                     Request::TryForce(v) => {
                         self.frames.push(Frame::Gen {
                             gen,

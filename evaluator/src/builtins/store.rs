@@ -1,0 +1,385 @@
+//! Store builtins computed without a store: paths copied "to the store"
+//! (`"${./file}"`, `builtins.path`, `filterSource`), `toFile`, `storePath`,
+//! and `derivationStrict` with C++ Nix's exact `.drv` and output paths.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use super::io::coerce_to_path;
+use super::{make_attrs, to_attrs, to_bool, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
+use crate::errors::ErrorKind;
+use crate::eval_err;
+use crate::store::derivation::{make_output_path, Derivation, Output};
+use crate::store::nar::{nar_hash, read_tree, Node};
+use crate::store::{self, HashAlgo};
+use crate::value::{ContextElement, NixContext, NixString, Symbol, Value};
+use crate::vm::generators::{coerce_to_string, make_gen, Co, Coercion, Gen};
+use crate::Shared;
+
+pub(super) static BUILTINS: &[BuiltinDef] = &[
+    BuiltinDef { name: "toFile", arity: 2, strict: ALL, imp: Async(to_file) },
+    BuiltinDef { name: "path", arity: 1, strict: ALL, imp: Async(path) },
+    BuiltinDef { name: "filterSource", arity: 2, strict: ALL, imp: Async(filter_source) },
+    BuiltinDef { name: "storePath", arity: 1, strict: ALL, imp: Async(store_path) },
+    BuiltinDef { name: "derivationStrict", arity: 1, strict: ALL, imp: Async(derivation_strict) },
+];
+
+/// `derivation`, written in Nix on top of `derivationStrict`: one attribute
+/// set per output, each with `outPath`, `drvPath`, `outputName`, `type`,
+/// and the shared `all` and `drvAttrs`.
+pub const DERIVATION_NIX: &str = r#"
+attrs:
+let
+  strict = builtins.derivationStrict attrs;
+  outputNames = attrs.outputs or [ "out" ];
+  forOutput = outputName: {
+    name = outputName;
+    value = shared // {
+      outPath = strict.${outputName};
+      drvPath = strict.drvPath;
+      type = "derivation";
+      inherit outputName;
+    };
+  };
+  perOutput = map forOutput outputNames;
+  shared = attrs // builtins.listToAttrs perOutput // {
+    all = map (o: o.value) perOutput;
+    drvAttrs = attrs;
+  };
+in (builtins.head perOutput).value
+"#;
+
+fn plain_context(path: &str) -> NixContext {
+    NixContext::from([ContextElement::Plain(path.to_string())])
+}
+
+fn base_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// The store path `path` would be copied to (recursive, SHA-256), cached per evaluation.
+pub fn path_to_store(shared: &Rc<Shared>, path: &Path) -> Result<NixString, ErrorKind> {
+    if let Some(p) = shared.store_paths.borrow().get(path) {
+        return Ok(NixString::with_context(p.as_bytes(), plain_context(p)));
+    }
+    let checked = shared.check_path(path)?;
+    let name = base_name(path);
+    store::check_name(&name).map_err(ErrorKind::Eval)?;
+    let tree = read_tree(shared.io.as_ref(), &checked).map_err(ErrorKind::Io)?;
+    let p = store::make_source_path(&shared.settings.store_dir, &name, &nar_hash(&tree));
+    shared.store_paths.borrow_mut().insert(path.to_path_buf(), p.clone());
+    Ok(NixString::with_context(p.as_bytes(), plain_context(&p)))
+}
+
+fn to_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let name = to_str(&args[0])?.to_str_lossy().into_owned();
+        let contents = coerce_to_string(&co, args[1].clone(), Coercion::INTERPOLATION).await?;
+        store::check_name(&name).map_err(ErrorKind::Eval)?;
+        let mut refs = Vec::new();
+        for c in contents.context().into_iter().flatten() {
+            match c {
+                ContextElement::Plain(p) => refs.push(p.clone()),
+                _ => {
+                    return Err(eval_err!(
+                        "in 'toFile': the file '{name}' cannot refer to derivation outputs"
+                    ))
+                }
+            }
+        }
+        let p = store::make_text_path(&shared.settings.store_dir, &name, &store::sha256(contents.as_bytes()), &refs);
+        Ok(Value::String(NixString::with_context(p.as_bytes(), plain_context(&p))))
+    })
+}
+
+/// Drops the parts of `node` the filter rejects; the filter sees full paths.
+async fn apply_filter(co: &Co, filter: &Value, root: &Path, node: Node) -> Result<Node, ErrorKind> {
+    // Directories are filtered level by level with an explicit work list.
+    let Node::Directory { entries } = node else { return Ok(node) };
+    let mut kept = Vec::new();
+    for (name, child) in entries {
+        let full = root.join(&name);
+        let arg_path = Value::string(full.to_string_lossy().into_owned());
+        let keep = co.call2(filter.clone(), arg_path, Value::string(child.type_name())).await;
+        if !to_bool(&keep)? {
+            continue;
+        }
+        let child = Box::pin(apply_filter(co, filter, &full, child)).await?;
+        kept.push((name, child));
+    }
+    Ok(Node::Directory { entries: kept })
+}
+
+struct AddPath {
+    path: PathBuf,
+    name: String,
+    filter: Option<Value>,
+    recursive: bool,
+    expected: Option<String>,
+}
+
+async fn add_path(co: &Co, shared: &Rc<Shared>, a: AddPath) -> Result<Value, ErrorKind> {
+    let checked = shared.check_path(&a.path)?;
+    store::check_name(&a.name).map_err(ErrorKind::Eval)?;
+    let tree = read_tree(shared.io.as_ref(), &checked).map_err(ErrorKind::Io)?;
+    let tree = match &a.filter {
+        Some(f) => apply_filter(co, f, &a.path, tree).await?,
+        None => tree,
+    };
+    let dir = &shared.settings.store_dir;
+    let p = if a.recursive {
+        let h = nar_hash(&tree);
+        check_expected(a.expected.as_deref(), HashAlgo::Sha256, &h, &a.path)?;
+        store::make_fixed_output_path(dir, true, HashAlgo::Sha256, &h, &a.name)
+    } else {
+        let Node::Regular { contents, .. } = &tree else {
+            return Err(eval_err!("cannot hash '{}' flat: it is not a regular file", a.path.display()));
+        };
+        let h = store::sha256(contents);
+        check_expected(a.expected.as_deref(), HashAlgo::Sha256, &h, &a.path)?;
+        store::make_fixed_output_path(dir, false, HashAlgo::Sha256, &h, &a.name)
+    };
+    Ok(Value::String(NixString::with_context(p.as_bytes(), plain_context(&p))))
+}
+
+fn check_expected(expected: Option<&str>, algo: HashAlgo, actual: &[u8], path: &Path) -> Result<(), ErrorKind> {
+    let Some(e) = expected else { return Ok(()) };
+    let (_, want) = store::parse_hash(e, Some(algo)).map_err(ErrorKind::Eval)?;
+    if want != actual {
+        return Err(eval_err!(
+            "hash mismatch in path '{}': expected sha256:{}, got sha256:{}",
+            path.display(),
+            store::nix32_encode(&want),
+            store::nix32_encode(actual)
+        ));
+    }
+    Ok(())
+}
+
+fn path(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let a = to_attrs(&args[0])?;
+        let mut path = None;
+        let (mut name, mut filter, mut recursive, mut expected) = (None, None, true, None);
+        for attr in a.iter() {
+            let v = co.force(attr.value.clone()).await;
+            match attr.name.as_bytes() {
+                b"path" => path = Some(coerce_to_path(&co, v).await?),
+                b"name" => name = Some(to_str(&v)?.to_str_lossy().into_owned()),
+                b"filter" => filter = Some(v),
+                b"recursive" => recursive = to_bool(&v)?,
+                b"sha256" => expected = Some(to_str(&v)?.to_str_lossy().into_owned()),
+                other => {
+                    return Err(eval_err!(
+                        "unsupported argument '{}' to 'addPath'",
+                        String::from_utf8_lossy(other)
+                    ))
+                }
+            }
+        }
+        let Some(path) = path else {
+            return Err(eval_err!("missing required 'path' attribute in the first argument to builtins.path"));
+        };
+        let name = name.unwrap_or_else(|| base_name(&path));
+        add_path(&co, &shared, AddPath { path, name, filter, recursive, expected }).await
+    })
+}
+
+fn filter_source(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let path = coerce_to_path(&co, args[1].clone()).await?;
+        let name = base_name(&path);
+        let filter = Some(args[0].clone());
+        add_path(&co, &shared, AddPath { path, name, filter, recursive: true, expected: None }).await
+    })
+}
+
+fn store_path(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        if shared.settings.pure {
+            return Err(eval_err!("'builtins.storePath' is not allowed in pure evaluation mode"));
+        }
+        let p = coerce_to_path(&co, args[0].clone()).await?;
+        let text = crate::compiler::canon_path(&p.to_string_lossy());
+        let dir = &shared.settings.store_dir;
+        let rest = text.strip_prefix(dir.as_str()).and_then(|r| r.strip_prefix('/'));
+        let Some(rest) = rest else {
+            return Err(eval_err!("path '{text}' is not in the Nix store"));
+        };
+        let top = rest.split('/').next().unwrap_or_default();
+        let store_path = format!("{dir}/{top}");
+        Ok(Value::String(NixString::with_context(text.as_bytes(), plain_context(&store_path))))
+    })
+}
+
+/// Adds the closure of a `.drv` (its sources and input derivations, recursively).
+fn add_drv_closure(shared: &Shared, drv_path: &str, drv: &mut Derivation) {
+    let known = shared.derivations.borrow();
+    let mut work = vec![drv_path.to_string()];
+    let mut seen = BTreeSet::new();
+    while let Some(p) = work.pop() {
+        if !seen.insert(p.clone()) {
+            continue;
+        }
+        drv.input_srcs.insert(p.clone());
+        if let Some((d, _)) = known.get(&p) {
+            drv.input_drvs.insert(p.clone(), d.outputs.keys().cloned().collect());
+            for src in &d.input_srcs {
+                drv.input_srcs.insert(src.clone());
+            }
+            work.extend(d.input_drvs.keys().cloned());
+        }
+    }
+}
+
+fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let attrs = to_attrs(&args[0])?;
+        let Some(name_v) = attrs.get(Symbol::from_str("name")).cloned() else {
+            return Err(eval_err!("required attribute 'name' missing"));
+        };
+        let name_v = co.force(name_v).await;
+        let drv_name = to_str(&name_v)?.to_str_lossy().into_owned();
+        if drv_name.ends_with(".drv") {
+            return Err(eval_err!("derivation names are not allowed to end in '.drv'"));
+        }
+        store::check_name(&drv_name).map_err(|e| eval_err!("invalid derivation name: {e}"))?;
+        let ignore_nulls = match attrs.get(Symbol::from_str("__ignoreNulls")) {
+            Some(v) => to_bool(&co.force(v.clone()).await)?,
+            None => false,
+        };
+        if let Some(v) = attrs.get(Symbol::from_str("__structuredAttrs")) {
+            if to_bool(&co.force(v.clone()).await)? {
+                return Err(eval_err!("__structuredAttrs is not supported by this evaluator yet"));
+            }
+        }
+        let mut drv = Derivation::default();
+        let mut context = NixContext::new();
+        let mut outputs: Vec<String> = Vec::new();
+        let mut outputs_given = false;
+        let (mut hash, mut hash_algo, mut hash_mode) = (None, String::new(), String::from("flat"));
+        let more = Coercion { more: true, copy_to_store: true };
+        for attr in attrs.iter() {
+            let key = attr.name.to_str_lossy().into_owned();
+            if key == "__ignoreNulls" {
+                continue;
+            }
+            let v = co.force(attr.value.clone()).await;
+            if ignore_nulls && matches!(v, Value::Null) {
+                continue;
+            }
+            if key == "args" {
+                for a in to_list(&v)?.iter() {
+                    let s = coerce_to_string(&co, a.clone(), more).await?;
+                    context.extend(s.context().into_iter().flatten().cloned());
+                    drv.args.push(s.to_str_lossy().into_owned());
+                }
+                continue;
+            }
+            let s = coerce_to_string(&co, v, more).await?;
+            context.extend(s.context().into_iter().flatten().cloned());
+            let text = s.to_str_lossy().into_owned();
+            match key.as_str() {
+                "builder" => drv.builder = text.clone(),
+                "system" => drv.platform = text.clone(),
+                "outputHash" => hash = Some(text.clone()),
+                "outputHashAlgo" => hash_algo = text.clone(),
+                "outputHashMode" => {
+                    if text != "recursive" && text != "flat" {
+                        return Err(eval_err!("invalid value '{text}' for 'outputHashMode' attribute"));
+                    }
+                    hash_mode = text.clone();
+                }
+                "outputs" => {
+                    outputs_given = true;
+                    for o in text.split_whitespace() {
+                        if outputs.iter().any(|x| x == o) {
+                            return Err(eval_err!("duplicate derivation output '{o}'"));
+                        }
+                        if o == "drv" {
+                            return Err(eval_err!("invalid derivation output name 'drv'"));
+                        }
+                        outputs.push(o.to_string());
+                    }
+                }
+                _ => {}
+            }
+            drv.env.insert(key, text);
+        }
+        if !outputs_given {
+            outputs.push("out".into());
+        }
+        if outputs.is_empty() {
+            return Err(eval_err!("derivation cannot have an empty set of outputs"));
+        }
+        if !attrs.contains(Symbol::from_str("builder")) {
+            return Err(eval_err!("required attribute 'builder' missing"));
+        }
+        if !attrs.contains(Symbol::from_str("system")) {
+            return Err(eval_err!("required attribute 'system' missing"));
+        }
+        for c in &context {
+            match c {
+                ContextElement::Plain(p) => {
+                    drv.input_srcs.insert(p.clone());
+                }
+                ContextElement::Single { name, drv: d } => {
+                    drv.input_drvs.entry(d.clone()).or_default().insert(name.clone());
+                }
+                ContextElement::Derivation(d) => add_drv_closure(&shared, d, &mut drv),
+            }
+        }
+        let dir = shared.settings.store_dir.clone();
+        if let Some(h) = hash {
+            if outputs != ["out"] {
+                return Err(eval_err!("multiple outputs are not supported in fixed-output derivations"));
+            }
+            let algo = if hash_algo.is_empty() { None } else {
+                Some(HashAlgo::parse(&hash_algo).ok_or_else(|| eval_err!("unknown hash algorithm '{hash_algo}'"))?)
+            };
+            let (algo, digest) = store::parse_hash(&h, algo).map_err(ErrorKind::Eval)?;
+            let recursive = hash_mode == "recursive";
+            let out = store::make_fixed_output_path(&dir, recursive, algo, &digest, &drv_name);
+            drv.env.insert("out".into(), out.clone());
+            let prefix = if recursive { "r:" } else { "" };
+            drv.outputs.insert(
+                "out".into(),
+                Output { path: out, hash_algo: format!("{prefix}{}", algo.name()), hash: store::hex(&digest) },
+            );
+        } else {
+            for o in &outputs {
+                drv.env.insert(o.clone(), String::new());
+                drv.outputs.insert(o.clone(), Output::default());
+            }
+            let known: std::collections::HashMap<String, Vec<u8>> =
+                shared.derivations.borrow().iter().map(|(k, (_, h))| (k.clone(), h.clone())).collect();
+            let h = drv.hash_modulo(&known).map_err(ErrorKind::Eval)?;
+            for o in &outputs {
+                let p = make_output_path(&dir, o, &h, &drv_name);
+                drv.env.insert(o.clone(), p.clone());
+                if let Some(out) = drv.outputs.get_mut(o) {
+                    out.path = p;
+                }
+            }
+        }
+        let drv_path = drv.drv_path(&dir, &drv_name);
+        let known: std::collections::HashMap<String, Vec<u8>> =
+            shared.derivations.borrow().iter().map(|(k, (_, h))| (k.clone(), h.clone())).collect();
+        let modulo = drv.hash_modulo(&known).map_err(ErrorKind::Eval)?;
+        let mut result: BTreeMap<Symbol, Value> = BTreeMap::new();
+        result.insert(
+            Symbol::from_str("drvPath"),
+            Value::String(NixString::with_context(
+                drv_path.as_bytes(),
+                NixContext::from([ContextElement::Derivation(drv_path.clone())]),
+            )),
+        );
+        for (o, out) in &drv.outputs {
+            let ctx = NixContext::from([ContextElement::Single { name: o.clone(), drv: drv_path.clone() }]);
+            result.insert(Symbol::from_str(o), Value::String(NixString::with_context(out.path.as_bytes(), ctx)));
+        }
+        shared.derivations.borrow_mut().insert(drv_path, (drv, modulo));
+        Ok(make_attrs(result.into_iter().collect()))
+    })
+}
