@@ -221,7 +221,9 @@ impl EvaluationBuilder {
         // Nix-source builtins are thunks compiled against the plain globals.
         let base = builtins::globals(&shared);
         let derivation = lazy_source(builtins::DERIVATION_NIX, "derivation", &base);
-        shared.extra_builtins.push(("derivation".into(), derivation));
+        shared
+            .extra_builtins
+            .push(("derivation".into(), derivation));
         for (name, b) in self.extra {
             let value = match b {
                 ExtraBuiltin::Value(v) => v,

@@ -121,9 +121,15 @@ fn language_corpus() {
         // Only removes names: a failing case can never be added this way.
         let path = dir.join("known-failures.txt");
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let kept: Vec<&str> = text.lines().filter(|l| !newly_passing.iter().any(|n| n == l.trim())).collect();
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !newly_passing.iter().any(|n| n == l.trim()))
+            .collect();
         std::fs::write(&path, kept.join("\n") + "\n").expect("known-failures.txt is writable");
-        eprintln!("pruned {} names from known-failures.txt", newly_passing.len());
+        eprintln!(
+            "pruned {} names from known-failures.txt",
+            newly_passing.len()
+        );
         newly_passing.clear();
     }
     for n in &newly_passing {

@@ -14,7 +14,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "throw",
         arity: 1,
         strict: ALL,
-        imp: Sync(throw),
+        imp: Async(throw),
     },
     BuiltinDef {
         name: "abort",
@@ -72,9 +72,11 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
     },
 ];
 
-fn throw(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
-    let s = to_str(&args[0])?;
-    Err(ErrorKind::Throw(s.to_str_lossy().into_owned()))
+fn throw(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let s = coerce_to_string(&co, args[0].clone(), Coercion::INTERPOLATION).await?;
+        Err(ErrorKind::Throw(s.to_str_lossy().into_owned()))
+    })
 }
 
 fn abort(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {

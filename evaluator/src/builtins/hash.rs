@@ -18,9 +18,24 @@ use crate::vm::Vm;
 use crate::Shared;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
-    BuiltinDef { name: "hashString", arity: 2, strict: ALL, imp: Sync(hash_string) },
-    BuiltinDef { name: "hashFile", arity: 2, strict: ALL, imp: Async(hash_file) },
-    BuiltinDef { name: "convertHash", arity: 1, strict: ALL, imp: Async(convert_hash) },
+    BuiltinDef {
+        name: "hashString",
+        arity: 2,
+        strict: ALL,
+        imp: Sync(hash_string),
+    },
+    BuiltinDef {
+        name: "hashFile",
+        arity: 2,
+        strict: ALL,
+        imp: Async(hash_file),
+    },
+    BuiltinDef {
+        name: "convertHash",
+        arity: 1,
+        strict: ALL,
+        imp: Async(convert_hash),
+    },
 ];
 
 /// A hash algorithm Nix knows.
@@ -39,7 +54,10 @@ impl HashAlgo {
             b"sha1" => Ok(HashAlgo::Sha1),
             b"sha256" => Ok(HashAlgo::Sha256),
             b"sha512" => Ok(HashAlgo::Sha512),
-            other => Err(eval_err!("unknown hash algorithm '{}'", String::from_utf8_lossy(other))),
+            other => Err(eval_err!(
+                "unknown hash algorithm '{}'",
+                String::from_utf8_lossy(other)
+            )),
         }
     }
 
@@ -124,7 +142,11 @@ pub(crate) fn nix32_encode(hash: &[u8]) -> String {
         let b = n * 5;
         let (i, j) = (b / 8, b % 8);
         let lo = u32::from(hash[i]) >> j;
-        let hi = if i + 1 < hash.len() { u32::from(hash[i + 1]) << (8 - j) } else { 0 };
+        let hi = if i + 1 < hash.len() {
+            u32::from(hash[i + 1]) << (8 - j)
+        } else {
+            0
+        };
         s.push(char::from(NIX32_CHARS[((lo | hi) & 0x1f) as usize]));
     }
     s
@@ -168,7 +190,9 @@ fn base16_decode(s: &[u8]) -> Option<Vec<u8>> {
             _ => None,
         }
     };
-    s.chunks(2).map(|p| Some(digit(p[0])? << 4 | digit(p[1])?)).collect()
+    s.chunks(2)
+        .map(|p| Some(digit(p[0])? << 4 | digit(p[1])?))
+        .collect()
 }
 
 /// Base64 decoding as C++ Nix does it: stops at `=`, skips newlines.
@@ -209,7 +233,10 @@ pub(crate) fn format_hash(algo: HashAlgo, hash: &[u8], format: HashFormat) -> St
 
 /// C++ Nix's `Hash::parseAny`: `algo:rest`, SRI `algo-base64`, or a bare
 /// hash whose algorithm comes from `algo`; the encoding is told by the length.
-pub(crate) fn parse_any_hash(original: &[u8], algo: Option<HashAlgo>) -> Result<(HashAlgo, Vec<u8>), ErrorKind> {
+pub(crate) fn parse_any_hash(
+    original: &[u8],
+    algo: Option<HashAlgo>,
+) -> Result<(HashAlgo, Vec<u8>), ErrorKind> {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let mut rest = original;
     let mut is_sri = false;
@@ -230,7 +257,11 @@ pub(crate) fn parse_any_hash(original: &[u8], algo: Option<HashAlgo>) -> Result<
             ))
         }
         (Some(p), Some(a)) if p != a => {
-            return Err(eval_err!("hash '{}' should have type '{}'", text(original), a.name()))
+            return Err(eval_err!(
+                "hash '{}' should have type '{}'",
+                text(original),
+                a.name()
+            ))
         }
         (Some(a), _) | (None, Some(a)) => a,
     };
@@ -238,16 +269,26 @@ pub(crate) fn parse_any_hash(original: &[u8], algo: Option<HashAlgo>) -> Result<
     let bytes = if !is_sri && rest.len() == algo.base16_len() {
         base16_decode(rest).ok_or_else(|| eval_err!("invalid base-16 hash '{}'", text(rest)))?
     } else if !is_sri && rest.len() == nix32_len(size) {
-        nix32_decode(rest, size).ok_or_else(|| eval_err!("invalid base-32 hash '{}'", text(rest)))?
+        nix32_decode(rest, size)
+            .ok_or_else(|| eval_err!("invalid base-32 hash '{}'", text(rest)))?
     } else if is_sri || rest.len() == algo.base64_len() {
         let kind = if is_sri { "SRI" } else { "base-64" };
         match base64_decode(rest) {
             Some(d) if d.len() == size => d,
             Some(_) => return Err(eval_err!("invalid {kind} hash '{}'", text(rest))),
-            None => return Err(eval_err!("invalid character in Base64 string in hash '{}'", text(rest))),
+            None => {
+                return Err(eval_err!(
+                    "invalid character in Base64 string in hash '{}'",
+                    text(rest)
+                ))
+            }
         }
     } else {
-        return Err(eval_err!("hash '{}' has wrong length for hash algorithm '{}'", text(rest), algo.name()));
+        return Err(eval_err!(
+            "hash '{}' has wrong length for hash algorithm '{}'",
+            text(rest),
+            algo.name()
+        ));
     };
     Ok((algo, bytes))
 }
@@ -262,7 +303,9 @@ fn io_error(what: &str, path: &std::path::Path, e: std::io::Error) -> ErrorKind 
     let reason = match e.kind() {
         std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
         std::io::ErrorKind::PermissionDenied => "Permission denied".to_string(),
-        std::io::ErrorKind::IsADirectory => return ErrorKind::Io("reading from file: Is a directory".into()),
+        std::io::ErrorKind::IsADirectory => {
+            return ErrorKind::Io("reading from file: Is a directory".into())
+        }
         _ => e.to_string(),
     };
     ErrorKind::Io(format!("{what} '{}': {reason}", path.display()))
@@ -273,7 +316,10 @@ fn hash_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         let algo = HashAlgo::parse(to_str_no_ctx(&args[0])?.as_bytes())?;
         let path = coerce_to_path(&co, args[1].clone()).await?;
         let path = shared.check_path(&path)?;
-        let data = shared.io.read_file(&path).map_err(|e| io_error("opening file", &path, e))?;
+        let data = shared
+            .io
+            .read_file(&path)
+            .map_err(|e| io_error("opening file", &path, e))?;
         Ok(Value::string(base16_encode(&algo.digest(&data))))
     })
 }
@@ -287,7 +333,9 @@ fn convert_hash(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         };
         let hash = to_str_no_ctx(&co.force(hash).await)?;
         let algo = match get("hashAlgo") {
-            Some(a) => Some(HashAlgo::parse(to_str_no_ctx(&co.force(a).await)?.as_bytes())?),
+            Some(a) => Some(HashAlgo::parse(
+                to_str_no_ctx(&co.force(a).await)?.as_bytes(),
+            )?),
             None => None,
         };
         let Some(format) = get("toHashFormat") else {
@@ -333,16 +381,25 @@ mod tests {
         for (algo, h, n32) in CASES {
             let bytes = hex(h);
             assert_eq!(nix32_encode(&bytes), *n32);
-            assert_eq!(nix32_decode(n32.as_bytes(), algo.size()).as_deref(), Some(&bytes[..]));
+            assert_eq!(
+                nix32_decode(n32.as_bytes(), algo.size()).as_deref(),
+                Some(&bytes[..])
+            );
         }
     }
 
     #[test]
     fn nix32_rejects_bad_input() {
-        assert_eq!(nix32_decode(b"0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c7e", 32), None);
+        assert_eq!(
+            nix32_decode(b"0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c7e", 32),
+            None
+        );
         assert_eq!(nix32_decode(b"0mdq", 32), None);
         // The top bits of the first character must fit in the hash.
-        assert_eq!(nix32_decode(b"zmdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73", 32), None);
+        assert_eq!(
+            nix32_decode(b"zmdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73", 32),
+            None
+        );
     }
 
     #[test]
@@ -358,11 +415,22 @@ mod tests {
             assert_eq!(algo, HashAlgo::Sha256);
             assert_eq!(bytes, want);
         }
-        let (_, bytes) = parse_any_hash(b"0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73", Some(HashAlgo::Sha256))
-            .expect("parses with algo");
+        let (_, bytes) = parse_any_hash(
+            b"0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73",
+            Some(HashAlgo::Sha256),
+        )
+        .expect("parses with algo");
         assert_eq!(bytes, want);
-        assert!(parse_any_hash(b"0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73", None).is_err());
-        assert!(parse_any_hash(b"sha1:0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73", None).is_err());
+        assert!(parse_any_hash(
+            b"0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73",
+            None
+        )
+        .is_err());
+        assert!(parse_any_hash(
+            b"sha1:0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73",
+            None
+        )
+        .is_err());
         assert!(parse_any_hash(b"sha256:abc", Some(HashAlgo::Sha1)).is_err());
         assert_eq!(
             format_hash(HashAlgo::Sha256, &want, HashFormat::Sri),

@@ -17,22 +17,102 @@ use crate::vm::Vm;
 use crate::Shared;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
-    BuiltinDef { name: "placeholder", arity: 1, strict: ALL, imp: Sync(placeholder) },
-    BuiltinDef { name: "hasContext", arity: 1, strict: ALL, imp: Sync(has_context) },
-    BuiltinDef { name: "getContext", arity: 1, strict: ALL, imp: Sync(get_context) },
-    BuiltinDef { name: "appendContext", arity: 2, strict: ALL, imp: Async(append_context) },
-    BuiltinDef { name: "unsafeDiscardStringContext", arity: 1, strict: ALL, imp: Async(discard_context) },
-    BuiltinDef { name: "unsafeDiscardOutputDependency", arity: 1, strict: ALL, imp: Async(discard_output_dependency) },
-    BuiltinDef { name: "addDrvOutputDependencies", arity: 1, strict: ALL, imp: Async(add_drv_output_dependencies) },
-    BuiltinDef { name: "parseFlakeRef", arity: 1, strict: ALL, imp: Sync(parse_flake_ref) },
-    BuiltinDef { name: "flakeRefToString", arity: 1, strict: ALL, imp: Async(flake_ref_to_string) },
-    BuiltinDef { name: "fetchurl", arity: 1, strict: ALL, imp: Sync(|_, _| Err(no_network("fetchurl"))) },
-    BuiltinDef { name: "fetchTarball", arity: 1, strict: ALL, imp: Sync(|_, _| Err(no_network("fetchTarball"))) },
-    BuiltinDef { name: "fetchGit", arity: 1, strict: ALL, imp: Sync(|_, _| Err(no_network("fetchGit"))) },
-    BuiltinDef { name: "fetchTree", arity: 1, strict: ALL, imp: Sync(|_, _| Err(no_network("fetchTree"))) },
-    BuiltinDef { name: "fetchMercurial", arity: 1, strict: ALL, imp: Sync(|_, _| Err(no_network("fetchMercurial"))) },
-    BuiltinDef { name: "fetchClosure", arity: 1, strict: ALL, imp: Sync(|_, _| Err(no_network("fetchClosure"))) },
-    BuiltinDef { name: "getFlake", arity: 1, strict: ALL, imp: Sync(|_, _| Err(no_network("getFlake"))) },
+    BuiltinDef {
+        name: "placeholder",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(placeholder),
+    },
+    BuiltinDef {
+        name: "hasContext",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(has_context),
+    },
+    BuiltinDef {
+        name: "getContext",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(get_context),
+    },
+    BuiltinDef {
+        name: "appendContext",
+        arity: 2,
+        strict: ALL,
+        imp: Async(append_context),
+    },
+    BuiltinDef {
+        name: "unsafeDiscardStringContext",
+        arity: 1,
+        strict: ALL,
+        imp: Async(discard_context),
+    },
+    BuiltinDef {
+        name: "unsafeDiscardOutputDependency",
+        arity: 1,
+        strict: ALL,
+        imp: Async(discard_output_dependency),
+    },
+    BuiltinDef {
+        name: "addDrvOutputDependencies",
+        arity: 1,
+        strict: ALL,
+        imp: Async(add_drv_output_dependencies),
+    },
+    BuiltinDef {
+        name: "parseFlakeRef",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(parse_flake_ref),
+    },
+    BuiltinDef {
+        name: "flakeRefToString",
+        arity: 1,
+        strict: ALL,
+        imp: Async(flake_ref_to_string),
+    },
+    BuiltinDef {
+        name: "fetchurl",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(|_, _| Err(no_network("fetchurl"))),
+    },
+    BuiltinDef {
+        name: "fetchTarball",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(|_, _| Err(no_network("fetchTarball"))),
+    },
+    BuiltinDef {
+        name: "fetchGit",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(|_, _| Err(no_network("fetchGit"))),
+    },
+    BuiltinDef {
+        name: "fetchTree",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(|_, _| Err(no_network("fetchTree"))),
+    },
+    BuiltinDef {
+        name: "fetchMercurial",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(|_, _| Err(no_network("fetchMercurial"))),
+    },
+    BuiltinDef {
+        name: "fetchClosure",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(|_, _| Err(no_network("fetchClosure"))),
+    },
+    BuiltinDef {
+        name: "getFlake",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(|_, _| Err(no_network("getFlake"))),
+    },
 ];
 
 fn no_network(name: &str) -> ErrorKind {
@@ -69,7 +149,11 @@ fn get_context(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
         match elem {
             ContextElement::Plain(p) => infos.entry(p.clone()).or_default().path = true,
             ContextElement::Derivation(d) => infos.entry(d.clone()).or_default().all_outputs = true,
-            ContextElement::Single { name, drv } => infos.entry(drv.clone()).or_default().outputs.push(name.clone()),
+            ContextElement::Single { name, drv } => infos
+                .entry(drv.clone())
+                .or_default()
+                .outputs
+                .push(name.clone()),
         }
     }
     let entries = infos
@@ -95,7 +179,10 @@ fn get_context(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
 
 /// Whether `path` is a store path: `<storeDir>/<32 nix32 chars>-<name>`.
 pub(crate) fn is_store_path(store_dir: &str, path: &str) -> bool {
-    let Some(base) = path.strip_prefix(store_dir).and_then(|r| r.strip_prefix('/')) else {
+    let Some(base) = path
+        .strip_prefix(store_dir)
+        .and_then(|r| r.strip_prefix('/'))
+    else {
         return false;
     };
     let bytes = base.as_bytes();
@@ -108,7 +195,9 @@ pub(crate) fn is_store_path(store_dir: &str, path: &str) -> bool {
     let name = &bytes[33..];
     name.len() <= 211
         && !name.starts_with(b".")
-        && name.iter().all(|&c| c.is_ascii_alphanumeric() || b"+-._?=".contains(&c))
+        && name
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || b"+-._?=".contains(&c))
 }
 
 fn append_context(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
@@ -116,8 +205,11 @@ fn append_context(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         let s = to_str(&args[0])?;
         let attrs = to_attrs(&args[1])?;
         let mut ctx: NixContext = s.context().cloned().unwrap_or_default();
-        let (path_sym, all_sym, outputs_sym) =
-            (Symbol::from_str("path"), Symbol::from_str("allOutputs"), Symbol::from_str("outputs"));
+        let (path_sym, all_sym, outputs_sym) = (
+            Symbol::from_str("path"),
+            Symbol::from_str("allOutputs"),
+            Symbol::from_str("outputs"),
+        );
         for attr in attrs.iter() {
             let name = attr.name.to_str_lossy().into_owned();
             if !is_store_path(&shared.settings.store_dir, &name) {
@@ -150,7 +242,10 @@ fn append_context(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 }
                 for out in outs.iter() {
                     let out = to_str_no_ctx(&co.force(out.clone()).await)?;
-                    ctx.insert(ContextElement::Single { name: out.to_str_lossy().into_owned(), drv: name.clone() });
+                    ctx.insert(ContextElement::Single {
+                        name: out.to_str_lossy().into_owned(),
+                        drv: name.clone(),
+                    });
                 }
             }
         }
@@ -202,7 +297,10 @@ fn add_drv_output_dependencies(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             }
             d @ ContextElement::Derivation(_) => d.clone(),
         };
-        Ok(Value::String(NixString::with_context(s.as_bytes(), NixContext::from([elem]))))
+        Ok(Value::String(NixString::with_context(
+            s.as_bytes(),
+            NixContext::from([elem]),
+        )))
     })
 }
 
@@ -262,14 +360,17 @@ fn percent_encode(s: &str) -> String {
 /// Typed query parameters, as C++ Nix's input schemes read them.
 fn query_attr(key: &str, value: String) -> Result<FlakeAttr, ErrorKind> {
     match key {
-        "revCount" | "lastModified" => {
-            value.parse().map(FlakeAttr::Int).map_err(|_| eval_err!("invalid integer '{value}' for attribute '{key}'"))
+        "revCount" | "lastModified" => value
+            .parse()
+            .map(FlakeAttr::Int)
+            .map_err(|_| eval_err!("invalid integer '{value}' for attribute '{key}'")),
+        "shallow" | "submodules" | "allRefs" | "exportIgnore" | "lfs" | "unpack" => {
+            match value.as_str() {
+                "1" | "true" => Ok(FlakeAttr::Bool(true)),
+                "0" | "false" => Ok(FlakeAttr::Bool(false)),
+                _ => Err(eval_err!("invalid Boolean '{value}' for attribute '{key}'")),
+            }
         }
-        "shallow" | "submodules" | "allRefs" | "exportIgnore" | "lfs" | "unpack" => match value.as_str() {
-            "1" | "true" => Ok(FlakeAttr::Bool(true)),
-            "0" | "false" => Ok(FlakeAttr::Bool(false)),
-            _ => Err(eval_err!("invalid Boolean '{value}' for attribute '{key}'")),
-        },
         _ => Ok(FlakeAttr::Str(value)),
     }
 }
@@ -299,7 +400,9 @@ fn parse_flake_ref_str(s: &str) -> Result<FlakeAttrs, ErrorKind> {
         return Err(eval_err!("unexpected fragment in flake reference '{s}'"));
     }
     let mut attrs = FlakeAttrs::new();
-    let put = |attrs: &mut FlakeAttrs, k: &str, v: &str| attrs.insert(k.to_string(), FlakeAttr::Str(v.to_string()));
+    let put = |attrs: &mut FlakeAttrs, k: &str, v: &str| {
+        attrs.insert(k.to_string(), FlakeAttr::Str(v.to_string()))
+    };
     if let Some((scheme, rest)) = main.split_once(':') {
         match scheme {
             "github" | "gitlab" | "sourcehut" => {
@@ -311,7 +414,11 @@ fn parse_flake_ref_str(s: &str) -> Result<FlakeAttrs, ErrorKind> {
                 put(&mut attrs, "owner", &percent_decode(parts[0]));
                 put(&mut attrs, "repo", &percent_decode(parts[1]));
                 if let Some(r) = parts.get(2) {
-                    put(&mut attrs, if is_rev(r) { "rev" } else { "ref" }, &percent_decode(r));
+                    put(
+                        &mut attrs,
+                        if is_rev(r) { "rev" } else { "ref" },
+                        &percent_decode(r),
+                    );
                 }
             }
             "path" => {
@@ -342,7 +449,9 @@ fn parse_flake_ref_str(s: &str) -> Result<FlakeAttrs, ErrorKind> {
                 } else if let Some(inner) = scheme.strip_prefix("file+") {
                     ("file", format!("{inner}:{rest}"))
                 } else if matches!(scheme, "http" | "https" | "file") {
-                    let archive = [".zip", ".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst"];
+                    let archive = [
+                        ".zip", ".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst",
+                    ];
                     if archive.iter().any(|ext| rest.ends_with(ext)) {
                         ("tarball", main.to_string())
                     } else {
@@ -400,27 +509,39 @@ fn parse_flake_ref(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
 fn flake_ref_string(mut attrs: FlakeAttrs) -> Result<String, ErrorKind> {
     let mut take = |k: &str| match attrs.remove(k) {
         Some(FlakeAttr::Str(s)) => Ok(Some(s)),
-        Some(_) => Err(eval_err!("flake reference attribute '{k}' must be a string")),
+        Some(_) => Err(eval_err!(
+            "flake reference attribute '{k}' must be a string"
+        )),
         None => Ok(None),
     };
     let Some(kind) = take("type")? else {
-        return Err(eval_err!("flake reference attributes must have a 'type' attribute"));
+        return Err(eval_err!(
+            "flake reference attributes must have a 'type' attribute"
+        ));
     };
-    let missing = |k: &str| eval_err!("attribute '{k}' is missing in flake reference of type '{kind}'");
+    let missing =
+        |k: &str| eval_err!("attribute '{k}' is missing in flake reference of type '{kind}'");
     let mut out = match kind.as_str() {
         "github" | "gitlab" | "sourcehut" => {
             let owner = take("owner")?.ok_or_else(|| missing("owner"))?;
             let repo = take("repo")?.ok_or_else(|| missing("repo"))?;
             let rev = take("rev")?;
             let r#ref = take("ref")?;
-            let mut s = format!("{kind}:{}/{}", percent_encode(&owner), percent_encode(&repo));
+            let mut s = format!(
+                "{kind}:{}/{}",
+                percent_encode(&owner),
+                percent_encode(&repo)
+            );
             if let Some(r) = rev.or(r#ref) {
                 s.push('/');
                 s.push_str(&percent_encode(&r));
             }
             s
         }
-        "path" => format!("path:{}", percent_encode(&take("path")?.ok_or_else(|| missing("path"))?)),
+        "path" => format!(
+            "path:{}",
+            percent_encode(&take("path")?.ok_or_else(|| missing("path"))?)
+        ),
         "indirect" => {
             let id = take("id")?.ok_or_else(|| missing("id"))?;
             let mut s = format!("flake:{id}");
@@ -440,7 +561,11 @@ fn flake_ref_string(mut attrs: FlakeAttrs) -> Result<String, ErrorKind> {
                 format!("{kind}+{url}")
             }
         }
-        other => return Err(eval_err!("unsupported input type '{other}' in flake reference")),
+        other => {
+            return Err(eval_err!(
+                "unsupported input type '{other}' in flake reference"
+            ))
+        }
     };
     let query: Vec<String> = attrs
         .into_iter()
@@ -490,18 +615,39 @@ mod tests {
 
     #[test]
     fn placeholders_match_cpp_nix() {
-        assert_eq!(hash_placeholder(b"out"), "/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9");
-        assert_eq!(hash_placeholder(b"dev"), "/02qcpld1y6xhs5gz9bchpxaw0xdhmsp5dv88lh25r2ss44kh8dxz");
+        assert_eq!(
+            hash_placeholder(b"out"),
+            "/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9"
+        );
+        assert_eq!(
+            hash_placeholder(b"dev"),
+            "/02qcpld1y6xhs5gz9bchpxaw0xdhmsp5dv88lh25r2ss44kh8dxz"
+        );
     }
 
     #[test]
     fn store_paths_are_recognised() {
-        assert!(is_store_path("/nix/store", "/nix/store/00000000000000000000000000000000-a"));
-        assert!(is_store_path("/nix/store", "/nix/store/x0sj6ynccvc1a8kxr8fifnlf7qlxw6hd-hello.drv"));
+        assert!(is_store_path(
+            "/nix/store",
+            "/nix/store/00000000000000000000000000000000-a"
+        ));
+        assert!(is_store_path(
+            "/nix/store",
+            "/nix/store/x0sj6ynccvc1a8kxr8fifnlf7qlxw6hd-hello.drv"
+        ));
         assert!(!is_store_path("/nix/store", "/nix/store/aaa"));
-        assert!(!is_store_path("/nix/store", "/nix/store/e0000000000000000000000000000000-a"));
-        assert!(!is_store_path("/nix/store", "/nix/store/00000000000000000000000000000000-a/b"));
-        assert!(!is_store_path("/nix/store", "/tmp/00000000000000000000000000000000-a"));
+        assert!(!is_store_path(
+            "/nix/store",
+            "/nix/store/e0000000000000000000000000000000-a"
+        ));
+        assert!(!is_store_path(
+            "/nix/store",
+            "/nix/store/00000000000000000000000000000000-a/b"
+        ));
+        assert!(!is_store_path(
+            "/nix/store",
+            "/tmp/00000000000000000000000000000000-a"
+        ));
     }
 
     #[test]
@@ -517,8 +663,15 @@ mod tests {
             let attrs = parse_flake_ref_str(s).expect("parses");
             assert_eq!(flake_ref_string(attrs).expect("renders"), s);
         }
-        let a = parse_flake_ref_str("github:NixOS/nixpkgs/0123456789abcdef0123456789abcdef01234567").expect("parses");
-        assert_eq!(a.get("rev"), Some(&FlakeAttr::Str("0123456789abcdef0123456789abcdef01234567".into())));
+        let a =
+            parse_flake_ref_str("github:NixOS/nixpkgs/0123456789abcdef0123456789abcdef01234567")
+                .expect("parses");
+        assert_eq!(
+            a.get("rev"),
+            Some(&FlakeAttr::Str(
+                "0123456789abcdef0123456789abcdef01234567".into()
+            ))
+        );
         assert!(parse_flake_ref_str("github:foo").is_err());
     }
 }

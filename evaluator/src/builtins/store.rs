@@ -18,11 +18,36 @@ use crate::vm::generators::{coerce_to_string, make_gen, Co, Coercion, Gen};
 use crate::Shared;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
-    BuiltinDef { name: "toFile", arity: 2, strict: ALL, imp: Async(to_file) },
-    BuiltinDef { name: "path", arity: 1, strict: ALL, imp: Async(path) },
-    BuiltinDef { name: "filterSource", arity: 2, strict: ALL, imp: Async(filter_source) },
-    BuiltinDef { name: "storePath", arity: 1, strict: ALL, imp: Async(store_path) },
-    BuiltinDef { name: "derivationStrict", arity: 1, strict: ALL, imp: Async(derivation_strict) },
+    BuiltinDef {
+        name: "toFile",
+        arity: 2,
+        strict: ALL,
+        imp: Async(to_file),
+    },
+    BuiltinDef {
+        name: "path",
+        arity: 1,
+        strict: ALL,
+        imp: Async(path),
+    },
+    BuiltinDef {
+        name: "filterSource",
+        arity: 2,
+        strict: ALL,
+        imp: Async(filter_source),
+    },
+    BuiltinDef {
+        name: "storePath",
+        arity: 1,
+        strict: ALL,
+        imp: Async(store_path),
+    },
+    BuiltinDef {
+        name: "derivationStrict",
+        arity: 1,
+        strict: ALL,
+        imp: Async(derivation_strict),
+    },
 ];
 
 /// `derivation`, written in Nix on top of `derivationStrict`: one attribute
@@ -55,7 +80,9 @@ fn plain_context(path: &str) -> NixContext {
 }
 
 fn base_name(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The store path `path` would be copied to (recursive, SHA-256), cached per evaluation.
@@ -68,7 +95,10 @@ pub fn path_to_store(shared: &Rc<Shared>, path: &Path) -> Result<NixString, Erro
     store::check_name(&name).map_err(ErrorKind::Eval)?;
     let tree = read_tree(shared.io.as_ref(), &checked).map_err(ErrorKind::Io)?;
     let p = store::make_source_path(&shared.settings.store_dir, &name, &nar_hash(&tree));
-    shared.store_paths.borrow_mut().insert(path.to_path_buf(), p.clone());
+    shared
+        .store_paths
+        .borrow_mut()
+        .insert(path.to_path_buf(), p.clone());
     Ok(NixString::with_context(p.as_bytes(), plain_context(&p)))
 }
 
@@ -88,20 +118,32 @@ fn to_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 }
             }
         }
-        let p = store::make_text_path(&shared.settings.store_dir, &name, &store::sha256(contents.as_bytes()), &refs);
-        Ok(Value::String(NixString::with_context(p.as_bytes(), plain_context(&p))))
+        let p = store::make_text_path(
+            &shared.settings.store_dir,
+            &name,
+            &store::sha256(contents.as_bytes()),
+            &refs,
+        );
+        Ok(Value::String(NixString::with_context(
+            p.as_bytes(),
+            plain_context(&p),
+        )))
     })
 }
 
 /// Drops the parts of `node` the filter rejects; the filter sees full paths.
 async fn apply_filter(co: &Co, filter: &Value, root: &Path, node: Node) -> Result<Node, ErrorKind> {
     // Directories are filtered level by level with an explicit work list.
-    let Node::Directory { entries } = node else { return Ok(node) };
+    let Node::Directory { entries } = node else {
+        return Ok(node);
+    };
     let mut kept = Vec::new();
     for (name, child) in entries {
         let full = root.join(&name);
         let arg_path = Value::string(full.to_string_lossy().into_owned());
-        let keep = co.call2(filter.clone(), arg_path, Value::string(child.type_name())).await;
+        let keep = co
+            .call2(filter.clone(), arg_path, Value::string(child.type_name()))
+            .await;
         if !to_bool(&keep)? {
             continue;
         }
@@ -134,16 +176,27 @@ async fn add_path(co: &Co, shared: &Rc<Shared>, a: AddPath) -> Result<Value, Err
         store::make_fixed_output_path(dir, true, HashAlgo::Sha256, &h, &a.name)
     } else {
         let Node::Regular { contents, .. } = &tree else {
-            return Err(eval_err!("cannot hash '{}' flat: it is not a regular file", a.path.display()));
+            return Err(eval_err!(
+                "cannot hash '{}' flat: it is not a regular file",
+                a.path.display()
+            ));
         };
         let h = store::sha256(contents);
         check_expected(a.expected.as_deref(), HashAlgo::Sha256, &h, &a.path)?;
         store::make_fixed_output_path(dir, false, HashAlgo::Sha256, &h, &a.name)
     };
-    Ok(Value::String(NixString::with_context(p.as_bytes(), plain_context(&p))))
+    Ok(Value::String(NixString::with_context(
+        p.as_bytes(),
+        plain_context(&p),
+    )))
 }
 
-fn check_expected(expected: Option<&str>, algo: HashAlgo, actual: &[u8], path: &Path) -> Result<(), ErrorKind> {
+fn check_expected(
+    expected: Option<&str>,
+    algo: HashAlgo,
+    actual: &[u8],
+    path: &Path,
+) -> Result<(), ErrorKind> {
     let Some(e) = expected else { return Ok(()) };
     let (_, want) = store::parse_hash(e, Some(algo)).map_err(ErrorKind::Eval)?;
     if want != actual {
@@ -179,10 +232,23 @@ fn path(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             }
         }
         let Some(path) = path else {
-            return Err(eval_err!("missing required 'path' attribute in the first argument to builtins.path"));
+            return Err(eval_err!(
+                "missing required 'path' attribute in the first argument to builtins.path"
+            ));
         };
         let name = name.unwrap_or_else(|| base_name(&path));
-        add_path(&co, &shared, AddPath { path, name, filter, recursive, expected }).await
+        add_path(
+            &co,
+            &shared,
+            AddPath {
+                path,
+                name,
+                filter,
+                recursive,
+                expected,
+            },
+        )
+        .await
     })
 }
 
@@ -191,25 +257,43 @@ fn filter_source(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         let path = coerce_to_path(&co, args[1].clone()).await?;
         let name = base_name(&path);
         let filter = Some(args[0].clone());
-        add_path(&co, &shared, AddPath { path, name, filter, recursive: true, expected: None }).await
+        add_path(
+            &co,
+            &shared,
+            AddPath {
+                path,
+                name,
+                filter,
+                recursive: true,
+                expected: None,
+            },
+        )
+        .await
     })
 }
 
 fn store_path(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         if shared.settings.pure {
-            return Err(eval_err!("'builtins.storePath' is not allowed in pure evaluation mode"));
+            return Err(eval_err!(
+                "'builtins.storePath' is not allowed in pure evaluation mode"
+            ));
         }
         let p = coerce_to_path(&co, args[0].clone()).await?;
         let text = crate::compiler::canon_path(&p.to_string_lossy());
         let dir = &shared.settings.store_dir;
-        let rest = text.strip_prefix(dir.as_str()).and_then(|r| r.strip_prefix('/'));
+        let rest = text
+            .strip_prefix(dir.as_str())
+            .and_then(|r| r.strip_prefix('/'));
         let Some(rest) = rest else {
             return Err(eval_err!("path '{text}' is not in the Nix store"));
         };
         let top = rest.split('/').next().unwrap_or_default();
         let store_path = format!("{dir}/{top}");
-        Ok(Value::String(NixString::with_context(text.as_bytes(), plain_context(&store_path))))
+        Ok(Value::String(NixString::with_context(
+            text.as_bytes(),
+            plain_context(&store_path),
+        )))
     })
 }
 
@@ -224,7 +308,8 @@ fn add_drv_closure(shared: &Shared, drv_path: &str, drv: &mut Derivation) {
         }
         drv.input_srcs.insert(p.clone());
         if let Some((d, _)) = known.get(&p) {
-            drv.input_drvs.insert(p.clone(), d.outputs.keys().cloned().collect());
+            drv.input_drvs
+                .insert(p.clone(), d.outputs.keys().cloned().collect());
             for src in &d.input_srcs {
                 drv.input_srcs.insert(src.clone());
             }
@@ -242,7 +327,9 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         let name_v = co.force(name_v).await;
         let drv_name = to_str(&name_v)?.to_str_lossy().into_owned();
         if drv_name.ends_with(".drv") {
-            return Err(eval_err!("derivation names are not allowed to end in '.drv'"));
+            return Err(eval_err!(
+                "derivation names are not allowed to end in '.drv'"
+            ));
         }
         store::check_name(&drv_name).map_err(|e| eval_err!("invalid derivation name: {e}"))?;
         let ignore_nulls = match attrs.get(Symbol::from_str("__ignoreNulls")) {
@@ -251,7 +338,9 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         };
         if let Some(v) = attrs.get(Symbol::from_str("__structuredAttrs")) {
             if to_bool(&co.force(v.clone()).await)? {
-                return Err(eval_err!("__structuredAttrs is not supported by this evaluator yet"));
+                return Err(eval_err!(
+                    "__structuredAttrs is not supported by this evaluator yet"
+                ));
             }
         }
         let mut drv = Derivation::default();
@@ -259,7 +348,10 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         let mut outputs: Vec<String> = Vec::new();
         let mut outputs_given = false;
         let (mut hash, mut hash_algo, mut hash_mode) = (None, String::new(), String::from("flat"));
-        let more = Coercion { more: true, copy_to_store: true };
+        let more = Coercion {
+            more: true,
+            copy_to_store: true,
+        };
         for attr in attrs.iter() {
             let key = attr.name.to_str_lossy().into_owned();
             if key == "__ignoreNulls" {
@@ -287,7 +379,9 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 "outputHashAlgo" => hash_algo = text.clone(),
                 "outputHashMode" => {
                     if text != "recursive" && text != "flat" {
-                        return Err(eval_err!("invalid value '{text}' for 'outputHashMode' attribute"));
+                        return Err(eval_err!(
+                            "invalid value '{text}' for 'outputHashMode' attribute"
+                        ));
                     }
                     hash_mode = text.clone();
                 }
@@ -325,7 +419,10 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                     drv.input_srcs.insert(p.clone());
                 }
                 ContextElement::Single { name, drv: d } => {
-                    drv.input_drvs.entry(d.clone()).or_default().insert(name.clone());
+                    drv.input_drvs
+                        .entry(d.clone())
+                        .or_default()
+                        .insert(name.clone());
                 }
                 ContextElement::Derivation(d) => add_drv_closure(&shared, d, &mut drv),
             }
@@ -333,10 +430,17 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         let dir = shared.settings.store_dir.clone();
         if let Some(h) = hash {
             if outputs != ["out"] {
-                return Err(eval_err!("multiple outputs are not supported in fixed-output derivations"));
+                return Err(eval_err!(
+                    "multiple outputs are not supported in fixed-output derivations"
+                ));
             }
-            let algo = if hash_algo.is_empty() { None } else {
-                Some(HashAlgo::parse(&hash_algo).ok_or_else(|| eval_err!("unknown hash algorithm '{hash_algo}'"))?)
+            let algo = if hash_algo.is_empty() {
+                None
+            } else {
+                Some(
+                    HashAlgo::parse(&hash_algo)
+                        .ok_or_else(|| eval_err!("unknown hash algorithm '{hash_algo}'"))?,
+                )
             };
             let (algo, digest) = store::parse_hash(&h, algo).map_err(ErrorKind::Eval)?;
             let recursive = hash_mode == "recursive";
@@ -345,15 +449,23 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             let prefix = if recursive { "r:" } else { "" };
             drv.outputs.insert(
                 "out".into(),
-                Output { path: out, hash_algo: format!("{prefix}{}", algo.name()), hash: store::hex(&digest) },
+                Output {
+                    path: out,
+                    hash_algo: format!("{prefix}{}", algo.name()),
+                    hash: store::hex(&digest),
+                },
             );
         } else {
             for o in &outputs {
                 drv.env.insert(o.clone(), String::new());
                 drv.outputs.insert(o.clone(), Output::default());
             }
-            let known: std::collections::HashMap<String, Vec<u8>> =
-                shared.derivations.borrow().iter().map(|(k, (_, h))| (k.clone(), h.clone())).collect();
+            let known: std::collections::HashMap<String, Vec<u8>> = shared
+                .derivations
+                .borrow()
+                .iter()
+                .map(|(k, (_, h))| (k.clone(), h.clone()))
+                .collect();
             let h = drv.hash_modulo(&known).map_err(ErrorKind::Eval)?;
             for o in &outputs {
                 let p = make_output_path(&dir, o, &h, &drv_name);
@@ -364,8 +476,12 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             }
         }
         let drv_path = drv.drv_path(&dir, &drv_name);
-        let known: std::collections::HashMap<String, Vec<u8>> =
-            shared.derivations.borrow().iter().map(|(k, (_, h))| (k.clone(), h.clone())).collect();
+        let known: std::collections::HashMap<String, Vec<u8>> = shared
+            .derivations
+            .borrow()
+            .iter()
+            .map(|(k, (_, h))| (k.clone(), h.clone()))
+            .collect();
         let modulo = drv.hash_modulo(&known).map_err(ErrorKind::Eval)?;
         let mut result: BTreeMap<Symbol, Value> = BTreeMap::new();
         result.insert(
@@ -376,10 +492,19 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             )),
         );
         for (o, out) in &drv.outputs {
-            let ctx = NixContext::from([ContextElement::Single { name: o.clone(), drv: drv_path.clone() }]);
-            result.insert(Symbol::from_str(o), Value::String(NixString::with_context(out.path.as_bytes(), ctx)));
+            let ctx = NixContext::from([ContextElement::Single {
+                name: o.clone(),
+                drv: drv_path.clone(),
+            }]);
+            result.insert(
+                Symbol::from_str(o),
+                Value::String(NixString::with_context(out.path.as_bytes(), ctx)),
+            );
         }
-        shared.derivations.borrow_mut().insert(drv_path, (drv, modulo));
+        shared
+            .derivations
+            .borrow_mut()
+            .insert(drv_path, (drv, modulo));
         Ok(make_attrs(result.into_iter().collect()))
     })
 }

@@ -8,9 +8,24 @@ use crate::value::{NixString, Symbol, Value};
 use crate::vm::Vm;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
-    BuiltinDef { name: "compareVersions", arity: 2, strict: ALL, imp: Sync(compare_versions_builtin) },
-    BuiltinDef { name: "splitVersion", arity: 1, strict: ALL, imp: Sync(split_version) },
-    BuiltinDef { name: "parseDrvName", arity: 1, strict: ALL, imp: Sync(parse_drv_name) },
+    BuiltinDef {
+        name: "compareVersions",
+        arity: 2,
+        strict: ALL,
+        imp: Sync(compare_versions_builtin),
+    },
+    BuiltinDef {
+        name: "splitVersion",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(split_version),
+    },
+    BuiltinDef {
+        name: "parseDrvName",
+        arity: 1,
+        strict: ALL,
+        imp: Sync(parse_drv_name),
+    },
 ];
 
 /// A string argument that must not refer to store paths (C++ `forceStringNoCtx`).
@@ -153,7 +168,10 @@ mod tests {
 
     #[test]
     fn drv_names_split_at_first_dash_before_non_letter() {
-        assert_eq!(split_drv_name(b"nix-0.12pre12876"), (&b"nix"[..], &b"0.12pre12876"[..]));
+        assert_eq!(
+            split_drv_name(b"nix-0.12pre12876"),
+            (&b"nix"[..], &b"0.12pre12876"[..])
+        );
         assert_eq!(split_drv_name(b"a-b-1.2-3"), (&b"a-b"[..], &b"1.2-3"[..]));
         assert_eq!(split_drv_name(b"foo-bar"), (&b"foo-bar"[..], &b""[..]));
         assert_eq!(split_drv_name(b"foo-"), (&b"foo-"[..], &b""[..]));

@@ -91,6 +91,10 @@ pub enum Op {
     InterpolatePath(u32),
     /// Fail the assertion whose printed condition is `constants[i]`.
     AssertFail(Idx),
+    /// `rec { __overrides = …; }`: pop the forced overrides set, store the
+    /// attributes named in `rec_slots[i]` into the current environment, and
+    /// push a set of the remaining ones.
+    ApplyOverrides(Idx),
     /// Bind a called lambda's formal arguments from the forced argument on top.
     BindFormals,
     /// Error: `names[i]` is not bound (only reachable through `with`).
@@ -119,6 +123,8 @@ pub struct Chunk {
     pub lambdas: Vec<Rc<Lambda>>,
     pub attr_sets: Vec<AttrsDesc>,
     pub withs: Vec<Vec<u32>>,
+    /// Slot names of `rec` sets that use `__overrides`.
+    pub rec_slots: Vec<Vec<Symbol>>,
     /// For thunks: what the chunk computes, for error traces.
     pub description: Option<String>,
     /// For a lambda body with a `{ … }` pattern: its formals.
@@ -139,6 +145,7 @@ impl Default for Chunk {
             lambdas: Vec::new(),
             attr_sets: Vec::new(),
             withs: Vec::new(),
+            rec_slots: Vec::new(),
             description: None,
             formals: None,
             lambda_name: None,

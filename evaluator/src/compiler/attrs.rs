@@ -307,8 +307,34 @@ impl<'a> Compiler<'a> {
             dynamic_spans: tree.dynamics.iter().map(|d| d.span).collect(),
         };
         let hidden = !tree.rec && !tree.inherit_froms.is_empty();
+        let overrides = tree.rec
+            && tree
+                .statics
+                .iter()
+                .any(|b| b.name.as_bytes() == b"__overrides");
         if tree.rec {
             self.open_recursive_env(tree, span);
+            if overrides {
+                // Legacy: `__overrides` replaces attributes in the recursive scope too.
+                let slot = tree
+                    .statics
+                    .iter()
+                    .position(|b| b.name.as_bytes() == b"__overrides")
+                    .unwrap_or(0);
+                self.emit(
+                    Op::GetVar {
+                        depth: 0,
+                        idx: slot as u32,
+                    },
+                    span,
+                );
+                self.emit(Op::Force, span);
+                let c = self.chunk();
+                c.rec_slots
+                    .push(tree.statics.iter().map(|b| b.name).collect());
+                let i = (c.rec_slots.len() - 1) as u32;
+                self.emit(Op::ApplyOverrides(i), span);
+            }
             for &i in &order {
                 self.emit(
                     Op::GetVar {
@@ -355,6 +381,10 @@ impl<'a> Compiler<'a> {
             },
             span,
         );
+        if overrides {
+            // The overrides that name no static attribute join the set.
+            self.emit(Op::Update, span);
+        }
         if tree.rec || hidden {
             self.close_env(span);
         }

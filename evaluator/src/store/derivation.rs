@@ -127,8 +127,13 @@ impl Derivation {
         }
         let mut replaced: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (path, outputs) in &self.input_drvs {
-            let h = known.get(path).ok_or_else(|| format!("derivation '{path}' is unknown to this evaluation"))?;
-            replaced.entry(hex(h)).or_default().extend(outputs.iter().cloned());
+            let h = known
+                .get(path)
+                .ok_or_else(|| format!("derivation '{path}' is unknown to this evaluation"))?;
+            replaced
+                .entry(hex(h))
+                .or_default()
+                .extend(outputs.iter().cloned());
         }
         Ok(sha256(self.to_aterm_with(&replaced).as_bytes()))
     }
@@ -137,7 +142,12 @@ impl Derivation {
     pub fn drv_path(&self, store_dir: &str, name: &str) -> String {
         let mut refs: Vec<String> = self.input_srcs.iter().cloned().collect();
         refs.extend(self.input_drvs.keys().cloned());
-        make_text_path(store_dir, &format!("{name}.drv"), &sha256(self.to_aterm().as_bytes()), &refs)
+        make_text_path(
+            store_dir,
+            &format!("{name}.drv"),
+            &sha256(self.to_aterm().as_bytes()),
+            &refs,
+        )
     }
 }
 
@@ -152,7 +162,12 @@ pub fn output_path_name(name: &str, output: &str) -> String {
 
 /// Output path of a non-fixed output from the derivation's modulo hash.
 pub fn make_output_path(store_dir: &str, output: &str, hash_modulo: &[u8], name: &str) -> String {
-    make_store_path(store_dir, &format!("output:{output}"), hash_modulo, &output_path_name(name, output))
+    make_store_path(
+        store_dir,
+        &format!("output:{output}"),
+        hash_modulo,
+        &output_path_name(name, output),
+    )
 }
 
 #[cfg(test)]
@@ -169,14 +184,28 @@ mod tests {
             ..Default::default()
         };
         drv.outputs.insert("out".into(), Output::default());
-        for (k, v) in [("builder", "/bin/sh"), ("name", "x"), ("out", ""), ("system", "x86_64-linux")] {
+        for (k, v) in [
+            ("builder", "/bin/sh"),
+            ("name", "x"),
+            ("out", ""),
+            ("system", "x86_64-linux"),
+        ] {
             drv.env.insert(k.into(), v.into());
         }
         let h = drv.hash_modulo(&HashMap::new()).unwrap();
         let out = make_output_path("/nix/store", "out", &h, "x");
         assert_eq!(out, "/nix/store/57nywcq99wx2qhwwh02k093a8cnmpzl9-x");
-        drv.outputs.insert("out".into(), Output { path: out.clone(), ..Default::default() });
+        drv.outputs.insert(
+            "out".into(),
+            Output {
+                path: out.clone(),
+                ..Default::default()
+            },
+        );
         drv.env.insert("out".into(), out);
-        assert_eq!(drv.drv_path("/nix/store", "x"), "/nix/store/g4q5ikpfkqhfv07dklv3kwa23knixl3q-x.drv");
+        assert_eq!(
+            drv.drv_path("/nix/store", "x"),
+            "/nix/store/g4q5ikpfkqhfv07dklv3kwa23knixl3q-x.drv"
+        );
     }
 }

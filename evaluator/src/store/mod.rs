@@ -21,7 +21,11 @@ pub fn nix32_encode(bytes: &[u8]) -> String {
         let b = n * 5;
         let (i, j) = (b / 8, b % 8);
         let lo = (bytes[i] as u16) >> j;
-        let hi = if i + 1 < bytes.len() { (bytes[i + 1] as u16) << (8 - j) } else { 0 };
+        let hi = if i + 1 < bytes.len() {
+            (bytes[i + 1] as u16) << (8 - j)
+        } else {
+            0
+        };
         out.push(NIX32[((lo | hi) & 0x1f) as usize] as char);
     }
     out
@@ -73,13 +77,20 @@ pub fn check_name(name: &str) -> Result<(), String> {
         return Err("store path name is empty".into());
     }
     if name.len() > 211 {
-        return Err(format!("store path name '{name}' is longer than 211 characters"));
+        return Err(format!(
+            "store path name '{name}' is longer than 211 characters"
+        ));
     }
     if name.starts_with('.') {
         return Err(format!("store path name '{name}' starts with a period"));
     }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || "+-._?=".contains(*c))) {
-        return Err(format!("store path name '{name}' contains illegal character '{c}'"));
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "+-._?=".contains(*c)))
+    {
+        return Err(format!(
+            "store path name '{name}' contains illegal character '{c}'"
+        ));
     }
     Ok(())
 }
@@ -108,7 +119,12 @@ fn make_type(base: &str, refs: &[String], self_ref: bool) -> String {
 
 /// A `toFile`-style text path: content hash plus references.
 pub fn make_text_path(store_dir: &str, name: &str, content_hash: &[u8], refs: &[String]) -> String {
-    make_store_path(store_dir, &make_type("text", refs, false), content_hash, name)
+    make_store_path(
+        store_dir,
+        &make_type("text", refs, false),
+        content_hash,
+        name,
+    )
 }
 
 /// A source path added recursively with SHA-256 (paths in strings, `builtins.path`).
@@ -174,7 +190,10 @@ pub fn parse_hash(s: &str, algo: Option<HashAlgo>) -> Result<(HashAlgo, Vec<u8>)
     if let Some((a, rest)) = s.split_once('-') {
         if let Some(a) = HashAlgo::parse(a) {
             if algo.is_some_and(|x| x != a) {
-                return Err(format!("hash '{s}' should have type '{}'", algo.map(|x| x.name()).unwrap_or("")));
+                return Err(format!(
+                    "hash '{s}' should have type '{}'",
+                    algo.map(|x| x.name()).unwrap_or("")
+                ));
             }
             let bytes = data_encoding::BASE64
                 .decode(rest.as_bytes())
@@ -197,7 +216,9 @@ pub fn parse_hash(s: &str, algo: Option<HashAlgo>) -> Result<(HashAlgo, Vec<u8>)
     };
     let size = algo.size();
     let decoded = if body.len() == size * 2 {
-        data_encoding::HEXLOWER_PERMISSIVE.decode(body.as_bytes()).ok()
+        data_encoding::HEXLOWER_PERMISSIVE
+            .decode(body.as_bytes())
+            .ok()
     } else if body.len() == (size * 8).div_ceil(5) {
         nix32_decode(body, size)
     } else if body.len() == size.div_ceil(3) * 4 {
@@ -207,22 +228,39 @@ pub fn parse_hash(s: &str, algo: Option<HashAlgo>) -> Result<(HashAlgo, Vec<u8>)
     };
     match decoded {
         Some(b) if b.len() == size => Ok((algo, b)),
-        _ => Err(format!("hash '{body}' has wrong length for hash type '{}'", algo.name())),
+        _ => Err(format!(
+            "hash '{body}' has wrong length for hash type '{}'",
+            algo.name()
+        )),
     }
 }
 
 /// The store path of a fixed-output result (`makeFixedOutputPath`).
-pub fn make_fixed_output_path(store_dir: &str, recursive: bool, algo: HashAlgo, hash: &[u8], name: &str) -> String {
+pub fn make_fixed_output_path(
+    store_dir: &str,
+    recursive: bool,
+    algo: HashAlgo,
+    hash: &[u8],
+    name: &str,
+) -> String {
     if recursive && algo == HashAlgo::Sha256 {
         return make_store_path(store_dir, "source", hash, name);
     }
-    let inner = format!("fixed:out:{}{}:{}:", if recursive { "r:" } else { "" }, algo.name(), hex(hash));
+    let inner = format!(
+        "fixed:out:{}{}:{}:",
+        if recursive { "r:" } else { "" },
+        algo.name(),
+        hex(hash)
+    );
     make_store_path(store_dir, "output:out", &sha256(inner.as_bytes()), name)
 }
 
 /// `placeholder`: the string the builder replaces with an output's path.
 pub fn placeholder(output: &str) -> String {
-    format!("/{}", nix32_encode(&sha256(format!("nix-output:{output}").as_bytes())))
+    format!(
+        "/{}",
+        nix32_encode(&sha256(format!("nix-output:{output}").as_bytes()))
+    )
 }
 
 #[cfg(test)]
@@ -233,13 +271,19 @@ mod tests {
     fn nix32_matches_nix_hash() {
         // nix-hash --type sha256 --to-base32 of sha256("") is the well-known empty-file hash.
         let h = sha256(b"");
-        assert_eq!(nix32_encode(&h), "0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73");
+        assert_eq!(
+            nix32_encode(&h),
+            "0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73"
+        );
         assert_eq!(nix32_decode(&nix32_encode(&h), 32), Some(h));
     }
 
     #[test]
     fn placeholder_out() {
-        assert_eq!(placeholder("out"), "/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9");
+        assert_eq!(
+            placeholder("out"),
+            "/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9"
+        );
     }
 
     #[test]

@@ -17,11 +17,15 @@ pub enum Node {
 
 /// Reads the tree at `path` (symlinks are not followed).
 pub fn read_tree(io: &dyn EvalIO, path: &Path) -> Result<Node, String> {
-    let kind = io.file_type(path).map_err(|e| format!("getting status of '{}': {e}", path.display()))?;
+    let kind = io
+        .file_type(path)
+        .map_err(|e| format!("getting status of '{}': {e}", path.display()))?;
     Ok(match kind {
         FileType::Regular => Node::Regular {
             executable: io.is_executable(path),
-            contents: io.read_file(path).map_err(|e| format!("opening file '{}': {e}", path.display()))?,
+            contents: io
+                .read_file(path)
+                .map_err(|e| format!("opening file '{}': {e}", path.display()))?,
         },
         FileType::Symlink => Node::Symlink {
             target: io
@@ -32,7 +36,9 @@ pub fn read_tree(io: &dyn EvalIO, path: &Path) -> Result<Node, String> {
         },
         FileType::Directory => {
             let mut entries = Vec::new();
-            let listing = io.read_dir(path).map_err(|e| format!("opening directory '{}': {e}", path.display()))?;
+            let listing = io
+                .read_dir(path)
+                .map_err(|e| format!("opening directory '{}': {e}", path.display()))?;
             for (name, _) in listing {
                 let child = read_tree(io, &path.join(&name))?;
                 entries.push((name, child));
@@ -40,7 +46,9 @@ pub fn read_tree(io: &dyn EvalIO, path: &Path) -> Result<Node, String> {
             entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
             Node::Directory { entries }
         }
-        FileType::Unknown => return Err(format!("file '{}' has an unsupported type", path.display())),
+        FileType::Unknown => {
+            return Err(format!("file '{}' has an unsupported type", path.display()))
+        }
     })
 }
 
@@ -81,7 +89,10 @@ impl NarWriter {
                     self.bytes(b"(");
                     self.bytes(b"type");
                     match n {
-                        Node::Regular { executable, contents } => {
+                        Node::Regular {
+                            executable,
+                            contents,
+                        } => {
                             self.bytes(b"regular");
                             if *executable {
                                 self.bytes(b"executable");
@@ -124,7 +135,9 @@ impl NarWriter {
 
 /// SHA-256 of the NAR serialisation of `node`.
 pub fn nar_hash(node: &Node) -> Vec<u8> {
-    let mut w = NarWriter { hasher: Sha256::new() };
+    let mut w = NarWriter {
+        hasher: Sha256::new(),
+    };
     w.bytes(b"nix-archive-1");
     w.node(node);
     w.hasher.finalize().to_vec()

@@ -186,41 +186,27 @@ fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
         start: end,
         end,
     };
+    let slice = |r: &rnix::TextRange| {
+        text.get(usize::from(r.start())..usize::from(r.end()))
+            .unwrap_or("")
+    };
     let (msg, span) = match e {
-        P::Unexpected(r) => (
-            format!(
-                "syntax error, unexpected '{}'",
-                &text[usize::from(r.start())..usize::from(r.end())]
-            ),
+        P::Unexpected(r) | P::UnexpectedExtra(r) => (
+            format!("syntax error, unexpected {}", describe_text(slice(r))),
             Span::range(file, *r),
         ),
-        P::UnexpectedExtra(r) => (
-            format!(
-                "syntax error, unexpected '{}'",
-                &text[usize::from(r.start())..usize::from(r.end())]
-            ),
-            Span::range(file, *r),
-        ),
-        P::UnexpectedWanted(got, r, wanted) => (
-            format!(
-                "syntax error, unexpected {}, expecting {}",
-                token_name(*got),
-                wanted_list(wanted)
-            ),
-            Span::range(file, *r),
-        ),
-        P::UnexpectedDoubleBind(r) => (
-            "syntax error, double @-binding of function argument".into(),
-            Span::range(file, *r),
-        ),
+        P::UnexpectedWanted(got, r, wanted) => {
+            let span = Span::range(file, *r);
+            let got_text = slice(r);
+            if *got == rnix::SyntaxKind::TOKEN_ERROR {
+                (error_token_message(got_text, wanted), span)
+            } else {
+                (bison_message(&token_name(*got), wanted), span)
+            }
+        }
+        P::UnexpectedDoubleBind(r) => (bison_message("'@'", &[]), Span::range(file, *r)),
         P::UnexpectedEOF => ("syntax error, unexpected end of file".into(), eof),
-        P::UnexpectedEOFWanted(wanted) => (
-            format!(
-                "syntax error, unexpected end of file, expecting {}",
-                wanted_list(wanted)
-            ),
-            eof,
-        ),
+        P::UnexpectedEOFWanted(wanted) => (bison_message("end of file", wanted), eof),
         P::DuplicatedArgs(r, name) => (
             format!("duplicate formal function argument '{name}'"),
             Span::range(file, *r),
@@ -231,18 +217,111 @@ fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
     Error::new(ErrorKind::ParseError(msg), span)
 }
 
-fn token_name(k: rnix::SyntaxKind) -> String {
-    let s = format!("{k:?}");
-    s.trim_start_matches("TOKEN_")
-        .trim_start_matches("NODE_")
-        .to_lowercase()
+/// Bison prints the expected token only when there are few alternatives;
+/// rnix's lists differ from bison's, so only a single certain one is kept.
+fn bison_message(got: &str, wanted: &[rnix::SyntaxKind]) -> String {
+    match wanted {
+        [one] => format!(
+            "syntax error, unexpected {got}, expecting {}",
+            token_name(*one)
+        ),
+        _ => format!("syntax error, unexpected {got}"),
+    }
 }
 
-fn wanted_list(w: &[rnix::SyntaxKind]) -> String {
-    w.iter()
-        .map(|k| token_name(*k))
-        .collect::<Vec<_>>()
-        .join(" or ")
+/// Messages for text the lexer could not tokenize (unclosed strings, bad paths).
+fn error_token_message(text: &str, wanted: &[rnix::SyntaxKind]) -> String {
+    use rnix::SyntaxKind as K;
+    if wanted.contains(&K::TOKEN_STRING_END) || text.starts_with('"') || text.starts_with("''") {
+        let quote = if text.starts_with("''") {
+            "IND_STR"
+        } else {
+            "'\"'"
+        };
+        return format!("syntax error, unexpected end of file, expecting {quote}");
+    }
+    if text.contains('/') {
+        if text.ends_with('/') {
+            return "path has a trailing slash".into();
+        }
+        if text.contains("//") {
+            return "syntax error, unexpected PATH_END, expecting DOLLAR_CURLY".into();
+        }
+    }
+    format!("syntax error, unexpected {}", describe_text(text))
+}
+
+fn describe_text(t: &str) -> String {
+    let kinds: Vec<_> = rnix::tokenize(t)
+        .filter(|(k, _)| *k != rnix::SyntaxKind::TOKEN_WHITESPACE)
+        .collect();
+    match kinds.first() {
+        Some((k, _)) if kinds.len() == 1 => token_name(*k),
+        _ => format!("'{t}'"),
+    }
+}
+
+/// The names C++ Nix's bison grammar gives tokens.
+fn token_name(k: rnix::SyntaxKind) -> String {
+    use rnix::SyntaxKind as K;
+    let s = match k {
+        K::TOKEN_IDENT => "ID",
+        K::TOKEN_OR => "OR_KW",
+        K::TOKEN_IF => "IF",
+        K::TOKEN_THEN => "THEN",
+        K::TOKEN_ELSE => "ELSE",
+        K::TOKEN_ASSERT => "ASSERT",
+        K::TOKEN_WITH => "WITH",
+        K::TOKEN_LET => "LET",
+        K::TOKEN_IN => "IN",
+        K::TOKEN_REC => "REC",
+        K::TOKEN_INHERIT => "INHERIT",
+        K::TOKEN_INTEGER => "INT",
+        K::TOKEN_FLOAT => "FLOAT",
+        K::TOKEN_URI => "URI",
+        K::TOKEN_PATH_ABS | K::TOKEN_PATH_REL => "PATH",
+        K::TOKEN_PATH_HOME => "HPATH",
+        K::TOKEN_PATH_SEARCH => "SPATH",
+        K::TOKEN_ELLIPSIS => "ELLIPSIS",
+        K::TOKEN_EQUAL => "EQ",
+        K::TOKEN_NOT_EQUAL => "NEQ",
+        K::TOKEN_LESS_OR_EQ => "LEQ",
+        K::TOKEN_MORE_OR_EQ => "GEQ",
+        K::TOKEN_AND_AND => "AND",
+        K::TOKEN_OR_OR => "OR",
+        K::TOKEN_IMPLICATION => "IMPL",
+        K::TOKEN_UPDATE => "UPDATE",
+        K::TOKEN_CONCAT => "CONCAT",
+        K::TOKEN_INTERPOL_START => "DOLLAR_CURLY",
+        K::TOKEN_STRING_START | K::TOKEN_STRING_END => "'\"'",
+        K::TOKEN_L_BRACE => "'{'",
+        K::TOKEN_R_BRACE => "'}'",
+        K::TOKEN_L_BRACK => "'['",
+        K::TOKEN_R_BRACK => "']'",
+        K::TOKEN_L_PAREN => "'('",
+        K::TOKEN_R_PAREN => "')'",
+        K::TOKEN_SEMICOLON => "';'",
+        K::TOKEN_ASSIGN => "'='",
+        K::TOKEN_COLON => "':'",
+        K::TOKEN_COMMA => "','",
+        K::TOKEN_DOT => "'.'",
+        K::TOKEN_AT => "'@'",
+        K::TOKEN_QUESTION => "'?'",
+        K::TOKEN_SUB => "'-'",
+        K::TOKEN_ADD => "'+'",
+        K::TOKEN_MUL => "'*'",
+        K::TOKEN_DIV => "'/'",
+        K::TOKEN_INVERT => "'!'",
+        K::TOKEN_LESS => "'<'",
+        K::TOKEN_MORE => "'>'",
+        K::TOKEN_CUR_POS => "__curPos",
+        other => {
+            return format!("{other:?}")
+                .trim_start_matches("TOKEN_")
+                .to_lowercase()
+        }
+    };
+    s.to_string()
 }
 
 /// Parses `text` and prints it back the way `nix-instantiate --parse` does.

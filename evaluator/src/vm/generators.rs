@@ -74,7 +74,9 @@ impl Co {
         match self.0.yield_(Request::PathToStore(path)).await {
             Response::Value(Value::String(s)) => Ok(s),
             Response::Error(e) => Err(e),
-            _ => Err(eval_err!("internal error: unexpected answer to a store request")),
+            _ => Err(eval_err!(
+                "internal error: unexpected answer to a store request"
+            )),
         }
     }
 

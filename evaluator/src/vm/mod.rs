@@ -962,6 +962,24 @@ impl Vm {
                     };
                     fail!(ErrorKind::AssertionFailed(text));
                 }
+                Op::ApplyOverrides(i) => {
+                    let overrides = match pop!() {
+                        Value::Attrs(a) => a,
+                        other => fail!(ErrorKind::TypeError {
+                            expected: "a set",
+                            actual: other.type_description()
+                        }),
+                    };
+                    let names = &chunk.rec_slots[i as usize];
+                    let mut extra = Vec::new();
+                    for attr in overrides.iter() {
+                        match names.iter().position(|n| *n == attr.name) {
+                            Some(slot) => env.set(slot as u32, attr.value.clone()),
+                            None => extra.push(attr.clone()),
+                        }
+                    }
+                    self.stack.push(Value::attrs(Attrs::from_sorted(extra)));
+                }
                 Op::BindFormals => {
                     let arg = pop!();
                     tryk!(ops::bind_formals(&chunk, &env, arg));
