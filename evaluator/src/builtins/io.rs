@@ -170,7 +170,7 @@ fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             Some(names),
         )
         .map_err(|e| ErrorKind::Spanned(Box::new(e)))?;
-        let env = Env::with_slots(&Env::root(), values);
+        let env = Env::with_slots(&Env::root(), values.into());
         Ok(Value::Thunk(Thunk::new_code(chunk, env)))
     })
 }

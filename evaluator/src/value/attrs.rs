@@ -108,26 +108,16 @@ impl Attrs {
         }
         let (a, b) = (&left.entries, &right.entries);
         let mut out = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].name.cmp(&b[j].name) {
-                std::cmp::Ordering::Less => {
-                    out.push(a[i].clone());
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    out.push(b[j].clone());
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    out.push(b[j].clone());
-                    i += 1;
-                    j += 1;
-                }
-            }
+        // For each attribute of the (usually smaller) right side, binary-search
+        // its place in the rest of the left side and copy the run before it.
+        let mut i = 0;
+        for r in b {
+            let pos = i + a[i..].partition_point(|x| x.name < r.name);
+            out.extend_from_slice(&a[i..pos]);
+            i = if pos < a.len() && a[pos].name == r.name { pos + 1 } else { pos };
+            out.push(r.clone());
         }
         out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&b[j..]);
         Rc::new(Attrs { entries: out })
     }
 }

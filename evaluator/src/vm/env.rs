@@ -4,13 +4,19 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use smallvec::SmallVec;
+
 use crate::value::Value;
+
+/// Slots stored inline: most levels (lambda calls, small `let`s) are this small,
+/// so an environment is a single allocation.
+pub type Slots = SmallVec<[Value; 2]>;
 
 /// A level of variables. Slots are filled once (a `let` fills them after
 /// creating the level, which is how recursive bindings see each other).
 #[derive(Debug)]
 pub struct Env {
-    pub slots: RefCell<Vec<Value>>,
+    pub slots: RefCell<Slots>,
     pub parent: Option<Rc<Env>>,
 }
 
@@ -18,7 +24,7 @@ impl Env {
     /// The root environment (no variables).
     pub fn root() -> Rc<Env> {
         Rc::new(Env {
-            slots: RefCell::new(Vec::new()),
+            slots: RefCell::new(Slots::new()),
             parent: None,
         })
     }
@@ -26,13 +32,13 @@ impl Env {
     /// A child level of `size` slots, all `null` until set.
     pub fn child(parent: &Rc<Env>, size: usize) -> Rc<Env> {
         Rc::new(Env {
-            slots: RefCell::new(vec![Value::Null; size]),
+            slots: RefCell::new(smallvec::smallvec![Value::Null; size]),
             parent: Some(parent.clone()),
         })
     }
 
     /// A child level holding the given values.
-    pub fn with_slots(parent: &Rc<Env>, slots: Vec<Value>) -> Rc<Env> {
+    pub fn with_slots(parent: &Rc<Env>, slots: Slots) -> Rc<Env> {
         Rc::new(Env {
             slots: RefCell::new(slots),
             parent: Some(parent.clone()),

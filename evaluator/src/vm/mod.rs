@@ -412,9 +412,9 @@ impl Vm {
     fn enter_closure(&mut self, c: &Closure, arg: Value) -> Rc<Env> {
         let lambda = &c.lambda;
         if !lambda.has_formals {
-            return Env::with_slots(&c.env, vec![arg]);
+            return Env::with_slots(&c.env, smallvec::smallvec![arg]);
         }
-        let mut slots = vec![Value::Null; lambda.env_size as usize];
+        let mut slots: env::Slots = smallvec::smallvec![Value::Null; lambda.env_size as usize];
         if let Some(b) = lambda.bind_slot {
             slots[b as usize] = arg.clone();
         }
@@ -658,7 +658,7 @@ impl Vm {
                 Op::PushEnv(n) => env = Env::child(&env, n as usize),
                 Op::PushWith => {
                     let v = pop!();
-                    env = Env::with_slots(&env, vec![v]);
+                    env = Env::with_slots(&env, smallvec::smallvec![v]);
                 }
                 Op::PopEnv => {
                     if let Some(p) = env.parent.clone() {
