@@ -334,6 +334,12 @@ impl Evaluation {
         vm::select_attr(&v, Symbol::from_str(name)).map_err(Error::from)
     }
 
+    /// The ATerm text (the `.drv` file contents) of a derivation this
+    /// evaluation instantiated, by its `.drv` path.
+    pub fn derivation_aterm(&self, drv_path: &str) -> Option<String> {
+        self.shared.derivations.borrow().get(drv_path).map(|(d, _)| d.to_aterm())
+    }
+
     /// How many thunks this evaluation has forced so far.
     pub fn thunks_forced(&self) -> u64 {
         self.vm.thunks_forced

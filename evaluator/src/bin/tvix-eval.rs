@@ -52,7 +52,7 @@ use tvix_eval::errors::render_error;
 use tvix_eval::value::print_value;
 use tvix_eval::{Error, Evaluation, Value};
 
-const USAGE: &str = "usage: tvix-eval [--eval] [--strict] [--json] [--xml] [--parse] [--show-trace]
+const USAGE: &str = "usage: tvix-eval [--eval] [--strict] [--json] [--xml] [--drv] [--parse] [--show-trace]
                  [-E EXPR | FILE] [-A ATTRPATH]... [--arg NAME EXPR] [--argstr NAME STRING]
                  [-I [NAME=]PATH] [--pure-eval] [--restrict-eval] [--allowed-root PATH]";
 
@@ -61,6 +61,7 @@ struct Options {
     strict: bool,
     json: bool,
     xml: bool,
+    drv: bool,
     parse_only: bool,
     show_trace: bool,
     expr: Option<String>,
@@ -92,6 +93,7 @@ fn parse_args() -> Result<Options, String> {
             "--strict" => o.strict = true,
             "--json" => o.json = true,
             "--xml" => o.xml = true,
+            "--drv" => o.drv = true,
             "--parse" => o.parse_only = true,
             "--show-trace" => o.show_trace = true,
             "--pure-eval" => o.pure = true,
@@ -237,6 +239,17 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
 }
 
 fn render_value(eval: &mut Evaluation, v: &Value, opts: &Options) -> Result<Vec<u8>, Error> {
+    if opts.drv {
+        let drv_path = eval.select(v, "drvPath")?;
+        let Value::String(p) = eval.force(&drv_path)? else {
+            return Err(Error::from(tvix_eval::ErrorKind::Eval("drvPath is not a string".into())));
+        };
+        let text = p.to_str_lossy().into_owned();
+        return match eval.derivation_aterm(&text) {
+            Some(aterm) => Ok(format!("{aterm}\n").into_bytes()),
+            None => Err(Error::from(tvix_eval::ErrorKind::Eval(format!("'{text}' is not a derivation of this evaluation")))),
+        };
+    }
     let v = if opts.strict || opts.json || opts.xml {
         eval.force_deep(v)?
     } else {

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Check (default) or regenerate (--update) evaluator/tests/drv/NAME.drv: the
+# ATerm text C++ Nix writes for the derivation NAME.nix evaluates to
+# (`nix-instantiate NAME.nix`, then the .drv file's contents).
+set -euo pipefail
+cd "$(dirname "$0")/../tests/drv"
+command -v nix-instantiate >/dev/null || { echo "drv-oracle.sh: nix-instantiate not found" >&2; exit 2; }
+export NIX_PATH=
+status=0
+for f in *.nix; do
+    n=${f%.nix}
+    drv=$(nix-instantiate "$f" 2>/dev/null) || { echo "BAD $n: nix-instantiate failed"; status=1; continue; }
+    if [ "${1:-}" = "--update" ]; then
+        cp "$drv" "$n.drv"; chmod 644 "$n.drv"
+    elif ! cmp -s "$drv" "$n.drv"; then
+        echo "BAD $n: $n.drv differs from C++ Nix"; status=1
+    fi
+done
+[ $status = 0 ] && echo "drv-oracle.sh: $(ls *.nix | wc -l) derivations agree with C++ Nix"
+exit $status

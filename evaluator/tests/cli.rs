@@ -1,0 +1,84 @@
+//! Tests of the `tvix-eval` command line beyond the language corpus: `--drv`
+//! against `.drv` files written by C++ Nix, and `nix-instantiate`-style flags.
+
+use std::path::Path;
+use std::process::Command;
+
+fn tvix_eval(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tvix-eval"))
+        .args(args)
+        .current_dir(dir)
+        .env("NIX_PATH", "")
+        .output()
+        .expect("tvix-eval runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn drv_aterm_matches_cpp_nix() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/drv");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/drv exists") {
+        let path = entry.expect("readable entry").path();
+        if path.extension().is_none_or(|e| e != "nix") {
+            continue;
+        }
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let expected = std::fs::read_to_string(path.with_extension("drv")).expect("expected .drv exists");
+        let (ok, stdout, stderr) = tvix_eval(&dir, &["--drv", &name]);
+        assert!(ok, "{name}: {stderr}");
+        assert_eq!(stdout.trim_end(), expected, "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 8);
+}
+
+#[test]
+fn auto_call_with_arg_and_argstr() {
+    let dir = std::env::temp_dir();
+    let (ok, out, err) = tvix_eval(
+        &dir,
+        &["--eval", "--strict", "-E", "{ a, b ? 2, c }: [ a b c ]", "--arg", "a", "1 + 1", "--argstr", "c", "x"],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out, "[ 2 2 \"x\" ]\n");
+}
+
+#[test]
+fn attr_path_selection() {
+    let dir = std::env::temp_dir();
+    let (ok, out, err) = tvix_eval(&dir, &["--eval", "-E", "{ a.b = [ 10 20 ]; }", "-A", "a.b.1"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "20\n");
+}
+
+#[test]
+fn errors_exit_1_with_location() {
+    let dir = std::env::temp_dir();
+    let (ok, out, err) = tvix_eval(&dir, &["--eval", "-E", "let x = 1; in x + \"a\""]);
+    assert!(!ok);
+    assert!(out.is_empty());
+    assert!(err.starts_with("error: cannot add a string to an integer"), "{err}");
+    assert!(err.contains("«string»:1:15"), "{err}");
+}
+
+#[test]
+fn parse_prints_expression() {
+    let dir = std::env::temp_dir();
+    let (ok, out, _) = tvix_eval(&dir, &["--parse", "-E", "a: a.b or 1 + 2"]);
+    assert!(ok);
+    assert_eq!(out, "(a: ((a).b or (1) + 2))\n");
+}
+
+#[test]
+fn deep_recursion_does_not_overflow_the_host_stack() {
+    let dir = std::env::temp_dir();
+    let (ok, out, err) =
+        tvix_eval(&dir, &["--eval", "-E", "let f = n: if n == 0 then 0 else 1 + f (n - 1); in f 1000000"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "1000000\n");
+}

@@ -1,0 +1,1 @@
+let a = derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; }; b = derivation { name = "b"; system = "x86_64-linux"; builder = "/bin/sh"; src = a; }; c = derivation { name = "c"; system = "x86_64-linux"; builder = "/bin/sh"; src = b; }; in [ c.drvPath c.outPath ]

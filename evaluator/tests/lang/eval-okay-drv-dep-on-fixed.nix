@@ -1,0 +1,1 @@
+let a = derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; outputHash = "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="; }; b = derivation { name = "b"; system = "x86_64-linux"; builder = "/bin/sh"; src = a; }; in [ b.drvPath b.outPath ]

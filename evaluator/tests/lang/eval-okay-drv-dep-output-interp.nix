@@ -1,0 +1,1 @@
+let a = derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; }; b = derivation { name = "b"; system = "x86_64-linux"; builder = "/bin/sh"; script = "cp ${a}/bin $out"; }; in [ b.drvPath b.outPath ]
