@@ -259,10 +259,20 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
+        mut self,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
+        if name == crate::value::VALUE_TOKEN {
+            // `tvix_serde::Value`: deliver paths as a one-entry marker map.
+            if let Value::Path(p) = self.force()? {
+                let text = p.to_string_lossy().into_owned();
+                let entries = std::iter::once((crate::value::PATH_TOKEN, text));
+                let map = serde::de::value::MapDeserializer::new(entries);
+                return self.wrap(visitor.visit_map(map));
+            }
+            return de::Deserializer::deserialize_any(self, visitor);
+        }
         visitor.visit_newtype_struct(self)
     }
 

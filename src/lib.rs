@@ -101,6 +101,32 @@ pub fn from_str_with_args<T: DeserializeOwned, A: Serialize + ?Sized>(
     deserialize(&mut eval, v)
 }
 
+/// Like `nix-instantiate --arg`: a function with a `{ … }` pattern and no
+/// `...` receives only the arguments it names.
+fn only_requested_args(
+    eval: &mut tvix_eval::Evaluation,
+    f: &tvix_eval::Value,
+    args: tvix_eval::Value,
+) -> Result<tvix_eval::Value, Error> {
+    let f = eval.force(f).map_err(|e| Error::eval(&e))?;
+    let args = eval.force(&args).map_err(|e| Error::eval(&e))?;
+    let (tvix_eval::Value::Closure(c), tvix_eval::Value::Attrs(a)) = (&f, &args) else {
+        return Ok(args);
+    };
+    let Some(formals) = &c.lambda.chunk.formals else {
+        return Ok(args);
+    };
+    if formals.ellipsis {
+        return Ok(args);
+    }
+    let kept: Vec<tvix_eval::value::Attr> = a
+        .iter()
+        .filter(|attr| formals.entries.iter().any(|f| f.name == attr.name))
+        .cloned()
+        .collect();
+    Ok(tvix_eval::Value::attrs(tvix_eval::Attrs::from_sorted(kept)))
+}
+
 /// Evaluates a file and deserializes the result. Imports and path literals
 /// resolve relative to the file; file access is limited to the file's directory.
 pub fn from_file<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T, Error> {

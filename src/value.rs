@@ -7,11 +7,12 @@ use std::path::PathBuf;
 
 use serde::de::{self, Deserialize, MapAccess, SeqAccess, Visitor};
 
-/// Any Nix data value. Attribute sets keep Nix's name order.
+/// Any Nix data value. Attribute sets keep Nix's name order; paths stay paths.
 ///
 /// ```
-/// let v: tvix_serde::Value = tvix_serde::from_str("{ a = [ 1 2.5 null ]; b = \"x\"; }").unwrap();
+/// let v: tvix_serde::Value = tvix_serde::from_str("{ a = [ 1 2.5 null ]; b = \"x\"; p = /etc/hosts; }").unwrap();
 /// assert_eq!(v["a"][1], tvix_serde::Value::Float(2.5));
+/// assert_eq!(v["p"], tvix_serde::Value::Path("/etc/hosts".into()));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -20,7 +21,7 @@ pub enum Value {
     Int(i64),
     Float(f64),
     String(String),
-    /// A path literal. Paths reach serde as strings; `Value` keeps strings as strings.
+    /// A path (from a path literal or path arithmetic).
     Path(PathBuf),
     List(Vec<Value>),
     Attrs(BTreeMap<String, Value>),
@@ -50,9 +51,15 @@ impl std::ops::Index<usize> for Value {
     }
 }
 
+/// The newtype name by which `Value` asks this crate's deserializer to
+/// deliver paths as paths (other deserializers just see a newtype).
+pub(crate) const VALUE_TOKEN: &str = "$tvix_serde::private::Value";
+/// The single key of the map a path is delivered as.
+pub(crate) const PATH_TOKEN: &str = "$tvix_serde::private::Path";
+
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(ValueVisitor)
+        d.deserialize_newtype_struct(VALUE_TOKEN, ValueVisitor)
     }
 }
 
@@ -103,9 +110,17 @@ impl<'de> Visitor<'de> for ValueVisitor {
         }
         Ok(Value::List(out))
     }
+    fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = BTreeMap::new();
-        while let Some((k, v)) = map.next_entry::<String, Value>()? {
+        while let Some(k) = map.next_key::<String>()? {
+            if k == PATH_TOKEN {
+                let p: String = map.next_value()?;
+                return Ok(Value::Path(PathBuf::from(p)));
+            }
+            let v: Value = map.next_value()?;
             out.insert(k, v);
         }
         Ok(Value::Attrs(out))

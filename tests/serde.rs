@@ -261,3 +261,80 @@ fn from_file_with_imports() {
     .unwrap();
     assert_eq!((c.workers, c.log.level.as_str()), (4, "debug"));
 }
+
+#[test]
+fn paths_stay_paths_in_value_and_become_strings_elsewhere() {
+    let v: tvix_serde::Value = tvix_serde::from_str("{ p = /etc/../etc/hosts; }").unwrap();
+    assert_eq!(v["p"], tvix_serde::Value::Path("/etc/hosts".into()));
+    let p: std::path::PathBuf = tvix_serde::from_str("/a/b/../c").unwrap();
+    assert_eq!(p, std::path::PathBuf::from("/a/c"));
+}
+
+#[test]
+fn large_and_deep_values() {
+    let v: Vec<i64> = tvix_serde::from_str("builtins.genList (i: i * 2) 200000").unwrap();
+    assert_eq!((v.len(), v[199999]), (200000, 399998));
+    // 200 levels of nesting, built by Nix recursion.
+    let deep: tvix_serde::Value =
+        tvix_serde::from_str("let f = n: if n == 0 then 0 else { x = f (n - 1); }; in f 200")
+            .unwrap();
+    let mut cur = &deep;
+    let mut depth = 0;
+    while let tvix_serde::Value::Attrs(_) = cur {
+        cur = &cur["x"];
+        depth += 1;
+    }
+    assert_eq!(depth, 200);
+}
+
+#[test]
+fn adjacently_tagged_enum_and_flatten() {
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(tag = "t", content = "c")]
+    enum Msg {
+        Ping,
+        Data(Vec<u8>),
+    }
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Outer {
+        name: String,
+        #[serde(flatten)]
+        rest: BTreeMap<String, i64>,
+    }
+    let m: Vec<Msg> =
+        tvix_serde::from_str("[ { t = \"Ping\"; } { t = \"Data\"; c = [ 1 2 ]; } ]").unwrap();
+    assert_eq!(m, vec![Msg::Ping, Msg::Data(vec![1, 2])]);
+    let o: Outer = tvix_serde::from_str("{ name = \"n\"; a = 1; b = 2; }").unwrap();
+    assert_eq!(o.rest, BTreeMap::from([("a".into(), 1), ("b".into(), 2)]));
+}
+
+#[test]
+fn deny_unknown_fields_and_aliases() {
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Strict {
+        #[serde(alias = "p")]
+        port: u16,
+    }
+    let s: Strict = tvix_serde::from_str("{ p = 1; }").unwrap();
+    assert_eq!(s.port, 1);
+    let err = tvix_serde::from_str::<Strict>("{ port = 1; extra = 2; }").unwrap_err();
+    assert!(
+        err.message().starts_with("unknown attribute 'extra'"),
+        "{}",
+        err.message()
+    );
+}
+
+#[test]
+fn extra_builtins_from_rust_values() {
+    use tvix_serde::ExtraBuiltin;
+    let mut eval = tvix_eval::Evaluation::builder().build();
+    let data = eval.evaluate_str("{ region = \"eu\"; }").unwrap();
+    let r: String = tvix_serde::from_str_with_config("builtins.site.region", |b| {
+        b.add_builtin("site", ExtraBuiltin::Value(data.clone()))
+    })
+    .unwrap();
+    assert_eq!(r, "eu");
+}
