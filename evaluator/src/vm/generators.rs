@@ -20,6 +20,8 @@ pub enum Request {
     Force(Value),
     /// Call a function with one argument (result in weak head normal form).
     Call(Value, Value),
+    /// Call a curried function with two arguments, without resuming in between.
+    Call2(Value, Value, Value),
     /// Force under a `tryEval` catch frame; answers `{ success; value; }`.
     TryForce(Value),
     /// The store path a path is copied to (as a string with context).
@@ -65,8 +67,10 @@ impl Co {
 
     /// Calls `f a b`.
     pub async fn call2(&self, f: Value, a: Value, b: Value) -> Value {
-        let g = self.call(f, a).await;
-        self.call(g, b).await
+        match self.0.yield_(Request::Call2(f, a, b)).await {
+            Response::Value(v) => v,
+            Response::Empty | Response::Error(_) => Value::Null,
+        }
     }
 
     /// The store path of `path` as a string with a context entry.

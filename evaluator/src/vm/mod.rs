@@ -54,6 +54,8 @@ pub(crate) enum Frame {
     },
     /// `tryEval`: catches `throw`/`assert` errors from the frames above it.
     Catch { stack_len: usize },
+    /// Calls the function the frame above returned with `arg` (curried calls).
+    CallWith { arg: Value, span: Span },
 }
 
 /// The evaluator's machine state. Owned by an [`crate::Evaluation`].
@@ -190,6 +192,10 @@ impl Vm {
                     self.stack.push(try_eval_result(true, v));
                     Ok(())
                 }
+                Frame::CallWith { arg, span } => {
+                    self.stack.push(arg);
+                    self.call(span).map_err(|k| Error::new(k, span))
+                }
             };
             if let Err(e) = result {
                 let e = self.unwind(e);
@@ -230,6 +236,7 @@ impl Vm {
                         }
                     }
                 }
+                Frame::CallWith { .. } => {}
                 Frame::Gen { span, .. } | Frame::BuiltinArgs { span, .. } => {
                     if e.trace.len() < 64 && span.is_some() {
                         e.trace.push(crate::errors::TraceFrame {
@@ -491,6 +498,17 @@ impl Vm {
                         });
                         self.stack.push(v);
                         return self.force_top(false).map_err(|k| Error::new(k, span));
+                    }
+                    Request::Call2(f, a, b) => {
+                        self.frames.push(Frame::Gen {
+                            gen,
+                            span,
+                            awaiting: true,
+                        });
+                        self.frames.push(Frame::CallWith { arg: b, span });
+                        self.stack.push(f);
+                        self.stack.push(a);
+                        return self.call(span).map_err(|k| Error::new(k, span));
                     }
                     Request::Call(f, x) => {
                         self.frames.push(Frame::Gen {
