@@ -31,6 +31,8 @@ pub enum Op {
     MakeClosure(Idx),
     /// Stack: [f, arg] → f arg (in weak head normal form).
     Call,
+    /// Stack: [f, a, b] → f a b.
+    Call2,
     /// Open a new environment of `n` slots (for `let`, `rec`, `inherit (e)`).
     PushEnv(u32),
     /// Open a `with` environment holding the popped value.

@@ -260,6 +260,18 @@ impl<'a> Compiler<'a> {
             ast::Expr::LegacyLet(l) => self.compile_legacy_let(l, span),
             ast::Expr::Lambda(l) => self.compile_lambda(l, None),
             ast::Expr::Apply(a) => {
+                // `f x y`: one two-argument call, so curried lambdas are entered at once.
+                if let (Some(ast::Expr::Apply(inner)), Some(y)) =
+                    (a.lambda().map(|l| unparen(&l)), a.argument())
+                {
+                    if let (Some(f), Some(x)) = (inner.lambda(), inner.argument()) {
+                        self.compile_strict(&f);
+                        self.compile_lazy(&x, None);
+                        self.compile_lazy(&y, None);
+                        self.emit(Op::Call2, span);
+                        return;
+                    }
+                }
                 match a.lambda() {
                     Some(f) => self.compile_strict(&f),
                     None => {

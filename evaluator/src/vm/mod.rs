@@ -354,6 +354,25 @@ impl Vm {
         match f.shallow() {
             Value::Closure(c) => {
                 let env = self.enter_closure(&c, arg);
+                // `a: b: …` with the second argument waiting: enter the inner
+                // lambda directly, without materialising the intermediate closure.
+                if let (Some(inner), Some(Frame::CallWith { .. })) =
+                    (curried_inner(&c.lambda.chunk), self.frames.last())
+                {
+                    if let Some(Frame::CallWith { arg: b, .. }) = self.frames.pop() {
+                        let inner_closure = Closure {
+                            lambda: inner.clone(),
+                            env,
+                        };
+                        let env2 = self.enter_closure(&inner_closure, b);
+                        self.frames.push(Frame::Code {
+                            chunk: inner.chunk.clone(),
+                            ip: 0,
+                            env: env2,
+                        });
+                        return Ok(());
+                    }
+                }
                 self.frames.push(Frame::Code {
                     chunk: c.lambda.chunk.clone(),
                     ip: 0,
@@ -672,6 +691,46 @@ impl Vm {
                     }
                     let span = chunk.span_at(ip - 1);
                     suspend_then!(self.call(span));
+                }
+                Op::Call2 => {
+                    // Stack: [f, a, b]. Curried closures are entered in one step.
+                    let b = pop!();
+                    let len = self.stack.len();
+                    if len >= 2 {
+                        if let Value::Closure(c) = &self.stack[len - 2] {
+                            if let Some(inner) = curried_inner(&c.lambda.chunk) {
+                                let c = c.clone();
+                                let inner = inner.clone();
+                                let a = pop!();
+                                self.stack.pop();
+                                let env1 = self.enter_closure(&c, a);
+                                let inner_closure = Closure {
+                                    lambda: inner.clone(),
+                                    env: env1,
+                                };
+                                let env2 = self.enter_closure(&inner_closure, b);
+                                self.frames.push(Frame::Code { chunk, ip, env });
+                                if self.frames.len() > MAX_FRAMES {
+                                    return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
+                                }
+                                chunk = inner.chunk.clone();
+                                env = env2;
+                                ip = 0;
+                                continue;
+                            }
+                        }
+                    }
+                    let span = chunk.span_at(ip - 1);
+                    self.frames.push(Frame::Code {
+                        chunk: chunk.clone(),
+                        ip,
+                        env: env.clone(),
+                    });
+                    self.frames.push(Frame::CallWith { arg: b, span });
+                    if let Err(k) = self.call(span) {
+                        return Err(Error::new(k, span));
+                    }
+                    return Ok(());
                 }
                 Op::PushEnv(n) => env = Env::child(&env, n as usize),
                 Op::PushWith => {
@@ -1066,6 +1125,15 @@ pub fn arith_numbers(op: Op, a: &Value, b: &Value) -> Result<Value, ErrorKind> {
 /// `v.name` on a forced value.
 pub fn select_attr(v: &Value, name: Symbol) -> Result<Value, ErrorKind> {
     ops::select(v, name)
+}
+
+/// The inner lambda of a lambda whose body is just another lambda (`a: b: …`).
+#[inline]
+fn curried_inner(chunk: &Chunk) -> Option<&Rc<crate::bytecode::Lambda>> {
+    match chunk.code.as_slice() {
+        [Op::MakeClosure(i), Op::Return] => chunk.lambdas.get(*i as usize),
+        _ => None,
+    }
 }
 
 /// Marker message for an error a `tryEval` frame has turned into a value.
