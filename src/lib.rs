@@ -97,6 +97,7 @@ pub fn from_str_with_args<T: DeserializeOwned, A: Serialize + ?Sized>(
     let a = eval
         .evaluate_source(&arg_src, "«arguments»".into(), None, &dir)
         .map_err(|e| Error::eval(&e))?;
+    let a = only_requested_args(&mut eval, &f, a)?;
     let v = eval.call(&f, a).map_err(|e| Error::eval(&e))?;
     deserialize(&mut eval, v)
 }

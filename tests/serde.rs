@@ -338,3 +338,18 @@ fn extra_builtins_from_rust_values() {
     .unwrap();
     assert_eq!(r, "eu");
 }
+
+#[test]
+fn args_the_function_does_not_name_are_left_out() {
+    #[derive(Serialize)]
+    struct Args {
+        a: u8,
+        unused: u8,
+    }
+    let v: u8 = tvix_serde::from_str_with_args("{ a }: a * 2", &Args { a: 4, unused: 0 }).unwrap();
+    assert_eq!(v, 8);
+    let v: u8 =
+        tvix_serde::from_str_with_args("{ a, ... }@all: all.unused", &Args { a: 4, unused: 7 })
+            .unwrap();
+    assert_eq!(v, 7);
+}

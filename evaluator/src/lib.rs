@@ -337,7 +337,11 @@ impl Evaluation {
     /// The ATerm text (the `.drv` file contents) of a derivation this
     /// evaluation instantiated, by its `.drv` path.
     pub fn derivation_aterm(&self, drv_path: &str) -> Option<String> {
-        self.shared.derivations.borrow().get(drv_path).map(|(d, _)| d.to_aterm())
+        self.shared
+            .derivations
+            .borrow()
+            .get(drv_path)
+            .map(|(d, _)| d.to_aterm())
     }
 
     /// How many thunks this evaluation has forced so far.

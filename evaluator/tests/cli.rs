@@ -27,8 +27,13 @@ fn drv_aterm_matches_cpp_nix() {
         if path.extension().is_none_or(|e| e != "nix") {
             continue;
         }
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let expected = std::fs::read_to_string(path.with_extension("drv")).expect("expected .drv exists");
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let expected =
+            std::fs::read_to_string(path.with_extension("drv")).expect("expected .drv exists");
         let (ok, stdout, stderr) = tvix_eval(&dir, &["--drv", &name]);
         assert!(ok, "{name}: {stderr}");
         assert_eq!(stdout.trim_end(), expected, "{name}");
@@ -42,7 +47,18 @@ fn auto_call_with_arg_and_argstr() {
     let dir = std::env::temp_dir();
     let (ok, out, err) = tvix_eval(
         &dir,
-        &["--eval", "--strict", "-E", "{ a, b ? 2, c }: [ a b c ]", "--arg", "a", "1 + 1", "--argstr", "c", "x"],
+        &[
+            "--eval",
+            "--strict",
+            "-E",
+            "{ a, b ? 2, c }: [ a b c ]",
+            "--arg",
+            "a",
+            "1 + 1",
+            "--argstr",
+            "c",
+            "x",
+        ],
     );
     assert!(ok, "{err}");
     assert_eq!(out, "[ 2 2 \"x\" ]\n");
@@ -51,7 +67,10 @@ fn auto_call_with_arg_and_argstr() {
 #[test]
 fn attr_path_selection() {
     let dir = std::env::temp_dir();
-    let (ok, out, err) = tvix_eval(&dir, &["--eval", "-E", "{ a.b = [ 10 20 ]; }", "-A", "a.b.1"]);
+    let (ok, out, err) = tvix_eval(
+        &dir,
+        &["--eval", "-E", "{ a.b = [ 10 20 ]; }", "-A", "a.b.1"],
+    );
     assert!(ok, "{err}");
     assert_eq!(out, "20\n");
 }
@@ -62,7 +81,10 @@ fn errors_exit_1_with_location() {
     let (ok, out, err) = tvix_eval(&dir, &["--eval", "-E", "let x = 1; in x + \"a\""]);
     assert!(!ok);
     assert!(out.is_empty());
-    assert!(err.starts_with("error: cannot add a string to an integer"), "{err}");
+    assert!(
+        err.starts_with("error: cannot add a string to an integer"),
+        "{err}"
+    );
     assert!(err.contains("«string»:1:15"), "{err}");
 }
 
@@ -77,8 +99,14 @@ fn parse_prints_expression() {
 #[test]
 fn deep_recursion_does_not_overflow_the_host_stack() {
     let dir = std::env::temp_dir();
-    let (ok, out, err) =
-        tvix_eval(&dir, &["--eval", "-E", "let f = n: if n == 0 then 0 else 1 + f (n - 1); in f 1000000"]);
+    let (ok, out, err) = tvix_eval(
+        &dir,
+        &[
+            "--eval",
+            "-E",
+            "let f = n: if n == 0 then 0 else 1 + f (n - 1); in f 1000000",
+        ],
+    );
     assert!(ok, "{err}");
     assert_eq!(out, "1000000\n");
 }

@@ -52,7 +52,8 @@ use tvix_eval::errors::render_error;
 use tvix_eval::value::print_value;
 use tvix_eval::{Error, Evaluation, Value};
 
-const USAGE: &str = "usage: tvix-eval [--eval] [--strict] [--json] [--xml] [--drv] [--parse] [--show-trace]
+const USAGE: &str =
+    "usage: tvix-eval [--eval] [--strict] [--json] [--xml] [--drv] [--parse] [--show-trace]
                  [-E EXPR | FILE] [-A ATTRPATH]... [--arg NAME EXPR] [--argstr NAME STRING]
                  [-I [NAME=]PATH] [--pure-eval] [--restrict-eval] [--allowed-root PATH]";
 
@@ -242,12 +243,16 @@ fn render_value(eval: &mut Evaluation, v: &Value, opts: &Options) -> Result<Vec<
     if opts.drv {
         let drv_path = eval.select(v, "drvPath")?;
         let Value::String(p) = eval.force(&drv_path)? else {
-            return Err(Error::from(tvix_eval::ErrorKind::Eval("drvPath is not a string".into())));
+            return Err(Error::from(tvix_eval::ErrorKind::Eval(
+                "drvPath is not a string".into(),
+            )));
         };
         let text = p.to_str_lossy().into_owned();
         return match eval.derivation_aterm(&text) {
             Some(aterm) => Ok(format!("{aterm}\n").into_bytes()),
-            None => Err(Error::from(tvix_eval::ErrorKind::Eval(format!("'{text}' is not a derivation of this evaluation")))),
+            None => Err(Error::from(tvix_eval::ErrorKind::Eval(format!(
+                "'{text}' is not a derivation of this evaluation"
+            )))),
         };
     }
     let v = if opts.strict || opts.json || opts.xml {

@@ -179,7 +179,7 @@ fn base16_encode(hash: &[u8]) -> String {
 }
 
 fn base16_decode(s: &[u8]) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if s.len() & 1 != 0 {
         return None;
     }
     let digit = |c: u8| -> Option<u8> {

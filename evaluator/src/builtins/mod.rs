@@ -5,13 +5,17 @@ mod attrs;
 mod control;
 mod hash;
 mod io;
+mod json;
 mod lists;
 mod math;
 mod misc;
+mod regex;
 mod store;
 mod strings;
+mod toml;
 mod types;
 mod versions;
+mod xml;
 
 use std::rc::Rc;
 
@@ -89,6 +93,10 @@ fn all_defs() -> impl Iterator<Item = &'static BuiltinDef> {
         .chain(hash::BUILTINS)
         .chain(misc::BUILTINS)
         .chain(versions::BUILTINS)
+        .chain(json::BUILTINS)
+        .chain(toml::BUILTINS)
+        .chain(xml::BUILTINS)
+        .chain(regex::BUILTINS)
 }
 
 /// The value of a builtin with no arguments applied.

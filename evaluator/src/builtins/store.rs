@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use super::io::coerce_to_path;
+use super::json::{escape_json_string, value_to_json};
 use super::{make_attrs, to_attrs, to_bool, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
 use crate::errors::ErrorKind;
 use crate::eval_err;
@@ -318,6 +319,26 @@ fn add_drv_closure(shared: &Shared, drv_path: &str, drv: &mut Derivation) {
     }
 }
 
+fn check_hash_mode(mode: String) -> Result<String, ErrorKind> {
+    if mode != "recursive" && mode != "flat" {
+        return Err(eval_err!(
+            "invalid value '{mode}' for 'outputHashMode' attribute"
+        ));
+    }
+    Ok(mode)
+}
+
+fn add_output(outputs: &mut Vec<String>, o: &str) -> Result<(), ErrorKind> {
+    if outputs.iter().any(|x| x == o) {
+        return Err(eval_err!("duplicate derivation output '{o}'"));
+    }
+    if o == "drv" {
+        return Err(eval_err!("invalid derivation output name 'drv'"));
+    }
+    outputs.push(o.to_string());
+    Ok(())
+}
+
 fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let attrs = to_attrs(&args[0])?;
@@ -336,13 +357,12 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             Some(v) => to_bool(&co.force(v.clone()).await)?,
             None => false,
         };
-        if let Some(v) = attrs.get(Symbol::from_str("__structuredAttrs")) {
-            if to_bool(&co.force(v.clone()).await)? {
-                return Err(eval_err!(
-                    "__structuredAttrs is not supported by this evaluator yet"
-                ));
-            }
-        }
+        let structured = match attrs.get(Symbol::from_str("__structuredAttrs")) {
+            Some(v) => to_bool(&co.force(v.clone()).await)?,
+            None => false,
+        };
+        // With `__structuredAttrs`, attributes go into one JSON object (`__json`).
+        let mut json: Vec<u8> = b"{".to_vec();
         let mut drv = Derivation::default();
         let mut context = NixContext::new();
         let mut outputs: Vec<String> = Vec::new();
@@ -369,6 +389,37 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 }
                 continue;
             }
+            if structured {
+                if key == "__structuredAttrs" {
+                    continue;
+                }
+                let value_json = value_to_json(&co, v.clone()).await?;
+                context.extend(value_json.context().into_iter().flatten().cloned());
+                if json.len() > 1 {
+                    json.push(b',');
+                }
+                escape_json_string(key.as_bytes(), &mut json);
+                json.push(b':');
+                json.extend_from_slice(value_json.as_bytes());
+                match key.as_str() {
+                    "builder" => drv.builder = to_str(&v)?.to_str_lossy().into_owned(),
+                    "system" => drv.platform = to_str(&v)?.to_str_lossy().into_owned(),
+                    "outputHash" => hash = Some(to_str(&v)?.to_str_lossy().into_owned()),
+                    "outputHashAlgo" => hash_algo = to_str(&v)?.to_str_lossy().into_owned(),
+                    "outputHashMode" => {
+                        hash_mode = check_hash_mode(to_str(&v)?.to_str_lossy().into_owned())?
+                    }
+                    "outputs" => {
+                        outputs_given = true;
+                        for o in to_list(&v)?.iter() {
+                            let o = to_str(&co.force(o.clone()).await)?;
+                            add_output(&mut outputs, &o.to_str_lossy())?;
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
             let s = coerce_to_string(&co, v, more).await?;
             context.extend(s.context().into_iter().flatten().cloned());
             let text = s.to_str_lossy().into_owned();
@@ -377,29 +428,21 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 "system" => drv.platform = text.clone(),
                 "outputHash" => hash = Some(text.clone()),
                 "outputHashAlgo" => hash_algo = text.clone(),
-                "outputHashMode" => {
-                    if text != "recursive" && text != "flat" {
-                        return Err(eval_err!(
-                            "invalid value '{text}' for 'outputHashMode' attribute"
-                        ));
-                    }
-                    hash_mode = text.clone();
-                }
+                "outputHashMode" => hash_mode = check_hash_mode(text.clone())?,
                 "outputs" => {
                     outputs_given = true;
                     for o in text.split_whitespace() {
-                        if outputs.iter().any(|x| x == o) {
-                            return Err(eval_err!("duplicate derivation output '{o}'"));
-                        }
-                        if o == "drv" {
-                            return Err(eval_err!("invalid derivation output name 'drv'"));
-                        }
-                        outputs.push(o.to_string());
+                        add_output(&mut outputs, o)?;
                     }
                 }
                 _ => {}
             }
             drv.env.insert(key, text);
+        }
+        if structured {
+            json.push(b'}');
+            drv.env
+                .insert("__json".into(), String::from_utf8_lossy(&json).into_owned());
         }
         if !outputs_given {
             outputs.push("out".into());

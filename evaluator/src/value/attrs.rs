@@ -114,7 +114,11 @@ impl Attrs {
         for r in b {
             let pos = i + a[i..].partition_point(|x| x.name < r.name);
             out.extend_from_slice(&a[i..pos]);
-            i = if pos < a.len() && a[pos].name == r.name { pos + 1 } else { pos };
+            i = if pos < a.len() && a[pos].name == r.name {
+                pos + 1
+            } else {
+                pos
+            };
             out.push(r.clone());
         }
         out.extend_from_slice(&a[i..]);

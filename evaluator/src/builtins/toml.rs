@@ -1,0 +1,336 @@
+//! `fromTOML`: TOML 1.0 documents to Nix values through the `toml` crate.
+//! The crate implements TOML 1.1, so a pre-scan rejects the 1.1-only forms
+//! (newlines and trailing commas in inline tables, `\e` and `\xHH` escapes)
+//! as C++ Nix's TOML 1.0 parser does; dates and times are errors as in Nix.
+
+use super::versions::to_str_no_ctx;
+use super::{make_attrs, BuiltinDef, BuiltinImpl::*, ALL};
+use crate::errors::ErrorKind;
+use crate::eval_err;
+use crate::value::{Symbol, Value};
+use crate::vm::Vm;
+
+pub(super) static BUILTINS: &[BuiltinDef] = &[BuiltinDef {
+    name: "fromTOML",
+    arity: 1,
+    strict: ALL,
+    imp: Sync(from_toml),
+}];
+
+fn from_toml(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let s = to_str_no_ctx(&args[0])?;
+    let text = String::from_utf8_lossy(s.as_bytes());
+    parse_toml(&text).map_err(|m| eval_err!("while parsing a TOML string: {m}"))
+}
+
+/// Parses a TOML 1.0 document into a Nix attribute set.
+pub(crate) fn parse_toml(src: &str) -> Result<Value, String> {
+    check_toml_1_0(src)?;
+    let table: toml::Table = src
+        .parse()
+        .map_err(|e: toml::de::Error| crate_error_message(src, &e))?;
+    convert(&table)
+}
+
+/// Line and column (1-based, in characters) of byte offset `at`.
+fn line_col(src: &str, at: usize) -> (usize, usize) {
+    let at = at.min(src.len());
+    let before = src.get(..at).unwrap_or(src);
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// Words the `toml` crate's errors as C++ Nix's toml11 does for the common
+/// cases; otherwise gives the crate's message with its position.
+fn crate_error_message(src: &str, e: &toml::de::Error) -> String {
+    let msg = e.message();
+    let span = e.span().unwrap_or(0..0);
+    let text = src.get(span.clone()).unwrap_or("");
+    match msg {
+        "duplicate key" => {
+            let line_start = src
+                .get(..span.start)
+                .and_then(|b| b.rfind('\n'))
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            let is_table = src
+                .get(line_start..)
+                .is_some_and(|l| l.trim_start().starts_with('['));
+            let key = text.trim_matches(|c| c == '"' || c == '\'');
+            let what = if is_table { "table" } else { "value" };
+            format!("[error] toml::insert_value: {what} (\"{key}\") already exists.")
+        }
+        "key with no value, expected `=`" => {
+            "[error] toml::parse_key_value_pair: missing key-value separator `=`".into()
+        }
+        "string values must be quoted, expected literal string" if text.trim().is_empty() => {
+            "[error] toml::parse_key_value_pair: missing value after key-value separator '='".into()
+        }
+        _ => {
+            let (line, col) = line_col(src, span.start);
+            format!("[error] {msg} at line {line}, column {col}")
+        }
+    }
+}
+
+/// toml11's words for a line break (or comment) inside an inline table at
+/// `at`: where a key is due, or after a value.
+fn inline_break_message(b: &[u8], at: usize) -> &'static str {
+    let before = b[..at]
+        .iter()
+        .rev()
+        .find(|c| !matches!(c, b' ' | b'\t' | b'\r'));
+    if matches!(before, Some(b'{' | b',')) {
+        "toml::parse_key: an invalid key appeared."
+    } else {
+        "toml::parse_inline_table: missing curly brace `}`"
+    }
+}
+
+/// Rejects what TOML 1.1 added over 1.0. Only strings, comments and
+/// brackets are tracked; everything else is left to the parser.
+fn check_toml_1_0(src: &str) -> Result<(), String> {
+    let b = src.as_bytes();
+    let mut open: Vec<u8> = Vec::new();
+    let mut i = 0;
+    // Worded as toml11's first line, which gives no position there either.
+    let err = |what: &str| format!("[error] {what}");
+    let in_inline_table = |open: &Vec<u8>| open.last() == Some(&b'{');
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                if in_inline_table(&open) {
+                    return Err(err(inline_break_message(b, i)));
+                }
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\n' if in_inline_table(&open) => return Err(err(inline_break_message(b, i))),
+            b'{' | b'[' => open.push(b[i]),
+            b'}' | b']' => {
+                open.pop();
+            }
+            b',' if in_inline_table(&open) => {
+                let mut j = i + 1;
+                while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
+                    j += 1;
+                }
+                if b.get(j) == Some(&b'}') {
+                    return Err(err("toml::parse_inline_table: trailing comma is not allowed in an inline table"));
+                }
+            }
+            b'"' if b[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                loop {
+                    match b.get(i) {
+                        None => return Ok(()),
+                        Some(b'\\') => {
+                            match b.get(i + 1) {
+                                Some(b'b' | b't' | b'n' | b'f' | b'r' | b'"' | b'\\' | b'u' | b'U') => {}
+                                Some(b' ' | b'\t' | b'\n' | b'\r') => {}
+                                _ => {
+                                    return Err(err(
+                                        "toml::parse_ml_basic_string: the next token is not a valid multiline string",
+                                    ))
+                                }
+                            }
+                            i += 2;
+                        }
+                        Some(b'"') if b[i..].starts_with(b"\"\"\"") => {
+                            i += 3;
+                            // Up to two more quotes belong to the content.
+                            let mut extra = 0;
+                            while extra < 2 && b.get(i) == Some(&b'"') {
+                                i += 1;
+                                extra += 1;
+                            }
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None | Some(b'\n') => break,
+                        Some(b'\\') => {
+                            if !matches!(
+                                b.get(i + 1),
+                                Some(b'b' | b't' | b'n' | b'f' | b'r' | b'"' | b'\\' | b'u' | b'U')
+                            ) {
+                                return Err(err("toml::parse_basic_string: the next token is not a valid string"));
+                            }
+                            i += 2;
+                        }
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+                continue;
+            }
+            b'\'' if b[i..].starts_with(b"'''") => {
+                i += 3;
+                while i < b.len() && !b[i..].starts_with(b"'''") {
+                    i += 1;
+                }
+                i += 3;
+                let mut extra = 0;
+                while extra < 2 && b.get(i) == Some(&b'\'') {
+                    i += 1;
+                    extra += 1;
+                }
+                continue;
+            }
+            b'\'' => {
+                i += 1;
+                while i < b.len() && b[i] != b'\'' && b[i] != b'\n' {
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn string_value(s: &str) -> Value {
+    // Nix strings end at a NUL byte, as C strings do.
+    let b = s.as_bytes();
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+    Value::string(b[..end].to_vec())
+}
+
+enum Task<'a> {
+    Visit(&'a toml::Value),
+    Table(&'a toml::Table),
+    FinishTable(Vec<Symbol>),
+    FinishList(usize),
+}
+
+/// Converts without recursion: children are converted onto `done`, then
+/// gathered into their parent.
+fn convert(root: &toml::Table) -> Result<Value, String> {
+    let mut work = vec![Task::Table(root)];
+    let mut done: Vec<Value> = Vec::new();
+    while let Some(task) = work.pop() {
+        match task {
+            Task::Table(t) => {
+                work.push(Task::FinishTable(
+                    t.keys().map(|k| Symbol::from_str(k)).collect(),
+                ));
+                work.extend(t.values().rev().map(Task::Visit));
+            }
+            Task::FinishTable(keys) => {
+                let values = done.split_off(done.len().saturating_sub(keys.len()));
+                done.push(make_attrs(keys.into_iter().zip(values).collect()));
+            }
+            Task::FinishList(n) => {
+                let values = done.split_off(done.len().saturating_sub(n));
+                done.push(Value::list(values));
+            }
+            Task::Visit(v) => match v {
+                toml::Value::String(s) => done.push(string_value(s)),
+                toml::Value::Integer(i) => done.push(Value::Int(*i)),
+                toml::Value::Float(f) => done.push(Value::Float(*f)),
+                toml::Value::Boolean(b) => done.push(Value::Bool(*b)),
+                toml::Value::Datetime(_) => return Err("Dates and times are not supported".into()),
+                toml::Value::Array(a) => {
+                    work.push(Task::FinishList(a.len()));
+                    work.extend(a.iter().rev().map(Task::Visit));
+                }
+                toml::Value::Table(t) => work.push(Task::Table(t)),
+            },
+        }
+    }
+    done.pop().ok_or_else(|| "empty TOML document".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_toml;
+    use crate::value::{print_value, Value};
+
+    fn show(src: &str) -> String {
+        match parse_toml(src) {
+            Ok(v) => String::from_utf8_lossy(&print_value(&v)).into_owned(),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    #[test]
+    fn documents_convert() {
+        assert_eq!(
+            show("a = 1\n[b]\nc = [1, 'x', { d = true }]"),
+            r#"{ a = 1; b = { c = [ 1 "x" { d = true; } ]; }; }"#
+        );
+        assert_eq!(
+            show("[[t]]\nx = 1\n[[t]]\nx = 2"),
+            "{ t = [ { x = 1; } { x = 2; } ]; }"
+        );
+        assert!(matches!(parse_toml(""), Ok(Value::Attrs(a)) if a.is_empty()));
+    }
+
+    #[test]
+    fn toml_1_1_forms_are_rejected() {
+        assert_eq!(
+            show("a = {b=1,}"),
+            "error: [error] toml::parse_inline_table: trailing comma is not allowed in an inline table"
+        );
+        assert_eq!(
+            show("a = {\nb=1}"),
+            "error: [error] toml::parse_key: an invalid key appeared."
+        );
+        assert_eq!(
+            show("a = { b = 1 # c\n}"),
+            "error: [error] toml::parse_inline_table: missing curly brace `}`"
+        );
+        assert!(show("a = \"\\e\"").starts_with("error: [error] toml::parse_basic_string"));
+        assert!(
+            show("a = \"\"\"\\x41\"\"\"").starts_with("error: [error] toml::parse_ml_basic_string")
+        );
+        // Still fine: escapes of 1.0, brackets and `#` inside strings, multi-line arrays in inline tables.
+        assert_eq!(
+            show("a = \"\\u00e9 # {\"\nb = { c = [\n1,\n2] }"),
+            r#"{ a = "é # {"; b = { c = [ 1 2 ]; }; }"#
+        );
+        assert_eq!(show("a = '''x'''''"), r#"{ a = "x''"; }"#);
+    }
+
+    #[test]
+    fn errors_read_like_toml11() {
+        assert_eq!(show("a = "), "error: [error] toml::parse_key_value_pair: missing value after key-value separator '='");
+        assert_eq!(
+            show("a = 1\na = 2"),
+            "error: [error] toml::insert_value: value (\"a\") already exists."
+        );
+        assert_eq!(
+            show("[a]\n[a]"),
+            "error: [error] toml::insert_value: table (\"a\") already exists."
+        );
+        assert_eq!(
+            show("x"),
+            "error: [error] toml::parse_key_value_pair: missing key-value separator `=`"
+        );
+        assert_eq!(
+            show("d = 1979-05-27"),
+            "error: Dates and times are not supported"
+        );
+    }
+}

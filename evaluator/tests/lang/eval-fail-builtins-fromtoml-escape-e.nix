@@ -1,0 +1,2 @@
+# TOML 1.0 has no \e escape
+builtins.fromTOML "a = \"\\e\""

@@ -1,0 +1,2 @@
+# TOML 1.0: an inline table stays on one line
+builtins.fromTOML "a = {\n}"

@@ -1,0 +1,1 @@
+builtins.hashFile "sha1" "data/text.txt"

@@ -1,0 +1,1 @@
+builtins.placeholder 1

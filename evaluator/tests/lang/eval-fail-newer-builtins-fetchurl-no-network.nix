@@ -1,0 +1,2 @@
+# beyond-oracle: this evaluator has no network access; fetchers fail with a clear message
+builtins.fetchurl "https://example.org/x"

@@ -1,0 +1,1 @@
+[ (builtins.match "[]a]+" "]a") (builtins.match "[^]a]+" "bc") (builtins.match "[\\.]+" "\\.") (builtins.match "[--0]+" "-/0") (builtins.match "[a-]+" "a-") (builtins.match "[[=a=]]+" "aA") (builtins.match "[[.space.]]" " ") (builtins.match "[[:ALPHA:]][[:w:]]" "a_") (builtins.match "[[.hyphen.]]" "-") ]

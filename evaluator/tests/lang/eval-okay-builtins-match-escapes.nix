@@ -1,0 +1,1 @@
+[ (builtins.match "\\{\\|\\^\\$\\*\\+\\?\\(\\)\\[\\.\\\\" "{|^$*+?()[.\\") (builtins.match "a]}" "a]}") (builtins.match "a{1}{2}" "aa") (builtins.match "a**" "aa") (builtins.match "x{0}" "") (builtins.match "a||b" "") (builtins.match "(|a)" "") ]

@@ -1,0 +1,1 @@
+builtins.getContext (builtins.appendContext "x" { "/nix/store/00000000000000000000000000000000-a.drv" = { outputs = [ "out" "dev" ]; allOutputs = true; path = true; }; "/nix/store/11111111111111111111111111111111-b" = { path = true; }; })

@@ -1,0 +1,1 @@
+let a = derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; }; d = derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; __structuredAttrs = true; deps = [ a ]; src = ./data/text.txt; cmd = "cat ${a}/bin"; }; in [ d.drvPath d.outPath ]

@@ -1,0 +1,1 @@
+let d = derivation { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; __structuredAttrs = true; outputHash = "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="; outputHashMode = "recursive"; }; in [ d.drvPath d.outPath ]

@@ -1,0 +1,1 @@
+builtins.getContext (builtins.toXML [ (builtins.appendContext "x" { "/nix/store/00000000000000000000000000000000-a" = { path = true; }; }) ])
