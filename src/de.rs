@@ -392,7 +392,7 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
 
 struct SeqAccess<'a, 'b> {
     de: &'a mut Deserializer<'b>,
-    items: Rc<Vec<Value>>,
+    items: tvix_eval::value::NixList,
     index: usize,
 }
 

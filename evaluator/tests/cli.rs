@@ -110,3 +110,17 @@ fn deep_recursion_does_not_overflow_the_host_stack() {
     assert!(ok, "{err}");
     assert_eq!(out, "1000000\n");
 }
+
+#[test]
+fn deeply_nested_values_are_freed_without_overflow() {
+    let dir = std::env::temp_dir();
+    for (src, expected) in [
+        ("builtins.length (builtins.foldl' (acc: i: [ acc ]) [ ] (builtins.genList (x: x) 1000000))", "1\n"),
+        ("let f = n: if n == 0 then { } else { a = f (n - 1); }; in builtins.deepSeq (f 300000) 2", "2\n"),
+        ("let f = n: if n == 0 then 0 else (x: x) (f (n - 1)); in f 300000", "0\n"),
+    ] {
+        let (ok, out, err) = tvix_eval(&dir, &["--eval", "-E", src]);
+        assert!(ok, "{src}: {err}");
+        assert_eq!(out, expected, "{src}");
+    }
+}

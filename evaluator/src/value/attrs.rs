@@ -23,6 +23,23 @@ pub struct Attrs {
 /// Below this many entries a linear scan by pointer beats binary search.
 const LINEAR_SCAN_MAX: usize = 8;
 
+impl Drop for Attrs {
+    fn drop(&mut self) {
+        if self.entries.is_empty() {
+            return;
+        }
+        match super::drop::enter() {
+            Some(depth) => {
+                self.entries.clear();
+                super::drop::leave(depth);
+            }
+            None => super::drop::enqueue(super::drop::Deferred::Attrs(std::mem::take(
+                &mut self.entries,
+            ))),
+        }
+    }
+}
+
 impl Attrs {
     /// The empty set.
     pub fn empty() -> Attrs {
@@ -94,8 +111,8 @@ impl Attrs {
     }
 
     /// The attributes, consumed.
-    pub fn into_entries(self) -> Vec<Attr> {
-        self.entries
+    pub fn into_entries(mut self) -> Vec<Attr> {
+        std::mem::take(&mut self.entries)
     }
 
     /// `self // other`: a linear merge where `other` wins.

@@ -1,6 +1,7 @@
 //! Runtime values: a 16-byte enum whose heap variants are single `Rc` pointers.
 
 mod attrs;
+pub(crate) mod drop;
 mod float;
 mod print;
 mod string;
@@ -22,7 +23,39 @@ use crate::bytecode::Lambda;
 use crate::vm::env::Env;
 
 /// A Nix list. Elements may be thunks.
-pub type NixList = Rc<Vec<Value>>;
+pub type NixList = Rc<ListItems>;
+
+/// The elements of a list (a `Vec` that frees nested lists iteratively).
+#[derive(Debug, Default, Clone)]
+pub struct ListItems(pub Vec<Value>);
+
+impl std::ops::Deref for ListItems {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ListItems {
+    fn deref_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.0
+    }
+}
+
+impl Drop for ListItems {
+    fn drop(&mut self) {
+        if self.0.is_empty() {
+            return;
+        }
+        match drop::enter() {
+            Some(depth) => {
+                self.0.clear();
+                drop::leave(depth);
+            }
+            None => drop::enqueue(drop::Deferred::Values(std::mem::take(&mut self.0))),
+        }
+    }
+}
 
 /// A function value: compiled code plus the environment it closes over.
 #[derive(Debug)]
@@ -64,7 +97,7 @@ impl Value {
 
     /// A list value.
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(items))
+        Value::List(Rc::new(ListItems(items)))
     }
 
     /// An attribute set value.

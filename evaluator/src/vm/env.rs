@@ -20,6 +20,23 @@ pub struct Env {
     pub parent: Option<Rc<Env>>,
 }
 
+impl Drop for Env {
+    fn drop(&mut self) {
+        use crate::value::drop;
+        match drop::enter() {
+            Some(depth) => {
+                self.slots.get_mut().clear();
+                self.parent = None;
+                drop::leave(depth);
+            }
+            None => {
+                let slots = std::mem::take(self.slots.get_mut());
+                drop::enqueue(drop::Deferred::Env(slots, self.parent.take()));
+            }
+        }
+    }
+}
+
 impl Env {
     /// The root environment (no variables).
     pub fn root() -> Rc<Env> {
