@@ -46,6 +46,9 @@ pub struct Settings {
     pub store_dir: String,
     /// The value of `builtins.currentSystem` in impure mode.
     pub system: String,
+    /// Write store objects (path copies, `toFile` results, `.drv` files) into
+    /// `store_dir`. Off by default: evaluation only computes the paths.
+    pub write_store: bool,
 }
 
 impl Default for Settings {
@@ -56,6 +59,7 @@ impl Default for Settings {
             nix_path: Vec::new(),
             store_dir: "/nix/store".into(),
             system: default_system(),
+            write_store: false,
         }
     }
 }
@@ -174,6 +178,18 @@ impl EvaluationBuilder {
     /// Adds a search path entry for `<prefix/...>` lookups (`-I prefix=path`).
     pub fn nix_path_entry(mut self, prefix: impl Into<String>, path: impl Into<String>) -> Self {
         self.settings.nix_path.push((prefix.into(), path.into()));
+        self
+    }
+
+    /// Sets the store directory used in store path computations (default `/nix/store`).
+    pub fn store_dir(mut self, dir: impl Into<String>) -> Self {
+        self.settings.store_dir = dir.into();
+        self
+    }
+
+    /// Writes store objects into the store directory as they are computed.
+    pub fn write_store(mut self, write: bool) -> Self {
+        self.settings.write_store = write;
         self
     }
 

@@ -55,7 +55,8 @@ use tvix_eval::{Error, Evaluation, Value};
 const USAGE: &str =
     "usage: tvix-eval [--eval] [--strict] [--json] [--xml] [--drv] [--parse] [--show-trace]
                  [-E EXPR | FILE] [-A ATTRPATH]... [--arg NAME EXPR] [--argstr NAME STRING]
-                 [-I [NAME=]PATH] [--pure-eval] [--restrict-eval] [--allowed-root PATH]";
+                 [-I [NAME=]PATH] [--pure-eval] [--restrict-eval] [--allowed-root PATH]
+                 [--store-dir DIR] [--write-store]";
 
 #[derive(Default)]
 struct Options {
@@ -73,6 +74,8 @@ struct Options {
     pure: bool,
     restrict: bool,
     allowed_roots: Vec<PathBuf>,
+    store_dir: Option<String>,
+    write_store: bool,
 }
 
 enum AutoArg {
@@ -114,6 +117,8 @@ fn parse_args() -> Result<Options, String> {
             }
             "-I" | "--include" => o.include.push(next("a path")?),
             "--allowed-root" => o.allowed_roots.push(PathBuf::from(next("a path")?)),
+            "--store-dir" => o.store_dir = Some(next("a path")?),
+            "--write-store" => o.write_store = true,
             "--option" => {
                 next("a name")?;
                 next("a value")?;
@@ -165,7 +170,12 @@ fn render_cli_error(e: &Error, show_trace: bool) -> String {
 }
 
 fn run(opts: &Options) -> Result<Vec<u8>, Error> {
-    let mut builder = Evaluation::builder().pure(opts.pure);
+    let mut builder = Evaluation::builder()
+        .pure(opts.pure)
+        .write_store(opts.write_store);
+    if let Some(dir) = &opts.store_dir {
+        builder = builder.store_dir(dir.clone());
+    }
     let mut nix_path: Vec<String> = opts.include.clone();
     if let Ok(env) = std::env::var("NIX_PATH") {
         nix_path.extend(env.split(':').filter(|s| !s.is_empty()).map(str::to_string));

@@ -62,7 +62,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "addErrorContext",
         arity: 2,
         strict: 0,
-        imp: Sync(add_error_context),
+        imp: Frames(add_error_context),
     },
     BuiltinDef {
         name: "break",
@@ -125,8 +125,9 @@ fn warn(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     Ok(args[1].clone())
 }
 
-fn add_error_context(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
-    Ok(args[1].clone())
+/// Forces the value under a frame that adds the message to any error's trace.
+fn add_error_context(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
+    vm.push_error_context(args[0].clone(), args[1].clone())
 }
 
 fn break_(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {

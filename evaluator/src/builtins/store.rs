@@ -86,6 +86,15 @@ fn base_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Writes a store object if the embedder enabled store writes.
+fn materialise(shared: &Shared, store_path: &str, node: &Node) -> Result<(), ErrorKind> {
+    if !shared.settings.write_store {
+        return Ok(());
+    }
+    crate::store::write::write_node(Path::new(store_path), node)
+        .map_err(|e| ErrorKind::Io(format!("writing '{store_path}' to the store: {e}")))
+}
+
 /// The store path `path` would be copied to (recursive, SHA-256), cached per evaluation.
 pub fn path_to_store(shared: &Rc<Shared>, path: &Path) -> Result<NixString, ErrorKind> {
     if let Some(p) = shared.store_paths.borrow().get(path) {
@@ -96,6 +105,7 @@ pub fn path_to_store(shared: &Rc<Shared>, path: &Path) -> Result<NixString, Erro
     store::check_name(&name).map_err(ErrorKind::Eval)?;
     let tree = read_tree(shared.io.as_ref(), &checked).map_err(ErrorKind::Io)?;
     let p = store::make_source_path(&shared.settings.store_dir, &name, &nar_hash(&tree));
+    materialise(shared, &p, &tree)?;
     shared
         .store_paths
         .borrow_mut()
@@ -125,6 +135,11 @@ fn to_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             &store::sha256(contents.as_bytes()),
             &refs,
         );
+        let file = Node::Regular {
+            executable: false,
+            contents: contents.as_bytes().to_vec(),
+        };
+        materialise(&shared, &p, &file)?;
         Ok(Value::String(NixString::with_context(
             p.as_bytes(),
             plain_context(&p),
@@ -186,6 +201,7 @@ async fn add_path(co: &Co, shared: &Rc<Shared>, a: AddPath) -> Result<Value, Err
         check_expected(a.expected.as_deref(), HashAlgo::Sha256, &h, &a.path)?;
         store::make_fixed_output_path(dir, false, HashAlgo::Sha256, &h, &a.name)
     };
+    materialise(shared, &p, &tree)?;
     Ok(Value::String(NixString::with_context(
         p.as_bytes(),
         plain_context(&p),
@@ -519,6 +535,11 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             }
         }
         let drv_path = drv.drv_path(&dir, &drv_name);
+        let aterm = Node::Regular {
+            executable: false,
+            contents: drv.to_aterm().into_bytes(),
+        };
+        materialise(&shared, &drv_path, &aterm)?;
         let known: std::collections::HashMap<String, Vec<u8>> = shared
             .derivations
             .borrow()

@@ -4,6 +4,7 @@
 
 pub mod derivation;
 pub mod nar;
+pub mod write;
 
 use sha2::{Digest, Sha256};
 

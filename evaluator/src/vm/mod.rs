@@ -56,6 +56,8 @@ pub(crate) enum Frame {
     Catch { stack_len: usize },
     /// Calls the function the frame above returned with `arg` (curried calls).
     CallWith { arg: Value, span: Span },
+    /// `addErrorContext`: errors from the frames above get `message` in their trace.
+    ErrorContext { message: Value },
 }
 
 /// The evaluator's machine state. Owned by an [`crate::Evaluation`].
@@ -192,6 +194,7 @@ impl Vm {
                     self.stack.push(try_eval_result(true, v));
                     Ok(())
                 }
+                Frame::ErrorContext { .. } => Ok(()),
                 Frame::CallWith { arg, span } => {
                     self.stack.push(arg);
                     self.call(span).map_err(|k| Error::new(k, span))
@@ -237,6 +240,16 @@ impl Vm {
                     }
                 }
                 Frame::CallWith { .. } => {}
+                Frame::ErrorContext { message } => {
+                    let text = match message.shallow() {
+                        Value::String(s) => s.to_str_lossy().into_owned(),
+                        other => format!("(error context is {})", other.type_description()),
+                    };
+                    e.trace.push(crate::errors::TraceFrame {
+                        span: Span::NONE,
+                        message: text,
+                    });
+                }
                 Frame::Gen { span, .. } | Frame::BuiltinArgs { span, .. } => {
                     if e.trace.len() < 64 && span.is_some() {
                         e.trace.push(crate::errors::TraceFrame {
@@ -446,6 +459,13 @@ impl Vm {
         }
         self.stack.push(arg);
         Env::with_slots(&c.env, slots)
+    }
+
+    /// Forces `v` under an `addErrorContext` frame carrying `message`.
+    pub(crate) fn push_error_context(&mut self, message: Value, v: Value) -> Result<(), ErrorKind> {
+        self.frames.push(Frame::ErrorContext { message });
+        self.stack.push(v);
+        self.force_top(false)
     }
 
     /// Forces strict arguments from `from` on, then runs the builtin.
