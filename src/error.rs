@@ -30,6 +30,21 @@ enum Kind {
 }
 
 /// An error from evaluating or deserializing a Nix config.
+///
+/// ```
+/// #[derive(Debug, serde::Deserialize)]
+/// struct Server { port: u16 }
+/// let err = tvix_serde::from_str::<Vec<Server>>("[ { port = 80; } { port = -1; } ]").unwrap_err();
+/// assert_eq!(err.path(), Some("[1].port"));
+/// assert_eq!(err.location().map(|l| (l.line, l.column)), Some((1, 20)));
+/// assert_eq!(err.message(), "integer -1 is out of range for u16");
+/// assert!(!err.is_eval_error());
+///
+/// let err = tvix_serde::from_str::<u16>("throw \"no port configured\"").unwrap_err();
+/// assert!(err.is_eval_error());
+/// assert_eq!(err.message(), "no port configured");
+/// assert!(err.diagnostic().unwrap().contains("throw"));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     kind: Kind,

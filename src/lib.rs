@@ -130,11 +130,36 @@ fn only_requested_args(
 
 /// Evaluates a file and deserializes the result. Imports and path literals
 /// resolve relative to the file; file access is limited to the file's directory.
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("tvix-serde-doc-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("ports.nix"), "[ 80 443 ]").unwrap();
+/// std::fs::write(dir.join("config.nix"), "{ ports = import ./ports.nix; }").unwrap();
+///
+/// #[derive(serde::Deserialize)]
+/// struct Config { ports: Vec<u16> }
+/// let cfg: Config = tvix_serde::from_file(dir.join("config.nix")).unwrap();
+/// assert_eq!(cfg.ports, [80, 443]);
+/// ```
 pub fn from_file<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T, Error> {
     from_file_with_config(path, |b| b)
 }
 
-/// Like [`from_file`], with the evaluator configured by `configure`.
+/// Like [`from_file`], with the evaluator configured by `configure`
+/// (here: a search path entry for `<lib>`).
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("tvix-serde-doc2-{}", std::process::id()));
+/// # std::fs::create_dir_all(dir.join("lib")).unwrap();
+/// std::fs::write(dir.join("lib/default.nix"), "{ double = x: x * 2; }").unwrap();
+/// std::fs::write(dir.join("app.nix"), "(import <lib>).double 21").unwrap();
+/// let lib = dir.join("lib").to_string_lossy().into_owned();
+/// let n: u32 = tvix_serde::from_file_with_config(dir.join("app.nix"), |b| {
+///     b.nix_path_entry("lib", lib.clone()).allow_root(lib.clone())
+/// }).unwrap();
+/// assert_eq!(n, 42);
+/// ```
 pub fn from_file_with_config<T, F>(path: impl AsRef<Path>, configure: F) -> Result<T, Error>
 where
     T: DeserializeOwned,
@@ -158,7 +183,18 @@ fn pure_builder() -> Builder {
         .io(tvix_eval::NoIO)
 }
 
-/// Deserializes an already evaluated (or still lazy) value of `eval`.
+/// Deserializes an already evaluated (or still lazy) value of `eval`; use
+/// this to keep one evaluation and deserialize several parts of it.
+///
+/// ```
+/// let mut eval = tvix_eval::Evaluation::builder().pure(true).build();
+/// let v = eval.evaluate_str("{ a = 1; b = [ true ]; }").unwrap();
+/// let a = eval.select(&v, "a").unwrap();
+/// let b = eval.select(&v, "b").unwrap();
+/// let a: u8 = tvix_serde::deserialize(&mut eval, a).unwrap();
+/// let b: Vec<bool> = tvix_serde::deserialize(&mut eval, b).unwrap();
+/// assert_eq!((a, b), (1, vec![true]));
+/// ```
 pub fn deserialize<T: DeserializeOwned>(
     eval: &mut tvix_eval::Evaluation,
     v: tvix_eval::Value,
@@ -184,6 +220,15 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
 }
 
 /// Writes `value` as indented, multi-line Nix source.
+///
+/// ```
+/// let mut m = std::collections::BTreeMap::new();
+/// m.insert("hosts", vec!["a", "b"]);
+/// assert_eq!(
+///     tvix_serde::to_string_pretty(&m).unwrap(),
+///     "{\n  hosts = [\n    \"a\"\n    \"b\"\n  ];\n}"
+/// );
+/// ```
 pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
     ser::print(&to_value(value)?, true)
 }
