@@ -182,7 +182,17 @@ impl<'a> Compiler<'a> {
 
     /// Emits a thunk whose body `f` compiles in the current scope.
     fn emit_thunk(&mut self, span: Span, f: impl FnOnce(&mut Self)) {
-        let chunk = self.sub_chunk(None, |c| {
+        self.emit_named_thunk(span, None, f)
+    }
+
+    /// Emits a thunk whose error traces name what it computes.
+    fn emit_named_thunk(
+        &mut self,
+        span: Span,
+        description: Option<String>,
+        f: impl FnOnce(&mut Self),
+    ) {
+        let chunk = self.sub_chunk(description, |c| {
             f(c);
             c.emit(Op::Return, span);
         });
@@ -221,7 +231,10 @@ impl<'a> Compiler<'a> {
                 }
             }
             ast::Expr::Lambda(l) => self.compile_lambda(l, name),
-            _ => self.emit_thunk(span, |c| c.compile_strict(&e)),
+            _ => {
+                let description = name.map(|n| format!("while evaluating the attribute '{n}'"));
+                self.emit_named_thunk(span, description, |c| c.compile_strict(&e))
+            }
         }
     }
 

@@ -220,7 +220,18 @@ impl Vm {
                 break;
             };
             match frame {
-                Frame::Update { thunk, saved, .. } => thunk.restore(saved),
+                Frame::Update { thunk, saved, .. } => {
+                    if let ThunkState::Code { chunk, .. } = &saved {
+                        if let (Some(d), true) = (&chunk.description, e.trace.len() < 64) {
+                            let span = chunk.spans.last().copied().unwrap_or(Span::NONE);
+                            e.trace.push(crate::errors::TraceFrame {
+                                span,
+                                message: d.clone(),
+                            });
+                        }
+                    }
+                    thunk.restore(saved)
+                }
                 Frame::Catch { stack_len } if e.kind.is_catchable() => {
                     self.stack.truncate(stack_len);
                     self.stack.push(try_eval_result(false, Value::Bool(false)));
@@ -230,9 +241,10 @@ impl Vm {
                     if e.trace.len() < 64 {
                         let span = chunk.span_at(ip.saturating_sub(1));
                         if span.is_some() && span != e.span {
-                            let msg = match chunk.lambda_name {
-                                Some(n) => format!("while calling '{n}'"),
-                                None => "while evaluating".to_string(),
+                            let msg = match (&chunk.lambda_name, &chunk.description) {
+                                (Some(n), _) => format!("while calling '{n}'"),
+                                (None, Some(d)) => d.clone(),
+                                (None, None) => "while evaluating".to_string(),
                             };
                             e.trace
                                 .push(crate::errors::TraceFrame { span, message: msg });
