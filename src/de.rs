@@ -366,7 +366,7 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
                     .cloned()
                     .ok_or_else(|| Error::data("empty set"))?;
                 let path = join_field(&self.path, &attr.name.to_str_lossy());
-                let de = self.child(attr.value.clone(), path, attr.span);
+                let de = self.child(attr.value.clone(), path, attr.pos.span());
                 let r = visitor.visit_enum(EnumAccess {
                     de,
                     name: attr.name.to_str_lossy().into_owned(),
@@ -434,7 +434,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, '_> {
             return Ok(None);
         };
         let key = attr.name.to_str_lossy().into_owned();
-        let span = attr.span;
+        let span = attr.pos.span();
         let path = join_field(&self.de.path, &key);
         seed.deserialize(KeyDeserializer { key })
             .map(Some)
@@ -447,7 +447,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, '_> {
         };
         self.index += 1;
         let path = join_field(&self.de.path, &attr.name.to_str_lossy());
-        let child = self.de.child(attr.value, path, attr.span);
+        let child = self.de.child(attr.value, path, attr.pos.span());
         seed.deserialize(child)
     }
 

@@ -338,7 +338,7 @@ fn auto_call(eval: &mut Evaluation, v: Value, args: &[(String, Value)]) -> Resul
         .map(|(n, val)| tvix_eval::value::Attr {
             name: tvix_eval::Symbol::from_str(n),
             value: val.clone(),
-            span: tvix_eval::Span::NONE,
+            pos: tvix_eval::syntax::Pos::NONE,
         })
         .collect();
     let set = Value::attrs(tvix_eval::Attrs::from_unsorted_last_wins(pairs));

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::{make_attrs, to_attrs, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
 use crate::errors::ErrorKind;
 use crate::eval_err;
-use crate::syntax::Span;
+use crate::syntax::Pos;
 use crate::value::{well_known, Attr, Attrs, Symbol, Thunk, Value};
 use crate::vm::generators::{equal, make_gen, Gen};
 use crate::vm::Vm;
@@ -156,7 +156,7 @@ fn map_attrs(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
             Attr {
                 name: x.name,
                 value: Value::Thunk(Thunk::new_apply(partial, x.value.clone())),
-                span: x.span,
+                pos: x.pos,
             }
         })
         .collect();
@@ -203,11 +203,11 @@ fn list_to_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
                     "attribute 'value' missing for call to 'listToAttrs'"
                 ));
             };
-            let span = a.get_attr(name_sym).map(|x| x.span).unwrap_or(Span::NONE);
+            let pos = a.get_attr(name_sym).map(|x| x.pos).unwrap_or(Pos::NONE);
             entries.push(Attr {
                 name,
                 value: v,
-                span,
+                pos,
             });
         }
         Ok(Value::attrs(Attrs::from_unsorted_first_wins(entries)))
@@ -312,7 +312,7 @@ fn unsafe_get_attr_pos(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind>
     let Some(attr) = a.get_attr(name) else {
         return Ok(Value::Null);
     };
-    match crate::syntax::locate(attr.span) {
+    match crate::syntax::locate(attr.pos.span()) {
         Some(loc) => {
             let file = loc
                 .path

@@ -21,7 +21,7 @@ use std::rc::Rc;
 
 use crate::compiler::Globals;
 use crate::errors::ErrorKind;
-use crate::syntax::Span;
+use crate::syntax::Pos;
 use crate::value::{Attr, Attrs, NixList, NixString, PartialBuiltin, Symbol, Value};
 use crate::vm::generators::Gen;
 use crate::vm::Vm;
@@ -114,7 +114,7 @@ pub fn globals(shared: &Shared) -> Globals {
         entries.push(Attr {
             name: Symbol::from_str(name),
             value,
-            span: Span::NONE,
+            pos: Pos::NONE,
         });
     };
     for def in all_defs() {
@@ -133,7 +133,7 @@ pub fn globals(shared: &Shared) -> Globals {
     set_entries.push(Attr {
         name: Symbol::from_str("builtins"),
         value: Value::Thunk(myself.clone()),
-        span: Span::NONE,
+        pos: Pos::NONE,
     });
     let builtins_set = Value::attrs(Attrs::from_unsorted_last_wins(set_entries));
     myself.finish(builtins_set.clone());
@@ -165,12 +165,12 @@ fn constants(shared: &Shared) -> Vec<(&'static str, Value)> {
                 Attr {
                     name: Symbol::from_str("path"),
                     value: Value::string(path.as_str()),
-                    span: Span::NONE,
+                    pos: Pos::NONE,
                 },
                 Attr {
                     name: Symbol::from_str("prefix"),
                     value: Value::string(prefix.as_str()),
-                    span: Span::NONE,
+                    pos: Pos::NONE,
                 },
             ]))
         })
@@ -247,7 +247,7 @@ pub(crate) fn make_attrs(pairs: Vec<(Symbol, Value)>) -> Value {
             .map(|(name, value)| Attr {
                 name,
                 value,
-                span: Span::NONE,
+                pos: Pos::NONE,
             })
             .collect(),
     ))

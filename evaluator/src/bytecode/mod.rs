@@ -106,12 +106,13 @@ pub enum Op {
 /// The static part of an attribute-set literal.
 #[derive(Debug, Clone)]
 pub struct AttrsDesc {
-    /// Static names in sorted order, with their definition spans.
-    pub names: Vec<(Symbol, Span)>,
+    /// Static names in sorted order, with their definition positions.
+    pub names: Vec<(Symbol, crate::syntax::Pos)>,
     /// For each stack value (declaration order), its index in `names`.
     pub order: Vec<u32>,
-    /// Spans of the dynamic keys, in order.
+    /// Spans of the dynamic keys, in order (for errors), and their positions.
     pub dynamic_spans: Vec<Span>,
+    pub dynamic_pos: Vec<crate::syntax::Pos>,
 }
 
 /// A compiled piece of code.

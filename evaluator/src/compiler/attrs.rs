@@ -6,7 +6,7 @@ use rnix::ast::{self, HasEntry};
 use super::{ident_name, pos_string, unparen, Compiler, Resolved, ScopeKind};
 use crate::bytecode::{AttrsDesc, Op};
 use crate::errors::ErrorKind;
-use crate::syntax::Span;
+use crate::syntax::{Pos, Span};
 use crate::value::Symbol;
 
 /// The name of an attribute if it is known at compile time. `${"a"}` and
@@ -301,10 +301,11 @@ impl<'a> Compiler<'a> {
         let desc = AttrsDesc {
             names: order
                 .iter()
-                .map(|&i| (tree.statics[i].name, tree.statics[i].span))
+                .map(|&i| (tree.statics[i].name, Pos::new(tree.statics[i].span)))
                 .collect(),
             order: (0..order.len() as u32).collect(),
             dynamic_spans: tree.dynamics.iter().map(|d| d.span).collect(),
+            dynamic_pos: tree.dynamics.iter().map(|d| Pos::new(d.span)).collect(),
         };
         let hidden = !tree.rec && !tree.inherit_froms.is_empty();
         let overrides = tree.rec

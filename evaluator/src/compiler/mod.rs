@@ -15,7 +15,7 @@ use rowan::ast::AstNode;
 
 use crate::bytecode::{Chunk, Formal, Formals, Idx, Lambda, Op};
 use crate::errors::{Error, ErrorKind};
-use crate::syntax::{locate, Span};
+use crate::syntax::{locate, Pos, Span};
 use crate::value::{Attr, Attrs, NixString, Symbol, Value};
 pub use scope::{Resolved, ScopeKind, Scopes};
 pub use show::show;
@@ -796,17 +796,17 @@ pub fn pos_value(file: String, line: u32, column: u32) -> Value {
         Attr {
             name: Symbol::from_str("column"),
             value: Value::Int(column as i64),
-            span: Span::NONE,
+            pos: Pos::NONE,
         },
         Attr {
             name: Symbol::from_str("file"),
             value: Value::String(NixString::from(file)),
-            span: Span::NONE,
+            pos: Pos::NONE,
         },
         Attr {
             name: Symbol::from_str("line"),
             value: Value::Int(line as i64),
-            span: Span::NONE,
+            pos: Pos::NONE,
         },
     ];
     Value::attrs(Attrs::from_sorted(attrs))

@@ -105,6 +105,42 @@ pub fn source(id: u32) -> Option<Rc<SourceFile>> {
     SOURCES.with(|s| s.borrow().get(id as usize).cloned())
 }
 
+/// A compact handle for a span (4 bytes), used where many are stored:
+/// every attribute of every set carries one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Pos(u32);
+
+thread_local! {
+    static POSITIONS: RefCell<Vec<Span>> = RefCell::new(vec![Span::NONE]);
+}
+
+impl Pos {
+    /// No position (values made by builtins).
+    pub const NONE: Pos = Pos(0);
+
+    /// Registers `span` (done at compile time, once per source location).
+    pub fn new(span: Span) -> Pos {
+        if !span.is_some() {
+            return Pos::NONE;
+        }
+        POSITIONS.with(|p| {
+            let mut p = p.borrow_mut();
+            p.push(span);
+            Pos((p.len() - 1) as u32)
+        })
+    }
+
+    /// The span this handle stands for.
+    pub fn span(self) -> Span {
+        POSITIONS.with(|p| {
+            p.borrow()
+                .get(self.0 as usize)
+                .copied()
+                .unwrap_or(Span::NONE)
+        })
+    }
+}
+
 /// A resolved location: file name, line and column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {

@@ -15,7 +15,7 @@ use crate::bytecode::{Chunk, Op};
 use crate::compiler::pos_string;
 use crate::errors::{Error, ErrorKind};
 use crate::eval_err;
-use crate::syntax::Span;
+use crate::syntax::{Pos, Span};
 use crate::value::{Attr, Attrs, Closure, PartialBuiltin, Symbol, Thunk, ThunkState, Value};
 use crate::Shared;
 use env::Env;
@@ -985,12 +985,12 @@ impl Vm {
                     let start = self.stack.len() - total;
                     let mut values = self.stack.split_off(start).into_iter();
                     let mut entries: Vec<Attr> = Vec::with_capacity(n_static + dynamic as usize);
-                    for (name, span) in &d.names {
+                    for (name, pos) in &d.names {
                         let value = values.next().unwrap_or(Value::Null);
                         entries.push(Attr {
                             name: *name,
                             value,
-                            span: *span,
+                            pos: *pos,
                         });
                     }
                     for i in 0..dynamic as usize {
@@ -1011,17 +1011,20 @@ impl Vm {
                             }
                         };
                         match entries.binary_search_by(|a| a.name.cmp(&name)) {
-                            Ok(pos) => {
+                            Ok(at) => {
                                 return Err(Error::new(
                                     eval_err!(
                                         "dynamic attribute '{}' already defined at {}",
                                         name,
-                                        pos_string(entries[pos].span)
+                                        pos_string(entries[at].pos.span())
                                     ),
                                     span,
                                 ))
                             }
-                            Err(pos) => entries.insert(pos, Attr { name, value, span }),
+                            Err(at) => {
+                                let pos = d.dynamic_pos.get(i).copied().unwrap_or(Pos::NONE);
+                                entries.insert(at, Attr { name, value, pos })
+                            }
                         }
                     }
                     self.stack.push(Value::attrs(Attrs::from_sorted(entries)));
@@ -1177,12 +1180,12 @@ fn try_eval_result(success: bool, value: Value) -> Value {
         Attr {
             name: s,
             value: Value::Bool(success),
-            span: Span::NONE,
+            pos: Pos::NONE,
         },
         Attr {
             name: v,
             value,
-            span: Span::NONE,
+            pos: Pos::NONE,
         },
     ]))
 }
