@@ -220,7 +220,7 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
         return tvix_eval::syntax::parse_to_string(&src).map(|s| (s + "\n").into_bytes());
     }
 
-    let mut root = match &opts.expr {
+    let root = match &opts.expr {
         Some(e) => eval.evaluate_str(e)?,
         None => {
             let file = opts
@@ -234,7 +234,6 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
     };
 
     let auto_args = build_auto_args(&mut eval, &opts.args)?;
-    root = auto_call(&mut eval, root, &auto_args)?;
     let mut outputs = Vec::new();
     let paths: Vec<&str> = if opts.attr_paths.is_empty() {
         vec![""]
@@ -242,8 +241,12 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
         opts.attr_paths.iter().map(|s| s.as_str()).collect()
     };
     for path in paths {
-        let mut v = select_path(&mut eval, &root, path)?;
-        v = auto_call(&mut eval, v, &auto_args)?;
+        // As nix-instantiate: each step of the attribute path auto-calls the
+        // value first, and the result is auto-called only if arguments were given.
+        let mut v = select_path(&mut eval, &root, path, &auto_args)?;
+        if !auto_args.is_empty() {
+            v = auto_call(&mut eval, v, &auto_args)?;
+        }
         outputs.push(render_value(&mut eval, &v, opts)?);
     }
     Ok(outputs.concat())
@@ -332,6 +335,23 @@ fn auto_call(eval: &mut Evaluation, v: Value, args: &[(String, Value)]) -> Resul
     let Some((formals, ellipsis)) = chunk_formals else {
         return Ok(v);
     };
+    if !ellipsis {
+        for f in &formals {
+            let has_default = match &v {
+                Value::Closure(c) => c.lambda.chunk.formals.as_ref().is_some_and(|fs| {
+                    fs.entries
+                        .iter()
+                        .any(|e| e.name.as_bytes() == f.as_bytes() && e.default.is_some())
+                }),
+                _ => false,
+            };
+            if !has_default && !args.iter().any(|(n, _)| n == f) {
+                return Err(Error::from(tvix_eval::ErrorKind::Eval(format!(
+                    "cannot evaluate a function that has an argument without a value ('{f}')"
+                ))));
+            }
+        }
+    }
     let pairs: Vec<tvix_eval::value::Attr> = args
         .iter()
         .filter(|(n, _)| ellipsis || formals.contains(n))
@@ -345,13 +365,18 @@ fn auto_call(eval: &mut Evaluation, v: Value, args: &[(String, Value)]) -> Resul
     eval.call(&v, set)
 }
 
-fn select_path(eval: &mut Evaluation, root: &Value, path: &str) -> Result<Value, Error> {
+fn select_path(
+    eval: &mut Evaluation,
+    root: &Value,
+    path: &str,
+    args: &[(String, Value)],
+) -> Result<Value, Error> {
     let mut v = root.clone();
     if path.is_empty() {
         return Ok(v);
     }
     for part in split_attr_path(path) {
-        let forced = eval.force(&v)?;
+        let forced = auto_call(eval, v, args)?;
         v = match (&forced, part.parse::<usize>()) {
             (Value::List(l), Ok(i)) => l.get(i).cloned().ok_or_else(|| {
                 Error::from(tvix_eval::ErrorKind::Eval(format!(

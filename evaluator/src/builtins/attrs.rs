@@ -8,7 +8,7 @@ use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::syntax::Pos;
 use crate::value::{well_known, Attr, Attrs, Symbol, Thunk, Value};
-use crate::vm::generators::{equal, make_gen, Gen};
+use crate::vm::generators::{less_than, make_gen, Gen};
 use crate::vm::Vm;
 use crate::Shared;
 
@@ -76,7 +76,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
         name: "zipAttrsWith",
         arity: 2,
-        strict: 0b10,
+        strict: 0b1,
         imp: Async(zip_attrs_with),
     },
     BuiltinDef {
@@ -237,7 +237,10 @@ fn zip_attrs_with(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
         let mut index: HashMap<Symbol, usize> = HashMap::new();
-        for x in to_list(&args[1])?.iter() {
+        for x in super::lists::function_then_list(&co, &args[0], &args[1])
+            .await?
+            .iter()
+        {
             let x = co.force(x.clone()).await;
             for attr in to_attrs(&x)?.iter() {
                 match index.get(&attr.name) {
@@ -279,6 +282,8 @@ fn generic_closure(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         let key_sym = well_known(|w| w.key);
         let mut queue: std::collections::VecDeque<Value> =
             to_list(&start)?.iter().cloned().collect();
+        // C++ Nix keeps the keys in a std::set ordered by `<`: incomparable
+        // keys are an error, and 1 and 1.0 are the same key.
         let mut seen: Vec<Value> = Vec::new();
         let mut out = Vec::new();
         while let Some(item) = queue.pop_front() {
@@ -287,9 +292,15 @@ fn generic_closure(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
                 return Err(eval_err!("attribute 'key' required"));
             };
             let key = co.force(key).await;
+            let (mut lo, mut hi) = (0, seen.len());
             let mut found = false;
-            for k in &seen {
-                if equal(&co, k.clone(), key.clone()).await? {
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if less_than(&co, seen[mid].clone(), key.clone()).await? {
+                    lo = mid + 1;
+                } else if less_than(&co, key.clone(), seen[mid].clone()).await? {
+                    hi = mid;
+                } else {
                     found = true;
                     break;
                 }
@@ -297,7 +308,7 @@ fn generic_closure(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             if found {
                 continue;
             }
-            seen.push(key);
+            seen.insert(lo, key);
             out.push(item.clone());
             let next = co.call(op.clone(), item).await;
             queue.extend(to_list(&next)?.iter().cloned());

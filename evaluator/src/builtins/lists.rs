@@ -2,10 +2,12 @@
 
 use std::rc::Rc;
 
-use super::{make_attrs, to_bool, to_int, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
+use super::{
+    make_attrs, to_bool, to_function, to_int, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL,
+};
 use crate::errors::ErrorKind;
 use crate::eval_err;
-use crate::value::{Symbol, Thunk, Value};
+use crate::value::{NixList, Symbol, Thunk, Value};
 use crate::vm::generators::{equal, less_than, make_gen, Co, Gen};
 use crate::vm::Vm;
 use crate::Shared;
@@ -20,13 +22,13 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
         name: "filter",
         arity: 2,
-        strict: 0b11,
+        strict: 0b1,
         imp: Async(filter),
     },
     BuiltinDef {
         name: "foldl'",
         arity: 3,
-        strict: 0b101,
+        strict: 0b1,
         imp: Async(foldl),
     },
     BuiltinDef {
@@ -74,37 +76,37 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
         name: "concatMap",
         arity: 2,
-        strict: 0b11,
+        strict: 0b1,
         imp: Async(concat_map),
     },
     BuiltinDef {
         name: "partition",
         arity: 2,
-        strict: 0b11,
+        strict: 0b1,
         imp: Async(partition),
     },
     BuiltinDef {
         name: "sort",
         arity: 2,
-        strict: 0b11,
+        strict: 0b1,
         imp: Async(sort),
     },
     BuiltinDef {
         name: "all",
         arity: 2,
-        strict: 0b11,
+        strict: 0b1,
         imp: Async(all),
     },
     BuiltinDef {
         name: "any",
         arity: 2,
-        strict: 0b11,
+        strict: 0b1,
         imp: Async(any),
     },
     BuiltinDef {
         name: "groupBy",
         arity: 2,
-        strict: 0b11,
+        strict: 0b1,
         imp: Async(group_by),
     },
 ];
@@ -156,6 +158,17 @@ fn tail(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     Ok(Value::list(list[1..].to_vec()))
 }
 
+/// C++ Nix checks the function argument before it forces the list.
+pub(crate) async fn function_then_list(
+    co: &Co,
+    f: &Value,
+    list: &Value,
+) -> Result<NixList, ErrorKind> {
+    to_function(f)?;
+    let list = co.force(list.clone()).await;
+    to_list(&list)
+}
+
 /// Calls a predicate and checks it returned a Boolean.
 async fn predicate(co: &Co, f: &Value, x: Value) -> Result<bool, ErrorKind> {
     let r = co.call(f.clone(), x).await;
@@ -164,7 +177,7 @@ async fn predicate(co: &Co, f: &Value, x: Value) -> Result<bool, ErrorKind> {
 
 fn filter(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let list = to_list(&args[1])?;
+        let list = function_then_list(&co, &args[0], &args[1]).await?;
         let mut out = Vec::new();
         for x in list.iter() {
             if predicate(&co, &args[0], x.clone()).await? {
@@ -180,7 +193,7 @@ fn filter(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 
 fn foldl(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let list = to_list(&args[2])?;
+        let list = function_then_list(&co, &args[0], &args[2]).await?;
         let mut acc = args[1].clone();
         for x in list.iter() {
             acc = co.call2(args[0].clone(), acc, x.clone()).await;
@@ -215,7 +228,7 @@ fn concat_lists(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 
 fn concat_map(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let list = to_list(&args[1])?;
+        let list = function_then_list(&co, &args[0], &args[1]).await?;
         let mut out = Vec::new();
         for x in list.iter() {
             let l = co.call(args[0].clone(), x.clone()).await;
@@ -227,7 +240,7 @@ fn concat_map(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 
 fn partition(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let list = to_list(&args[1])?;
+        let list = function_then_list(&co, &args[0], &args[1]).await?;
         let (mut right, mut wrong) = (Vec::new(), Vec::new());
         for x in list.iter() {
             if predicate(&co, &args[0], x.clone()).await? {
@@ -245,7 +258,7 @@ fn partition(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 
 fn all(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        for x in to_list(&args[1])?.iter() {
+        for x in function_then_list(&co, &args[0], &args[1]).await?.iter() {
             if !predicate(&co, &args[0], x.clone()).await? {
                 return Ok(Value::Bool(false));
             }
@@ -256,7 +269,7 @@ fn all(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 
 fn any(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        for x in to_list(&args[1])?.iter() {
+        for x in function_then_list(&co, &args[0], &args[1]).await?.iter() {
             if predicate(&co, &args[0], x.clone()).await? {
                 return Ok(Value::Bool(true));
             }
@@ -269,7 +282,7 @@ fn group_by(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
         let mut index: std::collections::HashMap<Symbol, usize> = std::collections::HashMap::new();
-        for x in to_list(&args[1])?.iter() {
+        for x in function_then_list(&co, &args[0], &args[1]).await?.iter() {
             let k = co.call(args[0].clone(), x.clone()).await;
             let k = Symbol::new(to_str(&k)?.as_bytes());
             match index.get(&k) {
@@ -293,7 +306,7 @@ fn group_by(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 /// C++ Nix's `std::stable_sort`): O(n log n) comparator calls, one scratch buffer.
 fn sort(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let list = to_list(&args[1])?;
+        let list = function_then_list(&co, &args[0], &args[1]).await?;
         let mut items: Vec<Value> = Vec::with_capacity(list.len());
         for x in list.iter() {
             items.push(co.force(x.clone()).await);

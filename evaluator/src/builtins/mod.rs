@@ -239,6 +239,15 @@ pub(crate) fn to_str(v: &Value) -> Result<NixString, ErrorKind> {
     }
 }
 
+/// Checks that `v` can be called (a function or a set with `__functor`).
+pub(crate) fn to_function(v: &Value) -> Result<(), ErrorKind> {
+    match v {
+        Value::Closure(_) | Value::Builtin(_) => Ok(()),
+        Value::Attrs(a) if a.contains(crate::value::well_known(|w| w.functor)) => Ok(()),
+        other => Err(type_err("a function", other)),
+    }
+}
+
 /// Builds a set from (name, value) pairs in any order (last wins).
 pub(crate) fn make_attrs(pairs: Vec<(Symbol, Value)>) -> Value {
     Value::attrs(Attrs::from_unsorted_last_wins(

@@ -134,7 +134,6 @@ pub async fn deep_force(co: &Co, v: Value) -> Result<Value, ErrorKind> {
 
 fn same_identity(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Thunk(x), Value::Thunk(y)) => x.ptr_eq(y),
         (Value::Closure(x), Value::Closure(y)) => Rc::ptr_eq(x, y),
         (Value::Attrs(x), Value::Attrs(y)) => Rc::ptr_eq(x, y),
         (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
@@ -154,11 +153,32 @@ async fn is_derivation(co: &Co, v: &Value) -> bool {
 /// Deep `==` with C++ Nix's rules: ints equal floats, functions never equal
 /// (except the very same value inside a container), derivations by `outPath`.
 pub async fn equal(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind> {
-    let mut work = vec![(a, b, true)];
-    while let Some((a, b, top)) = work.pop() {
-        if !top && same_identity(&a, &b) {
-            continue;
-        }
+    /// Pending comparisons: a pair of values, or the attributes of two sets
+    /// from an index on (names and values are compared one attribute at a
+    /// time, in order, as C++ Nix does — this decides which error wins).
+    enum Work {
+        Pair(Value, Value, bool),
+        AttrsFrom(Rc<crate::value::Attrs>, Rc<crate::value::Attrs>, usize),
+    }
+    let mut work = vec![Work::Pair(a, b, true)];
+    while let Some(item) = work.pop() {
+        let (a, b, top) = match item {
+            Work::Pair(a, b, top) => (a, b, top),
+            Work::AttrsFrom(x, y, i) => {
+                let (Some(p), Some(q)) = (x.iter().nth(i), y.iter().nth(i)) else {
+                    continue;
+                };
+                if p.name != q.name {
+                    return Ok(false);
+                }
+                let (pv, qv) = (p.value.clone(), q.value.clone());
+                work.push(Work::AttrsFrom(x, y, i + 1));
+                work.push(Work::Pair(pv, qv, false));
+                continue;
+            }
+        };
+        // C++ Nix forces both sides before its identity shortcut, so a
+        // failing element fails even when compared with itself.
         let a = co.force(a).await;
         let b = co.force(b).await;
         if !top && same_identity(&a, &b) {
@@ -173,28 +193,21 @@ pub async fn equal(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind> {
         match (&a, &b) {
             (Value::List(x), Value::List(y)) => {
                 for (p, q) in x.iter().zip(y.iter()).rev() {
-                    work.push((p.clone(), q.clone(), false));
+                    work.push(Work::Pair(p.clone(), q.clone(), false));
                 }
             }
             (Value::Attrs(x), Value::Attrs(y)) => {
                 if is_derivation(co, &a).await && is_derivation(co, &b).await {
                     let out = well_known(|w| w.out_path);
                     if let (Some(p), Some(q)) = (x.get(out), y.get(out)) {
-                        work.push((p.clone(), q.clone(), false));
+                        work.push(Work::Pair(p.clone(), q.clone(), false));
                         continue;
                     }
                 }
                 if x.len() != y.len() {
                     return Ok(false);
                 }
-                for (p, q) in x.iter().zip(y.iter()) {
-                    if p.name != q.name {
-                        return Ok(false);
-                    }
-                }
-                for (p, q) in x.iter().zip(y.iter()).rev() {
-                    work.push((p.value.clone(), q.value.clone(), false));
-                }
+                work.push(Work::AttrsFrom(x.clone(), y.clone(), 0));
             }
             _ => return Ok(false),
         }
