@@ -323,14 +323,8 @@ fn unsafe_get_attr_pos(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind>
     let Some(attr) = a.get_attr(name) else {
         return Ok(Value::Null);
     };
-    match crate::syntax::locate(attr.pos.span()) {
-        Some(loc) => {
-            let file = loc
-                .path
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or(loc.file);
-            Ok(crate::compiler::pos_value(file, loc.line, loc.column))
-        }
+    match crate::syntax::nix_pos(attr.pos.span()) {
+        Some((file, line, column)) => Ok(crate::compiler::pos_value(file, line, column)),
         None => Ok(Value::Null),
     }
 }

@@ -89,12 +89,11 @@ pub(crate) async fn coerce_to_path(co: &Co, v: Value) -> Result<PathBuf, ErrorKi
 }
 
 fn io_error(what: &str, path: &Path, e: std::io::Error) -> ErrorKind {
-    let reason = match e.kind() {
-        std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "Permission denied".to_string(),
-        _ => e.to_string(),
-    };
-    ErrorKind::Io(format!("{what} '{}': {reason}", path.display()))
+    ErrorKind::Io(format!(
+        "{what} '{}': {}",
+        path.display(),
+        crate::io::io_reason(&e)
+    ))
 }
 
 /// The value of importing `path`: compiled once per evaluation, returned as a thunk.

@@ -364,17 +364,7 @@ impl<'a> Compiler<'a> {
 
     /// The `{ file, line, column }` set for a position, as `__curPos` gives it.
     fn cur_pos(&self, span: Span) -> Value {
-        let loc = locate(span);
-        let (file, line, column) = match loc {
-            Some(l) => (
-                l.path
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .unwrap_or(l.file),
-                l.line,
-                l.column,
-            ),
-            None => (String::new(), 0, 0),
-        };
+        let (file, line, column) = crate::syntax::nix_pos(span).unwrap_or_default();
         pos_value(file, line, column)
     }
 

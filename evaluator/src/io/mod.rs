@@ -27,6 +27,16 @@ impl FileType {
     }
 }
 
+/// The reason part of an IO error as C++ Nix prints it (`strerror` text,
+/// without Rust's "(os error N)" suffix).
+pub fn io_reason(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
 /// The file system as the evaluator sees it.
 pub trait EvalIO {
     /// The contents of a file.

@@ -17,28 +17,46 @@ pub enum Node {
 
 /// Reads the tree at `path` (symlinks are not followed).
 pub fn read_tree(io: &dyn EvalIO, path: &Path) -> Result<Node, String> {
-    let kind = io
-        .file_type(path)
-        .map_err(|e| format!("getting status of '{}': {e}", path.display()))?;
+    let kind = io.file_type(path).map_err(|e| {
+        format!(
+            "getting status of '{}': {}",
+            path.display(),
+            crate::io::io_reason(&e)
+        )
+    })?;
     Ok(match kind {
         FileType::Regular => Node::Regular {
             executable: io.is_executable(path),
-            contents: io
-                .read_file(path)
-                .map_err(|e| format!("opening file '{}': {e}", path.display()))?,
+            contents: io.read_file(path).map_err(|e| {
+                format!(
+                    "opening file '{}': {}",
+                    path.display(),
+                    crate::io::io_reason(&e)
+                )
+            })?,
         },
         FileType::Symlink => Node::Symlink {
             target: io
                 .read_link(path)
-                .map_err(|e| format!("reading symlink '{}': {e}", path.display()))?
+                .map_err(|e| {
+                    format!(
+                        "reading symlink '{}': {}",
+                        path.display(),
+                        crate::io::io_reason(&e)
+                    )
+                })?
                 .to_string_lossy()
                 .into_owned(),
         },
         FileType::Directory => {
             let mut entries = Vec::new();
-            let listing = io
-                .read_dir(path)
-                .map_err(|e| format!("opening directory '{}': {e}", path.display()))?;
+            let listing = io.read_dir(path).map_err(|e| {
+                format!(
+                    "opening directory '{}': {}",
+                    path.display(),
+                    crate::io::io_reason(&e)
+                )
+            })?;
             for (name, _) in listing {
                 let child = read_tree(io, &path.join(&name))?;
                 entries.push((name, child));

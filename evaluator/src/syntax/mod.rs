@@ -61,6 +61,16 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// The `file` C++ Nix reports in positions: the path, or for an
+    /// expression given on the command line, the expression text itself.
+    pub fn pos_file(&self) -> String {
+        match &self.path {
+            Some(p) => p.to_string_lossy().into_owned(),
+            None if self.name == "«string»" => self.text.to_string(),
+            None => self.name.clone(),
+        }
+    }
+
     /// 1-based line and column (in characters, like Nix) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
@@ -148,6 +158,17 @@ pub struct Location {
     pub path: Option<PathBuf>,
     pub line: u32,
     pub column: u32,
+}
+
+/// The `{ file; line; column; }` of a span as `__curPos` and
+/// `unsafeGetAttrPos` report it.
+pub fn nix_pos(span: Span) -> Option<(String, u32, u32)> {
+    if !span.is_some() {
+        return None;
+    }
+    let f = source(span.file)?;
+    let (line, column) = f.line_col(span.start);
+    Some((f.pos_file(), line, column))
 }
 
 /// Resolves a span's start to file, line and column.

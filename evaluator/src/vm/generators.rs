@@ -177,11 +177,12 @@ pub async fn equal(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind> {
                 continue;
             }
         };
-        // C++ Nix forces both sides before its identity shortcut, so a
-        // failing element fails even when compared with itself.
+        // C++ Nix forces both sides, then treats the very same value cell as
+        // equal: here, the same thunk, or the same closure, set or list.
+        let same_cell = matches!((&a, &b), (Value::Thunk(x), Value::Thunk(y)) if x.ptr_eq(y));
         let a = co.force(a).await;
         let b = co.force(b).await;
-        if !top && same_identity(&a, &b) {
+        if !top && (same_cell || same_identity(&a, &b)) {
             continue;
         }
         if let Some(r) = equal_shallow(&a, &b) {

@@ -22,7 +22,7 @@ use env::Env;
 use generators::{Gen, Request, Response};
 
 /// Frames past this depth are a stack overflow (each frame is small and on the heap).
-const MAX_FRAMES: usize = 10_000_000;
+const MAX_FRAMES: usize = 2_500_000;
 
 /// One entry of the frame stack.
 pub(crate) enum Frame {
