@@ -311,7 +311,10 @@ impl<'a> Compiler<'a> {
                 self.patch_jump(jend);
             }
             ast::Expr::Assert(a) => {
-                let cond_text = a.condition().map(|c| show(&c)).unwrap_or_default();
+                let cond_text = a
+                    .condition()
+                    .map(|c| show(&c, &self.dir))
+                    .unwrap_or_default();
                 self.compile_opt(a.condition(), span);
                 let jok = self.emit(Op::JumpIfTrue(0), span);
                 let i = self.constant(Value::string(cond_text));
@@ -560,6 +563,25 @@ impl<'a> Compiler<'a> {
                 ),
                 span,
             ),
+            // Comparisons are calls of `__lessThan` in C++ Nix, with the
+            // operands swapped for `>` and `<=`: that decides which operand
+            // is evaluated (and can fail) first.
+            K::Less | K::MoreOrEq => {
+                self.compile_opt(b.lhs(), span);
+                self.compile_opt(b.rhs(), span);
+                self.emit(Op::Less, span);
+                if op == K::MoreOrEq {
+                    self.emit(Op::Not, span);
+                }
+            }
+            K::More | K::LessOrEq => {
+                self.compile_opt(b.rhs(), span);
+                self.compile_opt(b.lhs(), span);
+                self.emit(Op::Less, span);
+                if op == K::LessOrEq {
+                    self.emit(Op::Not, span);
+                }
+            }
             _ => {
                 self.compile_opt(b.lhs(), span);
                 self.compile_opt(b.rhs(), span);
@@ -572,10 +594,6 @@ impl<'a> Compiler<'a> {
                     K::Div => Op::Div,
                     K::Equal => Op::Equal,
                     K::NotEqual => Op::NotEqual,
-                    K::Less => Op::Less,
-                    K::LessOrEq => Op::LessEq,
-                    K::More => Op::More,
-                    K::MoreOrEq => Op::MoreEq,
                     _ => Op::Equal,
                 };
                 self.emit(o, span);

@@ -2,10 +2,21 @@
 
 use rnix::ast::{self, AstToken, HasEntry};
 
-use crate::value::escape_string;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 
-/// Shows `e` as C++ Nix's `Expr::show` would.
-pub fn show(e: &ast::Expr) -> String {
+use crate::value::{escape_string, format_float};
+
+thread_local! {
+    /// The directory relative path literals resolve against while showing.
+    static SHOW_DIR: RefCell<PathBuf> = RefCell::new(PathBuf::from("/"));
+}
+
+/// Shows `e` as C++ Nix's `Expr::show` would (its syntax tree is already
+/// desugared: `a - b` is `__sub a b`, paths are absolute, nested attribute
+/// paths are merged).
+pub fn show(e: &ast::Expr, dir: &Path) -> String {
+    SHOW_DIR.with(|d| *d.borrow_mut() = dir.to_path_buf());
     let mut out = String::new();
     show_into(e, &mut out);
     out
@@ -24,6 +35,10 @@ fn show_attrpath(p: &ast::Attrpath, out: &mut String) {
             out.push('.');
         }
         first = false;
+        if let Some(name) = super::attrs::static_key(&a) {
+            out.push_str(&name.to_str_lossy());
+            continue;
+        }
         match a {
             ast::Attr::Ident(i) => out.push_str(&i.to_string()),
             ast::Attr::Str(s) => show_str(&s, out),
@@ -68,34 +83,120 @@ fn show_str(s: &ast::Str, out: &mut String) {
     out.push(')');
 }
 
-fn show_entries(node: &impl HasEntry, out: &mut String) {
+/// One attribute as C++ Nix's parser leaves it: nested paths merged into sets.
+enum Shown {
+    Expr(ast::Expr),
+    Inherit,
+    InheritFrom(ast::Expr),
+    Set(Vec<(String, Shown)>, Vec<(ast::Attr, ast::Expr)>),
+}
+
+fn insert_shown(
+    items: &mut Vec<(String, Shown)>,
+    dynamics: &mut Vec<(ast::Attr, ast::Expr)>,
+    path: &[ast::Attr],
+    value: ast::Expr,
+) {
+    let Some(first) = path.first() else { return };
+    let Some(name) = super::attrs::static_key(first).map(|n| n.to_str_lossy().into_owned()) else {
+        dynamics.push((first.clone(), value));
+        return;
+    };
+    if path.len() == 1 {
+        items.push((name, Shown::Expr(value)));
+        return;
+    }
+    if let Some((_, Shown::Set(sub, subdyn))) = items
+        .iter_mut()
+        .find(|(n, v)| *n == name && matches!(v, Shown::Set(..)))
+    {
+        insert_shown(sub, subdyn, &path[1..], value);
+        return;
+    }
+    let (mut sub, mut subdyn) = (Vec::new(), Vec::new());
+    insert_shown(&mut sub, &mut subdyn, &path[1..], value);
+    items.push((name, Shown::Set(sub, subdyn)));
+}
+
+fn collect_entries(node: &impl HasEntry) -> (Vec<(String, Shown)>, Vec<(ast::Attr, ast::Expr)>) {
+    let (mut items, mut dynamics) = (Vec::new(), Vec::new());
     for entry in node.entries() {
         match entry {
             ast::Entry::Inherit(i) => {
-                out.push_str("inherit ");
-                if let Some(from) = i.from().and_then(|f| f.expr()) {
-                    out.push('(');
-                    show_into(&from, out);
-                    out.push_str(") ");
-                }
+                let from = i.from().and_then(|f| f.expr());
                 for a in i.attrs() {
-                    out.push_str(&a.to_string());
-                    out.push(' ');
+                    let name = a.to_string();
+                    let v = match &from {
+                        Some(e) => Shown::InheritFrom(e.clone()),
+                        None => Shown::Inherit,
+                    };
+                    items.push((name, v));
                 }
-                out.push_str("; ");
             }
             ast::Entry::AttrpathValue(kv) => {
-                if let Some(p) = kv.attrpath() {
-                    show_attrpath(&p, out);
-                }
-                out.push_str(" = ");
+                let path: Vec<ast::Attr> = kv
+                    .attrpath()
+                    .map(|p| p.attrs().collect())
+                    .unwrap_or_default();
                 if let Some(v) = kv.value() {
-                    show_into(&v, out);
+                    insert_shown(&mut items, &mut dynamics, &path, v);
                 }
-                out.push_str("; ");
             }
         }
     }
+    (items, dynamics)
+}
+
+fn show_shown(items: &[(String, Shown)], dynamics: &[(ast::Attr, ast::Expr)], out: &mut String) {
+    for (name, v) in items {
+        match v {
+            Shown::Inherit => {
+                out.push_str("inherit ");
+                out.push_str(name);
+                out.push_str(" ; ");
+            }
+            Shown::InheritFrom(e) => {
+                out.push_str(name);
+                out.push_str(" = (");
+                show_into(e, out);
+                out.push_str(").");
+                out.push_str(name);
+                out.push_str("; ");
+            }
+            Shown::Expr(e) => {
+                out.push_str(name);
+                out.push_str(" = ");
+                show_into(e, out);
+                out.push_str("; ");
+            }
+            Shown::Set(sub, subdyn) => {
+                out.push_str(name);
+                out.push_str(" = { ");
+                show_shown(sub, subdyn, out);
+                out.push_str("}; ");
+            }
+        }
+    }
+    for (k, v) in dynamics {
+        out.push_str("\"${");
+        match k {
+            ast::Attr::Dynamic(d) => {
+                if let Some(e) = d.expr() {
+                    show_into(&e, out);
+                }
+            }
+            ast::Attr::Str(s) => show_str(s, out),
+            ast::Attr::Ident(i) => out.push_str(&i.to_string()),
+        }
+        out.push_str("}\" = ");
+        show_into(v, out);
+        out.push_str("; ");
+    }
+}
+
+fn show_entries(node: &impl HasEntry, out: &mut String) {
+    let (items, dynamics) = collect_entries(node);
+    show_shown(&items, &dynamics, out);
 }
 
 fn binop_str(op: ast::BinOpKind) -> &'static str {
@@ -129,12 +230,43 @@ fn show_into(e: &ast::Expr, out: &mut String) {
                 show_into(&i, out)
             }
         }
-        Expr::Literal(l) => out.push_str(&l.to_string()),
+        Expr::Literal(l) => match l.kind() {
+            ast::LiteralKind::Float(f) => match f.value() {
+                Ok(x) => out.push_str(&format_float(x)),
+                Err(_) => out.push_str(&l.to_string()),
+            },
+            _ => out.push_str(&l.to_string()),
+        },
         Expr::Ident(i) => out.push_str(&i.to_string()),
         Expr::Str(s) => show_str(s, out),
-        Expr::PathAbs(_) | Expr::PathRel(_) | Expr::PathHome(_) | Expr::PathSearch(_) => {
-            out.push_str(&e.to_string())
+        Expr::PathRel(_) => {
+            let text = e.to_string();
+            if text.contains("${") {
+                out.push_str(&text);
+            } else {
+                let dir = SHOW_DIR.with(|d| d.borrow().to_string_lossy().into_owned());
+                out.push_str(&super::canon_path(&format!("{dir}/{text}")));
+            }
         }
+        Expr::PathAbs(_) => {
+            let text = e.to_string();
+            out.push_str(&if text.contains("${") {
+                text
+            } else {
+                super::canon_path(&text)
+            });
+        }
+        Expr::PathSearch(p) => {
+            // `<name>` is `__findFile __nixPath "name"`.
+            let name = p
+                .content()
+                .map(|c| c.text().to_string())
+                .unwrap_or_default();
+            out.push_str("(__findFile __nixPath ");
+            string_lit(name.trim_start_matches('<').trim_end_matches('>'), out);
+            out.push(')');
+        }
+        Expr::PathHome(_) => out.push_str(&e.to_string()),
         Expr::List(l) => {
             out.push_str("[ ");
             for item in l.items() {
@@ -253,9 +385,10 @@ fn show_into(e: &ast::Expr, out: &mut String) {
             out.push(')');
         }
         Expr::LegacyLet(l) => {
-            out.push_str("(let { ");
+            // `let { … }` is `(rec { … }).body`.
+            out.push_str("(rec { ");
             show_entries(l, out);
-            out.push_str("})");
+            out.push_str("}).body");
         }
         Expr::With(w) => {
             out.push_str("(with ");
@@ -322,6 +455,38 @@ fn show_into(e: &ast::Expr, out: &mut String) {
                     show_into(&r, out);
                 }
                 out.push(')');
+                return;
+            }
+            // Arithmetic and comparisons are calls of primops in C++ Nix.
+            let call = match op {
+                Some(ast::BinOpKind::Sub) => Some(("__sub", false, false)),
+                Some(ast::BinOpKind::Mul) => Some(("__mul", false, false)),
+                Some(ast::BinOpKind::Div) => Some(("__div", false, false)),
+                Some(ast::BinOpKind::Less) => Some(("__lessThan", false, false)),
+                Some(ast::BinOpKind::More) => Some(("__lessThan", true, false)),
+                Some(ast::BinOpKind::LessOrEq) => Some(("__lessThan", true, true)),
+                Some(ast::BinOpKind::MoreOrEq) => Some(("__lessThan", false, true)),
+                _ => None,
+            };
+            if let Some((name, swap, negate)) = call {
+                let (first, second) = if swap {
+                    (b.rhs(), b.lhs())
+                } else {
+                    (b.lhs(), b.rhs())
+                };
+                if negate {
+                    out.push_str("(! ");
+                }
+                out.push('(');
+                out.push_str(name);
+                for operand in [first, second].into_iter().flatten() {
+                    out.push(' ');
+                    show_into(&operand, out);
+                }
+                out.push(')');
+                if negate {
+                    out.push(')');
+                }
                 return;
             }
             out.push('(');

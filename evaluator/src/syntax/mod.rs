@@ -71,17 +71,13 @@ impl SourceFile {
         }
     }
 
-    /// 1-based line and column (in characters, like Nix) of a byte offset.
+    /// 1-based line and column of a byte offset. Columns count bytes, as
+    /// C++ Nix's lexer does.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
         let start = self.line_starts[line] as usize;
         let end = (offset as usize).min(self.text.len());
-        let col = self
-            .text
-            .get(start..end)
-            .map(|s| s.chars().count())
-            .unwrap_or(end - start);
-        (line as u32 + 1, col as u32 + 1)
+        (line as u32 + 1, (end.saturating_sub(start)) as u32 + 1)
     }
 }
 
@@ -385,7 +381,10 @@ fn token_name(k: rnix::SyntaxKind) -> String {
 pub fn parse_to_string(text: &str) -> Result<String, Error> {
     let file = add_source("«string»".into(), None, text);
     match parse(file, text) {
-        Ok(e) => Ok(crate::compiler::show(&e)),
+        Ok(e) => Ok(crate::compiler::show(
+            &e,
+            &std::env::current_dir().unwrap_or_default(),
+        )),
         Err(mut errs) => Err(errs.remove(0)),
     }
 }

@@ -844,17 +844,11 @@ impl Vm {
                         }
                     }
                 }
-                Op::Less | Op::LessEq | Op::More | Op::MoreEq => {
-                    // (comparison of two values)
-                    let b = pop!();
-                    let a = pop!();
-                    // C++ Nix: a > b is b < a; a <= b is !(b < a); a >= b is !(a < b).
-                    let (x, y, negate) = match op {
-                        Op::Less => (a, b, false),
-                        Op::More => (b, a, false),
-                        Op::LessEq => (b, a, true),
-                        _ => (a, b, true),
-                    };
+                Op::Less => {
+                    // `>`, `<=` and `>=` are compiled to `<` (and `!`), as in C++ Nix.
+                    let y = pop!();
+                    let x = pop!();
+                    let negate = false;
                     match ops::less_shallow(&x, &y) {
                         Some(r) => self.stack.push(Value::Bool(tryk!(r) != negate)),
                         None => {
