@@ -111,9 +111,12 @@ fn get_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let name = to_str(&args[0])?;
     let a = to_attrs(&args[1])?;
     let sym = Symbol::new(name.as_bytes());
-    a.get(sym)
-        .cloned()
-        .ok_or_else(|| eval_err!("attribute '{sym}' missing for call to 'getAttr'"))
+    a.get(sym).cloned().ok_or_else(|| {
+        eval_err!(
+            "attribute '{}' missing for call to 'getAttr'",
+            sym.display_name()
+        )
+    })
 }
 
 fn has_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
@@ -136,9 +139,7 @@ fn remove_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             .filter(|x| !remove.contains(&x.name))
             .cloned()
             .collect();
-        if kept.len() == a.len() {
-            return Ok(Value::Attrs(a));
-        }
+        // Always a new set, as in C++ Nix (it matters for «repeated» in printing).
         Ok(Value::attrs(Attrs::from_sorted(kept)))
     })
 }
@@ -156,7 +157,8 @@ fn map_attrs(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
             Attr {
                 name: x.name,
                 value: Value::Thunk(Thunk::new_apply(partial, x.value.clone())),
-                pos: x.pos,
+                // C++ Nix's mapAttrs results have no positions.
+                pos: Pos::NONE,
             }
         })
         .collect();
@@ -203,7 +205,8 @@ fn list_to_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
                     "attribute 'value' missing for call to 'listToAttrs'"
                 ));
             };
-            let pos = a.get_attr(name_sym).map(|x| x.pos).unwrap_or(Pos::NONE);
+            // The new attribute takes the position of the `value` attribute.
+            let pos = a.get_attr(value_sym).map(|x| x.pos).unwrap_or(Pos::NONE);
             entries.push(Attr {
                 name,
                 value: v,
@@ -220,13 +223,17 @@ fn function_args(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
             let Some(formals) = &c.lambda.chunk.formals else {
                 return Ok(Value::attrs(Attrs::empty()));
             };
-            Ok(make_attrs(
+            Ok(Value::attrs(Attrs::from_sorted(
                 formals
                     .entries
                     .iter()
-                    .map(|f| (f.name, Value::Bool(f.default.is_some())))
+                    .map(|f| Attr {
+                        name: f.name,
+                        value: Value::Bool(f.default.is_some()),
+                        pos: f.pos,
+                    })
                     .collect(),
-            ))
+            )))
         }
         Value::Builtin(_) => Ok(Value::attrs(Attrs::empty())),
         _ => Err(eval_err!("'functionArgs' requires a function")),
@@ -272,10 +279,14 @@ fn generic_closure(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let a = to_attrs(&args[0])?;
         let Some(start) = a.get(Symbol::from_str("startSet")).cloned() else {
-            return Err(eval_err!("attribute 'startSet' missing"));
+            return Err(eval_err!(
+                "attribute 'startSet' missing for call to 'genericClosure'"
+            ));
         };
         let Some(op) = a.get(Symbol::from_str("operator")).cloned() else {
-            return Err(eval_err!("attribute 'operator' missing"));
+            return Err(eval_err!(
+                "attribute 'operator' missing for call to 'genericClosure'"
+            ));
         };
         let start = co.force(start).await;
         let op = co.force(op).await;
@@ -296,10 +307,10 @@ fn generic_closure(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             let mut found = false;
             while lo < hi {
                 let mid = (lo + hi) / 2;
-                if less_than(&co, seen[mid].clone(), key.clone()).await? {
-                    lo = mid + 1;
-                } else if less_than(&co, key.clone(), seen[mid].clone()).await? {
+                if less_than(&co, key.clone(), seen[mid].clone()).await? {
                     hi = mid;
+                } else if less_than(&co, seen[mid].clone(), key.clone()).await? {
+                    lo = mid + 1;
                 } else {
                     found = true;
                     break;

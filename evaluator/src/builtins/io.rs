@@ -178,6 +178,9 @@ fn read_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let path = coerce_to_path(&co, args[0].clone()).await?;
         let path = shared.check_path(&path)?;
+        if let Ok(FileType::Directory) = shared.io.file_type(&path) {
+            return Err(ErrorKind::Io("reading from file: Is a directory".into()));
+        }
         let bytes = shared
             .io
             .read_file(&path)
@@ -238,7 +241,7 @@ fn find_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 None => String::new(),
             };
             let Some(path) = entry.get(Symbol::from_str("path")).cloned() else {
-                return Err(eval_err!("attribute 'path' missing"));
+                return Err(eval_err!("attribute 'path' missing for call to 'findFile'"));
             };
             let path = coerce_to_string(&co, path, Coercion::PATH_APPEND)
                 .await?

@@ -46,8 +46,8 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
         name: "elemAt",
         arity: 2,
-        strict: ALL,
-        imp: Sync(elem_at),
+        strict: 0,
+        imp: Async(elem_at),
     },
     BuiltinDef {
         name: "head",
@@ -134,13 +134,16 @@ fn gen_list(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     ))
 }
 
-fn elem_at(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
-    let list = to_list(&args[0])?;
-    let i = to_int(&args[1])?;
-    if i < 0 || i as usize >= list.len() {
-        return Err(eval_err!("list index {i} is out of bounds"));
-    }
-    Ok(list[i as usize].clone())
+/// C++ Nix forces the index before the list here.
+fn elem_at(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let i = to_int(&co.force(args[1].clone()).await)?;
+        let list = to_list(&co.force(args[0].clone()).await)?;
+        if i < 0 || i as usize >= list.len() {
+            return Err(eval_err!("list index {i} is out of bounds"));
+        }
+        Ok(list[i as usize].clone())
+    })
 }
 
 fn head(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
@@ -183,9 +186,6 @@ fn filter(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             if predicate(&co, &args[0], x.clone()).await? {
                 out.push(x.clone());
             }
-        }
-        if out.len() == list.len() {
-            return Ok(Value::List(list));
         }
         Ok(Value::list(out))
     })

@@ -75,6 +75,9 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
 
 /// The builtins take numbers only (no string concatenation, unlike `+`).
 fn arith(op: Op, a: &[Value]) -> Result<Value, ErrorKind> {
+    if op == Op::Div {
+        return crate::vm::arith_numbers(op, &a[0], &a[1]);
+    }
     for v in a {
         if !matches!(v, Value::Int(_) | Value::Float(_)) {
             let any_float = a.iter().any(|x| matches!(x, Value::Float(_)));

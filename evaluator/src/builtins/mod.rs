@@ -29,6 +29,7 @@ use crate::Shared;
 
 pub use io::import_value;
 pub use store::{path_to_store, DERIVATION_NIX};
+pub(crate) use versions::to_str_no_ctx;
 
 /// How a builtin runs once its strict arguments are forced.
 pub enum BuiltinImpl {

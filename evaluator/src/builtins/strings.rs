@@ -89,6 +89,8 @@ fn concat_strings_sep(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         let sep = to_str(&args[0])?;
         let list = to_list(&args[1])?;
         let mut b = StringBuilder::new();
+        // The separator's context is kept even when it is never inserted.
+        b.add_context(sep.context());
         for (i, x) in list.iter().enumerate() {
             if i > 0 {
                 b.push_str(&sep);

@@ -33,15 +33,10 @@ pub(crate) fn to_str_no_ctx(v: &Value) -> Result<NixString, ErrorKind> {
     let s = to_str(v)?;
     if let Some(ctx) = s.context() {
         if let Some(first) = ctx.iter().next() {
-            let path = match first {
-                crate::value::ContextElement::Plain(p) => p,
-                crate::value::ContextElement::Single { drv, .. } => drv,
-                crate::value::ContextElement::Derivation(d) => d,
-            };
             return Err(eval_err!(
                 "the string '{}' is not allowed to refer to a store path (such as '{}')",
                 s.to_str_lossy(),
-                path
+                first.raw()
             ));
         }
     }

@@ -166,6 +166,8 @@ impl Chunk {
 pub struct Formal {
     pub name: Symbol,
     pub default: Option<Rc<Chunk>>,
+    /// Where the formal is declared (`unsafeGetAttrPos` on `functionArgs`).
+    pub pos: crate::syntax::Pos,
 }
 
 /// A lambda's `{ a, b ? d, ... }@x` pattern.

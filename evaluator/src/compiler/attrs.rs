@@ -77,7 +77,12 @@ impl<'a> Compiler<'a> {
                         tree.inherit_froms.len() - 1
                     });
                     // C++ Nix places inherited attributes just after the `inherit` keyword.
-                    let after_kw = i.inherit_token().map(|t| u32::from(t.text_range().end()));
+                    // (`inherit (e) a;` keeps each name's own position.)
+                    let after_kw = if from.is_some() {
+                        None
+                    } else {
+                        i.inherit_token().map(|t| u32::from(t.text_range().end()))
+                    };
                     for a in i.attrs() {
                         let mut span = self.span(&a);
                         if let Some(end) = after_kw {
@@ -87,7 +92,8 @@ impl<'a> Compiler<'a> {
                             Some(name) => {
                                 if let Some(prev) = tree.statics.iter().find(|b| b.name == name) {
                                     let msg = format!(
-                                        "attribute '{name}' already defined at {}",
+                                        "attribute '{}' already defined at {}",
+                                        name.display_name(),
                                         pos_string(prev.span)
                                     );
                                     self.error(ErrorKind::Eval(msg), span);
@@ -127,7 +133,7 @@ impl<'a> Compiler<'a> {
         path[..=upto]
             .iter()
             .map(|a| match static_key(a) {
-                Some(s) => s.to_string(),
+                Some(s) => s.display_name(),
                 None => "\"${...}\"".to_string(),
             })
             .collect::<Vec<_>>()
@@ -217,7 +223,7 @@ impl<'a> Compiler<'a> {
                         // C++ Nix reports the new definition's position here.
                         let msg = format!(
                             "attribute '{}' already defined at {}",
-                            b.name,
+                            b.name.display_name(),
                             pos_string(b.span)
                         );
                         self.error(ErrorKind::Eval(msg), b.span);

@@ -695,6 +695,19 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// A lambda's body; a body that is itself a lambda gets the same name
+    /// (C++ Nix's `setName` recurses into curried lambdas).
+    fn compile_lambda_body(&mut self, l: &ast::Lambda, name: Option<Symbol>, span: Span) {
+        match l.body() {
+            Some(ast::Expr::Lambda(inner)) => self.compile_lambda(&inner, name),
+            Some(b) => self.compile_strict(&b),
+            None => self.error(
+                ErrorKind::ParseError("syntax error, missing expression".into()),
+                span,
+            ),
+        }
+    }
+
     fn compile_lambda(&mut self, l: &ast::Lambda, name: Option<Symbol>) {
         let span = self.span(l);
         let lambda = match l.param() {
@@ -707,7 +720,7 @@ impl<'a> Compiler<'a> {
                 let chunk = self.sub_chunk(None, |c| {
                     c.chunk().lambda_name = name;
                     c.chunk().lambda_span = span;
-                    c.compile_opt(l.body(), span);
+                    c.compile_lambda_body(l, name, span);
                     c.emit(Op::Return, span);
                 });
                 self.scopes.pop();
@@ -722,8 +735,10 @@ impl<'a> Compiler<'a> {
             }
             Some(ast::Param::Pattern(p)) => {
                 let mut entries: Vec<(Symbol, Option<ast::Expr>)> = Vec::new();
+                let mut positions = std::collections::HashMap::new();
                 for e in p.pat_entries() {
                     if let Some(id) = e.ident() {
+                        positions.insert(ident_name(&id), Pos::new(self.span(&id)));
                         entries.push((ident_name(&id), e.default()));
                     }
                 }
@@ -764,6 +779,7 @@ impl<'a> Compiler<'a> {
                     formals.push(Formal {
                         name: *sym,
                         default,
+                        pos: positions.get(sym).copied().unwrap_or(Pos::NONE),
                     });
                 }
                 let ellipsis = p.ellipsis_token().is_some();
@@ -776,7 +792,7 @@ impl<'a> Compiler<'a> {
                     c.chunk().lambda_span = span;
                     c.emit(Op::Force, span);
                     c.emit(Op::BindFormals, span);
-                    c.compile_opt(l.body(), span);
+                    c.compile_lambda_body(l, name, span);
                     c.emit(Op::Return, span);
                 });
                 self.scopes.pop();

@@ -96,6 +96,33 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks the name part of a computed store path, with C++ Nix's messages
+/// (which show the path's base name, hash included).
+pub fn check_path_name(store_dir: &str, path: &str) -> Result<(), String> {
+    let base = path
+        .strip_prefix(store_dir)
+        .map(|b| b.trim_start_matches('/'))
+        .unwrap_or(path);
+    let name = base.get(33..).unwrap_or("");
+    if name.is_empty() {
+        return Err(format!("store path '{base}' has an empty name"));
+    }
+    if name.len() > 211 {
+        return Err(format!(
+            "store path '{base}' has a name longer than 211 characters"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "+-._?=".contains(*c)))
+    {
+        return Err(format!(
+            "store path '{base}' contains illegal character '{c}'"
+        ));
+    }
+    Ok(())
+}
+
 /// `makeStorePath`: `type` already includes references (`text:/nix/store/…`).
 pub fn make_store_path(store_dir: &str, type_: &str, hash: &[u8], name: &str) -> String {
     let fingerprint = format!("{type_}:sha256:{}:{store_dir}:{name}", hex(hash));
@@ -212,7 +239,9 @@ pub fn parse_hash(s: &str, algo: Option<HashAlgo>) -> Result<(HashAlgo, Vec<u8>)
         },
         None => match algo {
             Some(a) => (a, s),
-            None => return Err(format!("hash '{s}' does not include a type")),
+            None => return Err(format!(
+                "hash '{s}' does not include a type, nor is the type otherwise known from context"
+            )),
         },
     };
     let size = algo.size();

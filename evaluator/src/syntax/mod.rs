@@ -244,8 +244,15 @@ fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
             .unwrap_or("")
     };
     let (msg, span) = match e {
-        P::Unexpected(r) | P::UnexpectedExtra(r) => (
+        P::Unexpected(r) => (
             format!("syntax error, unexpected {}", describe_text(slice(r))),
+            Span::range(file, *r),
+        ),
+        P::UnexpectedExtra(r) => (
+            format!(
+                "syntax error, unexpected {}, expecting end of file",
+                describe_text(slice(r))
+            ),
             Span::range(file, *r),
         ),
         P::UnexpectedWanted(got, r, wanted) => {
@@ -287,7 +294,7 @@ fn error_token_message(text: &str, wanted: &[rnix::SyntaxKind]) -> String {
     use rnix::SyntaxKind as K;
     if wanted.contains(&K::TOKEN_STRING_END) || text.starts_with('"') || text.starts_with("''") {
         let quote = if text.starts_with("''") {
-            "IND_STR"
+            "IND_STR or DOLLAR_CURLY or IND_STRING_CLOSE"
         } else {
             "'\"'"
         };
@@ -309,8 +316,8 @@ fn describe_text(t: &str) -> String {
         .filter(|(k, _)| *k != rnix::SyntaxKind::TOKEN_WHITESPACE)
         .collect();
     match kinds.first() {
-        Some((k, _)) if kinds.len() == 1 => token_name(*k),
-        _ => format!("'{t}'"),
+        Some((k, _)) => token_name(*k),
+        None => "end of file".into(),
     }
 }
 

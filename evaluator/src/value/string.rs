@@ -16,6 +16,17 @@ pub enum ContextElement {
     Derivation(String),
 }
 
+impl ContextElement {
+    /// The element as C++ Nix writes it: `path`, `!output!drv` or `=drv`.
+    pub fn raw(&self) -> String {
+        match self {
+            ContextElement::Plain(p) => p.clone(),
+            ContextElement::Single { name, drv } => format!("!{name}!{drv}"),
+            ContextElement::Derivation(d) => format!("={d}"),
+        }
+    }
+}
+
 /// The set of references a string carries. Usually empty.
 pub type NixContext = BTreeSet<ContextElement>;
 

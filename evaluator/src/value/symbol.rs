@@ -51,6 +51,16 @@ impl Symbol {
     }
 }
 
+impl Symbol {
+    /// The name as C++ Nix shows it in messages: quoted when it is not a
+    /// plain identifier (`"a b"`).
+    pub fn display_name(self) -> String {
+        let mut out = Vec::new();
+        crate::value::quote_attr_name(self.0, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+}
+
 impl PartialEq for Symbol {
     fn eq(&self, other: &Symbol) -> bool {
         std::ptr::eq(self.0.as_ptr(), other.0.as_ptr()) && self.0.len() == other.0.len()

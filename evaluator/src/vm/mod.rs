@@ -993,7 +993,14 @@ impl Vm {
                         let span = d.dynamic_spans.get(i).copied().unwrap_or(Span::NONE);
                         let name = match key {
                             Value::Null => continue,
-                            Value::String(s) => Symbol::new(s.as_bytes()),
+                            Value::String(s) => {
+                                if let Err(k) =
+                                    crate::builtins::to_str_no_ctx(&Value::String(s.clone()))
+                                {
+                                    return Err(Error::new(k, span));
+                                }
+                                Symbol::new(s.as_bytes())
+                            }
                             other => {
                                 return Err(Error::new(
                                     ErrorKind::TypeError {

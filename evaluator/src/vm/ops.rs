@@ -16,6 +16,9 @@ use super::env::Env;
 /// path concatenation), which the slow path handles.
 pub(super) fn arith(op: Op, a: &Value, b: &Value) -> Option<Result<Value, ErrorKind>> {
     use Value::{Float, Int};
+    if op == Op::Div {
+        return Some(divide(a, b));
+    }
     Some(match (op, a, b) {
         (Op::Add, Int(x), Int(y)) => x
             .checked_add(*y)
@@ -88,6 +91,37 @@ pub(super) fn arith(op: Op, a: &Value, b: &Value) -> Option<Result<Value, ErrorK
             actual: other.type_description(),
         }),
     })
+}
+
+/// `/` as C++ Nix's `__div`: the divisor is checked as a float and for zero
+/// first, then the division is float if either side is, else integer.
+fn divide(a: &Value, b: &Value) -> Result<Value, ErrorKind> {
+    let Some(divisor) = as_float(b) else {
+        return Err(ErrorKind::TypeError {
+            expected: "a float",
+            actual: b.type_description(),
+        });
+    };
+    if divisor == 0.0 {
+        return Err(eval_err!("division by zero"));
+    }
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x
+            .checked_div(*y)
+            .map(Value::Int)
+            .ok_or_else(|| eval_err!("overflow in integer division")),
+        (Value::Float(_), _) | (_, Value::Float(_)) => match as_float(a) {
+            Some(x) => Ok(Value::Float(x / divisor)),
+            None => Err(ErrorKind::TypeError {
+                expected: "a float",
+                actual: a.type_description(),
+            }),
+        },
+        _ => Err(ErrorKind::TypeError {
+            expected: "an integer",
+            actual: a.type_description(),
+        }),
+    }
 }
 
 fn overflow(verb: &str, x: i64, op: char, y: i64) -> ErrorKind {
@@ -197,7 +231,7 @@ pub(crate) fn select(v: &Value, name: Symbol) -> Result<Value, ErrorKind> {
     match v {
         Value::Attrs(a) => match a.get(name) {
             Some(x) => Ok(x.clone()),
-            None => Err(eval_err!("attribute '{name}' missing")),
+            None => Err(eval_err!("attribute '{}' missing", name.display_name())),
         },
         other => Err(ErrorKind::TypeError {
             expected: "a set",
@@ -217,7 +251,10 @@ pub(super) fn try_select(v: &Value, name: Symbol) -> Option<Value> {
 /// A dynamic attribute name.
 pub(super) fn key_symbol(key: &Value) -> Result<Symbol, ErrorKind> {
     match key {
-        Value::String(s) => Ok(Symbol::new(s.as_bytes())),
+        Value::String(s) => {
+            crate::builtins::to_str_no_ctx(key)?;
+            Ok(Symbol::new(s.as_bytes()))
+        }
         other => Err(ErrorKind::TypeError {
             expected: "a string",
             actual: other.type_description(),
@@ -318,7 +355,7 @@ pub(super) fn bind_formals(chunk: &Chunk, env: &Rc<Env>, arg: Value) -> Result<(
                 return Err(eval_err!(
                     "{} called with unexpected argument '{}'",
                     lambda_description(chunk),
-                    a.name
+                    a.name.display_name()
                 ));
             }
         }
