@@ -118,7 +118,10 @@ fn insert_shown(
     items.push((name, Shown::Set(sub, subdyn)));
 }
 
-fn collect_entries(node: &impl HasEntry) -> (Vec<(String, Shown)>, Vec<(ast::Attr, ast::Expr)>) {
+/// Static attributes (merged) and dynamic ones, in source order.
+type ShownEntries = (Vec<(String, Shown)>, Vec<(ast::Attr, ast::Expr)>);
+
+fn collect_entries(node: &impl HasEntry) -> ShownEntries {
     let (mut items, mut dynamics) = (Vec::new(), Vec::new());
     for entry in node.entries() {
         match entry {
