@@ -8,7 +8,7 @@ use super::{
 use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::value::{NixList, Symbol, Thunk, Value};
-use crate::vm::generators::{equal, less_than, make_gen, Co, Gen};
+use crate::vm::generators::{equal_cells, less_than, make_gen, Co, Gen};
 use crate::vm::Vm;
 use crate::Shared;
 
@@ -206,7 +206,7 @@ fn elem(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let list = to_list(&args[1])?;
         for x in list.iter() {
-            if equal(&co, args[0].clone(), x.clone()).await? {
+            if equal_cells(&co, args[0].clone(), x.clone()).await? {
                 return Ok(Value::Bool(true));
             }
         }

@@ -342,6 +342,14 @@ impl<'a> Compiler<'a> {
                     self.emit(Op::Not, span);
                 }
                 _ => {
+                    // `-x` is `__sub 0 x`; a user binding of `__sub` takes over.
+                    if let Some(x) = u.expr() {
+                        let zero = Operand::Constant(Value::Int(0));
+                        if self.compile_user_operator("__sub", zero, Operand::Expr(x.clone()), span)
+                        {
+                            return;
+                        }
+                    }
                     self.compile_opt(u.expr(), span);
                     self.emit(Op::Negate, span);
                 }
@@ -383,8 +391,11 @@ impl<'a> Compiler<'a> {
                 }
             },
             ast::LiteralKind::Float(f) => match f.value() {
-                Ok(v) => Value::Float(v),
-                Err(_) => {
+                // C++ Nix's strtod rejects literals out of range (infinite or subnormal).
+                Ok(v) if v.is_finite() && (v == 0.0 || v.abs() >= f64::MIN_POSITIVE) => {
+                    Value::Float(v)
+                }
+                _ => {
                     return self.error(
                         ErrorKind::ParseError(format!("invalid float '{}'", f.syntax().text())),
                         span,
@@ -538,11 +549,51 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// C++ Nix parses `-`, `*`, `/` and the comparisons into calls of
+    /// `__sub`, `__mul`, `__div` and `__lessThan`, looked up like variables:
+    /// when the program binds such a name itself (not through `with`), the
+    /// operator calls it. Returns whether it emitted such a call.
+    fn compile_user_operator(&mut self, name: &str, a: Operand, b: Operand, span: Span) -> bool {
+        let sym = Symbol::from_str(name);
+        let Resolved::Static { depth, idx } = self.scopes.resolve(sym, 0) else {
+            return false;
+        };
+        self.emit(Op::GetVar { depth, idx }, span);
+        self.emit(Op::Force, span);
+        for operand in [a, b] {
+            match operand {
+                Operand::Expr(e) => self.compile_lazy(&e, None),
+                Operand::Constant(v) => self.emit_constant(v, span),
+            }
+        }
+        self.emit(Op::Call2, span);
+        true
+    }
+
     fn compile_binop(&mut self, b: &ast::BinOp, span: Span) {
         use ast::BinOpKind as K;
         let Some(op) = b.operator() else {
             return self.error(ErrorKind::ParseError("missing operator".into()), span);
         };
+        let user = match op {
+            K::Sub => Some(("__sub", false, false)),
+            K::Mul => Some(("__mul", false, false)),
+            K::Div => Some(("__div", false, false)),
+            K::Less => Some(("__lessThan", false, false)),
+            K::More => Some(("__lessThan", true, false)),
+            K::LessOrEq => Some(("__lessThan", true, true)),
+            K::MoreOrEq => Some(("__lessThan", false, true)),
+            _ => None,
+        };
+        if let (Some((name, swap, negate)), Some(l), Some(r)) = (user, b.lhs(), b.rhs()) {
+            let (x, y) = if swap { (r, l) } else { (l, r) };
+            if self.compile_user_operator(name, Operand::Expr(x), Operand::Expr(y), span) {
+                if negate {
+                    self.emit(Op::Not, span);
+                }
+                return;
+            }
+        }
         match op {
             K::And | K::Or | K::Implication => {
                 self.compile_opt(b.lhs(), span);
@@ -812,6 +863,12 @@ impl<'a> Compiler<'a> {
         let i = (c.lambdas.len() - 1) as Idx;
         self.emit(Op::MakeClosure(i), span);
     }
+}
+
+/// An operand of a desugared operator call.
+enum Operand {
+    Expr(ast::Expr),
+    Constant(Value),
 }
 
 /// The `{ column; file; line; }` set C++ Nix uses for positions.

@@ -239,9 +239,11 @@ pub fn parse_hash(s: &str, algo: Option<HashAlgo>) -> Result<(HashAlgo, Vec<u8>)
         },
         None => match algo {
             Some(a) => (a, s),
-            None => return Err(format!(
+            None => {
+                return Err(format!(
                 "hash '{s}' does not include a type, nor is the type otherwise known from context"
-            )),
+            ))
+            }
         },
     };
     let size = algo.size();

@@ -153,6 +153,16 @@ async fn is_derivation(co: &Co, v: &Value) -> bool {
 /// Deep `==` with C++ Nix's rules: ints equal floats, functions never equal
 /// (except the very same value inside a container), derivations by `outPath`.
 pub async fn equal(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind> {
+    equal_impl(co, a, b, false).await
+}
+
+/// `==` between two value cells (list elements, builtin arguments): the very
+/// same cell is equal to itself even at the top, as in C++ Nix's `eqValues`.
+pub async fn equal_cells(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind> {
+    equal_impl(co, a, b, true).await
+}
+
+async fn equal_impl(co: &Co, a: Value, b: Value, cells_at_top: bool) -> Result<bool, ErrorKind> {
     /// Pending comparisons: a pair of values, or the attributes of two sets
     /// from an index on (names and values are compared one attribute at a
     /// time, in order, as C++ Nix does — this decides which error wins).
@@ -178,11 +188,16 @@ pub async fn equal(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind> {
             }
         };
         // C++ Nix forces both sides, then treats the very same value cell as
-        // equal: here, the same thunk, or the same closure, set or list.
-        let same_cell = matches!((&a, &b), (Value::Thunk(x), Value::Thunk(y)) if x.ptr_eq(y));
+        // equal: here, the same thunk, or (for values stored directly) the
+        // same closure, set or list.
+        let same_cell = match (&a, &b) {
+            (Value::Thunk(x), Value::Thunk(y)) => x.ptr_eq(y),
+            (Value::Thunk(_), _) | (_, Value::Thunk(_)) => false,
+            _ => same_identity(&a, &b),
+        };
         let a = co.force(a).await;
         let b = co.force(b).await;
-        if !top && (same_cell || same_identity(&a, &b)) {
+        if (!top || cells_at_top) && same_cell {
             continue;
         }
         if let Some(r) = equal_shallow(&a, &b) {
@@ -235,9 +250,9 @@ pub async fn less_than(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind> {
             if i == x.len() {
                 return Ok(true);
             }
-            let p = co.force(x[i].clone()).await;
-            let q = co.force(y[i].clone()).await;
-            if !equal(co, p.clone(), q.clone()).await? {
+            if !equal_cells(co, x[i].clone(), y[i].clone()).await? {
+                let p = co.force(x[i].clone()).await;
+                let q = co.force(y[i].clone()).await;
                 next = Some((p, q));
                 break;
             }

@@ -1,0 +1,1 @@
+assert builtins.isInt 1.0; 1

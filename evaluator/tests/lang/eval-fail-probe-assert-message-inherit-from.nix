@@ -1,0 +1,1 @@
+assert { inherit (builtins) true; }.true == false; 1

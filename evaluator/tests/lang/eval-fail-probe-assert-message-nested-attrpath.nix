@@ -1,0 +1,1 @@
+assert null == { a.b = 1; }; 1

@@ -1,0 +1,1 @@
+{ a = throw "a"; b = 1; } == { a = throw "c"; c = 2; }

@@ -1,0 +1,1 @@
+builtins.elemAt (throw "a") (throw "b")

@@ -1,0 +1,1 @@
+builtins.partition 1 [ 1 ]

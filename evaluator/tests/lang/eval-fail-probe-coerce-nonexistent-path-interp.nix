@@ -1,0 +1,1 @@
+"${./probe-does-not-exist}"

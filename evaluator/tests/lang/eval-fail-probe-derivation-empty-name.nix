@@ -1,0 +1,1 @@
+derivation { name = ""; builder = "b"; system = "s"; }

@@ -1,0 +1,1 @@
+derivation { builder = "b"; system = "s"; }

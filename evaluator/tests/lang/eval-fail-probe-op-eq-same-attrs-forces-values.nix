@@ -1,0 +1,1 @@
+let a = { x = throw "x"; }; in a == a

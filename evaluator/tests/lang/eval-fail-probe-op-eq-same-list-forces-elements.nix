@@ -1,0 +1,1 @@
+let a = [ (throw "x") ]; in a == a

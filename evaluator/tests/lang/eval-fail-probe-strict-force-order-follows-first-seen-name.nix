@@ -1,0 +1,1 @@
+{ b = throw "b"; a = throw "a"; }

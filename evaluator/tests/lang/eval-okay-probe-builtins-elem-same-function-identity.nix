@@ -1,0 +1,1 @@
+let f = x: x; in builtins.elem f [ 1 f ]

@@ -1,0 +1,1 @@
+builtins.typeOf <nix/fetchurl.nix>

@@ -1,0 +1,1 @@
+let s = "ééé"; in __curPos.column

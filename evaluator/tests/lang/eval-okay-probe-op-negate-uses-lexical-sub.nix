@@ -1,0 +1,1 @@
+let __sub = a: b: [ a b ]; in -5

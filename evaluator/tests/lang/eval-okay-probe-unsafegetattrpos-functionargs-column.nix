@@ -1,0 +1,1 @@
+(builtins.unsafeGetAttrPos "a" (builtins.functionArgs ({ a }: a))).column

@@ -1,0 +1,1 @@
+(builtins.unsafeGetAttrPos "a" { inherit ({ a = 1; }) a; }).column

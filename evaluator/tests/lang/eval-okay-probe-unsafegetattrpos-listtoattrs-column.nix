@@ -1,0 +1,1 @@
+(builtins.unsafeGetAttrPos "a" (builtins.listToAttrs [ { name = "a"; value = 1; } ])).column
