@@ -120,7 +120,7 @@ fn get_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
 }
 
 fn has_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
-    let name = to_str(&args[0])?;
+    let name = super::to_str_no_ctx(&args[0])?;
     let a = to_attrs(&args[1])?;
     Ok(Value::Bool(a.contains(Symbol::new(name.as_bytes()))))
 }
@@ -199,7 +199,7 @@ fn list_to_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
                 ));
             };
             let n = co.force(n).await;
-            let name = Symbol::new(to_str(&n)?.as_bytes());
+            let name = Symbol::new(super::to_str_no_ctx(&n)?.as_bytes());
             let Some(v) = a.get(value_sym).cloned() else {
                 return Err(eval_err!(
                     "attribute 'value' missing for call to 'listToAttrs'"

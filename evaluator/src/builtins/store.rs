@@ -62,7 +62,7 @@ let
   forOutput = outputName: {
     name = outputName;
     value = shared // {
-      outPath = strict.${outputName};
+      outPath = builtins.getAttr outputName strict;
       drvPath = strict.drvPath;
       type = "derivation";
       inherit outputName;
@@ -373,6 +373,13 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             Some(v) => to_bool(&co.force(v.clone()).await)?,
             None => false,
         };
+        if let Some(v) = attrs.get(Symbol::from_str("__contentAddressed")) {
+            if to_bool(&co.force(v.clone()).await)? {
+                return Err(eval_err!(
+                    "experimental Nix feature 'ca-derivations' is disabled; use '--extra-experimental-features ca-derivations' to override"
+                ));
+            }
+        }
         let structured = match attrs.get(Symbol::from_str("__structuredAttrs")) {
             Some(v) => to_bool(&co.force(v.clone()).await)?,
             None => false,
