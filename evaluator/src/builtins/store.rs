@@ -368,7 +368,7 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 "derivation names are not allowed to end in '.drv'"
             ));
         }
-        store::check_name(&drv_name).map_err(|e| eval_err!("invalid derivation name: {e}"))?;
+        // The name is checked (as C++ Nix does) when the first store path made from it is parsed.
         let ignore_nulls = match attrs.get(Symbol::from_str("__ignoreNulls")) {
             Some(v) => to_bool(&co.force(v.clone()).await)?,
             None => false,
@@ -511,6 +511,7 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             let (algo, digest) = store::parse_hash(&h, algo).map_err(ErrorKind::Eval)?;
             let recursive = hash_mode == "recursive";
             let out = store::make_fixed_output_path(&dir, recursive, algo, &digest, &drv_name);
+            store::check_path_name(&dir, &out).map_err(ErrorKind::Eval)?;
             drv.env.insert("out".into(), out.clone());
             let prefix = if recursive { "r:" } else { "" };
             drv.outputs.insert(
@@ -535,6 +536,7 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             let h = drv.hash_modulo(&known).map_err(ErrorKind::Eval)?;
             for o in &outputs {
                 let p = make_output_path(&dir, o, &h, &drv_name);
+                store::check_path_name(&dir, &p).map_err(ErrorKind::Eval)?;
                 drv.env.insert(o.clone(), p.clone());
                 if let Some(out) = drv.outputs.get_mut(o) {
                     out.path = p;
