@@ -48,7 +48,21 @@ pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, Error> {
 }
 
 /// Like [`from_str`], with the evaluator configured by `configure`: search
-/// paths, allowed roots, impure mode, extra builtins, and arguments.
+/// paths, allowed roots, impure mode, and extra builtins written in Nix or
+/// in Rust (see also [`from_str_with_args`] for arguments).
+///
+/// ```
+/// use std::rc::Rc;
+/// use tvix_serde::ExtraBuiltin;
+/// use tvix_eval::Value;
+/// // A builtin written in Rust: `builtins.port "https"`.
+/// let port = ExtraBuiltin::Rust(Rc::new(|v: Value| match v {
+///     Value::String(s) if s.as_bytes() == b"https" => Ok(Value::Int(443)),
+///     other => Err(format!("unknown service ({})", other.type_of())),
+/// }));
+/// let p: u16 = tvix_serde::from_str_with_config("builtins.port \"https\"", |b| b.add_builtin("port", port)).unwrap();
+/// assert_eq!(p, 443);
+/// ```
 ///
 /// ```
 /// use tvix_serde::ExtraBuiltin;

@@ -353,3 +353,26 @@ fn args_the_function_does_not_name_are_left_out() {
             .unwrap();
     assert_eq!(v, 7);
 }
+
+#[test]
+fn rust_builtins_are_called_and_their_errors_reported() {
+    use std::rc::Rc;
+    use tvix_serde::ExtraBuiltin;
+    let double = ExtraBuiltin::Rust(Rc::new(|v: tvix_eval::Value| match v {
+        tvix_eval::Value::Int(i) => Ok(tvix_eval::Value::Int(i * 2)),
+        other => Err(format!(
+            "double: expected an integer, got {}",
+            other.type_of()
+        )),
+    }));
+    let v: Vec<i64> = tvix_serde::from_str_with_config("map builtins.double [ 1 (1 + 1) ]", |b| {
+        b.add_builtin("double", double.clone())
+    })
+    .unwrap();
+    assert_eq!(v, [2, 4]);
+    let err = tvix_serde::from_str_with_config::<i64, _>("__double \"x\"", |b| {
+        b.add_builtin("double", double.clone())
+    })
+    .unwrap_err();
+    assert_eq!(err.message(), "double: expected an integer, got string");
+}

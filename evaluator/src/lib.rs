@@ -78,6 +78,8 @@ pub struct Shared {
     pub(crate) import_cache: RefCell<HashMap<PathBuf, Value>>,
     pub(crate) globals: RefCell<Rc<Globals>>,
     pub(crate) extra_builtins: Vec<(String, Value)>,
+    /// Builtins written in Rust by the embedder, by index.
+    pub(crate) host_functions: Vec<HostFunction>,
     /// Paths already "copied to the store" (their computed store paths).
     pub(crate) store_paths: RefCell<HashMap<PathBuf, String>>,
     /// Derivations made by this evaluation, by `.drv` path, with their modulo hashes.
@@ -133,12 +135,19 @@ impl Shared {
 }
 
 /// A builtin supplied by the embedder.
+#[derive(Clone)]
 pub enum ExtraBuiltin {
     /// A value (e.g. configuration data) bound as `builtins.NAME`.
     Value(Value),
     /// Nix source evaluated (lazily) to give the value.
     Nix(String),
+    /// A function written in Rust, called with its argument in weak head
+    /// normal form. An `Err` message becomes an evaluation error.
+    Rust(HostFunction),
 }
+
+/// A builtin implemented by the embedder.
+pub type HostFunction = Rc<dyn Fn(Value) -> Result<Value, String>>;
 
 /// Configures an [`Evaluation`].
 pub struct EvaluationBuilder {
@@ -230,6 +239,7 @@ impl EvaluationBuilder {
             import_cache: RefCell::new(HashMap::new()),
             globals: RefCell::new(Rc::new(Globals::new())),
             extra_builtins: Vec::new(),
+            host_functions: Vec::new(),
             store_paths: RefCell::new(HashMap::new()),
             derivations: RefCell::new(HashMap::new()),
             trace_sink: RefCell::new(self.trace_sink),
@@ -243,6 +253,10 @@ impl EvaluationBuilder {
         for (name, b) in self.extra {
             let value = match b {
                 ExtraBuiltin::Value(v) => v,
+                ExtraBuiltin::Rust(f) => {
+                    shared.host_functions.push(f);
+                    builtins::host_function_value(shared.host_functions.len() - 1)
+                }
                 ExtraBuiltin::Nix(src) => lazy_source(&src, &name, &base),
             };
             shared.extra_builtins.push((name, value));

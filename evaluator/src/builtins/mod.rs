@@ -100,6 +100,30 @@ fn all_defs() -> impl Iterator<Item = &'static BuiltinDef> {
         .chain(regex::BUILTINS)
 }
 
+/// Calls an embedder's Rust builtin: argument 0 is its index, argument 1 the
+/// (forced) argument.
+static HOST_CALL: BuiltinDef = BuiltinDef {
+    name: "hostFunction",
+    arity: 2,
+    strict: ALL,
+    imp: BuiltinImpl::Sync(|vm, args| {
+        let idx = to_int(&args[0])? as usize;
+        let f = vm.shared().host_functions.get(idx).cloned();
+        match f {
+            Some(f) => f(args[1].clone()).map_err(ErrorKind::Eval),
+            None => Err(ErrorKind::Eval("unknown host function".into())),
+        }
+    }),
+};
+
+/// The value of the embedder's Rust builtin number `idx`.
+pub fn host_function_value(idx: usize) -> Value {
+    Value::Builtin(Rc::new(PartialBuiltin {
+        def: &HOST_CALL,
+        args: vec![Value::Int(idx as i64)],
+    }))
+}
+
 /// The value of a builtin with no arguments applied.
 pub fn builtin_value(def: &'static BuiltinDef) -> Value {
     Value::Builtin(Rc::new(PartialBuiltin {
