@@ -13,7 +13,7 @@ use crate::value::Symbol;
 /// `"a"` count as static, like in C++ Nix.
 pub(super) fn static_key(a: &ast::Attr) -> Option<Symbol> {
     fn literal(s: &ast::Str) -> Option<Symbol> {
-        let parts = s.normalized_parts();
+        let parts = super::strings::string_parts(s);
         match parts.as_slice() {
             [] => Some(Symbol::from_str("")),
             [ast::InterpolPart::Literal(l)] => Some(Symbol::from_str(l)),

@@ -5,6 +5,7 @@
 mod attrs;
 mod scope;
 mod show;
+mod strings;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -212,7 +213,7 @@ impl<'a> Compiler<'a> {
         match &e {
             ast::Expr::Literal(_) => self.compile_strict(&e),
             ast::Expr::Str(s)
-                if s.normalized_parts()
+                if strings::string_parts(s)
                     .iter()
                     .all(|p| matches!(p, ast::InterpolPart::Literal(_))) =>
             {
@@ -408,7 +409,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile_str(&mut self, s: &ast::Str, span: Span) {
-        let parts = s.normalized_parts();
+        let parts = strings::string_parts(s);
         if parts
             .iter()
             .all(|p| matches!(p, ast::InterpolPart::Literal(_)))

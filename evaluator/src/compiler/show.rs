@@ -54,7 +54,7 @@ fn show_attrpath(p: &ast::Attrpath, out: &mut String) {
 }
 
 fn show_str(s: &ast::Str, out: &mut String) {
-    let parts = s.normalized_parts();
+    let parts = super::strings::string_parts(s);
     let simple: Option<String> = match parts.as_slice() {
         [] => Some(String::new()),
         [ast::InterpolPart::Literal(l)] => Some(l.clone()),

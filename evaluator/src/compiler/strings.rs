@@ -1,0 +1,176 @@
+//! String literal parts, with C++ Nix's indentation stripping for `''…''`
+//! strings. As in C++ Nix's lexer, escapes are separate pieces: they end the
+//! leading whitespace of a line when the indentation is measured, and are
+//! ordinary text when it is removed.
+
+use rnix::ast::AstToken;
+use rnix::ast::{self, InterpolPart};
+use rowan::ast::AstNode;
+
+/// The parts of a string literal: decoded text and interpolations.
+pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
+    let indented = s.syntax().first_token().is_some_and(|t| t.text() == "''");
+    if !indented {
+        return s.normalized_parts();
+    }
+    let mut pieces: Vec<Piece> = Vec::new();
+    for (i, part) in s.parts().enumerate() {
+        match part {
+            InterpolPart::Literal(lit) => {
+                let mut raw = lit.syntax().text();
+                if i == 0 {
+                    // `''` followed by spaces and a newline: the opening token takes them.
+                    if let Some(p) = raw.find('\n') {
+                        if raw[..p].bytes().all(|b| b == b' ') {
+                            raw = &raw[p + 1..];
+                        }
+                    }
+                }
+                split_escapes(raw, &mut pieces);
+            }
+            InterpolPart::Interpolation(x) => pieces.push(Piece::Interpolation(x)),
+        }
+    }
+    strip_indentation(pieces)
+}
+
+/// Part of an indented string as C++ Nix's lexer produces it.
+enum Piece {
+    /// Literal text (whose leading spaces count as indentation).
+    Text(String),
+    /// The decoded text of an escape (two quotes then `$`, `'` or `\x`).
+    Escape(String),
+    Interpolation(ast::Interpol),
+}
+
+const QUOTES: &str = "''";
+
+fn split_escapes(raw: &str, out: &mut Vec<Piece>) {
+    let mut rest = raw;
+    while let Some(p) = rest.find(QUOTES) {
+        if p > 0 {
+            out.push(Piece::Text(rest[..p].to_string()));
+        }
+        let after = &rest[p + 2..];
+        let mut chars = after.chars();
+        match chars.next() {
+            Some('\'') => {
+                out.push(Piece::Escape(QUOTES.to_string()));
+                rest = &after[1..];
+            }
+            Some('$') => {
+                out.push(Piece::Escape("$".to_string()));
+                rest = &after[1..];
+            }
+            Some('\\') => {
+                let c = chars.next();
+                let text = match c {
+                    Some('n') => "\n".to_string(),
+                    Some('r') => "\r".to_string(),
+                    Some('t') => "\t".to_string(),
+                    Some(c) => c.to_string(),
+                    None => String::new(),
+                };
+                out.push(Piece::Escape(text));
+                let skip = 1 + c.map(char::len_utf8).unwrap_or(0);
+                rest = &after[skip.min(after.len())..];
+            }
+            _ => {
+                out.push(Piece::Text(QUOTES.to_string()));
+                rest = after;
+            }
+        }
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest.to_string()));
+    }
+}
+
+/// C++ Nix's `stripIndentation`: remove the smallest indentation of all
+/// non-blank lines, and a last line of spaces only.
+fn strip_indentation(pieces: Vec<Piece>) -> Vec<InterpolPart<String>> {
+    let mut min_indent = usize::MAX;
+    let mut cur_indent = 0;
+    let mut at_start = true;
+    for piece in &pieces {
+        match piece {
+            // Interpolations and escapes end the leading whitespace of a line.
+            Piece::Interpolation(_) | Piece::Escape(_) => {
+                if at_start {
+                    at_start = false;
+                    min_indent = min_indent.min(cur_indent);
+                }
+            }
+            Piece::Text(text) => {
+                for c in text.chars() {
+                    if at_start {
+                        if c == ' ' {
+                            cur_indent += 1;
+                        } else if c == '\n' {
+                            cur_indent = 0;
+                        } else {
+                            at_start = false;
+                            min_indent = min_indent.min(cur_indent);
+                        }
+                    } else if c == '\n' {
+                        at_start = true;
+                        cur_indent = 0;
+                    }
+                }
+            }
+        }
+    }
+    let n = pieces.len();
+    let mut out: Vec<InterpolPart<String>> = Vec::with_capacity(n);
+    let mut at_start = true;
+    let mut dropped = 0;
+    for (i, piece) in pieces.into_iter().enumerate() {
+        let text = match piece {
+            Piece::Interpolation(x) => {
+                at_start = false;
+                dropped = 0;
+                out.push(InterpolPart::Interpolation(x));
+                continue;
+            }
+            // Here escapes are text like any other.
+            Piece::Text(t) | Piece::Escape(t) => t,
+        };
+        let mut s = String::with_capacity(text.len());
+        for c in text.chars() {
+            if at_start {
+                if c == ' ' {
+                    if dropped >= min_indent {
+                        s.push(c);
+                    }
+                    dropped += 1;
+                } else if c == '\n' {
+                    dropped = 0;
+                    s.push(c);
+                } else {
+                    at_start = false;
+                    dropped = 0;
+                    s.push(c);
+                }
+            } else {
+                s.push(c);
+                if c == '\n' {
+                    at_start = true;
+                }
+            }
+        }
+        if i + 1 == n {
+            if let Some(p) = s.rfind('\n') {
+                if s[p + 1..].bytes().all(|b| b == b' ') {
+                    s.truncate(p + 1);
+                }
+            }
+        }
+        // Adjacent text pieces join into one literal.
+        match out.last_mut() {
+            Some(InterpolPart::Literal(prev)) => prev.push_str(&s),
+            _ if !s.is_empty() => out.push(InterpolPart::Literal(s)),
+            _ => {}
+        }
+    }
+    out
+}
