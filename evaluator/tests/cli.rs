@@ -124,3 +124,30 @@ fn deeply_nested_values_are_freed_without_overflow() {
         assert_eq!(out, expected, "{src}");
     }
 }
+
+#[test]
+fn non_strict_printing_matches_cpp_nix() {
+    // Which values are still unevaluated (<CODE>) after `--eval` without
+    // `--strict` follows C++ Nix's thunk creation exactly.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/nonstrict");
+    let prefix = format!("{}/", dir.display());
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/nonstrict exists") {
+        let path = entry.expect("readable entry").path();
+        if path.extension().is_none_or(|e| e != "nix") {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let expected =
+            std::fs::read_to_string(path.with_extension("exp")).expect("expected .exp exists");
+        let (ok, stdout, stderr) = tvix_eval(&dir, &["--eval", &name]);
+        assert!(ok, "{name}: {stderr}");
+        assert_eq!(stdout.replace(&prefix, ""), expected, "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 15);
+}

@@ -291,8 +291,15 @@ impl<'a> Compiler<'a> {
         self.scopes.push(ScopeKind::Vars(names));
         // Statics first: they reach the hidden sources only through thunks,
         // while a source may copy a static slot directly.
+        // With `__overrides` every value must stay a thunk (it may be replaced).
+        let overrides = tree
+            .statics
+            .iter()
+            .any(|b| b.name.as_bytes() == b"__overrides");
         for (i, b) in tree.statics.iter().enumerate() {
+            self.filling_slot = if overrides { None } else { Some(i as u32) };
             self.compile_binding(b.name, b.span, &b.value, true, n_static);
+            self.filling_slot = None;
             self.emit(Op::SetLocal(i as u32), b.span);
         }
         for (j, e) in tree.inherit_froms.iter().enumerate() {
@@ -412,11 +419,15 @@ impl<'a> Compiler<'a> {
                 let e = unparen(e);
                 if recursive {
                     if let ast::Expr::Ident(i) = &e {
-                        if let Resolved::Static { depth: 0, .. } =
+                        // A sibling that is already filled is shared, as C++ Nix
+                        // shares it; a later one needs a thunk.
+                        if let Resolved::Static { depth: 0, idx } =
                             self.scopes.resolve(ident_name(i), 0)
                         {
-                            let espan = self.span(&e);
-                            return self.emit_thunk(espan, |c| c.compile_strict(&e));
+                            if self.filling_slot.is_none_or(|slot| idx >= slot) {
+                                let espan = self.span(&e);
+                                return self.emit_thunk(espan, |c| c.compile_strict(&e));
+                            }
                         }
                     }
                 }

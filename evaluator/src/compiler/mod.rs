@@ -42,6 +42,7 @@ pub fn compile(
         scopes: Scopes::default(),
         chunks: vec![Chunk::default()],
         errors: Vec::new(),
+        filling_slot: None,
     };
     if let Some(names) = scope {
         c.scopes
@@ -79,6 +80,8 @@ struct Compiler<'a> {
     /// Chunks under construction, innermost last.
     chunks: Vec<Chunk>,
     errors: Vec<Error>,
+    /// While filling a `let`/`rec` environment: the slot being filled.
+    filling_slot: Option<u32>,
 }
 
 fn ident_name(i: &ast::Ident) -> Symbol {
@@ -231,7 +234,18 @@ impl<'a> Compiler<'a> {
                     _ => self.compile_var(sym, span, false),
                 }
             }
-            ast::Expr::Lambda(l) => self.compile_lambda(l, name),
+            // Path literals are constants, as in C++ Nix.
+            ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_)
+                if !e.to_string().contains("${") =>
+            {
+                self.compile_strict(&e)
+            }
+            // C++ Nix makes a thunk for a lambda in a lazy position too.
+            ast::Expr::Lambda(l) => {
+                let description = name.map(|n| format!("while evaluating the attribute '{n}'"));
+                let l = l.clone();
+                self.emit_named_thunk(span, description, |c| c.compile_lambda(&l, name))
+            }
             _ => {
                 let description = name.map(|n| format!("while evaluating the attribute '{n}'"));
                 self.emit_named_thunk(span, description, |c| c.compile_strict(&e))

@@ -312,6 +312,18 @@ fn lambda_description(chunk: &Chunk) -> String {
     }
 }
 
+/// A formal's default: constants and already-bound variables directly (as
+/// C++ Nix's `maybeThunk` does), anything else as a thunk.
+fn default_value(chunk: &Rc<Chunk>, env: &Rc<Env>, slot: u32) -> Value {
+    match chunk.code.as_slice() {
+        [Op::Constant(k), Op::Return] => chunk.constants[*k as usize].clone(),
+        [Op::GetVar { depth, idx }, Op::Force, Op::Return] if *depth > 0 || *idx < slot => {
+            env.get(*depth, *idx)
+        }
+        _ => Value::Thunk(Thunk::new_code(chunk.clone(), env.clone())),
+    }
+}
+
 /// Fills a called lambda's formal slots from the (forced) argument set.
 pub(super) fn bind_formals(chunk: &Chunk, env: &Rc<Env>, arg: Value) -> Result<(), ErrorKind> {
     let Some(formals) = &chunk.formals else {
@@ -331,10 +343,10 @@ pub(super) fn bind_formals(chunk: &Chunk, env: &Rc<Env>, arg: Value) -> Result<(
                 env.set(i as u32, v.clone());
             }
             None => match &formal.default {
-                Some(d) => env.set(
-                    i as u32,
-                    Value::Thunk(Thunk::new_code(d.clone(), env.clone())),
-                ),
+                Some(d) => {
+                    let v = default_value(d, env, i as u32);
+                    env.set(i as u32, v)
+                }
                 None => {
                     return Err(eval_err!(
                         "{} called without required argument '{}'",
