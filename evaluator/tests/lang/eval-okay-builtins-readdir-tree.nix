@@ -1,0 +1,1 @@
+[ (builtins.readDir ./data/tree) (builtins.pathExists ./data/tree/link) ]

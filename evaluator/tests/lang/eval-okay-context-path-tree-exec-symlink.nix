@@ -1,0 +1,1 @@
+[ "${./data/tree}" "${./data/tree/run.sh}" "${./data/tree/plain.txt}" (builtins.path { path = ./data/tree; name = "t"; }) (builtins.path { path = ./data/tree; filter = p: t: t != "symlink"; }) (builtins.path { path = ./data/tree/run.sh; recursive = false; }) (builtins.filterSource (p: t: baseNameOf p != "sub") ./data/tree) ]
