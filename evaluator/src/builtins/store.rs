@@ -334,7 +334,8 @@ fn add_drv_closure(shared: &Shared, drv_path: &str, drv: &mut Derivation) {
 }
 
 fn check_hash_mode(mode: String) -> Result<String, ErrorKind> {
-    if mode != "recursive" && mode != "flat" {
+    // `text` is current Nix's content-addressing method for text files (`toFile`-like paths).
+    if mode != "recursive" && mode != "flat" && mode != "text" {
         return Err(eval_err!(
             "invalid value '{mode}' for 'outputHashMode' attribute"
         ));
@@ -510,10 +511,27 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             };
             let (algo, digest) = store::parse_hash(&h, algo).map_err(ErrorKind::Eval)?;
             let recursive = hash_mode == "recursive";
-            let out = store::make_fixed_output_path(&dir, recursive, algo, &digest, &drv_name);
+            let text = hash_mode == "text";
+            if text && algo != HashAlgo::Sha256 {
+                return Err(eval_err!(
+                    "text hashing requires a sha256 hash, but outputHash uses {}",
+                    algo.name()
+                ));
+            }
+            let out = if text {
+                store::make_text_path(&dir, &drv_name, &digest, &[])
+            } else {
+                store::make_fixed_output_path(&dir, recursive, algo, &digest, &drv_name)
+            };
             store::check_path_name(&dir, &out).map_err(ErrorKind::Eval)?;
             drv.env.insert("out".into(), out.clone());
-            let prefix = if recursive { "r:" } else { "" };
+            let prefix = if recursive {
+                "r:"
+            } else if text {
+                "text:"
+            } else {
+                ""
+            };
             drv.outputs.insert(
                 "out".into(),
                 Output {
