@@ -59,11 +59,9 @@ fn crate_error_message(src: &str, e: &toml::de::Error) -> String {
                 .and_then(|b| b.rfind('\n'))
                 .map(|i| i + 1)
                 .unwrap_or(0);
-            let is_table = src
-                .get(line_start..)
-                .is_some_and(|l| l.trim_start().starts_with('['));
             let key = text.trim_matches(|c| c == '"' || c == '\'');
-            let what = if is_table { "table" } else { "value" };
+            // toml11 names the kind of the *existing* definition.
+            let what = existing_kind(src.get(..line_start).unwrap_or(""), key);
             format!("[error] toml::insert_value: {what} (\"{key}\") already exists.")
         }
         "key with no value, expected `=`" => {
@@ -72,11 +70,46 @@ fn crate_error_message(src: &str, e: &toml::de::Error) -> String {
         "string values must be quoted, expected literal string" if text.trim().is_empty() => {
             "[error] toml::parse_key_value_pair: missing value after key-value separator '='".into()
         }
+        "string values must be quoted, expected literal string"
+            if inside_array(src, span.start) =>
+        {
+            "[error] toml::parse_array: missing array separator `,` after a value".into()
+        }
+        m if m.contains("leading zero") => "[error] bad integer: leading zero".into(),
         _ => {
             let (line, col) = line_col(src, span.start);
             format!("[error] {msg} at line {line}, column {col}")
         }
     }
+}
+
+/// What `key` was first defined as before the duplicate: a value, a table
+/// or an array of tables (toml11's wording).
+fn existing_kind(before: &str, key: &str) -> &'static str {
+    for line in before.lines() {
+        let l = line.trim();
+        if let Some(inner) = l.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
+            if inner.trim() == key {
+                return "array of tables";
+            }
+        } else if let Some(inner) = l.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            if inner.trim() == key {
+                return "table";
+            }
+        } else if let Some((k, _)) = l.split_once('=') {
+            if k.trim().trim_matches(|c| c == '"' || c == '\'') == key {
+                return "value";
+            }
+        }
+    }
+    "table"
+}
+
+/// Whether `at` is inside an array value (an unclosed `[` after the last `=`).
+fn inside_array(src: &str, at: usize) -> bool {
+    let before = src.get(..at).unwrap_or("");
+    let value = before.rsplit('=').next().unwrap_or("");
+    value.matches('[').count() > value.matches(']').count()
 }
 
 /// toml11's words for a line break (or comment) inside an inline table at
