@@ -2,12 +2,28 @@
 //! static tree first (as C++ Nix's parser does), then compiled.
 
 use rnix::ast::{self, HasEntry};
+use rowan::ast::AstNode;
 
 use super::{ident_name, pos_string, unparen, Compiler, Resolved, ScopeKind};
 use crate::bytecode::{AttrsDesc, Op};
 use crate::errors::ErrorKind;
 use crate::syntax::{Pos, Span};
 use crate::value::Symbol;
+
+/// The end offset of the last non-whitespace token before `node`.
+fn previous_token_end(node: &rnix::SyntaxNode) -> Option<u32> {
+    let mut cur = node.first_token()?.prev_token();
+    while let Some(t) = cur {
+        if !matches!(
+            t.kind(),
+            rnix::SyntaxKind::TOKEN_WHITESPACE | rnix::SyntaxKind::TOKEN_COMMENT
+        ) {
+            return Some(u32::from(t.text_range().end()));
+        }
+        cur = t.prev_token();
+    }
+    None
+}
 
 /// The name of an attribute if it is known at compile time. `${"a"}` and
 /// `"a"` count as static, like in C++ Nix.
@@ -76,16 +92,11 @@ impl<'a> Compiler<'a> {
                         tree.inherit_froms.push(e);
                         tree.inherit_froms.len() - 1
                     });
-                    // C++ Nix places inherited attributes just after the `inherit` keyword.
-                    // (`inherit (e) a;` keeps each name's own position.)
-                    let after_kw = if from.is_some() {
-                        None
-                    } else {
-                        i.inherit_token().map(|t| u32::from(t.text_range().end()))
-                    };
                     for a in i.attrs() {
+                        // C++ Nix places an inherited attribute right after the
+                        // token before its name (`inherit`, `)` or the previous name).
                         let mut span = self.span(&a);
-                        if let Some(end) = after_kw {
+                        if let Some(end) = previous_token_end(a.syntax()) {
                             span.start = end;
                         }
                         match static_key(&a) {

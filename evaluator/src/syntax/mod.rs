@@ -244,27 +244,35 @@ fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
             .unwrap_or("")
     };
     let (msg, span) = match e {
-        P::Unexpected(r) => (
-            format!("syntax error, unexpected {}", describe_text(slice(r))),
-            Span::range(file, *r),
-        ),
-        P::UnexpectedExtra(r) => (
-            format!(
-                "syntax error, unexpected {}, expecting end of file",
-                describe_text(slice(r))
-            ),
-            Span::range(file, *r),
-        ),
+        P::Unexpected(r) | P::UnexpectedExtra(r) => {
+            let got = slice(r);
+            let first = rnix::tokenize(got).find(|(k, _)| *k != rnix::SyntaxKind::TOKEN_WHITESPACE);
+            let msg = match first {
+                Some((rnix::SyntaxKind::TOKEN_ERROR, t)) => error_token_message(text, t, &[]),
+                Some((k, _)) if matches!(e, P::UnexpectedExtra(_)) && !is_operator(k) => {
+                    format!(
+                        "syntax error, unexpected {}, expecting end of file",
+                        token_name(k)
+                    )
+                }
+                _ => format!("syntax error, unexpected {}", describe_text(got)),
+            };
+            (msg, Span::range(file, *r))
+        }
         P::UnexpectedWanted(got, r, wanted) => {
             let span = Span::range(file, *r);
             let got_text = slice(r);
             if *got == rnix::SyntaxKind::TOKEN_ERROR {
-                (error_token_message(got_text, wanted), span)
+                (error_token_message(text, got_text, wanted), span)
             } else {
                 (bison_message(&token_name(*got), wanted), span)
             }
         }
         P::UnexpectedDoubleBind(r) => (bison_message("'@'", &[]), Span::range(file, *r)),
+        P::UnexpectedEOF if unclosed(text, "(", ")") => (
+            "syntax error, unexpected end of file, expecting ')'".into(),
+            eof,
+        ),
         P::UnexpectedEOF => ("syntax error, unexpected end of file".into(), eof),
         P::UnexpectedEOFWanted(wanted) => (bison_message("end of file", wanted), eof),
         P::DuplicatedArgs(r, name) => (
@@ -289,11 +297,32 @@ fn bison_message(got: &str, wanted: &[rnix::SyntaxKind]) -> String {
     }
 }
 
-/// Messages for text the lexer could not tokenize (unclosed strings, bad paths).
-fn error_token_message(text: &str, wanted: &[rnix::SyntaxKind]) -> String {
+/// Whether `open` occurs more often than `close` (an unclosed bracket at the end).
+fn unclosed(source: &str, open: &str, close: &str) -> bool {
+    source.matches(open).count() > source.matches(close).count()
+}
+
+/// Binary operators: bison lists no expected tokens after them.
+fn is_operator(k: rnix::SyntaxKind) -> bool {
     use rnix::SyntaxKind as K;
+    matches!(
+        k,
+        K::TOKEN_EQUAL
+            | K::TOKEN_NOT_EQUAL
+            | K::TOKEN_LESS
+            | K::TOKEN_LESS_OR_EQ
+            | K::TOKEN_MORE
+            | K::TOKEN_MORE_OR_EQ
+    )
+}
+
+/// Messages for text the lexer could not tokenize (unclosed strings, bad paths).
+fn error_token_message(source: &str, text: &str, wanted: &[rnix::SyntaxKind]) -> String {
+    use rnix::SyntaxKind as K;
+    // An odd number of `''` means an indented string is still open.
+    let indented = source.matches("''").count() % 2 == 1;
     if wanted.contains(&K::TOKEN_STRING_END) || text.starts_with('"') || text.starts_with("''") {
-        let quote = if text.starts_with("''") {
+        let quote = if indented || text.starts_with("''") {
             "IND_STR or DOLLAR_CURLY or IND_STRING_CLOSE"
         } else {
             "'\"'"
