@@ -255,7 +255,30 @@ impl Vm {
                 Frame::ErrorContext { message } => {
                     let text = match message.shallow() {
                         Value::String(s) => s.to_str_lossy().into_owned(),
-                        other => format!("(error context is {})", other.type_description()),
+                        _ => {
+                            // The message still needs evaluating (and may itself fail,
+                            // which then replaces the error, as in C++ Nix): do that
+                            // in a generator, which re-raises `e` with the message.
+                            let gen = generators::make_gen(move |co| async move {
+                                let s = generators::coerce_to_string(
+                                    &co,
+                                    message,
+                                    generators::Coercion::INTERPOLATION,
+                                )
+                                .await?;
+                                e.trace.push(crate::errors::TraceFrame {
+                                    span: Span::NONE,
+                                    message: s.to_str_lossy().into_owned(),
+                                });
+                                Err(ErrorKind::Spanned(Box::new(e)))
+                            });
+                            self.frames.push(Frame::Gen {
+                                gen,
+                                span: Span::NONE,
+                                awaiting: false,
+                            });
+                            return Error::new(ErrorKind::Eval(CAUGHT.into()), Span::NONE);
+                        }
                     };
                     e.trace.push(crate::errors::TraceFrame {
                         span: Span::NONE,
