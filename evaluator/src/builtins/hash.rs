@@ -122,56 +122,24 @@ impl HashFormat {
     }
 }
 
-/// The alphabet of Nix's base32 (no `e`, `o`, `u`, `t`).
-pub(crate) const NIX32_CHARS: &[u8; 32] = b"0123456789abcdfghijklmnpqrsvwxyz";
+/// The alphabet of Nix's base32 (shared with the store module).
+pub(crate) use crate::store::NIX32 as NIX32_CHARS;
 
 /// Length of the nix32 text for `size` bytes.
 pub(crate) fn nix32_len(size: usize) -> usize {
-    if size == 0 {
-        0
-    } else {
-        (size * 8 - 1) / 5 + 1
-    }
+    (size * 8).div_ceil(5)
 }
 
-/// Nix's base32: 5-bit groups taken from the end of the hash, least significant bits first.
+/// Nix's base32 (see [`crate::store::nix32_encode`]).
 pub(crate) fn nix32_encode(hash: &[u8]) -> String {
-    let len = nix32_len(hash.len());
-    let mut s = String::with_capacity(len);
-    for n in (0..len).rev() {
-        let b = n * 5;
-        let (i, j) = (b / 8, b % 8);
-        let lo = u32::from(hash[i]) >> j;
-        let hi = if i + 1 < hash.len() {
-            u32::from(hash[i + 1]) << (8 - j)
-        } else {
-            0
-        };
-        s.push(char::from(NIX32_CHARS[((lo | hi) & 0x1f) as usize]));
-    }
-    s
+    crate::store::nix32_encode(hash)
 }
 
 /// Decodes nix32 text of exactly `nix32_len(size)` characters; `None` if invalid.
 pub(crate) fn nix32_decode(s: &[u8], size: usize) -> Option<Vec<u8>> {
-    if s.len() != nix32_len(size) {
-        return None;
-    }
-    let mut hash = vec![0u8; size];
-    for n in 0..s.len() {
-        let c = s[s.len() - n - 1];
-        let digit = NIX32_CHARS.iter().position(|&x| x == c)? as u32;
-        let b = n * 5;
-        let (i, j) = (b / 8, b % 8);
-        hash[i] |= (digit << j) as u8;
-        let carry = digit >> (8 - j);
-        if i + 1 < size {
-            hash[i + 1] |= carry as u8;
-        } else if carry != 0 {
-            return None;
-        }
-    }
-    Some(hash)
+    std::str::from_utf8(s)
+        .ok()
+        .and_then(|s| crate::store::nix32_decode(s, size))
 }
 
 fn base16_encode(hash: &[u8]) -> String {

@@ -96,6 +96,21 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> ErrorKind {
     ))
 }
 
+/// The text of a Nix file and the directory its relative paths resolve against.
+fn read_nix_file(shared: &Shared, path: &Path) -> Result<(String, PathBuf), ErrorKind> {
+    let bytes = shared
+        .io
+        .read_file(path)
+        .map_err(|e| io_error("opening file", path, e))?;
+    let src = String::from_utf8(bytes)
+        .map_err(|_| ErrorKind::Io(format!("file '{}' is not valid UTF-8", path.display())))?;
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("/"));
+    Ok((src, dir))
+}
+
 /// The value of importing `path`: compiled once per evaluation, returned as a thunk.
 pub fn import_value(shared: &Rc<Shared>, path: &Path) -> Result<Value, ErrorKind> {
     let mut path = shared.check_path(path)?;
@@ -107,16 +122,7 @@ pub fn import_value(shared: &Rc<Shared>, path: &Path) -> Result<Value, ErrorKind
     if let Some(v) = shared.import_cache.borrow().get(&path) {
         return Ok(v.clone());
     }
-    let bytes = shared
-        .io
-        .read_file(&path)
-        .map_err(|e| io_error("opening file", &path, e))?;
-    let src = String::from_utf8(bytes)
-        .map_err(|_| ErrorKind::Io(format!("file '{}' is not valid UTF-8", path.display())))?;
-    let dir = path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("/"));
+    let (src, dir) = read_nix_file(shared, &path)?;
     let name = path.to_string_lossy().into_owned();
     let chunk = crate::compile_source(
         &src,
@@ -147,16 +153,7 @@ fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         if let Ok(FileType::Directory) = shared.io.file_type(&path) {
             path = path.join("default.nix");
         }
-        let bytes = shared
-            .io
-            .read_file(&path)
-            .map_err(|e| io_error("opening file", &path, e))?;
-        let src = String::from_utf8(bytes)
-            .map_err(|_| ErrorKind::Io(format!("file '{}' is not valid UTF-8", path.display())))?;
-        let dir = path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("/"));
+        let (src, dir) = read_nix_file(&shared, &path)?;
         let names: Vec<Symbol> = scope.iter().map(|a| a.name).collect();
         let values: Vec<Value> = scope.iter().map(|a| a.value.clone()).collect();
         let name = path.to_string_lossy().into_owned();

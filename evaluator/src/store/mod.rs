@@ -9,7 +9,7 @@ pub mod write;
 use sha2::{Digest, Sha256};
 
 /// Nix's base-32 alphabet (no e, o, u, t).
-const NIX32: &[u8; 32] = b"0123456789abcdfghijklmnpqrsvwxyz";
+pub(crate) const NIX32: &[u8; 32] = b"0123456789abcdfghijklmnpqrsvwxyz";
 
 /// Encodes bytes in Nix's base 32 (least significant bits first, printed last-to-first).
 pub fn nix32_encode(bytes: &[u8]) -> String {
