@@ -64,7 +64,7 @@ fn run_case(dir: &Path, name: &str) -> Outcome {
     let stderr = String::from_utf8_lossy(&out.stderr).replace(&prefix, "");
     let first = stderr
         .lines()
-        .find(|l| !l.starts_with("warning: ") && !l.starts_with("trace: "))
+        .find(|l| !l.starts_with("warning: "))
         .unwrap_or("");
     if first.trim_end() != expected.trim_end() {
         return Outcome::Fail(format!(
