@@ -151,3 +151,24 @@ fn non_strict_printing_matches_cpp_nix() {
     }
     assert!(checked >= 15);
 }
+
+#[test]
+fn attr_path_syntax_and_errors_as_nix_instantiate() {
+    // Expected lines as printed by nix-instantiate 2.8 for the same file and paths.
+    let dir = std::env::temp_dir().join(format!("tvix-cli-attrpath-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("sel.nix"), "{ a = { b = 1; }; f = x: x; i = 3; }").expect("write");
+    for (path, expected) in [
+        ("a.", "{ b = 1; }"),
+        ("\"a\".b", "1"),
+        ("f.x", "error: the expression selected by the selection path 'f.x' should be a set but is a function"),
+        ("i.x", "error: the expression selected by the selection path 'i.x' should be a set but is an integer"),
+        ("a..b", "error: empty attribute name in selection path 'a..b'"),
+        ("a.\"b", "error: missing closing quote in selection path 'a.\"b'"),
+        ("a.c", "error: attribute 'c' in selection path 'a.c' not found"),
+    ] {
+        let (_, out, err) = tvix_eval(&dir, &["--eval", "sel.nix", "-A", path]);
+        let first = if out.is_empty() { err.lines().next().unwrap_or("").to_string() } else { out.trim_end().to_string() };
+        assert_eq!(first, expected, "-A {path}");
+    }
+}

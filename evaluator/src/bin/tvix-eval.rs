@@ -375,7 +375,12 @@ fn select_path(
     if path.is_empty() {
         return Ok(v);
     }
-    for part in split_attr_path(path) {
+    for part in split_attr_path(path)? {
+        if part.is_empty() {
+            return Err(Error::from(tvix_eval::ErrorKind::Eval(format!(
+                "empty attribute name in selection path '{path}'"
+            ))));
+        }
         let forced = auto_call(eval, v, args)?;
         v = match (&forced, part.parse::<usize>()) {
             (Value::List(l), Ok(i)) => l.get(i).cloned().ok_or_else(|| {
@@ -394,7 +399,7 @@ fn select_path(
             (other, _) => {
                 return Err(Error::from(tvix_eval::ErrorKind::Eval(format!(
                 "the expression selected by the selection path '{path}' should be a set but is {}",
-                other.type_of()
+                other.type_description()
             ))))
             }
         };
@@ -402,18 +407,31 @@ fn select_path(
     Ok(v)
 }
 
-/// Splits `a.b."c.d"` into its components.
-fn split_attr_path(path: &str) -> Vec<String> {
+/// Splits `a.b."c.d"` into its components, as nix-instantiate does: a
+/// trailing dot is ignored, an unclosed quote is an error.
+fn split_attr_path(path: &str) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
     let mut cur = String::new();
-    let mut quoted = false;
-    for c in path.chars() {
+    let mut chars = path.chars();
+    while let Some(c) = chars.next() {
         match c {
-            '"' => quoted = !quoted,
-            '.' if !quoted => out.push(std::mem::take(&mut cur)),
+            '.' => out.push(std::mem::take(&mut cur)),
+            '"' => loop {
+                match chars.next() {
+                    Some('"') => break,
+                    Some(c) => cur.push(c),
+                    None => {
+                        return Err(Error::from(tvix_eval::ErrorKind::Eval(format!(
+                            "missing closing quote in selection path '{path}'"
+                        ))))
+                    }
+                }
+            },
             c => cur.push(c),
         }
     }
-    out.push(cur);
-    out
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    Ok(out)
 }
