@@ -82,6 +82,9 @@ pub struct Shared {
     pub(crate) host_functions: Vec<HostFunction>,
     /// Paths already "copied to the store" (their computed store paths).
     pub(crate) store_paths: RefCell<HashMap<PathBuf, String>>,
+    /// The reverse, for unfiltered copies: store path → source path.
+    pub(crate) store_sources: RefCell<HashMap<String, PathBuf>>,
+
     /// Derivations made by this evaluation, by `.drv` path, with their modulo hashes.
     pub derivations: RefCell<HashMap<String, (store::derivation::Derivation, Vec<u8>)>>,
     trace_sink: RefCell<TraceSink>,
@@ -98,6 +101,10 @@ impl Shared {
 
     /// Checks the file-access policy for `path`; returns the path to use.
     pub fn check_path(&self, path: &Path) -> Result<PathBuf, ErrorKind> {
+        // Store paths this evaluation computed for sources are read from the
+        // sources themselves: nothing was copied anywhere.
+        let redirected = self.source_of_store_path(path);
+        let path = redirected.as_deref().unwrap_or(path);
         let roots = match (&self.settings.allowed_roots, self.settings.pure) {
             (Some(roots), _) => roots.clone(),
             (None, true) => Vec::new(),
@@ -126,6 +133,22 @@ impl Shared {
             "access to path '{}' is forbidden in {mode}: it is outside the allowed roots",
             path.display()
         )))
+    }
+
+    /// The source a computed store path (or a path below it) stands for.
+    fn source_of_store_path(&self, path: &Path) -> Option<PathBuf> {
+        let text = path.to_str()?;
+        let rest = text
+            .strip_prefix(self.settings.store_dir.as_str())?
+            .strip_prefix('/')?;
+        let (top, below) = rest.split_once('/').unwrap_or((rest, ""));
+        let key = format!("{}/{top}", self.settings.store_dir);
+        let source = self.store_sources.borrow().get(&key).cloned()?;
+        Some(if below.is_empty() {
+            source
+        } else {
+            source.join(below)
+        })
     }
 
     /// The global scope.
@@ -241,6 +264,8 @@ impl EvaluationBuilder {
             extra_builtins: Vec::new(),
             host_functions: Vec::new(),
             store_paths: RefCell::new(HashMap::new()),
+            store_sources: RefCell::new(HashMap::new()),
+
             derivations: RefCell::new(HashMap::new()),
             trace_sink: RefCell::new(self.trace_sink),
         };

@@ -73,12 +73,48 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
     },
 ];
 
+/// C++ Nix makes a string's context valid before using it as a path; without
+/// a store, only sources this evaluation hashed count as valid (as in
+/// read-only evaluation, where nothing is built or written).
+async fn realise_context(co: &Co, s: &NixString) -> Result<(), ErrorKind> {
+    let _ = co;
+    for element in s.context().into_iter().flatten() {
+        let path = match element {
+            crate::value::ContextElement::Plain(p) => p,
+            crate::value::ContextElement::Single { drv, .. }
+            | crate::value::ContextElement::Derivation(drv) => drv,
+        };
+        if !REALISED.with(|r| r.borrow().contains(path)) {
+            return Err(eval_err!("path '{path}' is not valid"));
+        }
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// Store paths of sources hashed by evaluations on this thread.
+    pub(crate) static REALISED: std::cell::RefCell<std::collections::HashSet<String>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
+}
+
 /// Coerces a builtin's path argument to an absolute path.
 pub(crate) async fn coerce_to_path(co: &Co, v: Value) -> Result<PathBuf, ErrorKind> {
+    coerce_to_path_with(co, v, true).await
+}
+
+/// Like [`coerce_to_path`]; `realise: false` skips the context check (`storePath`).
+pub(crate) async fn coerce_to_path_with(
+    co: &Co,
+    v: Value,
+    realise: bool,
+) -> Result<PathBuf, ErrorKind> {
     if let Value::Path(p) = &v {
         return Ok(p.as_ref().clone());
     }
     let s = coerce_to_string(co, v, Coercion::PATH_APPEND).await?;
+    if realise {
+        realise_context(co, &s).await?;
+    }
     let text = s.to_str_lossy();
     if !text.starts_with('/') {
         return Err(eval_err!(

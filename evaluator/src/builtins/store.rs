@@ -110,6 +110,11 @@ pub fn path_to_store(shared: &Rc<Shared>, path: &Path) -> Result<NixString, Erro
         .store_paths
         .borrow_mut()
         .insert(path.to_path_buf(), p.clone());
+    shared
+        .store_sources
+        .borrow_mut()
+        .insert(p.clone(), checked.clone());
+    super::io::REALISED.with(|r| r.borrow_mut().insert(p.clone()));
     Ok(NixString::with_context(p.as_bytes(), plain_context(&p)))
 }
 
@@ -204,6 +209,13 @@ async fn add_path(co: &Co, shared: &Rc<Shared>, a: AddPath) -> Result<Value, Err
         store::make_fixed_output_path(dir, false, HashAlgo::Sha256, &h, &a.name)
     };
     materialise(shared, &p, &tree)?;
+    if a.filter.is_none() && a.recursive {
+        shared
+            .store_sources
+            .borrow_mut()
+            .insert(p.clone(), checked.clone());
+        super::io::REALISED.with(|r| r.borrow_mut().insert(p.clone()));
+    }
     Ok(Value::String(NixString::with_context(
         p.as_bytes(),
         plain_context(&p),
@@ -294,7 +306,7 @@ fn store_path(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 "'builtins.storePath' is not allowed in pure evaluation mode"
             ));
         }
-        let p = coerce_to_path(&co, args[0].clone()).await?;
+        let p = super::io::coerce_to_path_with(&co, args[0].clone(), false).await?;
         let text = crate::compiler::canon_path(&p.to_string_lossy());
         let dir = &shared.settings.store_dir;
         let rest = text

@@ -1,0 +1,1 @@
+import (builtins.toFile "x.nix" "1 + 1")

@@ -1,0 +1,1 @@
+builtins.readFile "${./data/dir}/sub/keep.txt"

@@ -1,0 +1,1 @@
+[ (import "${./data/dir}") (builtins.attrNames (builtins.readDir "${./data/dir}")) (builtins.hashFile "sha256" "${./data/text.txt}") (builtins.readFile "${builtins.path { path = ./data/dir; }}/sub/keep.txt") ]
