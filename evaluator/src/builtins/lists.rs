@@ -29,7 +29,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "foldl'",
         arity: 3,
         strict: 0b1,
-        imp: Async(foldl),
+        imp: Frames(foldl),
     },
     BuiltinDef {
         name: "genList",
@@ -191,15 +191,17 @@ fn filter(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     })
 }
 
-fn foldl(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
-    make_gen(move |co| async move {
-        let list = function_then_list(&co, &args[0], &args[2]).await?;
-        let mut acc = args[1].clone();
-        for x in list.iter() {
-            acc = co.call2(args[0].clone(), acc, x.clone()).await;
-        }
-        Ok(co.force(acc).await)
-    })
+/// `foldl'` runs as a native frame (no generator): each step calls
+/// `op acc x` and forces the result; the initial value is forced only for
+/// an empty list, as in C++ Nix.
+fn foldl(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
+    // The function is checked before the list is forced, as in C++ Nix.
+    to_function(&args[0])?;
+    let mut args = args.into_iter();
+    let f = args.next().unwrap_or(Value::Null);
+    let acc = args.next().unwrap_or(Value::Null);
+    let list = args.next().unwrap_or(Value::Null);
+    vm.foldl_start(f, acc, list)
 }
 
 fn elem(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {

@@ -58,6 +58,14 @@ pub(crate) enum Frame {
     CallWith { arg: Value, span: Span },
     /// `addErrorContext`: errors from the frames above get `message` in their trace.
     ErrorContext { message: Value },
+    /// `foldl'`: the frame above leaves the accumulator for element `next`.
+    Foldl {
+        f: Value,
+        list: crate::value::NixList,
+        next: usize,
+    },
+    /// `foldl'` before its list is forced: the frame above leaves the list.
+    FoldlList { f: Value, acc: Value },
 }
 
 /// The evaluator's machine state. Owned by an [`crate::Evaluation`].
@@ -195,6 +203,16 @@ impl Vm {
                     Ok(())
                 }
                 Frame::ErrorContext { .. } => Ok(()),
+                Frame::FoldlList { f, acc } => {
+                    let list = self.stack.pop().unwrap_or(Value::Null);
+                    self.foldl_start(f, acc, list)
+                        .map_err(|k| Error::new(k, Span::NONE))
+                }
+                Frame::Foldl { f, list, next } => {
+                    let acc = self.stack.pop().unwrap_or(Value::Null);
+                    self.foldl_step(f, list, next, acc)
+                        .map_err(|k| Error::new(k, Span::NONE))
+                }
                 Frame::CallWith { arg, span } => {
                     self.stack.push(arg);
                     self.call(span).map_err(|k| Error::new(k, span))
@@ -251,7 +269,7 @@ impl Vm {
                         }
                     }
                 }
-                Frame::CallWith { .. } => {}
+                Frame::CallWith { .. } | Frame::Foldl { .. } | Frame::FoldlList { .. } => {}
                 Frame::ErrorContext { message } => {
                     let text = match message.shallow() {
                         Value::String(s) => s.to_str_lossy().into_owned(),
@@ -494,6 +512,53 @@ impl Vm {
         }
         self.stack.push(arg);
         Env::with_slots(&c.env, slots)
+    }
+
+    /// Starts `foldl'` once the list is forced (forcing it first if needed).
+    pub(crate) fn foldl_start(
+        &mut self,
+        f: Value,
+        acc: Value,
+        list: Value,
+    ) -> Result<(), ErrorKind> {
+        match list.shallow() {
+            Value::List(l) => self.foldl_step(f, l, 0, acc),
+            Value::Thunk(_) => {
+                self.frames.push(Frame::FoldlList { f, acc });
+                self.stack.push(list);
+                self.force_top(false)
+            }
+            other => Err(ErrorKind::TypeError {
+                expected: "a list",
+                actual: other.type_description(),
+            }),
+        }
+    }
+
+    /// One step of `foldl'`: call `f acc list[next]`, or finish with `acc`.
+    pub(crate) fn foldl_step(
+        &mut self,
+        f: Value,
+        list: crate::value::NixList,
+        next: usize,
+        acc: Value,
+    ) -> Result<(), ErrorKind> {
+        let Some(x) = list.get(next).cloned() else {
+            self.stack.push(acc);
+            return self.force_top(false);
+        };
+        self.frames.push(Frame::Foldl {
+            f: f.clone(),
+            list,
+            next: next + 1,
+        });
+        self.frames.push(Frame::CallWith {
+            arg: x,
+            span: Span::NONE,
+        });
+        self.stack.push(f);
+        self.stack.push(acc);
+        self.call(Span::NONE)
     }
 
     /// Forces `v` under an `addErrorContext` frame carrying `message`.
