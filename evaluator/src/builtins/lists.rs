@@ -23,7 +23,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "filter",
         arity: 2,
         strict: 0b1,
-        imp: Async(filter),
+        imp: Frames(filter),
     },
     BuiltinDef {
         name: "foldl'",
@@ -178,17 +178,14 @@ async fn predicate(co: &Co, f: &Value, x: Value) -> Result<bool, ErrorKind> {
     to_bool(&r)
 }
 
-fn filter(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
-    make_gen(move |co| async move {
-        let list = function_then_list(&co, &args[0], &args[1]).await?;
-        let mut out = Vec::new();
-        for x in list.iter() {
-            if predicate(&co, &args[0], x.clone()).await? {
-                out.push(x.clone());
-            }
-        }
-        Ok(Value::list(out))
-    })
+/// `filter` runs as a native frame: one predicate call per element.
+fn filter(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
+    // The function is checked before the list is forced, as in C++ Nix.
+    to_function(&args[0])?;
+    let mut args = args.into_iter();
+    let f = args.next().unwrap_or(Value::Null);
+    let list = args.next().unwrap_or(Value::Null);
+    vm.filter_start(f, list)
 }
 
 /// `foldl'` runs as a native frame (no generator): each step calls

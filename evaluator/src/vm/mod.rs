@@ -66,6 +66,15 @@ pub(crate) enum Frame {
     },
     /// `foldl'` before its list is forced: the frame above leaves the list.
     FoldlList { f: Value, acc: Value },
+    /// `filter`: the frame above leaves the predicate's result for `list[next - 1]`.
+    Filter {
+        f: Value,
+        list: crate::value::NixList,
+        next: usize,
+        kept: Vec<Value>,
+    },
+    /// `filter` before its list is forced.
+    FilterList { f: Value },
 }
 
 /// The evaluator's machine state. Owned by an [`crate::Evaluation`].
@@ -203,6 +212,35 @@ impl Vm {
                     Ok(())
                 }
                 Frame::ErrorContext { .. } => Ok(()),
+                Frame::FilterList { f } => {
+                    let list = self.stack.pop().unwrap_or(Value::Null);
+                    self.filter_start(f, list)
+                        .map_err(|k| Error::new(k, Span::NONE))
+                }
+                Frame::Filter {
+                    f,
+                    list,
+                    next,
+                    mut kept,
+                } => {
+                    let keep = self.stack.pop().unwrap_or(Value::Null);
+                    match keep {
+                        Value::Bool(b) => {
+                            if b {
+                                kept.push(list[next - 1].clone());
+                            }
+                            self.filter_step(f, list, next, kept)
+                                .map_err(|k| Error::new(k, Span::NONE))
+                        }
+                        other => Err(Error::new(
+                            ErrorKind::TypeError {
+                                expected: "a Boolean",
+                                actual: other.type_description(),
+                            },
+                            Span::NONE,
+                        )),
+                    }
+                }
                 Frame::FoldlList { f, acc } => {
                     let list = self.stack.pop().unwrap_or(Value::Null);
                     self.foldl_start(f, acc, list)
@@ -269,7 +307,11 @@ impl Vm {
                         }
                     }
                 }
-                Frame::CallWith { .. } | Frame::Foldl { .. } | Frame::FoldlList { .. } => {}
+                Frame::CallWith { .. }
+                | Frame::Foldl { .. }
+                | Frame::FoldlList { .. }
+                | Frame::Filter { .. }
+                | Frame::FilterList { .. } => {}
                 Frame::ErrorContext { message } => {
                     let text = match message.shallow() {
                         Value::String(s) => s.to_str_lossy().into_owned(),
@@ -512,6 +554,45 @@ impl Vm {
         }
         self.stack.push(arg);
         Env::with_slots(&c.env, slots)
+    }
+
+    /// Starts `filter` once the list is forced (forcing it first if needed).
+    pub(crate) fn filter_start(&mut self, f: Value, list: Value) -> Result<(), ErrorKind> {
+        match list.shallow() {
+            Value::List(l) => self.filter_step(f, l, 0, Vec::new()),
+            Value::Thunk(_) => {
+                self.frames.push(Frame::FilterList { f });
+                self.stack.push(list);
+                self.force_top(false)
+            }
+            other => Err(ErrorKind::TypeError {
+                expected: "a list",
+                actual: other.type_description(),
+            }),
+        }
+    }
+
+    /// One step of `filter`: call the predicate on `list[next]`, or finish.
+    fn filter_step(
+        &mut self,
+        f: Value,
+        list: crate::value::NixList,
+        next: usize,
+        kept: Vec<Value>,
+    ) -> Result<(), ErrorKind> {
+        let Some(x) = list.get(next).cloned() else {
+            self.stack.push(Value::list(kept));
+            return Ok(());
+        };
+        self.frames.push(Frame::Filter {
+            f: f.clone(),
+            list,
+            next: next + 1,
+            kept,
+        });
+        self.stack.push(f);
+        self.stack.push(x);
+        self.call(Span::NONE)
     }
 
     /// Starts `foldl'` once the list is forced (forcing it first if needed).
