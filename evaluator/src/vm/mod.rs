@@ -973,6 +973,15 @@ impl Vm {
                     }
                 }
                 Op::Add | Op::Sub | Op::Mul | Op::Div => {
+                    // Fast path: two integers, computed in place.
+                    if let Some(r) = int_fast_path(&self.stack, op) {
+                        // The popped value is an integer: nothing to drop.
+                        std::mem::forget(self.stack.pop());
+                        if let Some(top) = self.stack.last_mut() {
+                            std::mem::forget(std::mem::replace(top, r));
+                        }
+                        continue;
+                    }
                     let b = pop!();
                     let a = pop!();
                     match ops::arith(op, &a, &b) {
@@ -1014,6 +1023,13 @@ impl Vm {
                     }
                 }
                 Op::Less => {
+                    if let Some(r) = int_fast_path(&self.stack, op) {
+                        std::mem::forget(self.stack.pop());
+                        if let Some(top) = self.stack.last_mut() {
+                            std::mem::forget(std::mem::replace(top, r));
+                        }
+                        continue;
+                    }
                     // `>`, `<=` and `>=` are compiled to `<` (and `!`), as in C++ Nix.
                     let y = pop!();
                     let x = pop!();
@@ -1330,6 +1346,22 @@ pub fn arith_numbers(op: Op, a: &Value, b: &Value) -> Result<Value, ErrorKind> {
 /// `v.name` on a forced value.
 pub fn select_attr(v: &Value, name: Symbol) -> Result<Value, ErrorKind> {
     ops::select(v, name)
+}
+
+/// `+ - * <` on the two integers on top of the stack, when that is what they
+/// are and the result does not overflow (everything else takes the general path).
+#[inline(always)]
+fn int_fast_path(stack: &[Value], op: Op) -> Option<Value> {
+    let [.., Value::Int(x), Value::Int(y)] = stack else {
+        return None;
+    };
+    match op {
+        Op::Add => x.checked_add(*y).map(Value::Int),
+        Op::Sub => x.checked_sub(*y).map(Value::Int),
+        Op::Mul => x.checked_mul(*y).map(Value::Int),
+        Op::Less => Some(Value::Bool(x < y)),
+        _ => None,
+    }
 }
 
 /// The inner lambda of a lambda whose body is just another lambda (`a: b: …`).
