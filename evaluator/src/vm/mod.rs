@@ -1102,16 +1102,25 @@ impl Vm {
                     None => fail!(eval_err!("internal error: value stack underflow")),
                 },
                 Op::Jump(t) => ip = t as usize,
-                Op::JumpIfFalse(t) | Op::JumpIfTrue(t) => match pop!() {
-                    Value::Bool(b) => {
+                Op::JumpIfFalse(t) | Op::JumpIfTrue(t) => match self.stack.last() {
+                    // A Boolean needs no drop: pop it without one.
+                    Some(&Value::Bool(b)) => {
+                        std::mem::forget(self.stack.pop());
                         if b == matches!(op, Op::JumpIfTrue(_)) {
                             ip = t as usize;
                         }
                     }
-                    other => fail!(ErrorKind::TypeError {
-                        expected: "a Boolean",
-                        actual: other.type_description()
-                    }),
+                    _ => match pop!() {
+                        Value::Bool(b) => {
+                            if b == matches!(op, Op::JumpIfTrue(_)) {
+                                ip = t as usize;
+                            }
+                        }
+                        other => fail!(ErrorKind::TypeError {
+                            expected: "a Boolean",
+                            actual: other.type_description()
+                        }),
+                    },
                 },
                 Op::Select(n) => {
                     let sym = chunk.names[n as usize];
