@@ -20,6 +20,16 @@ pub struct Env {
     pub parent: Option<Rc<Env>>,
 }
 
+/// The outcome of looking a name up in one `with` namespace.
+pub enum WithLookup {
+    Found(Value),
+    Missing,
+    /// The namespace is an unevaluated thunk (returned for forcing).
+    Pending(Value),
+    /// The namespace is not a set (its type description).
+    NotASet(&'static str),
+}
+
 impl Drop for Env {
     fn drop(&mut self) {
         use crate::value::drop;
@@ -84,6 +94,37 @@ impl Env {
     pub fn set(&self, idx: u32, v: Value) {
         if let Some(slot) = self.slots.borrow_mut().get_mut(idx as usize) {
             *slot = v;
+        }
+    }
+
+    /// Looks `name` up in the `with` namespace in slot 0 of the level `depth`
+    /// steps up, without cloning the namespace.
+    pub fn with_lookup(self: &Rc<Env>, depth: u32, name: crate::value::Symbol) -> WithLookup {
+        let mut env: &Rc<Env> = self;
+        for _ in 0..depth {
+            match &env.parent {
+                Some(p) => env = p,
+                None => return WithLookup::NotASet("null"),
+            }
+        }
+        let slots = env.slots.borrow();
+        let Some(ns) = slots.first() else {
+            return WithLookup::NotASet("null");
+        };
+        let found = match ns {
+            Value::Attrs(a) => a.get(name).cloned(),
+            Value::Thunk(t) => match &*t.0.borrow() {
+                crate::value::ThunkState::Evaluated(Value::Attrs(a)) => a.get(name).cloned(),
+                crate::value::ThunkState::Evaluated(other) => {
+                    return WithLookup::NotASet(other.type_description())
+                }
+                _ => return WithLookup::Pending(ns.clone()),
+            },
+            other => return WithLookup::NotASet(other.type_description()),
+        };
+        match found {
+            Some(v) => WithLookup::Found(v),
+            None => WithLookup::Missing,
         }
     }
 

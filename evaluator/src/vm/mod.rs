@@ -947,23 +947,21 @@ impl Vm {
                     let sym = chunk.names[name as usize];
                     let mut found = None;
                     for &depth in &chunk.withs[withs as usize] {
-                        let ns = env.get(depth, 0);
-                        match ns.shallow() {
-                            Value::Attrs(a) => {
-                                if let Some(v) = a.get(sym) {
-                                    found = Some(v.clone());
-                                    break;
-                                }
+                        match env.with_lookup(depth, sym) {
+                            env::WithLookup::Found(v) => {
+                                found = Some(v);
+                                break;
                             }
-                            Value::Thunk(_) => {
+                            env::WithLookup::Missing => {}
+                            env::WithLookup::Pending(ns) => {
                                 // Force the namespace, then run this lookup again.
                                 ip -= 1;
                                 self.stack.push(ns);
                                 suspend_then!(self.force_top(true));
                             }
-                            other => fail!(ErrorKind::TypeError {
+                            env::WithLookup::NotASet(actual) => fail!(ErrorKind::TypeError {
                                 expected: "a set",
-                                actual: other.type_description()
+                                actual
                             }),
                         }
                     }
