@@ -73,7 +73,7 @@ impl Env {
     }
 
     /// Slot `idx` of the level `depth` steps up.
-    #[inline]
+    #[inline(always)]
     pub fn get(self: &Rc<Env>, depth: u32, idx: u32) -> Value {
         let mut env: &Rc<Env> = self;
         for _ in 0..depth {
