@@ -316,46 +316,28 @@ impl SeqSer {
     }
 }
 
-impl ser::SerializeSeq for SeqSer {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.push(v)
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.done()
-    }
+/// The four sequence-like serializer traits all append an element.
+macro_rules! seq_like {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for SeqSer {
+            type Ok = Value;
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+                self.push(v)
+            }
+            fn end(self) -> Result<Value, Error> {
+                self.done()
+            }
+        }
+    )*};
 }
-impl ser::SerializeTuple for SeqSer {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.push(v)
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.done()
-    }
-}
-impl ser::SerializeTupleStruct for SeqSer {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.push(v)
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.done()
-    }
-}
-impl ser::SerializeTupleVariant for SeqSer {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.push(v)
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.done()
-    }
-}
+
+seq_like!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 struct MapSer {
     map: BTreeMap<String, Value>,
@@ -392,35 +374,21 @@ impl ser::SerializeMap for MapSer {
         self.done()
     }
 }
-impl ser::SerializeStruct for MapSer {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        k: &'static str,
-        v: &T,
-    ) -> Result<(), Error> {
-        self.map
-            .insert(k.to_string(), v.serialize(ValueSerializer)?);
-        Ok(())
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.done()
-    }
+/// Structs and struct variants insert a named field.
+macro_rules! struct_like {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for MapSer {
+            type Ok = Value;
+            type Error = Error;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, k: &'static str, v: &T) -> Result<(), Error> {
+                self.map.insert(k.to_string(), v.serialize(ValueSerializer)?);
+                Ok(())
+            }
+            fn end(self) -> Result<Value, Error> {
+                self.done()
+            }
+        }
+    )*};
 }
-impl ser::SerializeStructVariant for MapSer {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        k: &'static str,
-        v: &T,
-    ) -> Result<(), Error> {
-        self.map
-            .insert(k.to_string(), v.serialize(ValueSerializer)?);
-        Ok(())
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.done()
-    }
-}
+
+struct_like!(SerializeStruct, SerializeStructVariant);

@@ -18,11 +18,11 @@ fn tvix_eval(dir: &Path, args: &[&str]) -> (bool, String, String) {
     )
 }
 
-#[test]
-fn drv_aterm_matches_cpp_nix() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/drv");
-    let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).expect("tests/drv exists") {
+/// The `NAME.nix` files of a test directory with the contents of `NAME.<ext>`.
+fn cases(subdir: &str, ext: &str) -> (std::path::PathBuf, Vec<(String, String)>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(subdir);
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("test directory exists") {
         let path = entry.expect("readable entry").path();
         if path.extension().is_none_or(|e| e != "nix") {
             continue;
@@ -33,13 +33,21 @@ fn drv_aterm_matches_cpp_nix() {
             .to_string_lossy()
             .into_owned();
         let expected =
-            std::fs::read_to_string(path.with_extension("drv")).expect("expected .drv exists");
-        let (ok, stdout, stderr) = tvix_eval(&dir, &["--drv", &name]);
+            std::fs::read_to_string(path.with_extension(ext)).expect("expectation exists");
+        out.push((name, expected));
+    }
+    (dir, out)
+}
+
+#[test]
+fn drv_aterm_matches_cpp_nix() {
+    let (dir, cases) = cases("tests/drv", "drv");
+    for (name, expected) in &cases {
+        let (ok, stdout, stderr) = tvix_eval(&dir, &["--drv", name]);
         assert!(ok, "{name}: {stderr}");
         assert_eq!(stdout.trim_end(), expected, "{name}");
-        checked += 1;
     }
-    assert!(checked >= 8);
+    assert!(cases.len() >= 8);
 }
 
 #[test]
@@ -129,27 +137,14 @@ fn deeply_nested_values_are_freed_without_overflow() {
 fn non_strict_printing_matches_cpp_nix() {
     // Which values are still unevaluated (<CODE>) after `--eval` without
     // `--strict` follows C++ Nix's thunk creation exactly.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/nonstrict");
+    let (dir, cases) = cases("tests/nonstrict", "exp");
     let prefix = format!("{}/", dir.display());
-    let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).expect("tests/nonstrict exists") {
-        let path = entry.expect("readable entry").path();
-        if path.extension().is_none_or(|e| e != "nix") {
-            continue;
-        }
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let expected =
-            std::fs::read_to_string(path.with_extension("exp")).expect("expected .exp exists");
-        let (ok, stdout, stderr) = tvix_eval(&dir, &["--eval", &name]);
+    for (name, expected) in &cases {
+        let (ok, stdout, stderr) = tvix_eval(&dir, &["--eval", name]);
         assert!(ok, "{name}: {stderr}");
-        assert_eq!(stdout.replace(&prefix, ""), expected, "{name}");
-        checked += 1;
+        assert_eq!(&stdout.replace(&prefix, ""), expected, "{name}");
     }
-    assert!(checked >= 15);
+    assert!(cases.len() >= 15);
 }
 
 #[test]
