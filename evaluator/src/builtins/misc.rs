@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::hash::{nix32_encode, HashAlgo, NIX32_CHARS};
+use super::hash::NIX32_CHARS;
 use super::versions::to_str_no_ctx;
 use super::{make_attrs, to_attrs, to_bool, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
 use crate::errors::ErrorKind;
@@ -122,9 +122,7 @@ fn no_network(name: &str) -> ErrorKind {
 /// `/` + nix32(sha256("nix-output:" + name)): stands for an output path
 /// that is not known yet.
 pub(crate) fn hash_placeholder(output: &[u8]) -> String {
-    let mut data = b"nix-output:".to_vec();
-    data.extend_from_slice(output);
-    format!("/{}", nix32_encode(&HashAlgo::Sha256.digest(&data)))
+    crate::store::placeholder(output)
 }
 
 fn placeholder(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {

@@ -288,11 +288,10 @@ pub fn make_fixed_output_path(
 }
 
 /// `placeholder`: the string the builder replaces with an output's path.
-pub fn placeholder(output: &str) -> String {
-    format!(
-        "/{}",
-        nix32_encode(&sha256(format!("nix-output:{output}").as_bytes()))
-    )
+pub fn placeholder(output: &[u8]) -> String {
+    let mut data = b"nix-output:".to_vec();
+    data.extend_from_slice(output);
+    format!("/{}", nix32_encode(&sha256(&data)))
 }
 
 #[cfg(test)]
@@ -313,7 +312,7 @@ mod tests {
     #[test]
     fn placeholder_out() {
         assert_eq!(
-            placeholder("out"),
+            placeholder(b"out"),
             "/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9"
         );
     }
