@@ -133,18 +133,31 @@ fn deeply_nested_values_are_freed_without_overflow() {
     }
 }
 
+/// Runs a CLI test directory with the flags in its `flags` file.
+fn check_cli_dir(subdir: &str, min: usize) {
+    let (dir, cases) = cases(subdir, "exp");
+    let flags = std::fs::read_to_string(dir.join("flags")).expect("flags file");
+    let prefix = format!("{}/", dir.display());
+    for (name, expected) in &cases {
+        let mut args: Vec<&str> = flags.split_whitespace().collect();
+        args.push(name);
+        let (ok, stdout, stderr) = tvix_eval(&dir, &args);
+        assert!(ok, "{name}: {stderr}");
+        assert_eq!(&stdout.replace(&prefix, ""), expected, "{name}");
+    }
+    assert!(cases.len() >= min);
+}
+
 #[test]
 fn non_strict_printing_matches_cpp_nix() {
     // Which values are still unevaluated (<CODE>) after `--eval` without
     // `--strict` follows C++ Nix's thunk creation exactly.
-    let (dir, cases) = cases("tests/nonstrict", "exp");
-    let prefix = format!("{}/", dir.display());
-    for (name, expected) in &cases {
-        let (ok, stdout, stderr) = tvix_eval(&dir, &["--eval", name]);
-        assert!(ok, "{name}: {stderr}");
-        assert_eq!(&stdout.replace(&prefix, ""), expected, "{name}");
-    }
-    assert!(cases.len() >= 15);
+    check_cli_dir("tests/nonstrict", 15);
+}
+
+#[test]
+fn xml_output_with_positions_matches_cpp_nix() {
+    check_cli_dir("tests/xml", 2);
 }
 
 #[test]

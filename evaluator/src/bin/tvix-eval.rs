@@ -284,7 +284,7 @@ fn render_value(eval: &mut Evaluation, v: &Value, opts: &Options) -> Result<Vec<
         return Ok(out);
     }
     if opts.xml {
-        let f = eval.evaluate_str("builtins.toXML")?;
+        let f = tvix_eval::builtins::xml::xml_with_positions();
         let s = eval.call(&f, v)?;
         return Ok(match s {
             Value::String(s) => s.as_bytes().to_vec(),

@@ -15,7 +15,7 @@ mod strings;
 mod toml;
 mod types;
 mod versions;
-mod xml;
+pub mod xml;
 
 use std::rc::Rc;
 

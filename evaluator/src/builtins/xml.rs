@@ -69,7 +69,7 @@ impl Writer {
 
 enum Task {
     Visit(Value, usize),
-    OpenAttr(Symbol, usize),
+    OpenAttr(Symbol, crate::syntax::Pos, usize),
     Close(&'static str, usize),
 }
 
@@ -90,8 +90,19 @@ fn lambda_param_name(c: &Closure) -> Option<String> {
     Some(ident.syntax().text().to_string())
 }
 
-fn write_function(w: &mut Writer, c: &Closure, depth: usize) {
-    w.tag(depth, "function", &[], false);
+fn write_function(w: &mut Writer, c: &Closure, depth: usize, location: bool) {
+    match crate::syntax::nix_pos(c.lambda.span).filter(|_| location) {
+        Some((file, line, column)) => {
+            let (line, column) = (line.to_string(), column.to_string());
+            let attrs: [(&str, &[u8]); 3] = [
+                ("column", column.as_bytes()),
+                ("line", line.as_bytes()),
+                ("path", file.as_bytes()),
+            ];
+            w.tag(depth, "function", &attrs, false);
+        }
+        None => w.tag(depth, "function", &[], false),
+    }
     let name = lambda_param_name(c);
     match &c.lambda.chunk.formals {
         Some(formals) => {
@@ -120,6 +131,12 @@ fn write_function(w: &mut Writer, c: &Closure, depth: usize) {
 
 /// Renders `v`, forcing it deeply; the result carries the strings' contexts.
 pub(crate) async fn value_to_xml(co: &Co, v: Value) -> Result<NixString, ErrorKind> {
+    value_to_xml_with(co, v, false).await
+}
+
+/// `location`: add `column`, `line` and `path` of attributes and functions,
+/// as `nix-instantiate --eval --xml` does (`builtins.toXML` does not).
+async fn value_to_xml_with(co: &Co, v: Value, location: bool) -> Result<NixString, ErrorKind> {
     let mut w = Writer {
         out: b"<?xml version='1.0' encoding='utf-8'?>\n<expr>\n".to_vec(),
     };
@@ -129,8 +146,20 @@ pub(crate) async fn value_to_xml(co: &Co, v: Value) -> Result<NixString, ErrorKi
     let mut work = vec![Task::Visit(v, 1)];
     while let Some(task) = work.pop() {
         let (v, depth) = match task {
-            Task::OpenAttr(name, depth) => {
-                w.tag(depth, "attr", &[("name", name.as_bytes())], false);
+            Task::OpenAttr(name, pos, depth) => {
+                match crate::syntax::nix_pos(pos.span()).filter(|_| location) {
+                    Some((file, line, column)) => {
+                        let (line, column) = (line.to_string(), column.to_string());
+                        let attrs: [(&str, &[u8]); 4] = [
+                            ("column", column.as_bytes()),
+                            ("line", line.as_bytes()),
+                            ("name", name.as_bytes()),
+                            ("path", file.as_bytes()),
+                        ];
+                        w.tag(depth, "attr", &attrs, false);
+                    }
+                    None => w.tag(depth, "attr", &[("name", name.as_bytes())], false),
+                }
                 continue;
             }
             Task::Close(name, depth) => {
@@ -211,7 +240,7 @@ pub(crate) async fn value_to_xml(co: &Co, v: Value) -> Result<NixString, ErrorKi
                 work.push(Task::Close("list", depth));
                 work.extend(l.iter().rev().map(|x| Task::Visit(x.clone(), depth + 1)));
             }
-            Value::Closure(c) => write_function(&mut w, c, depth),
+            Value::Closure(c) => write_function(&mut w, c, depth, location),
             Value::Builtin(_) | Value::Thunk(_) => w.tag(depth, "unevaluated", &[], true),
         }
     }
@@ -226,8 +255,29 @@ fn push_attrs(work: &mut Vec<Task>, a: &crate::value::Attrs, depth: usize) {
     for attr in a.iter().rev() {
         work.push(Task::Close("attr", depth));
         work.push(Task::Visit(attr.value.clone(), depth + 1));
-        work.push(Task::OpenAttr(attr.name, depth));
+        work.push(Task::OpenAttr(attr.name, attr.pos, depth));
     }
+}
+
+/// The `--xml` output of the CLI: `toXML` with positions.
+static TO_XML_WITH_POSITIONS: BuiltinDef = BuiltinDef {
+    name: "toXMLWithPositions",
+    arity: 1,
+    strict: ALL,
+    imp: Async(to_xml_with_positions),
+};
+
+/// A function value that renders its argument like `nix-instantiate --eval --xml`.
+pub fn xml_with_positions() -> Value {
+    super::builtin_value(&TO_XML_WITH_POSITIONS)
+}
+
+fn to_xml_with_positions(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        Ok(Value::String(
+            value_to_xml_with(&co, args[0].clone(), true).await?,
+        ))
+    })
 }
 
 fn to_xml(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {

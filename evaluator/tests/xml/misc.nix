@@ -1,0 +1,1 @@
+[ ./xmlpath (builtins.toXML { a = 1; }) ]
