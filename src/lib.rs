@@ -19,6 +19,8 @@
 //! assert_eq!(cfg.hosts, ["web1", "web2"]);
 //! ```
 
+#![warn(missing_docs)]
+
 mod de;
 mod error;
 mod ser;

@@ -16,14 +16,21 @@ use serde::de::{self, Deserialize, MapAccess, SeqAccess, Visitor};
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A 64-bit integer.
     Int(i64),
+    /// A float.
     Float(f64),
+    /// A string (context dropped; invalid UTF-8 replaced).
     String(String),
     /// A path (from a path literal or path arithmetic).
     Path(PathBuf),
+    /// A list.
     List(Vec<Value>),
+    /// An attribute set, in Nix's name order.
     Attrs(BTreeMap<String, Value>),
 }
 

@@ -9,6 +9,8 @@
 //! assert!(matches!(eval.force(&a).unwrap(), tvix_eval::Value::Int(42)));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod builtins;
 pub mod bytecode;
 pub mod compiler;
@@ -72,7 +74,9 @@ fn default_system() -> String {
 
 /// State shared by the VM, the builtins and the host.
 pub struct Shared {
+    /// The evaluation settings.
     pub settings: Settings,
+    /// All file access goes through this.
     pub io: Box<dyn EvalIO>,
     /// Imported files by path: each is parsed and evaluated once.
     pub(crate) import_cache: RefCell<HashMap<PathBuf, Value>>,

@@ -43,10 +43,13 @@ pub enum BuiltinImpl {
 
 /// A builtin: name, arity, which arguments are forced before it runs.
 pub struct BuiltinDef {
+    /// The name under `builtins`.
     pub name: &'static str,
+    /// How many arguments it takes.
     pub arity: u8,
     /// Bit `i` set: argument `i` is forced to weak head normal form first.
     pub strict: u32,
+    /// How it runs.
     pub imp: BuiltinImpl,
 }
 

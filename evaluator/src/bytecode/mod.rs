@@ -16,7 +16,9 @@ pub enum Op {
     Constant(Idx),
     /// Push slot `idx` of the environment `depth` levels up (not forced).
     GetVar {
+        /// Environment levels up.
         depth: u32,
+        /// Slot in that level.
         idx: u32,
     },
     /// Pop a value into slot `idx` of the current environment.
@@ -41,22 +43,36 @@ pub enum Op {
     PopEnv,
     /// Look `names[i]` up through the `with` environments listed in `withs[j]`.
     WithLookup {
+        /// Index into `names`.
         name: Idx,
+        /// Index into `withs`.
         withs: Idx,
     },
+    /// `a + b` (numbers, strings, paths).
     Add,
+    /// `a - b`.
     Sub,
+    /// `a * b`.
     Mul,
+    /// `a / b`.
     Div,
+    /// `a == b` (deep).
     Equal,
+    /// `a != b`.
     NotEqual,
+    /// `a < b` (`>`, `<=`, `>=` compile to this with swapped operands and `Not`).
     Less,
+    /// `a ++ b`.
     Concat,
+    /// `a // b`.
     Update,
+    /// `!a`.
     Not,
+    /// `-a`.
     Negate,
     /// Check the top is a Boolean (for the right side of `&&`, `||`, `->`).
     AssertBool,
+    /// Continue at the given instruction.
     Jump(u32),
     /// Pop a Boolean; jump if false.
     JumpIfFalse(u32),
@@ -77,7 +93,9 @@ pub enum Op {
     /// Build a set: `attr_sets[i]` names the static keys (values on the stack
     /// in that order), followed by `dynamic` (key, value) pairs.
     MakeAttrs {
+        /// Index into `attr_sets`.
         desc: Idx,
+        /// Number of dynamic (key, value) pairs.
         dynamic: u32,
     },
     /// Pop `n` values and push them as a list.
@@ -96,7 +114,7 @@ pub enum Op {
     ApplyOverrides(Idx),
     /// Bind a called lambda's formal arguments from the forced argument on top.
     BindFormals,
-    /// Error: `names[i]` is not bound (only reachable through `with`).
+    /// End of the chunk: its value is on top of the stack.
     Return,
 }
 
@@ -109,19 +127,28 @@ pub struct AttrsDesc {
     pub order: Vec<u32>,
     /// Spans of the dynamic keys, in order (for errors), and their positions.
     pub dynamic_spans: Vec<Span>,
+    /// Positions of the dynamic attributes.
     pub dynamic_pos: Vec<crate::syntax::Pos>,
 }
 
 /// A compiled piece of code.
 #[derive(Debug)]
 pub struct Chunk {
+    /// The instructions.
     pub code: Vec<Op>,
+    /// One span per instruction (for errors only).
     pub spans: Vec<Span>,
+    /// Constants used by `Constant`.
     pub constants: Vec<Value>,
+    /// Attribute and variable names used by instructions.
     pub names: Vec<Symbol>,
+    /// Thunk bodies made by `MakeThunk`.
     pub chunks: Vec<Rc<Chunk>>,
+    /// Lambdas made by `MakeClosure`.
     pub lambdas: Vec<Rc<Lambda>>,
+    /// Static parts of attribute-set literals.
     pub attr_sets: Vec<AttrsDesc>,
+    /// `with` levels searched by `WithLookup`, innermost first.
     pub withs: Vec<Vec<u32>>,
     /// Slot names of `rec` sets that use `__overrides`.
     pub rec_slots: Vec<Vec<Symbol>>,
@@ -131,6 +158,7 @@ pub struct Chunk {
     pub formals: Option<Formals>,
     /// For a lambda body: the lambda's name and position, for error messages.
     pub lambda_name: Option<Symbol>,
+    /// Where the lambda is written.
     pub lambda_span: Span,
 }
 
@@ -164,7 +192,9 @@ impl Chunk {
 /// One formal argument of a lambda.
 #[derive(Debug)]
 pub struct Formal {
+    /// The formal's name.
     pub name: Symbol,
+    /// Its default value, if any.
     pub default: Option<Rc<Chunk>>,
     /// Where the formal is declared (`unsafeGetAttrPos` on `functionArgs`).
     pub pos: crate::syntax::Pos,
@@ -175,16 +205,20 @@ pub struct Formal {
 pub struct Formals {
     /// Sorted by name; formal `i` lives in environment slot `i`.
     pub entries: Vec<Formal>,
+    /// Whether `...` accepts other attributes.
     pub ellipsis: bool,
 }
 
 /// A compiled lambda. Its formals live in its chunk, where `BindFormals` reads them.
 #[derive(Debug)]
 pub struct Lambda {
+    /// The body.
     pub chunk: Rc<Chunk>,
+    /// Whether the argument is a `{ … }` pattern.
     pub has_formals: bool,
     /// The name it was bound to, for error messages.
     pub name: Option<Symbol>,
+    /// Where the lambda is written.
     pub span: Span,
     /// Slots in the call environment (formals, `@` binding or the plain argument).
     pub env_size: u32,

@@ -16,7 +16,12 @@ pub enum ScopeKind {
 #[derive(Debug, PartialEq)]
 pub enum Resolved {
     /// A slot in an environment `depth` levels up.
-    Static { depth: u32, idx: u32 },
+    Static {
+        /// Environment levels up.
+        depth: u32,
+        /// Slot in that level.
+        idx: u32,
+    },
     /// Not bound statically: search these `with` levels (innermost first).
     With(Vec<u32>),
     /// Not bound anywhere in the scope chain.

@@ -24,7 +24,9 @@ pub enum ErrorKind {
     Eval(String),
     /// A value of the wrong type.
     TypeError {
+        /// What was expected ("a string").
         expected: &'static str,
+        /// What was found.
         actual: &'static str,
     },
     /// Integer arithmetic overflowed (current Nix makes this an error).
@@ -83,14 +85,18 @@ macro_rules! eval_err {
 /// One step of context around an error: where, and what was happening.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceFrame {
+    /// Where.
     pub span: Span,
+    /// What was happening there.
     pub message: String,
 }
 
 /// An evaluation error with its location and trace.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Error {
+    /// What went wrong.
     pub kind: ErrorKind,
+    /// Where it went wrong.
     pub span: Span,
     /// Enclosing contexts, innermost first (what `--show-trace` prints).
     pub trace: Vec<TraceFrame>,

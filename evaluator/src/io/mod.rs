@@ -9,9 +9,13 @@ use std::path::{Path, PathBuf};
 /// The kind of a directory entry, as `readDir` reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileType {
+    /// A regular file.
     Regular,
+    /// A directory.
     Directory,
+    /// A symbolic link.
     Symlink,
+    /// Anything else (devices, sockets).
     Unknown,
 }
 

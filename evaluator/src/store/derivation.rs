@@ -8,6 +8,7 @@ use super::{hex, make_store_path, make_text_path, sha256};
 /// One output: its path and, for fixed-output derivations, the expected hash.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Output {
+    /// The output's store path.
     pub path: String,
     /// `sha256`, `r:sha256`, … (empty unless fixed-output).
     pub hash_algo: String,
@@ -18,12 +19,19 @@ pub struct Output {
 /// A derivation as stored in a `.drv` file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Derivation {
+    /// Outputs by name.
     pub outputs: BTreeMap<String, Output>,
+    /// Input derivations and the outputs used from each.
     pub input_drvs: BTreeMap<String, BTreeSet<String>>,
+    /// Input sources (plain store paths).
     pub input_srcs: BTreeSet<String>,
+    /// The `system`.
     pub platform: String,
+    /// The builder program.
     pub builder: String,
+    /// The builder's arguments.
     pub args: Vec<String>,
+    /// The builder's environment.
     pub env: BTreeMap<String, String>,
 }
 

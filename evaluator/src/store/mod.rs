@@ -163,9 +163,13 @@ pub fn make_source_path(store_dir: &str, name: &str, nar_hash: &[u8]) -> String 
 /// A hash algorithm supported in fixed-output derivations and hashing builtins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HashAlgo {
+    /// MD5.
     Md5,
+    /// SHA-1.
     Sha1,
+    /// SHA-256.
     Sha256,
+    /// SHA-512.
     Sha512,
 }
 

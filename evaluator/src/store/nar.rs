@@ -10,9 +10,23 @@ use crate::io::{EvalIO, FileType};
 /// A file tree as NAR sees it. Directory entries are kept sorted by name.
 #[derive(Debug, Clone)]
 pub enum Node {
-    Regular { executable: bool, contents: Vec<u8> },
-    Symlink { target: String },
-    Directory { entries: Vec<(String, Node)> },
+    /// A file.
+    Regular {
+        /// Whether it has the executable bit.
+        executable: bool,
+        /// Its bytes.
+        contents: Vec<u8>,
+    },
+    /// A symbolic link.
+    Symlink {
+        /// Where it points.
+        target: String,
+    },
+    /// A directory.
+    Directory {
+        /// Its entries, sorted by name.
+        entries: Vec<(String, Node)>,
+    },
 }
 
 /// Reads the tree at `path` (symlinks are not followed).

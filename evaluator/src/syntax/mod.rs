@@ -11,8 +11,11 @@ use crate::errors::{Error, ErrorKind};
 /// A byte range in one source file. `file == u32::MAX` means "no location".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Span {
+    /// The source file id (`u32::MAX` for none).
     pub file: u32,
+    /// Start byte offset.
     pub start: u32,
+    /// End byte offset.
     pub end: u32,
 }
 
@@ -56,6 +59,7 @@ pub struct SourceFile {
     pub name: String,
     /// The file's path, if it is a file (for relative path literals).
     pub path: Option<PathBuf>,
+    /// The source text.
     pub text: Rc<str>,
     line_starts: Vec<u32>,
 }
@@ -150,9 +154,13 @@ impl Pos {
 /// A resolved location: file name, line and column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
+    /// The file name.
     pub file: String,
+    /// The file's path, if it is a file.
     pub path: Option<PathBuf>,
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column (in bytes, like C++ Nix).
     pub column: u32,
 }
 

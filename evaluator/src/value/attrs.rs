@@ -9,8 +9,11 @@ use crate::syntax::Pos;
 /// One attribute: its name, its value and where it was defined. 32 bytes.
 #[derive(Clone, Debug)]
 pub struct Attr {
+    /// The name.
     pub name: Symbol,
+    /// The value (may be a thunk).
     pub value: Value,
+    /// Where it was defined.
     pub pos: Pos,
 }
 

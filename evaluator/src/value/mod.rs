@@ -60,30 +60,45 @@ impl Drop for ListItems {
 /// A function value: compiled code plus the environment it closes over.
 #[derive(Debug)]
 pub struct Closure {
+    /// The compiled lambda.
     pub lambda: Rc<Lambda>,
+    /// The environment it closes over.
     pub env: Rc<Env>,
 }
 
 /// A builtin, possibly applied to some of its arguments.
 #[derive(Debug)]
 pub struct PartialBuiltin {
+    /// Which builtin.
     pub def: &'static BuiltinDef,
+    /// The arguments applied so far.
     pub args: Vec<Value>,
 }
 
 /// A Nix value. Nested values may be unevaluated thunks.
 #[derive(Clone, Debug)]
 pub enum Value {
+    /// `null`.
     Null,
+    /// A Boolean.
     Bool(bool),
+    /// A 64-bit integer (overflow is an error).
     Int(i64),
+    /// A float.
     Float(f64),
+    /// A string with its context.
     String(NixString),
+    /// An absolute, canonical path.
     Path(Rc<PathBuf>),
+    /// An attribute set.
     Attrs(Rc<Attrs>),
+    /// A list (elements may be thunks).
     List(NixList),
+    /// A lambda with its environment.
     Closure(Rc<Closure>),
+    /// A builtin, possibly partially applied.
     Builtin(Rc<PartialBuiltin>),
+    /// A suspended computation (or its cached result).
     Thunk(Thunk),
 }
 

@@ -11,7 +11,12 @@ pub enum ContextElement {
     /// A plain store path (a source or a `toFile` result).
     Plain(String),
     /// One output of a derivation: `(output name, drv path)`.
-    Single { name: String, drv: String },
+    Single {
+        /// The output name.
+        name: String,
+        /// The `.drv` path.
+        drv: String,
+    },
     /// A derivation with its whole closure of outputs (`=drv`).
     Derivation(String),
 }

@@ -102,20 +102,35 @@ impl fmt::Display for Symbol {
 
 /// Symbols the evaluator looks up often, interned once per thread.
 pub struct WellKnown {
+    /// `outPath`
     pub out_path: Symbol,
+    /// `__toString`
     pub to_string: Symbol,
+    /// `__functor`
     pub functor: Symbol,
+    /// `type`
     pub type_: Symbol,
+    /// `value`
     pub value: Symbol,
+    /// `success`
     pub success: Symbol,
+    /// `name`
     pub name: Symbol,
+    /// `key`
     pub key: Symbol,
+    /// `line`
     pub line: Symbol,
+    /// `column`
     pub column: Symbol,
+    /// `file`
     pub file: Symbol,
+    /// `drvPath`
     pub drv_path: Symbol,
+    /// `outputs`
     pub outputs: Symbol,
+    /// `__ignoreNulls`
     pub ignore_nulls: Symbol,
+    /// `__structuredAttrs`
     pub structured_attrs: Symbol,
 }
 

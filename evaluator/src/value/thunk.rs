@@ -12,7 +12,12 @@ use crate::vm::env::Env;
 #[derive(Clone, Debug)]
 pub enum ThunkState {
     /// Code to run in an environment.
-    Code { chunk: Rc<Chunk>, env: Rc<Env> },
+    Code {
+        /// The code.
+        chunk: Rc<Chunk>,
+        /// Its environment.
+        env: Rc<Env>,
+    },
     /// A lazy application `f x`, made by builtins such as `map` without compiling anything.
     Apply(Value, Value),
     /// Under evaluation: forcing it again means infinite recursion.

@@ -16,13 +16,17 @@ pub type Slots = SmallVec<[Value; 2]>;
 /// creating the level, which is how recursive bindings see each other).
 #[derive(Debug)]
 pub struct Env {
+    /// The variables of this level.
     pub slots: RefCell<Slots>,
+    /// The enclosing level.
     pub parent: Option<Rc<Env>>,
 }
 
 /// The outcome of looking a name up in one `with` namespace.
 pub enum WithLookup {
+    /// The name is bound in this namespace.
     Found(Value),
+    /// It is not.
     Missing,
     /// The namespace is an unevaluated thunk (returned for forcing).
     Pending(Value),

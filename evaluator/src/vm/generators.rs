@@ -30,7 +30,9 @@ pub enum Request {
 
 /// What the VM answers.
 pub enum Response {
+    /// Nothing (the first resume).
     Empty,
+    /// The requested value.
     Value(Value),
     /// A same-frame request failed; the generator decides what to do.
     Error(ErrorKind),
@@ -277,14 +279,17 @@ pub struct Coercion {
 }
 
 impl Coercion {
+    /// `"${x}"`: strings, paths (copied to the store), `__toString`/`outPath` sets.
     pub const INTERPOLATION: Coercion = Coercion {
         more: false,
         copy_to_store: true,
     };
+    /// `toString`: also numbers, Booleans, null and lists; paths stay paths.
     pub const TO_STRING: Coercion = Coercion {
         more: true,
         copy_to_store: false,
     };
+    /// Path arithmetic and path arguments: strings and paths as text.
     pub const PATH_APPEND: Coercion = Coercion {
         more: false,
         copy_to_store: false,
