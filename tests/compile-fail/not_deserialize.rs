@@ -1,4 +1,4 @@
-// The target type must implement `Deserialize`.
+//! The target type must implement `Deserialize`.
 struct NotDeserialize;
 
 fn main() {
