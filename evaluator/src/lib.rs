@@ -307,13 +307,8 @@ fn lazy_source(src: &str, name: &str, globals: &Globals) -> Value {
     match compiled {
         Ok(chunk) => Value::Thunk(value::Thunk::new_code(chunk, Env::root())),
         Err(errs) => {
-            let msg = errs.first().map(|e| e.to_string()).unwrap_or_default();
-            let chunk = Rc::new(bytecode::Chunk {
-                code: vec![bytecode::Op::Constant(0), bytecode::Op::Call],
-                ..Default::default()
-            });
             // A builtin whose source does not compile throws when used.
-            let _ = chunk;
+            let msg = errs.first().map(|e| e.to_string()).unwrap_or_default();
             let throw = builtins::find_builtin("throw")
                 .map(builtins::builtin_value)
                 .unwrap_or(Value::Null);

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::{make_attrs, to_attrs, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
 use crate::compiler::canon_path;
-use crate::errors::{Error, ErrorKind};
+use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::io::FileType;
 use crate::value::{NixString, Symbol, Thunk, Value};
@@ -324,9 +324,4 @@ fn to_path(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             s.context().cloned().unwrap_or_default(),
         )))
     })
-}
-
-#[allow(dead_code)]
-fn spanned(e: Error) -> ErrorKind {
-    ErrorKind::Spanned(Box::new(e))
 }

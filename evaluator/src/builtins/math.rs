@@ -7,7 +7,6 @@ use crate::bytecode::Op;
 use crate::errors::ErrorKind;
 use crate::value::Value;
 use crate::vm::generators::{less_than, make_gen, Gen};
-use crate::vm::Vm;
 use crate::Shared;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
@@ -115,6 +114,3 @@ fn less(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         ))
     })
 }
-
-#[allow(dead_code)]
-fn unused(_: &mut Vm) {}

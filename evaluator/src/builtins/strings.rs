@@ -4,7 +4,6 @@
 use std::rc::Rc;
 
 use super::{to_int, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
-use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::value::{NixString, StringBuilder, Value};
 use crate::vm::generators::{coerce_to_string, make_gen, Coercion, Gen};
@@ -204,9 +203,4 @@ fn replace_strings(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         }
         Ok(Value::String(out.finish()))
     })
-}
-
-#[allow(dead_code)]
-fn unused() -> ErrorKind {
-    eval_err!("")
 }

@@ -123,8 +123,6 @@ pub enum Op {
 pub struct AttrsDesc {
     /// Static names in sorted order, with their definition positions.
     pub names: Vec<(Symbol, crate::syntax::Pos)>,
-    /// For each stack value (declaration order), its index in `names`.
-    pub order: Vec<u32>,
     /// Spans of the dynamic keys, in order (for errors), and their positions.
     pub dynamic_spans: Vec<Span>,
     /// Positions of the dynamic attributes.

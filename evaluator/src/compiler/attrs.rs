@@ -327,7 +327,6 @@ impl<'a> Compiler<'a> {
                 .iter()
                 .map(|&i| (tree.statics[i].name, Pos::new(tree.statics[i].span)))
                 .collect(),
-            order: (0..order.len() as u32).collect(),
             dynamic_spans: tree.dynamics.iter().map(|d| d.span).collect(),
             dynamic_pos: tree.dynamics.iter().map(|d| Pos::new(d.span)).collect(),
         };

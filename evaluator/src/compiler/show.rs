@@ -1,6 +1,6 @@
 //! Printing expressions the way C++ Nix shows them in `assert` failures.
 
-use rnix::ast::{self, AstToken, HasEntry};
+use rnix::ast::{self, HasEntry};
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -512,9 +512,4 @@ fn show_into(e: &ast::Expr, out: &mut String) {
         }
         Expr::Error(_) => out.push_str("<error>"),
     }
-}
-
-#[allow(dead_code)]
-fn _token_text<T: AstToken>(t: &T) -> &str {
-    t.syntax().text()
 }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use crate::compiler::canon_path;
 use crate::errors::ErrorKind;
 use crate::eval_err;
-use crate::value::{format_float, well_known, NixString, StringBuilder, Value};
+use crate::value::{well_known, NixString, StringBuilder, Value};
 
 use super::ops::{equal_shallow, incomparable, less_shallow};
 
@@ -369,9 +369,4 @@ pub async fn add_slow(co: Co, a: Value, b: Value) -> Result<Value, ErrorKind> {
     s.push_str(&x);
     s.push_str(&y);
     Ok(Value::String(s.finish()))
-}
-
-#[allow(dead_code)]
-fn float_text(f: f64) -> String {
-    format_float(f)
 }

@@ -8,7 +8,7 @@ use crate::bytecode::{Chunk, Op};
 use crate::compiler::{canon_path, pos_string};
 use crate::errors::ErrorKind;
 use crate::eval_err;
-use crate::value::{NixString, StringBuilder, Symbol, Thunk, Value};
+use crate::value::{StringBuilder, Symbol, Thunk, Value};
 
 use super::env::Env;
 
@@ -373,10 +373,4 @@ pub(super) fn bind_formals(chunk: &Chunk, env: &Rc<Env>, arg: Value) -> Result<(
         }
     }
     Ok(())
-}
-
-/// A string value from text.
-#[allow(dead_code)]
-pub(super) fn str_value(s: &str) -> Value {
-    Value::String(NixString::from(s))
 }
