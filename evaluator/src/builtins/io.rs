@@ -132,8 +132,13 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> ErrorKind {
     ))
 }
 
-/// The text of a Nix file and the directory its relative paths resolve against.
-fn read_nix_file(shared: &Shared, path: &Path) -> Result<(String, PathBuf), ErrorKind> {
+/// Reads and compiles a Nix file; relative paths in it resolve against its
+/// directory, and `scope` names the root environment's slots (`scopedImport`).
+fn compile_nix_file(
+    shared: &Shared,
+    path: &Path,
+    scope: Option<Vec<Symbol>>,
+) -> Result<Rc<crate::bytecode::Chunk>, ErrorKind> {
     let bytes = shared
         .io
         .read_file(path)
@@ -144,7 +149,16 @@ fn read_nix_file(shared: &Shared, path: &Path) -> Result<(String, PathBuf), Erro
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("/"));
-    Ok((src, dir))
+    let name = path.to_string_lossy().into_owned();
+    crate::compile_source(
+        &src,
+        name,
+        Some(path.to_path_buf()),
+        &dir,
+        &shared.globals(),
+        scope,
+    )
+    .map_err(|e| ErrorKind::Spanned(Box::new(e)))
 }
 
 /// The value of importing `path`: compiled once per evaluation, returned as a thunk.
@@ -158,17 +172,7 @@ pub fn import_value(shared: &Rc<Shared>, path: &Path) -> Result<Value, ErrorKind
     if let Some(v) = shared.import_cache.borrow().get(&path) {
         return Ok(v.clone());
     }
-    let (src, dir) = read_nix_file(shared, &path)?;
-    let name = path.to_string_lossy().into_owned();
-    let chunk = crate::compile_source(
-        &src,
-        name,
-        Some(path.clone()),
-        &dir,
-        &shared.globals(),
-        None,
-    )
-    .map_err(|e| ErrorKind::Spanned(Box::new(e)))?;
+    let chunk = compile_nix_file(shared, &path, None)?;
     let v = Value::Thunk(Thunk::new_code(chunk, Env::root()));
     shared.import_cache.borrow_mut().insert(path, v.clone());
     Ok(v)
@@ -189,19 +193,9 @@ fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         if let Ok(FileType::Directory) = shared.io.file_type(&path) {
             path = path.join("default.nix");
         }
-        let (src, dir) = read_nix_file(&shared, &path)?;
         let names: Vec<Symbol> = scope.iter().map(|a| a.name).collect();
         let values: Vec<Value> = scope.iter().map(|a| a.value.clone()).collect();
-        let name = path.to_string_lossy().into_owned();
-        let chunk = crate::compile_source(
-            &src,
-            name,
-            Some(path.clone()),
-            &dir,
-            &shared.globals(),
-            Some(names),
-        )
-        .map_err(|e| ErrorKind::Spanned(Box::new(e)))?;
+        let chunk = compile_nix_file(&shared, &path, Some(names))?;
         let env = Env::with_slots(&Env::root(), values.into());
         Ok(Value::Thunk(Thunk::new_code(chunk, env)))
     })
