@@ -88,6 +88,8 @@ pub struct Shared {
     pub(crate) store_paths: RefCell<HashMap<PathBuf, String>>,
     /// The reverse, for unfiltered copies: store path → source path.
     pub(crate) store_sources: RefCell<HashMap<String, PathBuf>>,
+    /// Store paths this evaluation hashed (valid when a path's context is realised).
+    pub(crate) realised: RefCell<std::collections::HashSet<String>>,
 
     /// Derivations made by this evaluation, by `.drv` path, with their modulo hashes.
     pub derivations: RefCell<HashMap<String, (store::derivation::Derivation, Vec<u8>)>>,
@@ -269,6 +271,7 @@ impl EvaluationBuilder {
             host_functions: Vec::new(),
             store_paths: RefCell::new(HashMap::new()),
             store_sources: RefCell::new(HashMap::new()),
+            realised: RefCell::new(std::collections::HashSet::new()),
 
             derivations: RefCell::new(HashMap::new()),
             trace_sink: RefCell::new(self.trace_sink),

@@ -282,7 +282,7 @@ fn io_error(what: &str, path: &std::path::Path, e: std::io::Error) -> ErrorKind 
 fn hash_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let algo = HashAlgo::parse(to_str_no_ctx(&args[0])?.as_bytes())?;
-        let path = coerce_to_path(&co, args[1].clone()).await?;
+        let path = coerce_to_path(&co, &shared, args[1].clone()).await?;
         let path = shared.check_path(&path)?;
         let data = shared
             .io

@@ -76,44 +76,41 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
 /// C++ Nix makes a string's context valid before using it as a path; without
 /// a store, only sources this evaluation hashed count as valid (as in
 /// read-only evaluation, where nothing is built or written).
-async fn realise_context(co: &Co, s: &NixString) -> Result<(), ErrorKind> {
-    let _ = co;
+fn realise_context(shared: &Shared, s: &NixString) -> Result<(), ErrorKind> {
     for element in s.context().into_iter().flatten() {
         let path = match element {
             crate::value::ContextElement::Plain(p) => p,
             crate::value::ContextElement::Single { drv, .. }
             | crate::value::ContextElement::Derivation(drv) => drv,
         };
-        if !REALISED.with(|r| r.borrow().contains(path)) {
+        if !shared.realised.borrow().contains(path) {
             return Err(eval_err!("path '{path}' is not valid"));
         }
     }
     Ok(())
 }
 
-thread_local! {
-    /// Store paths of sources hashed by evaluations on this thread.
-    pub(crate) static REALISED: std::cell::RefCell<std::collections::HashSet<String>> =
-        std::cell::RefCell::new(std::collections::HashSet::new());
+/// Coerces a builtin's path argument to an absolute path, realising its context.
+pub(crate) async fn coerce_to_path(
+    co: &Co,
+    shared: &Shared,
+    v: Value,
+) -> Result<PathBuf, ErrorKind> {
+    coerce_to_path_with(co, Some(shared), v).await
 }
 
-/// Coerces a builtin's path argument to an absolute path.
-pub(crate) async fn coerce_to_path(co: &Co, v: Value) -> Result<PathBuf, ErrorKind> {
-    coerce_to_path_with(co, v, true).await
-}
-
-/// Like [`coerce_to_path`]; `realise: false` skips the context check (`storePath`).
+/// Like [`coerce_to_path`]; without `shared` the context is not realised (`storePath`).
 pub(crate) async fn coerce_to_path_with(
     co: &Co,
+    realise_in: Option<&Shared>,
     v: Value,
-    realise: bool,
 ) -> Result<PathBuf, ErrorKind> {
     if let Value::Path(p) = &v {
         return Ok(p.as_ref().clone());
     }
     let s = coerce_to_string(co, v, Coercion::PATH_APPEND).await?;
-    if realise {
-        realise_context(co, &s).await?;
+    if let Some(shared) = realise_in {
+        realise_context(shared, &s)?;
     }
     let text = s.to_str_lossy();
     if !text.starts_with('/') {
@@ -180,7 +177,7 @@ pub fn import_value(shared: &Rc<Shared>, path: &Path) -> Result<Value, ErrorKind
 
 fn import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let path = coerce_to_path(&co, args[0].clone()).await?;
+        let path = coerce_to_path(&co, &shared, args[0].clone()).await?;
         import_value(&shared, &path)
     })
 }
@@ -188,7 +185,7 @@ fn import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
 fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let scope = to_attrs(&args[0])?;
-        let mut path = coerce_to_path(&co, args[1].clone()).await?;
+        let mut path = coerce_to_path(&co, &shared, args[1].clone()).await?;
         path = shared.check_path(&path)?;
         if let Ok(FileType::Directory) = shared.io.file_type(&path) {
             path = path.join("default.nix");
@@ -203,7 +200,7 @@ fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
 
 fn read_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let path = coerce_to_path(&co, args[0].clone()).await?;
+        let path = coerce_to_path(&co, &shared, args[0].clone()).await?;
         let path = shared.check_path(&path)?;
         if let Ok(FileType::Directory) = shared.io.file_type(&path) {
             return Err(ErrorKind::Io("reading from file: Is a directory".into()));
@@ -218,7 +215,7 @@ fn read_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
 
 fn read_dir(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let path = coerce_to_path(&co, args[0].clone()).await?;
+        let path = coerce_to_path(&co, &shared, args[0].clone()).await?;
         let path = shared.check_path(&path)?;
         let entries = shared
             .io
@@ -235,7 +232,7 @@ fn read_dir(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
 
 fn read_file_type(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let path = coerce_to_path(&co, args[0].clone()).await?;
+        let path = coerce_to_path(&co, &shared, args[0].clone()).await?;
         let path = shared.check_path(&path)?;
         let t = shared
             .io
@@ -247,7 +244,7 @@ fn read_file_type(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
 
 fn path_exists(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let path = coerce_to_path(&co, args[0].clone()).await?;
+        let path = coerce_to_path(&co, &shared, args[0].clone()).await?;
         let path = shared.check_path(&path)?;
         Ok(Value::Bool(shared.io.file_type(&path).is_ok()))
     })

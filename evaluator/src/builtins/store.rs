@@ -114,7 +114,7 @@ pub fn path_to_store(shared: &Rc<Shared>, path: &Path) -> Result<NixString, Erro
         .store_sources
         .borrow_mut()
         .insert(p.clone(), checked.clone());
-    super::io::REALISED.with(|r| r.borrow_mut().insert(p.clone()));
+    shared.realised.borrow_mut().insert(p.clone());
     Ok(NixString::with_context(p.as_bytes(), plain_context(&p)))
 }
 
@@ -214,7 +214,7 @@ async fn add_path(co: &Co, shared: &Rc<Shared>, a: AddPath) -> Result<Value, Err
             .store_sources
             .borrow_mut()
             .insert(p.clone(), checked.clone());
-        super::io::REALISED.with(|r| r.borrow_mut().insert(p.clone()));
+        shared.realised.borrow_mut().insert(p.clone());
     }
     Ok(Value::String(NixString::with_context(
         p.as_bytes(),
@@ -247,7 +247,7 @@ fn path(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         for attr in a.iter() {
             let v = co.force(attr.value.clone()).await;
             match attr.name.as_bytes() {
-                b"path" => path = Some(coerce_to_path(&co, v).await?),
+                b"path" => path = Some(coerce_to_path(&co, &shared, v).await?),
                 b"name" => name = Some(to_str(&v)?.to_str_lossy().into_owned()),
                 b"filter" => filter = Some(v),
                 b"recursive" => recursive = to_bool(&v)?,
@@ -281,7 +281,7 @@ fn path(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
 
 fn filter_source(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let path = coerce_to_path(&co, args[1].clone()).await?;
+        let path = coerce_to_path(&co, &shared, args[1].clone()).await?;
         let name = base_name(&path);
         let filter = Some(args[0].clone());
         add_path(
@@ -306,7 +306,7 @@ fn store_path(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 "'builtins.storePath' is not allowed in pure evaluation mode"
             ));
         }
-        let p = super::io::coerce_to_path_with(&co, args[0].clone(), false).await?;
+        let p = super::io::coerce_to_path_with(&co, None, args[0].clone()).await?;
         let text = crate::compiler::canon_path(&p.to_string_lossy());
         let dir = &shared.settings.store_dir;
         let rest = text
