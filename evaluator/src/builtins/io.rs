@@ -158,14 +158,20 @@ fn compile_nix_file(
     .map_err(|e| ErrorKind::Spanned(Box::new(e)))
 }
 
+/// The file `import`/`scopedImport` of `path` reads: `default.nix` inside a
+/// directory, after the IO policy has allowed the path.
+fn resolve_import_path(shared: &Shared, path: &Path) -> Result<PathBuf, ErrorKind> {
+    let path = shared.check_path(path)?;
+    match shared.io.file_type(&path) {
+        Ok(FileType::Directory) => Ok(path.join("default.nix")),
+        Ok(_) => Ok(path),
+        Err(e) => Err(io_error("getting status of", &path, e)),
+    }
+}
+
 /// The value of importing `path`: compiled once per evaluation, returned as a thunk.
 pub fn import_value(shared: &Rc<Shared>, path: &Path) -> Result<Value, ErrorKind> {
-    let mut path = shared.check_path(path)?;
-    match shared.io.file_type(&path) {
-        Ok(FileType::Directory) => path = path.join("default.nix"),
-        Ok(_) => {}
-        Err(e) => return Err(io_error("getting status of", &path, e)),
-    }
+    let path = resolve_import_path(shared, path)?;
     if let Some(v) = shared.import_cache.borrow().get(&path) {
         return Ok(v.clone());
     }
@@ -185,11 +191,8 @@ fn import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
 fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let scope = to_attrs(&args[0])?;
-        let mut path = coerce_to_path(&co, &shared, args[1].clone()).await?;
-        path = shared.check_path(&path)?;
-        if let Ok(FileType::Directory) = shared.io.file_type(&path) {
-            path = path.join("default.nix");
-        }
+        let path = coerce_to_path(&co, &shared, args[1].clone()).await?;
+        let path = resolve_import_path(&shared, &path)?;
         let names: Vec<Symbol> = scope.iter().map(|a| a.name).collect();
         let values: Vec<Value> = scope.iter().map(|a| a.value.clone()).collect();
         let chunk = compile_nix_file(&shared, &path, Some(names))?;
