@@ -110,7 +110,11 @@ export -f run_case
 
 cd "$LANG_DIR"
 shopt -s nullglob
-cases=( eval-okay-$filter.nix eval-fail-$filter.nix )
+cases=()
+# nullglob keeps a pattern without wildcards even when no such file exists.
+for c in eval-okay-$filter.nix eval-fail-$filter.nix; do
+    [[ -f "$c" ]] && cases+=( "$c" )
+done
 if [[ ${#cases[@]} -eq 0 ]]; then
     echo "oracle.sh: no cases match '$filter' in $LANG_DIR" >&2; exit 2
 fi
