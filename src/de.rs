@@ -39,6 +39,34 @@ impl<'a> Deserializer<'a> {
         r.map_err(|e| e.at(&self.path, location(self.span)))
     }
 
+    /// Hands a list's elements to `visitor`, each deserialized lazily.
+    fn visit_list<'de, V: Visitor<'de>>(
+        &mut self,
+        items: tvix_eval::value::NixList,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let r = visitor.visit_seq(SeqAccess {
+            de: self,
+            items,
+            index: 0,
+        });
+        self.wrap(r)
+    }
+
+    /// Hands a set's attributes to `visitor`, each value deserialized lazily.
+    fn visit_attrs<'de, V: Visitor<'de>>(
+        &mut self,
+        entries: Vec<Attr>,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let r = visitor.visit_map(MapAccess {
+            de: self,
+            entries,
+            index: 0,
+        });
+        self.wrap(r)
+    }
+
     fn int(&mut self, expected: &str) -> Result<i64, Error> {
         match self.force()? {
             Value::Int(i) => Ok(i),
@@ -144,24 +172,8 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
                 None => visitor.visit_bytes(s.as_bytes()),
             },
             Value::Path(p) => visitor.visit_str(&p.to_string_lossy()),
-            Value::List(l) => {
-                let items = l.clone();
-                let r = visitor.visit_seq(SeqAccess {
-                    de: &mut self,
-                    items,
-                    index: 0,
-                });
-                return self.wrap(r);
-            }
-            Value::Attrs(a) => {
-                let entries: Vec<Attr> = a.iter().cloned().collect();
-                let r = visitor.visit_map(MapAccess {
-                    de: &mut self,
-                    entries,
-                    index: 0,
-                });
-                return self.wrap(r);
-            }
+            Value::List(l) => return self.visit_list(l.clone(), visitor),
+            Value::Attrs(a) => return self.visit_attrs(a.iter().cloned().collect(), visitor),
             other => return Err(self.mismatch("a value that is not a function", other)),
         };
         self.wrap(r)
@@ -278,14 +290,7 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
 
     fn deserialize_seq<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, Error> {
         match self.force()? {
-            Value::List(items) => {
-                let r = visitor.visit_seq(SeqAccess {
-                    de: &mut self,
-                    items,
-                    index: 0,
-                });
-                self.wrap(r)
-            }
+            Value::List(items) => self.visit_list(items, visitor),
             other => Err(self.mismatch("a list", &other)),
         }
     }
@@ -304,12 +309,7 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
                     ))
                     .at(&self.path, location(self.span)));
                 }
-                let r = visitor.visit_seq(SeqAccess {
-                    de: &mut self,
-                    items,
-                    index: 0,
-                });
-                self.wrap(r)
+                self.visit_list(items, visitor)
             }
             other => Err(self.mismatch(&format!("a list of {len} elements"), &other)),
         }
@@ -326,15 +326,7 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
 
     fn deserialize_map<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, Error> {
         match self.force()? {
-            Value::Attrs(a) => {
-                let entries: Vec<Attr> = a.iter().cloned().collect();
-                let r = visitor.visit_map(MapAccess {
-                    de: &mut self,
-                    entries,
-                    index: 0,
-                });
-                self.wrap(r)
-            }
+            Value::Attrs(a) => self.visit_attrs(a.iter().cloned().collect(), visitor),
             other => Err(self.mismatch("a set", &other)),
         }
     }
