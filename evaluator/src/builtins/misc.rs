@@ -190,12 +190,7 @@ pub(crate) fn is_store_path(store_dir: &str, path: &str) -> bool {
     if !bytes[..32].iter().all(|c| NIX32_CHARS.contains(c)) {
         return false;
     }
-    let name = &bytes[33..];
-    name.len() <= 211
-        && !name.starts_with(b".")
-        && name
-            .iter()
-            .all(|&c| c.is_ascii_alphanumeric() || b"+-._?=".contains(&c))
+    crate::store::check_name(&base[33..]).is_ok()
 }
 
 fn append_context(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {

@@ -72,23 +72,29 @@ fn compress_hash(hash: &[u8], size: usize) -> Vec<u8> {
     out
 }
 
+/// The longest name a store path may have.
+const MAX_NAME_LEN: usize = 211;
+
+/// The first character a store path name may not contain.
+fn first_illegal_name_char(name: &str) -> Option<char> {
+    name.chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "+-._?=".contains(*c)))
+}
+
 /// Checks a store path name: allowed characters, not starting with a dot, length.
 pub fn check_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("store path name is empty".into());
     }
-    if name.len() > 211 {
+    if name.len() > MAX_NAME_LEN {
         return Err(format!(
-            "store path name '{name}' is longer than 211 characters"
+            "store path name '{name}' is longer than {MAX_NAME_LEN} characters"
         ));
     }
     if name.starts_with('.') {
         return Err(format!("store path name '{name}' starts with a period"));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "+-._?=".contains(*c)))
-    {
+    if let Some(c) = first_illegal_name_char(name) {
         return Err(format!(
             "store path name '{name}' contains illegal character '{c}'"
         ));
@@ -107,15 +113,12 @@ pub fn check_path_name(store_dir: &str, path: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err(format!("store path '{base}' has an empty name"));
     }
-    if name.len() > 211 {
+    if name.len() > MAX_NAME_LEN {
         return Err(format!(
-            "store path '{base}' has a name longer than 211 characters"
+            "store path '{base}' has a name longer than {MAX_NAME_LEN} characters"
         ));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "+-._?=".contains(*c)))
-    {
+    if let Some(c) = first_illegal_name_char(name) {
         return Err(format!(
             "store path '{base}' contains illegal character '{c}'"
         ));
