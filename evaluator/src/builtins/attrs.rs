@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::{make_attrs, to_attrs, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
+use super::{
+    make_attrs, required_attr, to_attrs, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL,
+};
 use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::syntax::Pos;
@@ -111,12 +113,7 @@ fn get_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let name = to_str(&args[0])?;
     let a = to_attrs(&args[1])?;
     let sym = Symbol::new(name.as_bytes());
-    a.get(sym).cloned().ok_or_else(|| {
-        eval_err!(
-            "attribute '{}' missing for call to 'getAttr'",
-            sym.display_name()
-        )
-    })
+    required_attr(&a, sym, "getAttr")
 }
 
 fn has_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
@@ -193,18 +190,10 @@ fn list_to_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         for x in to_list(&args[0])?.iter() {
             let x = co.force(x.clone()).await;
             let a = to_attrs(&x)?;
-            let Some(n) = a.get(name_sym).cloned() else {
-                return Err(eval_err!(
-                    "attribute 'name' missing for call to 'listToAttrs'"
-                ));
-            };
+            let n = required_attr(&a, name_sym, "listToAttrs")?;
             let n = co.force(n).await;
             let name = Symbol::new(super::to_str_no_ctx(&n)?.as_bytes());
-            let Some(v) = a.get(value_sym).cloned() else {
-                return Err(eval_err!(
-                    "attribute 'value' missing for call to 'listToAttrs'"
-                ));
-            };
+            let v = required_attr(&a, value_sym, "listToAttrs")?;
             // The new attribute takes the position of the `value` attribute.
             let pos = a.get_attr(value_sym).map(|x| x.pos).unwrap_or(Pos::NONE);
             entries.push(Attr {
@@ -278,16 +267,8 @@ fn zip_attrs_with(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 fn generic_closure(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let a = to_attrs(&args[0])?;
-        let Some(start) = a.get(Symbol::from_str("startSet")).cloned() else {
-            return Err(eval_err!(
-                "attribute 'startSet' missing for call to 'genericClosure'"
-            ));
-        };
-        let Some(op) = a.get(Symbol::from_str("operator")).cloned() else {
-            return Err(eval_err!(
-                "attribute 'operator' missing for call to 'genericClosure'"
-            ));
-        };
+        let start = required_attr(&a, Symbol::from_str("startSet"), "genericClosure")?;
+        let op = required_attr(&a, Symbol::from_str("operator"), "genericClosure")?;
         let start = co.force(start).await;
         let op = co.force(op).await;
         let key_sym = well_known(|w| w.key);

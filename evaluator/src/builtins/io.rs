@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use super::{make_attrs, to_attrs, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
+use super::{
+    make_attrs, required_attr, to_attrs, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL,
+};
 use crate::compiler::canon_path;
 use crate::errors::ErrorKind;
 use crate::eval_err;
@@ -267,9 +269,7 @@ fn find_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                     .into_owned(),
                 None => String::new(),
             };
-            let Some(path) = entry.get(Symbol::from_str("path")).cloned() else {
-                return Err(eval_err!("attribute 'path' missing for call to 'findFile'"));
-            };
+            let path = required_attr(&entry, Symbol::from_str("path"), "findFile")?;
             let path = coerce_to_string(&co, path, Coercion::PATH_APPEND)
                 .await?
                 .to_str_lossy()

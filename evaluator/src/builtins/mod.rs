@@ -260,6 +260,20 @@ pub(crate) fn to_attrs(v: &Value) -> Result<Rc<Attrs>, ErrorKind> {
     }
 }
 
+/// The attribute `name` of `builtin`'s argument set, or C++ Nix's error when it is absent.
+pub(crate) fn required_attr(
+    attrs: &Attrs,
+    name: Symbol,
+    builtin: &str,
+) -> Result<Value, ErrorKind> {
+    attrs.get(name).cloned().ok_or_else(|| {
+        crate::eval_err!(
+            "attribute '{}' missing for call to '{builtin}'",
+            name.display_name()
+        )
+    })
+}
+
 pub(crate) fn to_str(v: &Value) -> Result<NixString, ErrorKind> {
     match v {
         Value::String(s) => Ok(s.clone()),

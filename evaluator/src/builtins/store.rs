@@ -8,7 +8,9 @@ use std::rc::Rc;
 
 use super::io::coerce_to_path;
 use super::json::{escape_json_string, value_to_json};
-use super::{make_attrs, to_attrs, to_bool, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
+use super::{
+    make_attrs, required_attr, to_attrs, to_bool, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL,
+};
 use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::store::derivation::{make_output_path, Derivation, Output};
@@ -369,11 +371,7 @@ fn add_output(outputs: &mut Vec<String>, o: &str) -> Result<(), ErrorKind> {
 fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let attrs = to_attrs(&args[0])?;
-        let Some(name_v) = attrs.get(Symbol::from_str("name")).cloned() else {
-            return Err(eval_err!(
-                "attribute 'name' missing for call to 'derivationStrict'"
-            ));
-        };
+        let name_v = required_attr(&attrs, Symbol::from_str("name"), "derivationStrict")?;
         let name_v = co.force(name_v).await;
         let drv_name = to_str(&name_v)?.to_str_lossy().into_owned();
         if drv_name.ends_with(".drv") {
