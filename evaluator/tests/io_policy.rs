@@ -106,6 +106,21 @@ fn embedders_can_supply_an_in_memory_tree() {
 }
 
 #[test]
+fn missing_in_memory_files_read_like_missing_os_files() {
+    let mut eval = Evaluation::builder().io(MemoryIO::new()).build();
+    for src in [
+        "builtins.readFile /cfg/x.txt",
+        "builtins.hashFile \"sha256\" /cfg/x.txt",
+    ] {
+        let err = eval_str(&mut eval, src).unwrap_err();
+        assert_eq!(
+            err, "opening file '/cfg/x.txt': No such file or directory",
+            "{src}"
+        );
+    }
+}
+
+#[test]
 fn imports_are_evaluated_once() {
     let dir = scratch("cache");
     std::fs::write(

@@ -7,7 +7,7 @@ use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 
-use super::io::coerce_to_path;
+use super::io::{coerce_to_path, read_file_contents};
 use super::versions::to_str_no_ctx;
 use super::{to_attrs, to_str, BuiltinDef, BuiltinImpl::*, ALL};
 use crate::errors::ErrorKind;
@@ -267,27 +267,11 @@ fn hash_string(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     Ok(Value::string(base16_encode(&algo.digest(s.as_bytes()))))
 }
 
-fn io_error(what: &str, path: &std::path::Path, e: std::io::Error) -> ErrorKind {
-    let reason = match e.kind() {
-        std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "Permission denied".to_string(),
-        std::io::ErrorKind::IsADirectory => {
-            return ErrorKind::Io("reading from file: Is a directory".into())
-        }
-        _ => e.to_string(),
-    };
-    ErrorKind::Io(format!("{what} '{}': {reason}", path.display()))
-}
-
 fn hash_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let algo = HashAlgo::parse(to_str_no_ctx(&args[0])?.as_bytes())?;
         let path = coerce_to_path(&co, &shared, args[1].clone()).await?;
-        let path = shared.check_path(&path)?;
-        let data = shared
-            .io
-            .read_file(&path)
-            .map_err(|e| io_error("opening file", &path, e))?;
+        let data = read_file_contents(&shared, &path)?;
         Ok(Value::string(base16_encode(&algo.digest(&data))))
     })
 }

@@ -206,16 +206,23 @@ fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
 fn read_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let path = coerce_to_path(&co, &shared, args[0].clone()).await?;
-        let path = shared.check_path(&path)?;
-        if let Ok(FileType::Directory) = shared.io.file_type(&path) {
-            return Err(ErrorKind::Io("reading from file: Is a directory".into()));
-        }
-        let bytes = shared
-            .io
-            .read_file(&path)
-            .map_err(|e| io_error("opening file", &path, e))?;
-        Ok(Value::String(NixString::new(bytes)))
+        Ok(Value::String(NixString::new(read_file_contents(
+            &shared, &path,
+        )?)))
     })
+}
+
+/// The contents of the file at `path` (`readFile`, `hashFile`), after the IO
+/// policy has allowed it, with C++ Nix's messages for directories and IO errors.
+pub(super) fn read_file_contents(shared: &Shared, path: &Path) -> Result<Vec<u8>, ErrorKind> {
+    let path = shared.check_path(path)?;
+    if let Ok(FileType::Directory) = shared.io.file_type(&path) {
+        return Err(ErrorKind::Io("reading from file: Is a directory".into()));
+    }
+    shared
+        .io
+        .read_file(&path)
+        .map_err(|e| io_error("opening file", &path, e))
 }
 
 fn read_dir(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {

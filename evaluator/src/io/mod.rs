@@ -142,20 +142,18 @@ impl MemoryIO {
     }
 }
 
-fn not_found(path: &Path) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::NotFound,
-        format!("'{}' does not exist", path.display()),
-    )
+/// The error the OS gives for a missing file; the evaluator's messages already name the path.
+fn not_found() -> io::Error {
+    io::Error::new(io::ErrorKind::NotFound, "No such file or directory")
 }
 
 impl EvalIO for MemoryIO {
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>> {
-        self.files.get(path).cloned().ok_or_else(|| not_found(path))
+        self.files.get(path).cloned().ok_or_else(not_found)
     }
     fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileType)>> {
         if !self.is_dir(path) {
-            return Err(not_found(path));
+            return Err(not_found());
         }
         let mut out: BTreeMap<String, FileType> = BTreeMap::new();
         for f in self.files.keys() {
@@ -180,7 +178,7 @@ impl EvalIO for MemoryIO {
         } else if self.is_dir(path) {
             Ok(FileType::Directory)
         } else {
-            Err(not_found(path))
+            Err(not_found())
         }
     }
 }
