@@ -32,7 +32,6 @@ pub use syntax::{Location, Span};
 pub use value::{Attrs, NixString, Symbol, Value};
 
 use compiler::Globals;
-use vm::env::Env;
 use vm::Vm;
 
 /// Evaluation settings.
@@ -308,7 +307,7 @@ fn lazy_source(src: &str, name: &str, globals: &Globals) -> Value {
     let compiled = syntax::parse(file, src)
         .and_then(|e| compiler::compile(&e, file, Path::new("/"), globals, None));
     match compiled {
-        Ok(chunk) => Value::Thunk(value::Thunk::new_code(chunk, Env::root())),
+        Ok(chunk) => Value::Thunk(value::Thunk::new_code(chunk, value::Upvalues::default())),
         Err(errs) => {
             // A builtin whose source does not compile throws when used.
             let msg = errs.first().map(|e| e.to_string()).unwrap_or_default();
@@ -357,7 +356,7 @@ impl Evaluation {
         dir: &Path,
     ) -> Result<Value, Error> {
         let chunk = compile_source(src, name, path, dir, &self.shared.globals(), None)?;
-        self.vm.run_chunk(chunk, Env::root())
+        self.vm.run_chunk(chunk)
     }
 
     /// Evaluates a file (a directory means its `default.nix`).

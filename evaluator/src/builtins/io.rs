@@ -8,12 +8,12 @@ use std::rc::Rc;
 use super::{
     make_attrs, required_attr, to_attrs, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL,
 };
+use crate::bytecode::Capture;
 use crate::compiler::canon_path;
 use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::io::FileType;
-use crate::value::{NixString, Symbol, Thunk, Value};
-use crate::vm::env::Env;
+use crate::value::{NixString, Symbol, Thunk, Upvalues, Value};
 use crate::vm::generators::{coerce_to_string, make_gen, Co, Coercion, Gen};
 use crate::vm::Vm;
 use crate::Shared;
@@ -178,7 +178,7 @@ pub fn import_value(shared: &Rc<Shared>, path: &Path) -> Result<Value, ErrorKind
         return Ok(v.clone());
     }
     let chunk = compile_nix_file(shared, &path, None)?;
-    let v = Value::Thunk(Thunk::new_code(chunk, Env::root()));
+    let v = Value::Thunk(Thunk::new_code(chunk, Upvalues::default()));
     shared.import_cache.borrow_mut().insert(path, v.clone());
     Ok(v)
 }
@@ -198,8 +198,16 @@ fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         let names: Vec<Symbol> = scope.iter().map(|a| a.name).collect();
         let values: Vec<Value> = scope.iter().map(|a| a.value.clone()).collect();
         let chunk = compile_nix_file(&shared, &path, Some(names))?;
-        let env = Env::with_slots(&Env::root(), values.into());
-        Ok(Value::Thunk(Thunk::new_code(chunk, env)))
+        // The file's chunk captures the scope variables it uses.
+        let upvalues = chunk
+            .captures
+            .iter()
+            .map(|c| match *c {
+                Capture::Local(i) => values.get(i as usize).cloned().unwrap_or(Value::Null),
+                Capture::Upvalue(_) => Value::Null,
+            })
+            .collect();
+        Ok(Value::Thunk(Thunk::new_code(chunk, Upvalues(upvalues))))
     })
 }
 

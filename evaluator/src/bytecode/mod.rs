@@ -14,34 +14,35 @@ pub type Idx = u32;
 pub enum Op {
     /// Push `constants[i]`.
     Constant(Idx),
-    /// Push slot `idx` of the environment `depth` levels up (not forced).
-    GetVar {
-        /// Environment levels up.
-        depth: u32,
-        /// Slot in that level.
-        idx: u32,
-    },
-    /// Pop a value into slot `idx` of the current environment.
+    /// Push local slot `i` of the current frame (not forced).
+    GetLocal(u32),
+    /// Push captured upvalue `i` of the running thunk or closure (not forced).
+    GetUpvalue(u32),
+    /// Pop a value into local slot `i`.
     SetLocal(u32),
+    /// Put a fresh, not yet runnable thunk into local slot `i`, so that
+    /// recursive bindings can capture it before its code is attached.
+    MakeBlank(u32),
+    /// Attach `chunks[chunk]` and its captures to the blank thunk in local `slot`.
+    InitThunk {
+        /// Index into `chunks`.
+        chunk: Idx,
+        /// The local slot holding the blank thunk.
+        slot: u32,
+    },
     /// Force the top of the stack to weak head normal form.
     Force,
     /// Drop the top of the stack.
     Pop,
-    /// Push a thunk running `chunks[i]` in the current environment.
+    /// Push a thunk running `chunks[i]` over the values its `captures` name.
     MakeThunk(Idx),
-    /// Push a closure of `lambdas[i]` over the current environment.
+    /// Push a closure of `lambdas[i]` over the values its chunk's `captures` name.
     MakeClosure(Idx),
     /// Stack: [f, arg] → f arg (in weak head normal form).
     Call,
     /// Stack: [f, a, b] → f a b.
     Call2,
-    /// Open a new environment of `n` slots (for `let`, `rec`, `inherit (e)`).
-    PushEnv(u32),
-    /// Open a `with` environment holding the popped value.
-    PushWith,
-    /// Return to the enclosing environment.
-    PopEnv,
-    /// Look `names[i]` up through the `with` environments listed in `withs[j]`.
+    /// Look `names[i]` up through the `with` namespaces listed in `withs[j]`.
     WithLookup {
         /// Index into `names`.
         name: Idx,
@@ -109,13 +110,22 @@ pub enum Op {
     /// Fail the assertion whose printed condition is `constants[i]`.
     AssertFail(Idx),
     /// `rec { __overrides = …; }`: pop the forced overrides set, store the
-    /// attributes named in `rec_slots[i]` into the current environment, and
-    /// push a set of the remaining ones.
+    /// attributes named in `rec_slots[i]` into their local slots (and into the
+    /// thunks other bindings captured), and push a set of the remaining ones.
     ApplyOverrides(Idx),
     /// Bind a called lambda's formal arguments from the forced argument on top.
     BindFormals,
     /// End of the chunk: its value is on top of the stack.
     Return,
+}
+
+/// Where a captured value comes from in the frame that makes the thunk or closure.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Capture {
+    /// A local slot of that frame.
+    Local(u32),
+    /// One of that frame's own upvalues.
+    Upvalue(u32),
 }
 
 /// The static part of an attribute-set literal.
@@ -146,10 +156,15 @@ pub struct Chunk {
     pub lambdas: Vec<Rc<Lambda>>,
     /// Static parts of attribute-set literals.
     pub attr_sets: Vec<AttrsDesc>,
-    /// `with` levels searched by `WithLookup`, innermost first.
-    pub withs: Vec<Vec<u32>>,
-    /// Slot names of `rec` sets that use `__overrides`.
-    pub rec_slots: Vec<Vec<Symbol>>,
+    /// `with` namespaces searched by `WithLookup`, innermost first.
+    pub withs: Vec<Vec<Capture>>,
+    /// Names and local slots of `rec` sets that use `__overrides`.
+    pub rec_slots: Vec<Vec<(Symbol, u32)>>,
+    /// The values a thunk or closure of this chunk captures when it is made,
+    /// read from the frame that makes it.
+    pub captures: Vec<Capture>,
+    /// Local slots a frame running this chunk needs.
+    pub locals: u32,
     /// For thunks: what the chunk computes, for error traces.
     pub description: Option<String>,
     /// For a lambda body with a `{ … }` pattern: its formals.
@@ -172,6 +187,8 @@ impl Default for Chunk {
             attr_sets: Vec::new(),
             withs: Vec::new(),
             rec_slots: Vec::new(),
+            captures: Vec::new(),
+            locals: 0,
             description: None,
             formals: None,
             lambda_name: None,
@@ -193,15 +210,28 @@ pub struct Formal {
     /// The formal's name.
     pub name: Symbol,
     /// Its default value, if any.
-    pub default: Option<Rc<Chunk>>,
+    pub default: Option<FormalDefault>,
     /// Where the formal is declared (`unsafeGetAttrPos` on `functionArgs`).
     pub pos: crate::syntax::Pos,
+}
+
+/// How a missing formal argument gets its default, decided at compile time
+/// the way C++ Nix's `maybeThunk` decides it.
+#[derive(Debug)]
+pub enum FormalDefault {
+    /// A literal.
+    Constant(Value),
+    /// A variable already bound when the formal is (an earlier formal or an
+    /// outer variable), shared without a thunk.
+    Share(Capture),
+    /// A thunk running this chunk (its captures are read from the lambda's frame).
+    Thunk(Rc<Chunk>),
 }
 
 /// A lambda's `{ a, b ? d, ... }@x` pattern.
 #[derive(Debug)]
 pub struct Formals {
-    /// Sorted by name; formal `i` lives in environment slot `i`.
+    /// Sorted by name; formal `i` lives in local slot `i`.
     pub entries: Vec<Formal>,
     /// Whether `...` accepts other attributes.
     pub ellipsis: bool,
@@ -218,8 +248,6 @@ pub struct Lambda {
     pub name: Option<Symbol>,
     /// Where the lambda is written.
     pub span: Span,
-    /// Slots in the call environment (formals, `@` binding or the plain argument).
-    pub env_size: u32,
     /// Slot of the `@` binding, if any.
     pub bind_slot: Option<u32>,
 }

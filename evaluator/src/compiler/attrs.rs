@@ -4,7 +4,7 @@
 use rnix::ast::{self, HasEntry};
 use rowan::ast::AstNode;
 
-use super::{ident_name, pos_string, unparen, Compiler, Resolved, ScopeKind};
+use super::{ident_name, pos_string, unparen, Compiler, Lookup};
 use crate::bytecode::{AttrsDesc, Op};
 use crate::errors::ErrorKind;
 use crate::syntax::{Pos, Span};
@@ -270,12 +270,12 @@ impl<'a> Compiler<'a> {
                 d.span,
             );
         }
-        self.open_recursive_env(&tree, span);
+        self.open_recursive_scope(&tree, span);
         match l.body() {
             Some(b) => self.compile_strict(&b),
             None => self.error(ErrorKind::ParseError("missing let body".into()), span),
         }
-        self.close_env(span);
+        self.pop_level();
     }
 
     pub(super) fn compile_legacy_let(&mut self, l: &ast::LegacyLet, span: Span) {
@@ -287,35 +287,120 @@ impl<'a> Compiler<'a> {
         self.emit(Op::Force, span);
     }
 
-    fn close_env(&mut self, span: Span) {
-        self.scopes.pop();
-        self.emit(Op::PopEnv, span);
+    /// Whether a binding of a recursive scope becomes a thunk (which may
+    /// capture siblings) rather than a value computed without evaluating anything.
+    fn binding_makes_thunk(&self, b: &Binding, position: usize, level: usize) -> bool {
+        match &b.value {
+            Value_::Expr(e) => {
+                let e = unparen(e);
+                if let ast::Expr::Ident(i) = &e {
+                    if let Lookup::Static(bound) = self.scopes.lookup(ident_name(i), 0) {
+                        if bound.level == level
+                            && self.filling_slot.is_none_or(|_| bound.pos >= position)
+                        {
+                            return true;
+                        }
+                    }
+                }
+                self.lazy_makes_thunk(&e)
+            }
+            Value_::Nested(_) | Value_::Inherit(Some(_)) => true,
+            Value_::Inherit(None) => {
+                matches!(self.scopes.lookup(b.name, 1), Lookup::With(_))
+                    && !self.globals.contains_key(&b.name)
+            }
+        }
     }
 
-    /// Opens the environment of a `let` or `rec` set and fills its slots:
-    /// statics first (in declaration order), then hidden `inherit (e)` sources.
-    fn open_recursive_env(&mut self, tree: &Tree, span: Span) {
+    /// Opens the scope of a `let` or `rec` set and fills its slots: statics
+    /// (in declaration order), then hidden `inherit (e)` sources. Returns the
+    /// first slot. Bindings that are thunks get a blank thunk first, so that
+    /// every binding can capture every other; values that need no thunk are
+    /// stored next, and the thunks' code and captures are attached last.
+    fn open_recursive_scope(&mut self, tree: &Tree, span: Span) -> u32 {
         let n_static = tree.statics.len();
         let mut names: Vec<Option<Symbol>> = tree.statics.iter().map(|b| Some(b.name)).collect();
         names.extend(std::iter::repeat_n(None, tree.inherit_froms.len()));
-        self.emit(Op::PushEnv(names.len() as u32), span);
-        self.scopes.push(ScopeKind::Vars(names));
-        // Statics first: they reach the hidden sources only through thunks,
-        // while a source may copy a static slot directly.
+        let first = self.push_vars(names);
+        let level = self.scopes.depth() - 1;
+        let unit = self.current_unit();
         // With `__overrides` every value must stay a thunk (it may be replaced).
         let overrides = tree
             .statics
             .iter()
             .any(|b| b.name.as_bytes() == b"__overrides");
+        let mut thunks = Vec::new();
         for (i, b) in tree.statics.iter().enumerate() {
             self.filling_slot = if overrides { None } else { Some(i as u32) };
-            self.compile_binding(b.name, b.span, &b.value, true, n_static);
+            thunks.push(overrides || self.binding_makes_thunk(b, i, level));
             self.filling_slot = None;
-            self.emit(Op::SetLocal(i as u32), b.span);
         }
-        for (j, e) in tree.inherit_froms.iter().enumerate() {
-            self.compile_lazy(e, None);
-            self.emit(Op::SetLocal((n_static + j) as u32), span);
+        for e in &tree.inherit_froms {
+            thunks.push(self.lazy_makes_thunk(e));
+        }
+        for (i, &thunk) in thunks.iter().enumerate() {
+            if thunk {
+                self.emit(Op::MakeBlank(first + i as u32), span);
+            }
+        }
+        let hidden = (unit, first + n_static as u32);
+        for pass_thunks in [false, true] {
+            for (i, b) in tree.statics.iter().enumerate() {
+                if thunks[i] != pass_thunks {
+                    continue;
+                }
+                let slot = first + i as u32;
+                self.filling_slot = if overrides { None } else { Some(i as u32) };
+                if pass_thunks {
+                    self.init_slot = Some(slot);
+                    if overrides && !self.binding_makes_thunk(b, i, level) {
+                        // A cell that `__overrides` can redirect.
+                        let name = b.name;
+                        let bspan = b.span;
+                        self.emit_thunk(bspan, |c| {
+                            c.compile_binding(name, bspan, &b.value, true, hidden);
+                            c.emit(Op::Force, bspan);
+                        });
+                    } else {
+                        self.compile_binding(b.name, b.span, &b.value, true, hidden);
+                    }
+                    self.check_initialised(b.span);
+                } else {
+                    self.expect_direct = true;
+                    self.compile_binding(b.name, b.span, &b.value, true, hidden);
+                    self.expect_direct = false;
+                    self.emit(Op::SetLocal(slot), b.span);
+                }
+                self.filling_slot = None;
+            }
+            for (j, e) in tree.inherit_froms.iter().enumerate() {
+                if thunks[n_static + j] != pass_thunks {
+                    continue;
+                }
+                let slot = first + (n_static + j) as u32;
+                if pass_thunks {
+                    self.init_slot = Some(slot);
+                    self.compile_lazy(e, None);
+                    self.check_initialised(span);
+                } else {
+                    self.expect_direct = true;
+                    self.compile_lazy(e, None);
+                    self.expect_direct = false;
+                    self.emit(Op::SetLocal(slot), span);
+                }
+            }
+        }
+        first
+    }
+
+    /// After compiling a binding classified as a thunk: its thunk must have
+    /// initialised the blank (the classification and the code agree).
+    fn check_initialised(&mut self, span: Span) {
+        if self.init_slot.take().is_some() {
+            self.error(
+                ErrorKind::Eval("internal compiler error: binding compiled without a thunk".into()),
+                span,
+            );
         }
     }
 
@@ -336,8 +421,11 @@ impl<'a> Compiler<'a> {
                 .statics
                 .iter()
                 .any(|b| b.name.as_bytes() == b"__overrides");
+        let unit = self.current_unit();
+        let mut hidden_slots = (unit, 0);
         if tree.rec {
-            self.open_recursive_env(tree, span);
+            let first = self.open_recursive_scope(tree, span);
+            hidden_slots = (unit, first + tree.statics.len() as u32);
             if overrides {
                 // Legacy: `__overrides` replaces attributes in the recursive scope too.
                 let slot = tree
@@ -345,55 +433,42 @@ impl<'a> Compiler<'a> {
                     .iter()
                     .position(|b| b.name.as_bytes() == b"__overrides")
                     .unwrap_or(0);
-                self.emit(
-                    Op::GetVar {
-                        depth: 0,
-                        idx: slot as u32,
-                    },
-                    span,
-                );
+                self.emit(Op::GetLocal(first + slot as u32), span);
                 self.emit(Op::Force, span);
                 let c = self.chunk();
-                c.rec_slots
-                    .push(tree.statics.iter().map(|b| b.name).collect());
+                c.rec_slots.push(
+                    tree.statics
+                        .iter()
+                        .enumerate()
+                        .map(|(i, b)| (b.name, first + i as u32))
+                        .collect(),
+                );
                 let i = (c.rec_slots.len() - 1) as u32;
                 self.emit(Op::ApplyOverrides(i), span);
             }
             for &i in &order {
-                self.emit(
-                    Op::GetVar {
-                        depth: 0,
-                        idx: i as u32,
-                    },
-                    tree.statics[i].span,
-                );
+                self.emit(Op::GetLocal(first + i as u32), tree.statics[i].span);
             }
         } else {
             if hidden {
                 let n = tree.inherit_froms.len();
-                self.emit(Op::PushEnv(n as u32), span);
-                // Sources evaluate in the enclosing scope; the hidden level only shifts depths.
-                self.scopes.push(ScopeKind::Vars(vec![None; n]));
+                // Sources evaluate in the enclosing scope, into hidden slots.
+                let first = self.push_vars(vec![None; n]);
+                hidden_slots = (unit, first);
                 for (j, e) in tree.inherit_froms.iter().enumerate() {
                     self.compile_lazy(e, None);
-                    self.emit(Op::SetLocal(j as u32), span);
+                    self.emit(Op::SetLocal(first + j as u32), span);
                 }
             }
             for &i in &order {
                 let b = &tree.statics[i];
-                self.compile_binding(b.name, b.span, &b.value, false, 0);
+                self.compile_binding(b.name, b.span, &b.value, false, hidden_slots);
             }
         }
         for d in &tree.dynamics {
             self.compile_dynamic_key(&d.key);
             let name = static_key(&d.key).unwrap_or(Symbol::from_str(""));
-            self.compile_binding(
-                name,
-                d.span,
-                &d.value,
-                false,
-                if tree.rec { tree.statics.len() } else { 0 },
-            );
+            self.compile_binding(name, d.span, &d.value, false, hidden_slots);
         }
         let c = self.chunk();
         c.attr_sets.push(desc);
@@ -410,19 +485,20 @@ impl<'a> Compiler<'a> {
             self.emit(Op::Update, span);
         }
         if tree.rec || hidden {
-            self.close_env(span);
+            self.pop_level();
         }
     }
 
     /// Emits one binding's value. `recursive` marks `let`/`rec` scopes, where
     /// a reference to a sibling must stay lazy because the slot may be unset.
+    /// `hidden` is the (unit, first slot) of the `inherit (e)` sources.
     fn compile_binding(
         &mut self,
         name: Symbol,
         span: Span,
         value: &Value_,
         recursive: bool,
-        hidden_base: usize,
+        hidden: (usize, u32),
     ) {
         match value {
             Value_::Expr(e) => {
@@ -431,10 +507,10 @@ impl<'a> Compiler<'a> {
                     if let ast::Expr::Ident(i) = &e {
                         // A sibling that is already filled is shared, as C++ Nix
                         // shares it; a later one needs a thunk.
-                        if let Resolved::Static { depth: 0, idx } =
-                            self.scopes.resolve(ident_name(i), 0)
-                        {
-                            if self.filling_slot.is_none_or(|slot| idx >= slot) {
+                        if let Lookup::Static(b) = self.scopes.lookup(ident_name(i), 0) {
+                            if b.level + 1 == self.scopes.depth()
+                                && self.filling_slot.is_none_or(|slot| b.pos as u32 >= slot)
+                            {
                                 let espan = self.span(&e);
                                 return self.emit_thunk(espan, |c| c.compile_strict(&e));
                             }
@@ -449,19 +525,10 @@ impl<'a> Compiler<'a> {
             Value_::Inherit(None) => {
                 // `inherit x;` looks `x` up outside a recursive scope.
                 let skip = usize::from(recursive);
-                match self.scopes.resolve(name, skip) {
-                    Resolved::Static { depth, idx } => {
-                        self.emit(Op::GetVar { depth, idx }, span);
-                    }
-                    Resolved::With(withs) if !self.globals.contains_key(&name) => {
-                        self.emit_thunk(span, |c| {
-                            let n = c.name(name);
-                            let ch = c.chunk();
-                            ch.withs.push(withs);
-                            let w = (ch.withs.len() - 1) as u32;
-                            c.emit(Op::WithLookup { name: n, withs: w }, span);
-                            c.emit(Op::Force, span);
-                        });
+                match self.scopes.lookup(name, skip) {
+                    Lookup::Static(b) => self.emit_binding(b, span),
+                    Lookup::With(withs) if !self.globals.contains_key(&name) => {
+                        self.emit_thunk(span, |c| c.emit_with_lookup(name, &withs, span));
                     }
                     _ => match self.globals.get(&name) {
                         Some(v) => {
@@ -476,15 +543,11 @@ impl<'a> Compiler<'a> {
                 }
             }
             Value_::Inherit(Some(j)) => {
-                let slot = (hidden_base + j) as u32;
+                let (unit, first) = hidden;
+                let slot = first + *j as u32;
                 self.emit_thunk(span, |c| {
-                    c.emit(
-                        Op::GetVar {
-                            depth: 0,
-                            idx: slot,
-                        },
-                        span,
-                    );
+                    let cap = c.source(unit, slot);
+                    c.emit_get(cap, span);
                     c.emit(Op::Force, span);
                     let n = c.name(name);
                     c.emit(Op::Select(n), span);

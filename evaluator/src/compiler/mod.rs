@@ -14,11 +14,11 @@ use std::rc::Rc;
 use rnix::ast::{self, AstToken};
 use rowan::ast::AstNode;
 
-use crate::bytecode::{Chunk, Formal, Formals, Idx, Lambda, Op};
+use crate::bytecode::{Capture, Chunk, Formal, FormalDefault, Formals, Idx, Lambda, Op};
 use crate::errors::{Error, ErrorKind};
 use crate::syntax::{locate, Pos, Span};
 use crate::value::{Attr, Attrs, NixString, Symbol, Value};
-pub use scope::{Resolved, ScopeKind, Scopes};
+pub use scope::{Binding, Level, LevelKind, Lookup, Scopes};
 pub use show::show;
 
 /// Values every program can name without binding them (`true`, `map`, `builtins`, `__add`, …).
@@ -27,7 +27,9 @@ pub type Globals = HashMap<Symbol, Value>;
 /// Compiles a parsed file or expression into the chunk that evaluates it.
 ///
 /// `dir` is the directory relative path literals resolve against. `scope`
-/// names the slots of the root environment (for `scopedImport`).
+/// names variables bound around the file (for `scopedImport`): the chunk's
+/// `captures` then say which of them it uses, as `Capture::Local(i)` for
+/// `scope[i]`.
 pub fn compile(
     expr: &ast::Expr,
     file: u32,
@@ -40,21 +42,48 @@ pub fn compile(
         dir: dir.to_path_buf(),
         globals,
         scopes: Scopes::default(),
-        chunks: vec![Chunk::default()],
+        units: vec![Unit::default()],
         errors: Vec::new(),
         filling_slot: None,
+        init_slot: None,
+        expect_direct: false,
     };
-    if let Some(names) = scope {
-        c.scopes
-            .push(ScopeKind::Vars(names.into_iter().map(Some).collect()));
-    }
-    c.compile_strict(expr);
-    c.emit(Op::Return, Span::of(file, expr.syntax()));
+    let span = Span::of(file, expr.syntax());
+    let chunk = match scope {
+        Some(names) => {
+            // The scope's variables live in an outer unit the file's code captures from.
+            c.push_vars(names.into_iter().map(Some).collect());
+            c.sub_chunk(None, |c| {
+                c.compile_strict(expr);
+                c.emit(Op::Return, span);
+            })
+        }
+        None => {
+            c.compile_strict(expr);
+            c.emit(Op::Return, span);
+            let unit = c.units.pop().unwrap_or_default();
+            Rc::new(unit.finish())
+        }
+    };
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
-    let chunk = c.chunks.pop().unwrap_or_default();
-    Ok(Rc::new(chunk))
+    Ok(chunk)
+}
+
+/// A compilation unit: the chunk of one thunk, lambda body or file, whose
+/// frame holds the slots of the scope levels it opens.
+#[derive(Default)]
+struct Unit {
+    chunk: Chunk,
+    /// The next free local slot.
+    next_slot: u32,
+}
+
+impl Unit {
+    fn finish(self) -> Chunk {
+        self.chunk
+    }
 }
 
 /// Formats a span as C++ Nix prints positions inside messages (`(string):1:3`).
@@ -77,11 +106,16 @@ struct Compiler<'a> {
     dir: PathBuf,
     globals: &'a Globals,
     scopes: Scopes,
-    /// Chunks under construction, innermost last.
-    chunks: Vec<Chunk>,
+    /// Units under construction, innermost last.
+    units: Vec<Unit>,
     errors: Vec<Error>,
-    /// While filling a `let`/`rec` environment: the slot being filled.
+    /// While filling a `let`/`rec` scope: the position of the binding being filled.
     filling_slot: Option<u32>,
+    /// Set while compiling a recursive binding that is a thunk: the local
+    /// slot holding its blank thunk, which the binding's thunk initialises.
+    init_slot: Option<u32>,
+    /// Set while compiling a recursive binding classified as needing no thunk.
+    expect_direct: bool,
 }
 
 fn ident_name(i: &ast::Ident) -> Symbol {
@@ -123,7 +157,117 @@ impl<'a> Compiler<'a> {
     }
 
     fn chunk(&mut self) -> &mut Chunk {
-        self.chunks.last_mut().expect("compiler always has a chunk")
+        if self.units.is_empty() {
+            self.units.push(Unit::default());
+        }
+        let last = self.units.len() - 1;
+        &mut self.units[last].chunk
+    }
+
+    fn current_unit(&self) -> usize {
+        self.units.len().saturating_sub(1)
+    }
+
+    /// Reserves `n` consecutive local slots in the current unit.
+    fn alloc_slots(&mut self, n: u32) -> u32 {
+        let first = self.units.last().map_or(0, |u| u.next_slot);
+        if let Some(u) = self.units.last_mut() {
+            u.next_slot += n;
+            u.chunk.locals = u.chunk.locals.max(u.next_slot);
+        }
+        first
+    }
+
+    /// Opens a scope level binding `names` to fresh consecutive slots; returns the first.
+    fn push_vars(&mut self, names: Vec<Option<Symbol>>) -> u32 {
+        let first = self.alloc_slots(names.len() as u32);
+        let vars = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n, first + i as u32))
+            .collect();
+        self.scopes.levels.push(Level {
+            unit: self.current_unit(),
+            kind: LevelKind::Vars(vars),
+        });
+        first
+    }
+
+    /// Opens a `with` level whose namespace lives in a fresh slot; returns it.
+    fn push_with(&mut self) -> u32 {
+        let slot = self.alloc_slots(1);
+        self.scopes.levels.push(Level {
+            unit: self.current_unit(),
+            kind: LevelKind::With(slot),
+        });
+        slot
+    }
+
+    /// Closes the innermost level, freeing its slots for later levels.
+    fn pop_level(&mut self) {
+        let Some(level) = self.scopes.levels.pop() else {
+            return;
+        };
+        let n = match &level.kind {
+            LevelKind::Vars(v) => v.len() as u32,
+            LevelKind::With(_) => 1,
+        };
+        if let Some(u) = self.units.get_mut(level.unit) {
+            u.next_slot = u.next_slot.saturating_sub(n);
+        }
+    }
+
+    /// How code in unit `unit` reaches slot `slot` of unit `owner`'s frame:
+    /// directly, or through upvalues captured by every unit in between.
+    fn source_in(&mut self, unit: usize, owner: usize, slot: u32) -> Capture {
+        if unit <= owner {
+            return Capture::Local(slot);
+        }
+        let outer = self.source_in(unit - 1, owner, slot);
+        let caps = &mut self.units[unit].chunk.captures;
+        let i = match caps.iter().position(|c| *c == outer) {
+            Some(i) => i,
+            None => {
+                caps.push(outer);
+                caps.len() - 1
+            }
+        };
+        Capture::Upvalue(i as u32)
+    }
+
+    /// How the current unit reaches a binding (registering captures as needed).
+    fn source(&mut self, owner: usize, slot: u32) -> Capture {
+        self.source_in(self.current_unit(), owner, slot)
+    }
+
+    /// The current unit's access paths to `with` namespaces given as (unit, slot).
+    fn with_sources(&mut self, withs: &[(usize, u32)]) -> Vec<Capture> {
+        withs.iter().map(|&(u, s)| self.source(u, s)).collect()
+    }
+
+    fn emit_get(&mut self, cap: Capture, span: Span) {
+        match cap {
+            Capture::Local(i) => self.emit(Op::GetLocal(i), span),
+            Capture::Upvalue(i) => self.emit(Op::GetUpvalue(i), span),
+        };
+    }
+
+    /// Emits a read of a statically bound variable (not forced).
+    fn emit_binding(&mut self, b: Binding, span: Span) {
+        let cap = self.source(b.unit, b.slot);
+        self.emit_get(cap, span);
+    }
+
+    /// Emits a `with` lookup of `sym` through the namespaces given as (unit, slot).
+    fn emit_with_lookup(&mut self, sym: Symbol, withs: &[(usize, u32)], span: Span) {
+        let sources = self.with_sources(withs);
+        let name = self.name(sym);
+        let c = self.chunk();
+        c.withs.push(sources);
+        let w = (c.withs.len() - 1) as Idx;
+        self.emit(Op::WithLookup { name, withs: w }, span);
+        // A lookup result may be a thunk.
+        self.emit(Op::Force, span);
     }
 
     fn emit(&mut self, op: Op, span: Span) -> usize {
@@ -174,14 +318,22 @@ impl<'a> Compiler<'a> {
         self.errors.push(Error::new(kind, span));
     }
 
-    /// Compiles `f` into a fresh chunk and returns it.
+    /// Compiles `f` into a fresh unit and returns its chunk, whose captures
+    /// are read from the current unit's frame.
     fn sub_chunk(&mut self, description: Option<String>, f: impl FnOnce(&mut Self)) -> Rc<Chunk> {
-        self.chunks.push(Chunk {
-            description,
-            ..Chunk::default()
+        let saved_init = self.init_slot.take();
+        let saved_direct = std::mem::replace(&mut self.expect_direct, false);
+        self.units.push(Unit {
+            chunk: Chunk {
+                description,
+                ..Chunk::default()
+            },
+            next_slot: 0,
         });
         f(self);
-        Rc::new(self.chunks.pop().unwrap_or_default())
+        self.init_slot = saved_init;
+        self.expect_direct = saved_direct;
+        Rc::new(self.units.pop().unwrap_or_default().finish())
     }
 
     /// Emits a thunk whose body `f` compiles in the current scope.
@@ -196,6 +348,14 @@ impl<'a> Compiler<'a> {
         description: Option<String>,
         f: impl FnOnce(&mut Self),
     ) {
+        // Only the outermost thunk of a recursive binding initialises its blank.
+        let init = self.init_slot.take();
+        if self.expect_direct {
+            self.error(
+                ErrorKind::Eval("internal compiler error: unexpected thunk in a binding".into()),
+                span,
+            );
+        }
         let chunk = self.sub_chunk(description, |c| {
             f(c);
             c.emit(Op::Return, span);
@@ -203,7 +363,31 @@ impl<'a> Compiler<'a> {
         let c = self.chunk();
         c.chunks.push(chunk);
         let i = (c.chunks.len() - 1) as Idx;
-        self.emit(Op::MakeThunk(i), span);
+        match init {
+            Some(slot) => self.emit(Op::InitThunk { chunk: i, slot }, span),
+            None => self.emit(Op::MakeThunk(i), span),
+        };
+    }
+
+    /// Whether `compile_lazy(e)` makes a thunk (everything else it emits is
+    /// a single instruction that evaluates nothing).
+    fn lazy_makes_thunk(&self, e: &ast::Expr) -> bool {
+        let e = unparen(e);
+        match &e {
+            ast::Expr::Literal(_) => false,
+            ast::Expr::Str(s) => !strings::string_parts(s)
+                .iter()
+                .all(|p| matches!(p, ast::InterpolPart::Literal(_))),
+            ast::Expr::Ident(i) => {
+                let sym = ident_name(i);
+                matches!(self.scopes.lookup(sym, 0), Lookup::With(_))
+                    && !self.globals.contains_key(&sym)
+            }
+            ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) => {
+                e.to_string().contains("${")
+            }
+            _ => true,
+        }
     }
 
     // ---- expressions -------------------------------------------------
@@ -224,11 +408,9 @@ impl<'a> Compiler<'a> {
             }
             ast::Expr::Ident(i) => {
                 let sym = ident_name(i);
-                match self.scopes.resolve(sym, 0) {
-                    Resolved::Static { depth, idx } => {
-                        self.emit(Op::GetVar { depth, idx }, span);
-                    }
-                    Resolved::With(_) if !self.globals.contains_key(&sym) => {
+                match self.scopes.lookup(sym, 0) {
+                    Lookup::Static(b) => self.emit_binding(b, span),
+                    Lookup::With(_) if !self.globals.contains_key(&sym) => {
                         self.emit_thunk(span, |c| c.compile_strict(&e))
                     }
                     _ => self.compile_var(sym, span, false),
@@ -345,11 +527,10 @@ impl<'a> Compiler<'a> {
                             .error(ErrorKind::ParseError("missing with namespace".into()), span)
                     }
                 }
-                self.emit(Op::PushWith, span);
-                self.scopes.push(ScopeKind::With);
+                let slot = self.push_with();
+                self.emit(Op::SetLocal(slot), span);
                 self.compile_opt(w.body(), span);
-                self.scopes.pop();
-                self.emit(Op::PopEnv, span);
+                self.pop_level();
             }
             ast::Expr::UnaryOp(u) => match u.operator() {
                 Some(ast::UnaryOpKind::Invert) => {
@@ -532,9 +713,9 @@ impl<'a> Compiler<'a> {
 
     /// Emits a variable reference; `force` evaluates it.
     fn compile_var(&mut self, sym: Symbol, span: Span, force: bool) {
-        match self.scopes.resolve(sym, 0) {
-            Resolved::Static { depth, idx } => {
-                self.emit(Op::GetVar { depth, idx }, span);
+        match self.scopes.lookup(sym, 0) {
+            Lookup::Static(b) => {
+                self.emit_binding(b, span);
                 if force {
                     self.emit(Op::Force, span);
                 }
@@ -549,15 +730,8 @@ impl<'a> Compiler<'a> {
                     return;
                 }
                 match resolved {
-                    Resolved::With(withs) => {
-                        let name = self.name(sym);
-                        let c = self.chunk();
-                        c.withs.push(withs);
-                        let w = (c.withs.len() - 1) as Idx;
-                        self.emit(Op::WithLookup { name, withs: w }, span);
-                        // A lookup result may be a thunk; lazy positions thunk the whole lookup.
-                        self.emit(Op::Force, span);
-                    }
+                    // Lazy positions thunk the whole lookup.
+                    Lookup::With(withs) => self.emit_with_lookup(sym, &withs, span),
                     _ => self.error(ErrorKind::Eval(format!("undefined variable '{sym}'")), span),
                 }
             }
@@ -570,10 +744,10 @@ impl<'a> Compiler<'a> {
     /// operator calls it. Returns whether it emitted such a call.
     fn compile_user_operator(&mut self, name: &str, a: Operand, b: Operand, span: Span) -> bool {
         let sym = Symbol::from_str(name);
-        let Resolved::Static { depth, idx } = self.scopes.resolve(sym, 0) else {
+        let Lookup::Static(binding) = self.scopes.lookup(sym, 0) else {
             return false;
         };
-        self.emit(Op::GetVar { depth, idx }, span);
+        self.emit_binding(binding, span);
         self.emit(Op::Force, span);
         for operand in [a, b] {
             match operand {
@@ -782,20 +956,20 @@ impl<'a> Compiler<'a> {
                     return self.error(ErrorKind::ParseError("missing parameter".into()), span);
                 };
                 let sym = ident_name(&id);
-                self.scopes.push(ScopeKind::Vars(vec![Some(sym)]));
                 let chunk = self.sub_chunk(None, |c| {
+                    // The argument is local slot 0.
+                    c.push_vars(vec![Some(sym)]);
                     c.chunk().lambda_name = name;
                     c.chunk().lambda_span = span;
                     c.compile_lambda_body(l, name, span);
                     c.emit(Op::Return, span);
+                    c.pop_level();
                 });
-                self.scopes.pop();
                 Lambda {
                     chunk,
                     has_formals: false,
                     name,
                     span,
-                    env_size: 1,
                     bind_slot: None,
                 }
             }
@@ -831,25 +1005,19 @@ impl<'a> Compiler<'a> {
                     names.push(Some(b));
                     (names.len() - 1) as u32
                 });
-                let env_size = names.len() as u32;
-                self.scopes.push(ScopeKind::Vars(names));
-                let mut formals = Vec::new();
-                for (sym, default) in &entries {
-                    let default = default.as_ref().map(|d| {
-                        let dspan = self.span(d);
-                        self.sub_chunk(None, |c| {
-                            c.compile_strict(d);
-                            c.emit(Op::Return, dspan);
-                        })
-                    });
-                    formals.push(Formal {
-                        name: *sym,
-                        default,
-                        pos: positions.get(sym).copied().unwrap_or(Pos::NONE),
-                    });
-                }
                 let ellipsis = p.ellipsis_token().is_some();
                 let chunk = self.sub_chunk(None, |c| {
+                    // Formal `i` is local slot `i`, the `@` binding follows them.
+                    c.push_vars(names);
+                    let mut formals = Vec::new();
+                    for (i, (sym, default)) in entries.iter().enumerate() {
+                        let default = default.as_ref().map(|d| c.formal_default(d, i as u32));
+                        formals.push(Formal {
+                            name: *sym,
+                            default,
+                            pos: positions.get(sym).copied().unwrap_or(Pos::NONE),
+                        });
+                    }
                     c.chunk().formals = Some(Formals {
                         entries: formals,
                         ellipsis,
@@ -860,14 +1028,13 @@ impl<'a> Compiler<'a> {
                     c.emit(Op::BindFormals, span);
                     c.compile_lambda_body(l, name, span);
                     c.emit(Op::Return, span);
+                    c.pop_level();
                 });
-                self.scopes.pop();
                 Lambda {
                     chunk,
                     has_formals: true,
                     name,
                     span,
-                    env_size,
                     bind_slot,
                 }
             }
@@ -877,6 +1044,33 @@ impl<'a> Compiler<'a> {
         c.lambdas.push(Rc::new(lambda));
         let i = (c.lambdas.len() - 1) as Idx;
         self.emit(Op::MakeClosure(i), span);
+    }
+
+    /// How formal `slot` gets its default `d` (compiled inside the lambda's
+    /// unit): literals and variables already bound are shared, as C++ Nix's
+    /// `maybeThunk` shares them; anything else is a thunk.
+    fn formal_default(&mut self, d: &ast::Expr, slot: u32) -> FormalDefault {
+        let dspan = self.span(d);
+        let chunk = self.sub_chunk(None, |c| {
+            c.compile_strict(d);
+            c.emit(Op::Return, dspan);
+        });
+        match chunk.code.as_slice() {
+            [Op::Constant(k), Op::Return] => {
+                if let Some(v) = chunk.constants.get(*k as usize) {
+                    return FormalDefault::Constant(v.clone());
+                }
+            }
+            [Op::GetUpvalue(k), Op::Force, Op::Return] => match chunk.captures.get(*k as usize) {
+                Some(&Capture::Local(s)) if s < slot => {
+                    return FormalDefault::Share(Capture::Local(s))
+                }
+                Some(&Capture::Upvalue(u)) => return FormalDefault::Share(Capture::Upvalue(u)),
+                _ => {}
+            },
+            _ => {}
+        }
+        FormalDefault::Thunk(chunk)
     }
 }
 

@@ -1,73 +1,88 @@
-//! Compile-time scopes: one per runtime environment, so a variable resolves
-//! statically to (depth, slot), or to a list of `with` levels to search.
+//! Compile-time scopes: which names are bound where. Every name lives in a
+//! stack slot of the compilation unit (thunk or lambda body) that binds it;
+//! inner units reach it through captured upvalues.
 
 use crate::value::Symbol;
 
-/// What a runtime environment level holds.
+/// What one scope level binds.
 #[derive(Debug)]
-pub enum ScopeKind {
+pub enum LevelKind {
     /// Named slots (`None` for hidden slots such as `inherit (e)` sources).
-    Vars(Vec<Option<Symbol>>),
-    /// A `with` environment: slot 0 holds the namespace value.
-    With,
+    Vars(Vec<(Option<Symbol>, u32)>),
+    /// A `with`: the slot holding the namespace value.
+    With(u32),
 }
 
-/// How an identifier resolves.
+/// One scope level (a `let`, `rec` set, lambda argument or `with`).
+#[derive(Debug)]
+pub struct Level {
+    /// The compilation unit whose frame holds the slots.
+    pub unit: usize,
+    /// What it binds.
+    pub kind: LevelKind,
+}
+
+/// Where a name is statically bound.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Binding {
+    /// Index of the level that binds it.
+    pub level: usize,
+    /// Position of the name within that level.
+    pub pos: usize,
+    /// The unit whose frame holds the slot.
+    pub unit: usize,
+    /// The slot in that frame.
+    pub slot: u32,
+}
+
+/// How an identifier resolves (before any capture is registered).
 #[derive(Debug, PartialEq)]
-pub enum Resolved {
-    /// A slot in an environment `depth` levels up.
-    Static {
-        /// Environment levels up.
-        depth: u32,
-        /// Slot in that level.
-        idx: u32,
-    },
-    /// Not bound statically: search these `with` levels (innermost first).
-    With(Vec<u32>),
+pub enum Lookup {
+    /// A static binding.
+    Static(Binding),
+    /// Not bound statically: search these `with` slots (innermost first),
+    /// each given as (unit, slot).
+    With(Vec<(usize, u32)>),
     /// Not bound anywhere in the scope chain.
     Unbound,
 }
 
-/// The stack of scopes, innermost last.
+/// The stack of scope levels, innermost last.
 #[derive(Debug, Default)]
 pub struct Scopes {
-    levels: Vec<ScopeKind>,
+    /// The levels, outermost first.
+    pub levels: Vec<Level>,
 }
 
 impl Scopes {
-    /// Opens a level.
-    pub fn push(&mut self, kind: ScopeKind) {
-        self.levels.push(kind);
-    }
-
-    /// Closes the innermost level.
-    pub fn pop(&mut self) {
-        self.levels.pop();
-    }
-
-    /// Resolves `name`, ignoring the innermost `skip` levels (but counting them in depths).
-    pub fn resolve(&self, name: Symbol, skip: usize) -> Resolved {
+    /// Looks `name` up, ignoring the innermost `skip` levels.
+    pub fn lookup(&self, name: Symbol, skip: usize) -> Lookup {
+        let top = self.levels.len().saturating_sub(skip);
         let mut withs = Vec::new();
-        for (depth, level) in self.levels.iter().rev().enumerate() {
-            if depth < skip {
-                continue;
-            }
-            match level {
-                ScopeKind::Vars(names) => {
-                    if let Some(idx) = names.iter().position(|n| *n == Some(name)) {
-                        return Resolved::Static {
-                            depth: depth as u32,
-                            idx: idx as u32,
-                        };
+        for (li, level) in self.levels[..top].iter().enumerate().rev() {
+            match &level.kind {
+                LevelKind::Vars(names) => {
+                    if let Some(pos) = names.iter().position(|(n, _)| *n == Some(name)) {
+                        return Lookup::Static(Binding {
+                            level: li,
+                            pos,
+                            unit: level.unit,
+                            slot: names[pos].1,
+                        });
                     }
                 }
-                ScopeKind::With => withs.push(depth as u32),
+                LevelKind::With(slot) => withs.push((level.unit, *slot)),
             }
         }
         if withs.is_empty() {
-            Resolved::Unbound
+            Lookup::Unbound
         } else {
-            Resolved::With(withs)
+            Lookup::With(withs)
         }
+    }
+
+    /// The index the next level pushed will get.
+    pub fn depth(&self) -> usize {
+        self.levels.len()
     }
 }

@@ -1,16 +1,14 @@
 //! Dropping deeply nested values without recursing on the host stack.
 //!
-//! Lists, attribute sets and environments count how deeply their drops nest
+//! Lists, attribute sets and captured upvalues count how deeply their drops nest
 //! ([`enter`]/[`leave`]). Below a small depth contents are dropped in place;
 //! deeper, they are queued ([`enqueue`]) and the outermost drop drains the
 //! queue in a loop, so a million-level nested list is freed in constant
 //! stack space.
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
 
 use super::{Attr, Value};
-use crate::vm::env::{Env, Slots};
 
 /// Contents of a container whose last reference went away. The fields are
 /// only held to be dropped later, never read.
@@ -18,7 +16,6 @@ use crate::vm::env::{Env, Slots};
 pub(crate) enum Deferred {
     Values(Vec<Value>),
     Attrs(Vec<Attr>),
-    Env(Slots, Option<Rc<Env>>),
 }
 
 /// Nested drops up to this depth run directly (cheap for ordinary values).

@@ -16,11 +16,11 @@ pub use float::format_float;
 pub use print::{escape_string, print_value, quote_attr_name};
 pub use string::{ContextElement, NixContext, NixString, StringBuilder};
 pub use symbol::{well_known, Symbol, WellKnown};
-pub use thunk::{Thunk, ThunkState};
+pub(crate) use thunk::Start;
+pub use thunk::{Thunk, ThunkState, Upvalues};
 
 use crate::builtins::BuiltinDef;
 use crate::bytecode::Lambda;
-use crate::vm::env::Env;
 
 /// A Nix list. Elements may be thunks.
 pub type NixList = Rc<ListItems>;
@@ -57,13 +57,13 @@ impl Drop for ListItems {
     }
 }
 
-/// A function value: compiled code plus the environment it closes over.
+/// A function value: compiled code plus the values it captured.
 #[derive(Debug)]
 pub struct Closure {
     /// The compiled lambda.
     pub lambda: Rc<Lambda>,
-    /// The environment it closes over.
-    pub env: Rc<Env>,
+    /// The values its body's `GetUpvalue` reads.
+    pub upvalues: Upvalues,
 }
 
 /// A builtin, possibly applied to some of its arguments.

@@ -1,29 +1,89 @@
 //! Thunks: suspended computations that are evaluated at most once and then
-//! replaced in place by their value.
+//! replaced in place by their value, and the upvalues thunks and closures capture.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use smallvec::SmallVec;
+
 use super::Value;
 use crate::bytecode::Chunk;
-use crate::vm::env::Env;
+
+/// The values a thunk or closure captured when it was made. Stored inline
+/// for up to two values, so most thunks are a single allocation. Long chains
+/// of captures are freed without recursing on the host stack.
+#[derive(Clone, Debug, Default)]
+pub struct Upvalues(pub SmallVec<[Value; 2]>);
+
+impl Upvalues {
+    /// Upvalue `i` (`null` if out of range, which the compiler never emits).
+    #[inline(always)]
+    pub fn get(&self, i: u32) -> Value {
+        self.0.get(i as usize).cloned().unwrap_or(Value::Null)
+    }
+}
+
+impl Drop for Upvalues {
+    fn drop(&mut self) {
+        // Only the last reference to a thunk or closure can chain on through
+        // its own upvalues (lists and sets count their own nesting): anything
+        // else drops directly.
+        let chains = self.0.iter().any(|v| match v {
+            Value::Thunk(t) => Rc::strong_count(&t.0) == 1,
+            Value::Closure(c) => Rc::strong_count(c) == 1,
+            _ => false,
+        });
+        if !chains {
+            return;
+        }
+        use super::drop;
+        match drop::enter() {
+            Some(depth) => {
+                self.0.clear();
+                drop::leave(depth);
+            }
+            None => drop::enqueue(drop::Deferred::Values(
+                std::mem::take(&mut self.0).into_vec(),
+            )),
+        }
+    }
+}
 
 /// What a thunk holds at a given moment.
 #[derive(Clone, Debug)]
 pub enum ThunkState {
-    /// Code to run in an environment.
+    /// Code to run over captured upvalues. `running` is set while it is being
+    /// evaluated (forcing it again then means infinite recursion).
     Code {
         /// The code.
         chunk: Rc<Chunk>,
-        /// Its environment.
-        env: Rc<Env>,
+        /// Its captured values.
+        upvalues: Upvalues,
+        /// Whether it is under evaluation.
+        running: bool,
     },
     /// A lazy application `f x`, made by builtins such as `map` without compiling anything.
     Apply(Value, Value),
+    /// Stands for another value (a `rec` binding replaced by `__overrides`).
+    Alias(Value),
+    /// Made for a recursive binding; its code is attached once every sibling exists.
+    Blank,
     /// Under evaluation: forcing it again means infinite recursion.
     Blackhole,
     /// The value in weak head normal form.
     Evaluated(Value),
+}
+
+/// The outcome of [`Thunk::start`].
+pub(crate) enum Start {
+    /// Already evaluated.
+    Value(Value),
+    /// Code to run; the thunk is now marked running.
+    Code(Rc<Chunk>),
+    /// Code already running: infinite recursion.
+    Running,
+    /// Another state (lazy application, alias, blank, blackhole).
+    Other,
 }
 
 /// A shared, mutable thunk cell. One allocation per thunk.
@@ -31,14 +91,65 @@ pub enum ThunkState {
 pub struct Thunk(pub(crate) Rc<RefCell<ThunkState>>);
 
 impl Thunk {
-    /// A thunk that runs `chunk` in `env`.
-    pub fn new_code(chunk: Rc<Chunk>, env: Rc<Env>) -> Thunk {
-        Thunk(Rc::new(RefCell::new(ThunkState::Code { chunk, env })))
+    /// A thunk that runs `chunk` over `upvalues`.
+    pub fn new_code(chunk: Rc<Chunk>, upvalues: Upvalues) -> Thunk {
+        Thunk(Rc::new(RefCell::new(ThunkState::Code {
+            chunk,
+            upvalues,
+            running: false,
+        })))
     }
 
     /// A thunk for the application `f x`.
     pub fn new_apply(f: Value, x: Value) -> Thunk {
         Thunk(Rc::new(RefCell::new(ThunkState::Apply(f, x))))
+    }
+
+    /// A blank thunk for a recursive binding (see [`Thunk::init`]).
+    pub fn new_blank() -> Thunk {
+        Thunk(Rc::new(RefCell::new(ThunkState::Blank)))
+    }
+
+    /// Attaches code and upvalues to a blank thunk.
+    pub(crate) fn init(&self, chunk: Rc<Chunk>, upvalues: Upvalues) {
+        let mut state = self.0.borrow_mut();
+        if matches!(*state, ThunkState::Blank) {
+            *state = ThunkState::Code {
+                chunk,
+                upvalues,
+                running: false,
+            };
+        }
+    }
+
+    /// Begins forcing: an evaluated thunk gives its value; idle code is
+    /// marked running and its chunk returned (the upvalues stay in the thunk,
+    /// where the frame reads them); anything else is for the caller to handle.
+    #[inline(always)]
+    pub(crate) fn start(&self) -> Start {
+        let mut state = self.0.borrow_mut();
+        match &mut *state {
+            ThunkState::Evaluated(v) => Start::Value(v.clone()),
+            ThunkState::Code {
+                chunk,
+                running: running @ false,
+                ..
+            } => {
+                *running = true;
+                Start::Code(chunk.clone())
+            }
+            ThunkState::Code { .. } => Start::Running,
+            _ => Start::Other,
+        }
+    }
+
+    /// Upvalue `i` of a thunk running code.
+    #[inline(always)]
+    pub(crate) fn upvalue(&self, i: u32) -> Value {
+        match &*self.0.borrow() {
+            ThunkState::Code { upvalues, .. } => upvalues.get(i),
+            _ => Value::Null,
+        }
     }
 
     /// The value if already evaluated.
@@ -54,19 +165,28 @@ impl Thunk {
         matches!(&*self.0.borrow(), ThunkState::Evaluated(_))
     }
 
-    /// Takes the pending state out, leaving a blackhole.
+    /// Takes the pending state out, leaving a blackhole (for states other than code).
     pub(crate) fn enter(&self) -> ThunkState {
         std::mem::replace(&mut *self.0.borrow_mut(), ThunkState::Blackhole)
     }
 
     /// Stores the result.
     pub(crate) fn finish(&self, v: Value) {
-        *self.0.borrow_mut() = ThunkState::Evaluated(v);
+        let old = std::mem::replace(&mut *self.0.borrow_mut(), ThunkState::Evaluated(v));
+        // Dropped after the borrow ends: freeing the upvalues may free other thunks.
+        drop(old);
     }
 
     /// Puts a pending state back after a failed evaluation, so it can be retried.
     pub(crate) fn restore(&self, state: ThunkState) {
         *self.0.borrow_mut() = state;
+    }
+
+    /// Marks code as no longer running after a failed evaluation.
+    pub(crate) fn stop_running(&self) {
+        if let ThunkState::Code { running, .. } = &mut *self.0.borrow_mut() {
+            *running = false;
+        }
     }
 
     /// Whether two handles are the same thunk.

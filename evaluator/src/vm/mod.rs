@@ -2,7 +2,6 @@
 //! markers, builtin argument forcing, generator frames and `tryEval` catch
 //! frames. Nothing recurses on the host stack: forcing and calling push frames.
 
-pub mod env;
 pub mod generators;
 mod ops;
 
@@ -11,14 +10,15 @@ use std::rc::Rc;
 use genawaiter::GeneratorState;
 
 use crate::builtins::{BuiltinDef, BuiltinImpl};
-use crate::bytecode::{Chunk, Op};
+use crate::bytecode::{Capture, Chunk, Op};
 use crate::compiler::pos_string;
 use crate::errors::{Error, ErrorKind};
 use crate::eval_err;
 use crate::syntax::{Pos, Span};
-use crate::value::{Attr, Attrs, Closure, PartialBuiltin, Symbol, Thunk, ThunkState, Value};
+use crate::value::{
+    Attr, Attrs, Closure, PartialBuiltin, Start, Symbol, Thunk, ThunkState, Upvalues, Value,
+};
 use crate::Shared;
-use env::Env;
 use generators::{Gen, Request, Response};
 
 /// Frames past this depth are a stack overflow (each frame is small and on the heap).
@@ -26,17 +26,20 @@ const MAX_FRAMES: usize = 2_500_000;
 
 /// One entry of the frame stack.
 pub(crate) enum Frame {
-    /// Bytecode running in an environment.
+    /// Bytecode running with its local slots from `bp` on the value stack
+    /// and its upvalues in `up`.
     Code {
         chunk: Rc<Chunk>,
         ip: usize,
-        env: Rc<Env>,
+        bp: usize,
+        up: Up,
     },
     /// When the frame above finishes, store the value on top of the stack in
-    /// `thunk`; `saved` restores the thunk if evaluation fails.
+    /// `thunk`. If evaluation fails, `saved` is put back (or, for code
+    /// thunks, which keep their state while running, the thunk is marked idle).
     Update {
         thunk: Thunk,
-        saved: ThunkState,
+        saved: Option<ThunkState>,
         discard: bool,
     },
     /// Forcing the strict arguments of a builtin, one at a time.
@@ -75,6 +78,43 @@ pub(crate) enum Frame {
     },
     /// `filter` before its list is forced.
     FilterList { f: Value },
+}
+
+/// Where a running frame's upvalues live: in the thunk or closure it runs.
+#[derive(Clone)]
+pub(crate) enum Up {
+    /// Top-level code: nothing captured.
+    None,
+    /// A thunk's code (its state holds the upvalues while it runs).
+    Thunk(Thunk),
+    /// A closure's body.
+    Closure(Rc<Closure>),
+}
+
+impl Up {
+    /// Upvalue `i`.
+    #[inline(always)]
+    fn get(&self, i: u32) -> Value {
+        match self {
+            Up::Closure(c) => c.upvalues.get(i),
+            Up::Thunk(t) => t.upvalue(i),
+            Up::None => Value::Null,
+        }
+    }
+}
+
+/// Reads the values named by `captures` from a frame (locals from `bp` on
+/// `stack`, upvalues from `up`).
+#[inline(always)]
+fn capture(captures: &[Capture], stack: &[Value], bp: usize, up: &Up) -> Upvalues {
+    let mut out = smallvec::SmallVec::new();
+    for c in captures {
+        out.push(match *c {
+            Capture::Local(s) => stack.get(bp + s as usize).cloned().unwrap_or(Value::Null),
+            Capture::Upvalue(i) => up.get(i),
+        });
+    }
+    Upvalues(out)
 }
 
 /// The evaluator's machine state. Owned by an [`crate::Evaluation`].
@@ -132,12 +172,28 @@ impl Vm {
         })
     }
 
-    /// Runs compiled top-level code in `env`.
-    pub fn run_chunk(&mut self, chunk: Rc<Chunk>, env: Rc<Env>) -> Result<Value, Error> {
+    /// Runs compiled top-level code (which captures nothing).
+    pub fn run_chunk(&mut self, chunk: Rc<Chunk>) -> Result<Value, Error> {
         self.run_with(|vm| {
-            vm.frames.push(Frame::Code { chunk, ip: 0, env });
+            let bp = vm.push_locals(chunk.locals);
+            vm.frames.push(Frame::Code {
+                chunk,
+                ip: 0,
+                bp,
+                up: Up::None,
+            });
             Ok(())
         })
+    }
+
+    /// Reserves `n` local slots on the value stack; returns where they start.
+    #[inline(always)]
+    fn push_locals(&mut self, n: u32) -> usize {
+        let bp = self.stack.len();
+        for _ in 0..n {
+            self.stack.push(Value::Null);
+        }
+        bp
     }
 
     /// Sets up frames with `setup`, runs until they complete, and pops the result.
@@ -177,7 +233,7 @@ impl Vm {
                 break;
             };
             let result = match frame {
-                Frame::Code { chunk, ip, env } => self.run_code(chunk, ip, env),
+                Frame::Code { chunk, ip, bp, up } => self.run_code(chunk, ip, bp, up),
                 Frame::Update {
                     thunk,
                     saved,
@@ -277,7 +333,7 @@ impl Vm {
             };
             match frame {
                 Frame::Update { thunk, saved, .. } => {
-                    if let ThunkState::Code { chunk, .. } = &saved {
+                    if let ThunkState::Code { chunk, .. } = &*thunk.0.borrow() {
                         if let (Some(d), true) = (&chunk.description, e.trace.len() < 64) {
                             let span = chunk.spans.last().copied().unwrap_or(Span::NONE);
                             e.trace.push(crate::errors::TraceFrame {
@@ -286,7 +342,10 @@ impl Vm {
                             });
                         }
                     }
-                    thunk.restore(saved)
+                    match saved {
+                        Some(state) => thunk.restore(state),
+                        None => thunk.stop_running(),
+                    }
                 }
                 Frame::Catch { stack_len } if e.kind.is_catchable() => {
                     self.stack.truncate(stack_len);
@@ -362,7 +421,7 @@ impl Vm {
     fn finish_update(
         &mut self,
         thunk: Thunk,
-        saved: ThunkState,
+        saved: Option<ThunkState>,
         discard: bool,
     ) -> Result<(), Error> {
         let top = self.stack.last().cloned().unwrap_or(Value::Null);
@@ -410,23 +469,39 @@ impl Vm {
         }
         self.stack.pop();
         self.thunks_forced += 1;
-        let state = t.enter();
-        match &state {
-            ThunkState::Code { chunk, env } => {
-                let (chunk, env) = (chunk.clone(), env.clone());
+        match t.start() {
+            Start::Value(v) => {
+                self.thunks_forced -= 1;
+                if !discard {
+                    self.stack.push(v);
+                }
+                return Ok(());
+            }
+            Start::Code(chunk) => {
                 self.frames.push(Frame::Update {
-                    thunk: t,
-                    saved: state,
+                    thunk: t.clone(),
+                    saved: None,
                     discard,
                 });
-                self.frames.push(Frame::Code { chunk, ip: 0, env });
-                Ok(())
+                let bp = self.push_locals(chunk.locals);
+                self.frames.push(Frame::Code {
+                    chunk,
+                    ip: 0,
+                    bp,
+                    up: Up::Thunk(t),
+                });
+                return Ok(());
             }
+            Start::Running => return Err(ErrorKind::InfiniteRecursion),
+            Start::Other => {}
+        }
+        let state = t.enter();
+        match &state {
             ThunkState::Apply(f, x) => {
                 let (f, x) = (f.clone(), x.clone());
                 self.frames.push(Frame::Update {
                     thunk: t,
-                    saved: state,
+                    saved: Some(state),
                     discard,
                 });
                 // `f` may itself be a thunk: force it via a generator.
@@ -446,11 +521,24 @@ impl Vm {
                 self.stack.push(x);
                 self.call(Span::NONE)
             }
-            ThunkState::Blackhole => {
-                t.restore(ThunkState::Blackhole);
+            ThunkState::Alias(v) => {
+                let v = v.clone();
+                self.frames.push(Frame::Update {
+                    thunk: t,
+                    saved: Some(state),
+                    discard,
+                });
+                self.stack.push(v);
+                self.force_top(false)
+            }
+            ThunkState::Blackhole | ThunkState::Blank | ThunkState::Code { .. } => {
+                t.restore(state);
                 Err(ErrorKind::InfiniteRecursion)
             }
-            ThunkState::Evaluated(_) => Ok(()),
+            ThunkState::Evaluated(_) => {
+                t.restore(state);
+                Ok(())
+            }
         }
     }
 
@@ -461,30 +549,29 @@ impl Vm {
         let f = self.stack.pop().unwrap_or(Value::Null);
         match f.shallow() {
             Value::Closure(c) => {
-                let env = self.enter_closure(&c, arg);
                 // `a: b: …` with the second argument waiting: enter the inner
-                // lambda directly, without materialising the intermediate closure.
-                if let (Some(inner), Some(Frame::CallWith { .. })) =
+                // lambda directly, without running the outer body.
+                if let (Some(_), Some(Frame::CallWith { .. })) =
                     (curried_inner(&c.lambda.chunk), self.frames.last())
                 {
                     if let Some(Frame::CallWith { arg: b, .. }) = self.frames.pop() {
-                        let inner_closure = Closure {
-                            lambda: inner.clone(),
-                            env,
-                        };
-                        let env2 = self.enter_closure(&inner_closure, b);
+                        let inner = curried_closure(&c, arg);
+                        let (chunk, bp, up) = self.enter_closure(inner, b);
                         self.frames.push(Frame::Code {
-                            chunk: inner.chunk.clone(),
+                            chunk,
                             ip: 0,
-                            env: env2,
+                            bp,
+                            up,
                         });
                         return Ok(());
                     }
                 }
+                let (chunk, bp, up) = self.enter_closure(c, arg);
                 self.frames.push(Frame::Code {
-                    chunk: c.lambda.chunk.clone(),
+                    chunk,
                     ip: 0,
-                    env,
+                    bp,
+                    up,
                 });
                 Ok(())
             }
@@ -540,20 +627,28 @@ impl Vm {
         }
     }
 
-    /// The environment for a call of closure `c` with `arg`; for a formals
-    /// pattern the argument is also pushed for the body's `BindFormals`.
-    #[inline]
-    fn enter_closure(&mut self, c: &Closure, arg: Value) -> Rc<Env> {
-        let lambda = &c.lambda;
-        if !lambda.has_formals {
-            return Env::with_slots(&c.env, smallvec::smallvec![arg]);
+    /// Sets up the locals of a call of closure `c` with `arg` (slot 0 for a
+    /// plain argument; for a formals pattern the `@` slot, with the argument
+    /// also pushed for the body's `BindFormals`). Returns the frame's parts.
+    #[inline(always)]
+    fn enter_closure(&mut self, c: Rc<Closure>, arg: Value) -> (Rc<Chunk>, usize, Up) {
+        let chunk = c.lambda.chunk.clone();
+        let bp = self.stack.len();
+        if !c.lambda.has_formals {
+            self.stack.push(arg);
+            for _ in 1..chunk.locals {
+                self.stack.push(Value::Null);
+            }
+        } else {
+            self.push_locals(chunk.locals);
+            if let Some(b) = c.lambda.bind_slot {
+                if let Some(slot) = self.stack.get_mut(bp + b as usize) {
+                    *slot = arg.clone();
+                }
+            }
+            self.stack.push(arg);
         }
-        let mut slots: env::Slots = smallvec::smallvec![Value::Null; lambda.env_size as usize];
-        if let Some(b) = lambda.bind_slot {
-            slots[b as usize] = arg.clone();
-        }
-        self.stack.push(arg);
-        Env::with_slots(&c.env, slots)
+        (chunk, bp, Up::Closure(c))
     }
 
     /// Starts `filter` once the list is forced (forcing it first if needed).
@@ -775,7 +870,8 @@ impl Vm {
         &mut self,
         mut chunk: Rc<Chunk>,
         mut ip: usize,
-        mut env: Rc<Env>,
+        mut bp: usize,
+        mut up: Up,
     ) -> Result<(), Error> {
         macro_rules! fail {
             ($kind:expr) => {
@@ -804,7 +900,8 @@ impl Vm {
                 self.frames.push(Frame::Code {
                     chunk: chunk.clone(),
                     ip,
-                    env: env.clone(),
+                    bp,
+                    up: up.clone(),
                 });
                 if let Err(k) = $e {
                     return Err(Error::new(k, chunk.span_at(ip - 1)));
@@ -819,56 +916,84 @@ impl Vm {
             ip += 1;
             match op {
                 Op::Constant(i) => self.stack.push(chunk.constants[i as usize].clone()),
-                Op::GetVar { depth, idx } => self.stack.push(env.get(depth, idx)),
+                Op::GetLocal(i) => {
+                    let v = match self.stack.get(bp + i as usize) {
+                        Some(v) => v.clone(),
+                        None => fail!(eval_err!("internal error: bad local slot")),
+                    };
+                    self.stack.push(v);
+                }
+                Op::GetUpvalue(i) => {
+                    let v = up.get(i);
+                    self.stack.push(v);
+                }
                 Op::SetLocal(i) => {
                     let v = pop!();
-                    env.set(i, v);
+                    match self.stack.get_mut(bp + i as usize) {
+                        Some(slot) => *slot = v,
+                        None => fail!(eval_err!("internal error: bad local slot")),
+                    }
+                }
+                Op::MakeBlank(i) => {
+                    if let Some(slot) = self.stack.get_mut(bp + i as usize) {
+                        *slot = Value::Thunk(Thunk::new_blank());
+                    }
+                }
+                Op::InitThunk { chunk: c, slot } => {
+                    let proto = &chunk.chunks[c as usize];
+                    let ups = capture(&proto.captures, &self.stack, bp, &up);
+                    if let Some(Value::Thunk(t)) = self.stack.get(bp + slot as usize) {
+                        t.init(proto.clone(), ups);
+                    }
                 }
                 Op::Force => {
-                    let Some(Value::Thunk(t)) = self.stack.last() else {
-                        continue;
+                    let start = match self.stack.last() {
+                        Some(Value::Thunk(t)) => t.start(),
+                        _ => continue,
                     };
-                    let t = t.clone();
-                    if let Some(v) = t.value() {
-                        if let Some(top) = self.stack.last_mut() {
-                            *top = v;
+                    match start {
+                        Start::Value(v) => {
+                            if let Some(top) = self.stack.last_mut() {
+                                *top = v;
+                            }
                         }
-                        continue;
-                    }
-                    self.thunks_forced += 1;
-                    let state = t.enter();
-                    if let ThunkState::Code { chunk: c, env: e } = &state {
-                        let (c, e) = (c.clone(), e.clone());
-                        self.stack.pop();
-                        self.frames.push(Frame::Code { chunk, ip, env });
-                        self.frames.push(Frame::Update {
-                            thunk: t,
-                            saved: state,
-                            discard: false,
-                        });
-                        if self.frames.len() > MAX_FRAMES {
-                            return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
+                        Start::Code(c) => {
+                            let Some(Value::Thunk(t)) = self.stack.pop() else {
+                                fail!(eval_err!("internal error: value stack underflow"));
+                            };
+                            self.thunks_forced += 1;
+                            self.frames.push(Frame::Code { chunk, ip, bp, up });
+                            self.frames.push(Frame::Update {
+                                thunk: t.clone(),
+                                saved: None,
+                                discard: false,
+                            });
+                            if self.frames.len() > MAX_FRAMES {
+                                return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
+                            }
+                            bp = self.push_locals(c.locals);
+                            chunk = c;
+                            up = Up::Thunk(t);
+                            ip = 0;
                         }
-                        chunk = c;
-                        env = e;
-                        ip = 0;
-                        continue;
+                        Start::Running | Start::Other => suspend_then!(self.force_top(false)),
                     }
-                    t.restore(state);
-                    self.thunks_forced -= 1;
-                    suspend_then!(self.force_top(false));
                 }
                 Op::Pop => {
                     self.stack.pop();
                 }
                 Op::MakeThunk(i) => {
-                    let t = Thunk::new_code(chunk.chunks[i as usize].clone(), env.clone());
+                    let proto = &chunk.chunks[i as usize];
+                    let ups = capture(&proto.captures, &self.stack, bp, &up);
+                    let t = Thunk::new_code(proto.clone(), ups);
                     self.stack.push(Value::Thunk(t));
                 }
                 Op::MakeClosure(i) => {
+                    let lambda = &chunk.lambdas[i as usize];
+                    let upvalues = capture(&lambda.chunk.captures, &self.stack, bp, &up);
                     let c = Closure {
-                        lambda: chunk.lambdas[i as usize].clone(),
-                        env: env.clone(),
+                        lambda: lambda.clone(),
+                        upvalues,
                     };
                     self.stack.push(Value::Closure(Rc::new(c)));
                 }
@@ -879,13 +1004,11 @@ impl Vm {
                             let c = c.clone();
                             let arg = pop!();
                             self.stack.pop();
-                            let new_env = self.enter_closure(&c, arg);
-                            self.frames.push(Frame::Code { chunk, ip, env });
+                            self.frames.push(Frame::Code { chunk, ip, bp, up });
                             if self.frames.len() > MAX_FRAMES {
                                 return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
                             }
-                            chunk = c.lambda.chunk.clone();
-                            env = new_env;
+                            (chunk, bp, up) = self.enter_closure(c, arg);
                             ip = 0;
                             continue;
                         }
@@ -899,23 +1022,16 @@ impl Vm {
                     let len = self.stack.len();
                     if len >= 2 {
                         if let Value::Closure(c) = &self.stack[len - 2] {
-                            if let Some(inner) = curried_inner(&c.lambda.chunk) {
+                            if curried_inner(&c.lambda.chunk).is_some() {
                                 let c = c.clone();
-                                let inner = inner.clone();
                                 let a = pop!();
                                 self.stack.pop();
-                                let env1 = self.enter_closure(&c, a);
-                                let inner_closure = Closure {
-                                    lambda: inner.clone(),
-                                    env: env1,
-                                };
-                                let env2 = self.enter_closure(&inner_closure, b);
-                                self.frames.push(Frame::Code { chunk, ip, env });
+                                let inner = curried_closure(&c, a);
+                                self.frames.push(Frame::Code { chunk, ip, bp, up });
                                 if self.frames.len() > MAX_FRAMES {
                                     return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
                                 }
-                                chunk = inner.chunk.clone();
-                                env = env2;
+                                (chunk, bp, up) = self.enter_closure(inner, b);
                                 ip = 0;
                                 continue;
                             }
@@ -925,7 +1041,8 @@ impl Vm {
                     self.frames.push(Frame::Code {
                         chunk: chunk.clone(),
                         ip,
-                        env: env.clone(),
+                        bp,
+                        up: up.clone(),
                     });
                     self.frames.push(Frame::CallWith { arg: b, span });
                     if let Err(k) = self.call(span) {
@@ -933,33 +1050,44 @@ impl Vm {
                     }
                     return Ok(());
                 }
-                Op::PushEnv(n) => env = Env::child(&env, n as usize),
-                Op::PushWith => {
-                    let v = pop!();
-                    env = Env::with_slots(&env, smallvec::smallvec![v]);
-                }
-                Op::PopEnv => {
-                    if let Some(p) = env.parent.clone() {
-                        env = p;
-                    }
-                }
                 Op::WithLookup { name, withs } => {
                     let sym = chunk.names[name as usize];
                     let mut found = None;
-                    for &depth in &chunk.withs[withs as usize] {
-                        match env.with_lookup(depth, sym) {
-                            env::WithLookup::Found(v) => {
+                    for cap in &chunk.withs[withs as usize] {
+                        let ns = match *cap {
+                            Capture::Local(s) => self
+                                .stack
+                                .get(bp + s as usize)
+                                .cloned()
+                                .unwrap_or(Value::Null),
+                            Capture::Upvalue(i) => up.get(i),
+                        };
+                        let lookup = match &ns {
+                            Value::Attrs(a) => a.get(sym).cloned().ok_or(None),
+                            Value::Thunk(t) => match &*t.0.borrow() {
+                                ThunkState::Evaluated(Value::Attrs(a)) => {
+                                    a.get(sym).cloned().ok_or(None)
+                                }
+                                ThunkState::Evaluated(other) => {
+                                    Err(Some(Err(other.type_description())))
+                                }
+                                _ => Err(Some(Ok(()))),
+                            },
+                            other => Err(Some(Err(other.type_description()))),
+                        };
+                        match lookup {
+                            Ok(v) => {
                                 found = Some(v);
                                 break;
                             }
-                            env::WithLookup::Missing => {}
-                            env::WithLookup::Pending(ns) => {
+                            Err(None) => {}
+                            Err(Some(Ok(()))) => {
                                 // Force the namespace, then run this lookup again.
                                 ip -= 1;
                                 self.stack.push(ns);
                                 suspend_then!(self.force_top(true));
                             }
-                            env::WithLookup::NotASet(actual) => fail!(ErrorKind::TypeError {
+                            Err(Some(Err(actual))) => fail!(ErrorKind::TypeError {
                                 expected: "a set",
                                 actual
                             }),
@@ -988,7 +1116,7 @@ impl Vm {
                             let span = chunk.span_at(ip - 1);
                             let gen =
                                 generators::make_gen(move |co| generators::add_slow(co, a, b));
-                            self.frames.push(Frame::Code { chunk, ip, env });
+                            self.frames.push(Frame::Code { chunk, ip, bp, up });
                             self.frames.push(Frame::Gen {
                                 gen,
                                 span,
@@ -1010,7 +1138,7 @@ impl Vm {
                                 let r = generators::equal(&co, a, b).await?;
                                 Ok(Value::Bool(r != negate))
                             });
-                            self.frames.push(Frame::Code { chunk, ip, env });
+                            self.frames.push(Frame::Code { chunk, ip, bp, up });
                             self.frames.push(Frame::Gen {
                                 gen,
                                 span,
@@ -1040,7 +1168,7 @@ impl Vm {
                                 let r = generators::less_than(&co, x, y).await?;
                                 Ok(Value::Bool(r != negate))
                             });
-                            self.frames.push(Frame::Code { chunk, ip, env });
+                            self.frames.push(Frame::Code { chunk, ip, bp, up });
                             self.frames.push(Frame::Gen {
                                 gen,
                                 span,
@@ -1242,7 +1370,7 @@ impl Vm {
                         .await?;
                         Ok(Value::String(s))
                     });
-                    self.frames.push(Frame::Code { chunk, ip, env });
+                    self.frames.push(Frame::Code { chunk, ip, bp, up });
                     self.frames.push(Frame::Gen {
                         gen,
                         span,
@@ -1278,8 +1406,22 @@ impl Vm {
                     let names = &chunk.rec_slots[i as usize];
                     let mut extra = Vec::new();
                     for attr in overrides.iter() {
-                        match names.iter().position(|n| *n == attr.name) {
-                            Some(slot) => env.set(slot as u32, attr.value.clone()),
+                        match names.iter().find(|(n, _)| *n == attr.name) {
+                            Some(&(_, slot)) => {
+                                let Some(cell) = self.stack.get_mut(bp + slot as usize) else {
+                                    continue;
+                                };
+                                // Thunks that captured the binding see the override too.
+                                let same = matches!((&*cell, &attr.value),
+                                    (Value::Thunk(x), Value::Thunk(y)) if x.ptr_eq(y));
+                                if let (Value::Thunk(t), false) = (&*cell, same) {
+                                    t.restore(match attr.value.shallow() {
+                                        v @ Value::Thunk(_) => ThunkState::Alias(v),
+                                        v => ThunkState::Evaluated(v),
+                                    });
+                                }
+                                *cell = attr.value.clone();
+                            }
                             None => extra.push(attr.clone()),
                         }
                     }
@@ -1287,10 +1429,16 @@ impl Vm {
                 }
                 Op::BindFormals => {
                     let arg = pop!();
-                    tryk!(ops::bind_formals(&chunk, &env, arg));
+                    tryk!(ops::bind_formals(&chunk, &mut self.stack, bp, &up, arg));
                 }
                 Op::Return => {
-                    // Pass the value down through thunk updates and into the caller.
+                    // Drop the locals, then pass the value down through thunk
+                    // updates and into the caller.
+                    if self.stack.len() > bp + 1 {
+                        let v = pop!();
+                        self.stack.truncate(bp);
+                        self.stack.push(v);
+                    }
                     loop {
                         if self.frames.len() <= self.base {
                             return Ok(());
@@ -1320,11 +1468,13 @@ impl Vm {
                             Some(Frame::Code {
                                 chunk: c,
                                 ip: i,
-                                env: e,
+                                bp: b,
+                                up: u,
                             }) => {
                                 chunk = c;
                                 ip = i;
-                                env = e;
+                                bp = b;
+                                up = u;
                                 break;
                             }
                             Some(other) => {
@@ -1378,6 +1528,33 @@ fn curried_inner(chunk: &Chunk) -> Option<&Rc<crate::bytecode::Lambda>> {
         [Op::MakeClosure(i), Op::Return] => chunk.lambdas.get(*i as usize),
         _ => None,
     }
+}
+
+/// The inner closure of a curried `a: b: …` closure `c` applied to `a`,
+/// made without running the outer body (which only makes this closure).
+fn curried_closure(c: &Closure, a: Value) -> Rc<Closure> {
+    let Some(inner) = curried_inner(&c.lambda.chunk) else {
+        return Rc::new(Closure {
+            lambda: c.lambda.clone(),
+            upvalues: Upvalues::default(),
+        });
+    };
+    let upvalues = Upvalues(
+        inner
+            .chunk
+            .captures
+            .iter()
+            .map(|cap| match *cap {
+                // The outer body's only local is its argument.
+                Capture::Local(_) => a.clone(),
+                Capture::Upvalue(i) => c.upvalues.get(i),
+            })
+            .collect(),
+    );
+    Rc::new(Closure {
+        lambda: inner.clone(),
+        upvalues,
+    })
 }
 
 /// Marker message for an error a `tryEval` frame has turned into a value.

@@ -4,13 +4,11 @@
 
 use std::rc::Rc;
 
-use crate::bytecode::{Chunk, Op};
+use crate::bytecode::{Capture, Chunk, FormalDefault, Op};
 use crate::compiler::{canon_path, pos_string};
 use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::value::{StringBuilder, Symbol, Thunk, Value};
-
-use super::env::Env;
 
 /// Integer or float arithmetic. `None` means `+` on non-numbers (string or
 /// path concatenation), which the slow path handles.
@@ -312,20 +310,16 @@ fn lambda_description(chunk: &Chunk) -> String {
     }
 }
 
-/// A formal's default: constants and already-bound variables directly (as
-/// C++ Nix's `maybeThunk` does), anything else as a thunk.
-fn default_value(chunk: &Rc<Chunk>, env: &Rc<Env>, slot: u32) -> Value {
-    match chunk.code.as_slice() {
-        [Op::Constant(k), Op::Return] => chunk.constants[*k as usize].clone(),
-        [Op::GetVar { depth, idx }, Op::Force, Op::Return] if *depth > 0 || *idx < slot => {
-            env.get(*depth, *idx)
-        }
-        _ => Value::Thunk(Thunk::new_code(chunk.clone(), env.clone())),
-    }
-}
-
-/// Fills a called lambda's formal slots from the (forced) argument set.
-pub(super) fn bind_formals(chunk: &Chunk, env: &Rc<Env>, arg: Value) -> Result<(), ErrorKind> {
+/// Fills a called lambda's formal slots (locals from `bp` on `stack`) from
+/// the forced argument set. Missing formals with a thunk default get a blank
+/// thunk first and their code last, so defaults can refer to each other.
+pub(super) fn bind_formals(
+    chunk: &Chunk,
+    stack: &mut [Value],
+    bp: usize,
+    up: &super::Up,
+    arg: Value,
+) -> Result<(), ErrorKind> {
     let Some(formals) = &chunk.formals else {
         return Ok(());
     };
@@ -336,17 +330,22 @@ pub(super) fn bind_formals(chunk: &Chunk, env: &Rc<Env>, arg: Value) -> Result<(
         });
     };
     let mut used = 0;
+    let mut missing = false;
     for (i, formal) in formals.entries.iter().enumerate() {
+        let Some(slot) = stack.get_mut(bp + i) else {
+            break;
+        };
         match attrs.get(formal.name) {
             Some(v) => {
                 used += 1;
-                env.set(i as u32, v.clone());
+                *slot = v.clone();
             }
             None => match &formal.default {
-                Some(d) => {
-                    let v = default_value(d, env, i as u32);
-                    env.set(i as u32, v)
+                Some(FormalDefault::Thunk(_)) => {
+                    missing = true;
+                    *slot = Value::Thunk(Thunk::new_blank());
                 }
+                Some(_) => missing = true,
                 None => {
                     return Err(eval_err!(
                         "{} called without required argument '{}'",
@@ -355,6 +354,35 @@ pub(super) fn bind_formals(chunk: &Chunk, env: &Rc<Env>, arg: Value) -> Result<(
                     ))
                 }
             },
+        }
+    }
+    if missing {
+        for pass_thunks in [false, true] {
+            for (i, formal) in formals.entries.iter().enumerate() {
+                if attrs.get(formal.name).is_some() {
+                    continue;
+                }
+                let v = match (&formal.default, pass_thunks) {
+                    (Some(FormalDefault::Constant(v)), false) => v.clone(),
+                    (Some(FormalDefault::Share(c)), false) => match *c {
+                        Capture::Local(s) => {
+                            stack.get(bp + s as usize).cloned().unwrap_or(Value::Null)
+                        }
+                        Capture::Upvalue(u) => up.get(u),
+                    },
+                    (Some(FormalDefault::Thunk(d)), true) => {
+                        let ups = super::capture(&d.captures, stack, bp, up);
+                        if let Some(Value::Thunk(t)) = stack.get(bp + i) {
+                            t.init(d.clone(), ups);
+                        }
+                        continue;
+                    }
+                    _ => continue,
+                };
+                if let Some(slot) = stack.get_mut(bp + i) {
+                    *slot = v;
+                }
+            }
         }
     }
     if !formals.ellipsis && used < attrs.len() {
