@@ -86,6 +86,11 @@ impl Unit {
     }
 }
 
+/// The name of an attribute when it is known at compile time (interning it).
+pub fn static_attr_name(a: &ast::Attr) -> Option<Symbol> {
+    attrs::static_key(a)
+}
+
 /// Formats a span as C++ Nix prints positions inside messages (`(string):1:3`).
 pub fn pos_string(span: Span) -> String {
     match locate(span) {

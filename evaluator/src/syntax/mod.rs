@@ -226,6 +226,7 @@ pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
             rnix::WalkEvent::Leave(_) => depth -= 1,
         }
     }
+    intern_in_source_order(root.syntax());
     match root.expr() {
         Some(e) => Ok(e),
         None => Err(vec![Error::new(
@@ -236,6 +237,33 @@ pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
                 end: 0,
             },
         )]),
+    }
+}
+
+/// Interns the identifiers and static attribute names of a parsed file in
+/// the order they are written, which is the order C++ Nix's parser creates
+/// its symbols in (and so the order it keeps a set's attributes in).
+fn intern_in_source_order(root: &rnix::SyntaxNode) {
+    use rnix::SyntaxKind as K;
+    use rowan::ast::AstNode;
+    for event in root.preorder_with_tokens() {
+        let rnix::WalkEvent::Enter(element) = event else {
+            continue;
+        };
+        match element {
+            rowan::NodeOrToken::Token(t) if t.kind() == K::TOKEN_IDENT => {
+                crate::value::Symbol::from_str(t.text());
+            }
+            rowan::NodeOrToken::Node(n)
+                if matches!(n.kind(), K::NODE_STRING | K::NODE_DYNAMIC)
+                    && n.parent().is_some_and(|p| p.kind() == K::NODE_ATTRPATH) =>
+            {
+                if let Some(attr) = rnix::ast::Attr::cast(n) {
+                    crate::compiler::static_attr_name(&attr);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

@@ -113,6 +113,20 @@ impl Attrs {
         self.entries.iter()
     }
 
+    /// Attribute indices in the order C++ Nix stores a set: by when each
+    /// name was first interned (see `Symbol::creation_index`). Deep forcing
+    /// and `==` walk a set in this order.
+    pub fn creation_order(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
+        order.sort_by_key(|&i| self.entries[i as usize].name.creation_index());
+        order
+    }
+
+    /// The attribute at `index` in name order.
+    pub fn at(&self, index: usize) -> Option<&Attr> {
+        self.entries.get(index)
+    }
+
     /// The attributes, consumed.
     pub fn into_entries(mut self) -> Vec<Attr> {
         std::mem::take(&mut self.entries)

@@ -1,5 +1,8 @@
 //! Interned identifiers and attribute names: `Symbol` is a pointer-sized handle
 //! whose equality is pointer equality and whose order is Nix's byte order.
+//! Each symbol also remembers when it was first interned: C++ Nix walks a
+//! set's attributes in that order when it forces a value deeply or compares
+//! two sets, which decides which error such an evaluation reports.
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -10,7 +13,14 @@ use std::hash::{Hash, Hasher};
 /// An interned name. Two symbols are equal exactly when their bytes are equal,
 /// because every distinct byte string is interned once per thread.
 #[derive(Clone, Copy)]
-pub struct Symbol(&'static [u8]);
+pub struct Symbol(&'static Interned);
+
+/// The one copy of an interned name.
+struct Interned {
+    bytes: &'static [u8],
+    /// How many names were interned before this one.
+    index: u32,
+}
 
 thread_local! {
     static INTERNER: RefCell<HashMap<&'static [u8], Symbol>> = RefCell::new(HashMap::new());
@@ -27,9 +37,10 @@ impl Symbol {
             if let Some(sym) = map.get(name) {
                 return *sym;
             }
-            let leaked: &'static [u8] = Box::leak(name.to_vec().into_boxed_slice());
-            let sym = Symbol(leaked);
-            map.insert(leaked, sym);
+            let bytes: &'static [u8] = Box::leak(name.to_vec().into_boxed_slice());
+            let index = map.len() as u32;
+            let sym = Symbol(Box::leak(Box::new(Interned { bytes, index })));
+            map.insert(bytes, sym);
             sym
         })
     }
@@ -41,13 +52,21 @@ impl Symbol {
     }
 
     /// The bytes of the name.
+    #[inline]
     pub fn as_bytes(self) -> &'static [u8] {
-        self.0
+        self.0.bytes
     }
 
     /// The name as text, with invalid UTF-8 replaced.
     pub fn to_str_lossy(self) -> std::borrow::Cow<'static, str> {
-        String::from_utf8_lossy(self.0)
+        String::from_utf8_lossy(self.0.bytes)
+    }
+
+    /// When the name was first interned (0 for the first). Orders a set's
+    /// attributes the way C++ Nix stores them (see the module note).
+    #[inline]
+    pub fn creation_index(self) -> u32 {
+        self.0.index
     }
 }
 
@@ -56,21 +75,21 @@ impl Symbol {
     /// plain identifier (`"a b"`).
     pub fn display_name(self) -> String {
         let mut out = Vec::new();
-        crate::value::quote_attr_name(self.0, &mut out);
+        crate::value::quote_attr_name(self.0.bytes, &mut out);
         String::from_utf8_lossy(&out).into_owned()
     }
 }
 
 impl PartialEq for Symbol {
     fn eq(&self, other: &Symbol) -> bool {
-        std::ptr::eq(self.0.as_ptr(), other.0.as_ptr()) && self.0.len() == other.0.len()
+        std::ptr::eq(self.0, other.0)
     }
 }
 impl Eq for Symbol {}
 
 impl Hash for Symbol {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.0.as_ptr() as usize).hash(state)
+        (self.0 as *const Interned as usize).hash(state)
     }
 }
 
@@ -84,7 +103,7 @@ impl Ord for Symbol {
         if self == other {
             Ordering::Equal
         } else {
-            self.0.cmp(other.0)
+            self.0.bytes.cmp(other.0.bytes)
         }
     }
 }

@@ -123,7 +123,14 @@ pub async fn deep_force(co: &Co, v: Value) -> Result<Value, ErrorKind> {
         let v = co.force(v).await;
         match &v {
             Value::Attrs(a) if seen.insert(Rc::as_ptr(a) as usize) => {
-                work.extend(a.iter().rev().map(|x| x.value.clone()));
+                // In C++ Nix's storage order, which decides the first error.
+                let order = a.creation_order();
+                work.extend(
+                    order
+                        .iter()
+                        .rev()
+                        .filter_map(|&i| a.at(i as usize).map(|x| x.value.clone())),
+                );
             }
             Value::List(l) if seen.insert(Rc::as_ptr(l) as usize) => {
                 work.extend(l.iter().rev().cloned());
@@ -166,25 +173,34 @@ pub async fn equal_cells(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind>
 
 async fn equal_impl(co: &Co, a: Value, b: Value, cells_at_top: bool) -> Result<bool, ErrorKind> {
     /// Pending comparisons: a pair of values, or the attributes of two sets
-    /// from an index on (names and values are compared one attribute at a
-    /// time, in order, as C++ Nix does — this decides which error wins).
+    /// from a step on (names and values are compared one attribute at a
+    /// time, in C++ Nix's storage order — this decides which error wins).
     enum Work {
         Pair(Value, Value, bool),
-        AttrsFrom(Rc<crate::value::Attrs>, Rc<crate::value::Attrs>, usize),
+        AttrsFrom(Rc<AttrsPair>, usize),
+    }
+    /// Two sets and the order to walk each in.
+    struct AttrsPair {
+        x: Rc<crate::value::Attrs>,
+        y: Rc<crate::value::Attrs>,
+        x_order: Vec<u32>,
+        y_order: Vec<u32>,
     }
     let mut work = vec![Work::Pair(a, b, true)];
     while let Some(item) = work.pop() {
         let (a, b, top) = match item {
             Work::Pair(a, b, top) => (a, b, top),
-            Work::AttrsFrom(x, y, i) => {
-                let (Some(p), Some(q)) = (x.iter().nth(i), y.iter().nth(i)) else {
+            Work::AttrsFrom(pair, i) => {
+                let p = pair.x_order.get(i).and_then(|&k| pair.x.at(k as usize));
+                let q = pair.y_order.get(i).and_then(|&k| pair.y.at(k as usize));
+                let (Some(p), Some(q)) = (p, q) else {
                     continue;
                 };
                 if p.name != q.name {
                     return Ok(false);
                 }
                 let (pv, qv) = (p.value.clone(), q.value.clone());
-                work.push(Work::AttrsFrom(x, y, i + 1));
+                work.push(Work::AttrsFrom(pair, i + 1));
                 work.push(Work::Pair(pv, qv, false));
                 continue;
             }
@@ -225,7 +241,13 @@ async fn equal_impl(co: &Co, a: Value, b: Value, cells_at_top: bool) -> Result<b
                 if x.len() != y.len() {
                     return Ok(false);
                 }
-                work.push(Work::AttrsFrom(x.clone(), y.clone(), 0));
+                let pair = AttrsPair {
+                    x_order: x.creation_order(),
+                    y_order: y.creation_order(),
+                    x: x.clone(),
+                    y: y.clone(),
+                };
+                work.push(Work::AttrsFrom(Rc::new(pair), 0));
             }
             _ => return Ok(false),
         }

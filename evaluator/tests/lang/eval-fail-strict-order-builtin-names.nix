@@ -1,0 +1,2 @@
+# Names of builtins exist before the file is parsed, so they come first.
+{ zzz = throw "zzz"; map = throw "map"; }

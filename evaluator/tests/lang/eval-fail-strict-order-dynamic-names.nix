@@ -1,0 +1,2 @@
+# Dynamic names are interned when evaluated.
+let k = "zz" + "top"; in { ${k} = throw "dynamic"; aa = throw "static"; }
