@@ -110,6 +110,67 @@ pub fn add_source(name: String, path: Option<PathBuf>, text: &str) -> u32 {
     })
 }
 
+/// Replaces a registered file's text (keeping its name and path).
+fn replace_source_text(id: u32, text: &str) {
+    let Some(old) = source(id) else { return };
+    let mut line_starts = vec![0u32];
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            line_starts.push(i as u32 + 1);
+        }
+    }
+    let file = SourceFile {
+        name: old.name.clone(),
+        path: old.path.clone(),
+        text: text.into(),
+        line_starts,
+    };
+    SOURCES.with(|s| {
+        if let Some(slot) = s.borrow_mut().get_mut(id as usize) {
+            *slot = Rc::new(file);
+        }
+    });
+}
+
+/// C++ Nix lexes a float whose exponent has no digits (`1.5e`, `2.E+x`) as
+/// the float without it followed by an identifier (`1.5 e`, `2. E+x`); rnix
+/// rejects it. Returns the text with a space inserted at each such point, if
+/// there is one (positions later on that line then shift by one column).
+fn split_dangling_exponents(text: &str) -> Option<String> {
+    let mut cuts = Vec::new();
+    let mut offset = 0usize;
+    for (kind, tok) in rnix::tokenize(text) {
+        if kind == rnix::SyntaxKind::TOKEN_ERROR {
+            let bytes = tok.as_bytes();
+            let mantissa = bytes
+                .iter()
+                .position(|b| *b == b'e' || *b == b'E')
+                .unwrap_or(bytes.len());
+            let (m, rest) = bytes.split_at(mantissa);
+            let is_mantissa = m.iter().filter(|b| **b == b'.').count() == 1
+                && m.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+                && m.iter().any(|b| b.is_ascii_digit());
+            let is_dangling = matches!(rest, [b'e' | b'E'] | [b'e' | b'E', b'+' | b'-']);
+            if is_mantissa && is_dangling {
+                cuts.push(offset + mantissa);
+            }
+        }
+        offset += tok.len();
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + cuts.len());
+    let mut last = 0;
+    for cut in cuts {
+        out.push_str(text.get(last..cut)?);
+        out.push(' ');
+        last = cut;
+    }
+    out.push_str(text.get(last..)?);
+    Some(out)
+}
+
 /// The source file with this id.
 pub fn source(id: u32) -> Option<Rc<SourceFile>> {
     SOURCES.with(|s| s.borrow().get(id as usize).cloned())
@@ -196,6 +257,14 @@ pub const MAX_NESTING: usize = 2000;
 
 /// Parses `text` (registered as `file`), returning every parse error.
 pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
+    let adjusted = split_dangling_exponents(text);
+    let text = match &adjusted {
+        Some(t) => {
+            replace_source_text(file, t);
+            t.as_str()
+        }
+        None => text,
+    };
     let parsed = rnix::Root::parse(text);
     let errors: Vec<Error> = parsed
         .errors()
