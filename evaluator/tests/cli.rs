@@ -180,3 +180,27 @@ fn attr_path_syntax_and_errors_as_nix_instantiate() {
         assert_eq!(first, expected, "-A {path}");
     }
 }
+
+/// Expected text from `nix-instantiate --pure-eval --eval -E '<foo>'` and
+/// `nix-instantiate --pure-eval --eval -E 'typeOf (import <nix/fetchurl.nix>)'` (2.8).
+#[test]
+fn pure_mode_search_path_and_builtin_fetchurl() {
+    let dir = std::env::temp_dir();
+    let (ok, _, err) = tvix_eval(&dir, &["--pure-eval", "--eval", "-E", "<foo>"]);
+    assert!(!ok);
+    assert!(
+        err.contains("cannot look up '<foo>' in pure evaluation mode (use '--impure' to override)"),
+        "{err}"
+    );
+    let (ok, out, err) = tvix_eval(
+        &dir,
+        &[
+            "--pure-eval",
+            "--eval",
+            "-E",
+            "builtins.typeOf (import <nix/fetchurl.nix>)",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out, "\"lambda\"\n");
+}

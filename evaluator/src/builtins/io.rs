@@ -133,22 +133,37 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> ErrorKind {
 
 /// Reads and compiles a Nix file; relative paths in it resolve against its
 /// directory, and `scope` names the root environment's slots (`scopedImport`).
+/// Where C++ Nix keeps its built-in Nix files: `<nix/NAME>` resolves here
+/// when no search path entry provides it.
+const CORE_PREFIX: &str = "/__corepkgs__/";
+
+/// The one built-in file, `<nix/fetchurl.nix>`.
+const CORE_FETCHURL: &str = "/__corepkgs__/fetchurl.nix";
+
+/// Its source (our own, producing the same derivations as C++ Nix's).
+const CORE_FETCHURL_SOURCE: &str = include_str!("corepkgs/fetchurl.nix");
+
 fn compile_nix_file(
     shared: &Shared,
     path: &Path,
     scope: Option<Vec<Symbol>>,
 ) -> Result<Rc<crate::bytecode::Chunk>, ErrorKind> {
-    let bytes = shared
-        .io
-        .read_file(path)
-        .map_err(|e| io_error("opening file", path, e))?;
-    let src = String::from_utf8(bytes)
-        .map_err(|_| ErrorKind::Io(format!("file '{}' is not valid UTF-8", path.display())))?;
+    let (src, name) = if path == Path::new(CORE_FETCHURL) {
+        // C++ Nix parses its built-in copy as a string, so positions say `(string)`.
+        (CORE_FETCHURL_SOURCE.to_string(), "«string»".to_string())
+    } else {
+        let bytes = shared
+            .io
+            .read_file(path)
+            .map_err(|e| io_error("opening file", path, e))?;
+        let src = String::from_utf8(bytes)
+            .map_err(|_| ErrorKind::Io(format!("file '{}' is not valid UTF-8", path.display())))?;
+        (src, path.to_string_lossy().into_owned())
+    };
     let dir = path
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("/"));
-    let name = path.to_string_lossy().into_owned();
     crate::compile_source(
         &src,
         name,
@@ -163,6 +178,10 @@ fn compile_nix_file(
 /// The file `import`/`scopedImport` of `path` reads: `default.nix` inside a
 /// directory, after the IO policy has allowed the path.
 fn resolve_import_path(shared: &Shared, path: &Path) -> Result<PathBuf, ErrorKind> {
+    if path == Path::new(CORE_FETCHURL) {
+        // Built in: importable even in pure and restricted mode.
+        return Ok(path.to_path_buf());
+    }
     let path = shared.check_path(path)?;
     match shared.io.file_type(&path) {
         Ok(FileType::Directory) => Ok(path.join("default.nix")),
@@ -303,9 +322,21 @@ fn find_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 return Ok(Value::Path(Rc::new(candidate)));
             }
         }
-        Err(eval_err!(
-            "file '{name}' was not found in the Nix search path (add it using $NIX_PATH or -I)"
-        ))
+        // `<nix/…>` falls back to C++ Nix's built-in files (only fetchurl.nix exists).
+        if let Some(rest) = name.strip_prefix("nix/") {
+            let path = canon_path(&format!("{}/{rest}", CORE_PREFIX.trim_end_matches('/')));
+            return Ok(Value::Path(Rc::new(PathBuf::from(path))));
+        }
+        // A thrown error, as in C++ Nix: `tryEval` catches it.
+        Err(ErrorKind::Throw(if shared.settings.pure {
+            format!(
+                "cannot look up '<{name}>' in pure evaluation mode (use '--impure' to override)"
+            )
+        } else {
+            format!(
+                "file '{name}' was not found in the Nix search path (add it using $NIX_PATH or -I)"
+            )
+        }))
     })
 }
 
