@@ -89,29 +89,38 @@ pub(crate) enum Up {
     Thunk(Thunk),
     /// A closure's body.
     Closure(Rc<Closure>),
+    /// The inner body of a curried closure `a: b: …` entered with both
+    /// arguments at once: its upvalues are the outer argument (`a`) and the
+    /// outer closure's upvalues, read without making the inner closure.
+    Curried(Rc<Closure>, Value),
 }
 
 impl Up {
-    /// Upvalue `i`.
+    /// Upvalue `i` of a frame running `chunk`.
     #[inline(always)]
-    fn get(&self, i: u32) -> Value {
+    fn get(&self, chunk: &Chunk, i: u32) -> Value {
         match self {
             Up::Closure(c) => c.upvalues.get(i),
             Up::Thunk(t) => t.upvalue(i),
+            Up::Curried(outer, a) => match chunk.captures.get(i as usize) {
+                Some(Capture::Local(_)) => a.clone(),
+                Some(&Capture::Upvalue(j)) => outer.upvalues.get(j),
+                None => Value::Null,
+            },
             Up::None => Value::Null,
         }
     }
 }
 
-/// Reads the values named by `captures` from a frame (locals from `bp` on
-/// `stack`, upvalues from `up`).
+/// Reads the values named by `captures` from a frame running `chunk`
+/// (locals from `bp` on `stack`, upvalues from `up`).
 #[inline(always)]
-fn capture(captures: &[Capture], stack: &[Value], bp: usize, up: &Up) -> Upvalues {
+fn capture(captures: &[Capture], chunk: &Chunk, stack: &[Value], bp: usize, up: &Up) -> Upvalues {
     let mut out = smallvec::SmallVec::new();
     for c in captures {
         out.push(match *c {
             Capture::Local(s) => stack.get(bp + s as usize).cloned().unwrap_or(Value::Null),
-            Capture::Upvalue(i) => up.get(i),
+            Capture::Upvalue(i) => up.get(chunk, i),
         });
     }
     Upvalues(out)
@@ -551,12 +560,13 @@ impl Vm {
             Value::Closure(c) => {
                 // `a: b: …` with the second argument waiting: enter the inner
                 // lambda directly, without running the outer body.
-                if let (Some(_), Some(Frame::CallWith { .. })) =
+                if let (Some(inner), Some(Frame::CallWith { .. })) =
                     (curried_inner(&c.lambda.chunk), self.frames.last())
                 {
+                    let inner = inner.clone();
                     if let Some(Frame::CallWith { arg: b, .. }) = self.frames.pop() {
-                        let inner = curried_closure(&c, arg);
-                        let (chunk, bp, up) = self.enter_closure(inner, b);
+                        let (chunk, bp) = self.enter_lambda(&inner, b);
+                        let up = Up::Curried(c, arg);
                         self.frames.push(Frame::Code {
                             chunk,
                             ip: 0,
@@ -632,23 +642,31 @@ impl Vm {
     /// also pushed for the body's `BindFormals`). Returns the frame's parts.
     #[inline(always)]
     fn enter_closure(&mut self, c: Rc<Closure>, arg: Value) -> (Rc<Chunk>, usize, Up) {
-        let chunk = c.lambda.chunk.clone();
+        let (chunk, bp) = self.enter_lambda(&c.lambda, arg);
+        (chunk, bp, Up::Closure(c))
+    }
+
+    /// Sets up the locals for calling `lambda` with `arg`; returns its chunk
+    /// and the frame's base.
+    #[inline(always)]
+    fn enter_lambda(&mut self, lambda: &crate::bytecode::Lambda, arg: Value) -> (Rc<Chunk>, usize) {
+        let chunk = lambda.chunk.clone();
         let bp = self.stack.len();
-        if !c.lambda.has_formals {
+        if !lambda.has_formals {
             self.stack.push(arg);
             for _ in 1..chunk.locals {
                 self.stack.push(Value::Null);
             }
         } else {
             self.push_locals(chunk.locals);
-            if let Some(b) = c.lambda.bind_slot {
+            if let Some(b) = lambda.bind_slot {
                 if let Some(slot) = self.stack.get_mut(bp + b as usize) {
                     *slot = arg.clone();
                 }
             }
             self.stack.push(arg);
         }
-        (chunk, bp, Up::Closure(c))
+        (chunk, bp)
     }
 
     /// Starts `filter` once the list is forced (forcing it first if needed).
@@ -924,7 +942,7 @@ impl Vm {
                     self.stack.push(v);
                 }
                 Op::GetUpvalue(i) => {
-                    let v = up.get(i);
+                    let v = up.get(&chunk, i);
                     self.stack.push(v);
                 }
                 Op::SetLocal(i) => {
@@ -941,7 +959,7 @@ impl Vm {
                 }
                 Op::InitThunk { chunk: c, slot } => {
                     let proto = &chunk.chunks[c as usize];
-                    let ups = capture(&proto.captures, &self.stack, bp, &up);
+                    let ups = capture(&proto.captures, &chunk, &self.stack, bp, &up);
                     if let Some(Value::Thunk(t)) = self.stack.get(bp + slot as usize) {
                         t.init(proto.clone(), ups);
                     }
@@ -984,13 +1002,13 @@ impl Vm {
                 }
                 Op::MakeThunk(i) => {
                     let proto = &chunk.chunks[i as usize];
-                    let ups = capture(&proto.captures, &self.stack, bp, &up);
+                    let ups = capture(&proto.captures, &chunk, &self.stack, bp, &up);
                     let t = Thunk::new_code(proto.clone(), ups);
                     self.stack.push(Value::Thunk(t));
                 }
                 Op::MakeClosure(i) => {
                     let lambda = &chunk.lambdas[i as usize];
-                    let upvalues = capture(&lambda.chunk.captures, &self.stack, bp, &up);
+                    let upvalues = capture(&lambda.chunk.captures, &chunk, &self.stack, bp, &up);
                     let c = Closure {
                         lambda: lambda.clone(),
                         upvalues,
@@ -1022,16 +1040,17 @@ impl Vm {
                     let len = self.stack.len();
                     if len >= 2 {
                         if let Value::Closure(c) = &self.stack[len - 2] {
-                            if curried_inner(&c.lambda.chunk).is_some() {
+                            if let Some(inner) = curried_inner(&c.lambda.chunk) {
+                                let inner = inner.clone();
                                 let c = c.clone();
                                 let a = pop!();
                                 self.stack.pop();
-                                let inner = curried_closure(&c, a);
                                 self.frames.push(Frame::Code { chunk, ip, bp, up });
                                 if self.frames.len() > MAX_FRAMES {
                                     return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
                                 }
-                                (chunk, bp, up) = self.enter_closure(inner, b);
+                                (chunk, bp) = self.enter_lambda(&inner, b);
+                                up = Up::Curried(c, a);
                                 ip = 0;
                                 continue;
                             }
@@ -1060,7 +1079,7 @@ impl Vm {
                                 .get(bp + s as usize)
                                 .cloned()
                                 .unwrap_or(Value::Null),
-                            Capture::Upvalue(i) => up.get(i),
+                            Capture::Upvalue(i) => up.get(&chunk, i),
                         };
                         let lookup = match &ns {
                             Value::Attrs(a) => a.get(sym).cloned().ok_or(None),
@@ -1528,33 +1547,6 @@ fn curried_inner(chunk: &Chunk) -> Option<&Rc<crate::bytecode::Lambda>> {
         [Op::MakeClosure(i), Op::Return] => chunk.lambdas.get(*i as usize),
         _ => None,
     }
-}
-
-/// The inner closure of a curried `a: b: …` closure `c` applied to `a`,
-/// made without running the outer body (which only makes this closure).
-fn curried_closure(c: &Closure, a: Value) -> Rc<Closure> {
-    let Some(inner) = curried_inner(&c.lambda.chunk) else {
-        return Rc::new(Closure {
-            lambda: c.lambda.clone(),
-            upvalues: Upvalues::default(),
-        });
-    };
-    let upvalues = Upvalues(
-        inner
-            .chunk
-            .captures
-            .iter()
-            .map(|cap| match *cap {
-                // The outer body's only local is its argument.
-                Capture::Local(_) => a.clone(),
-                Capture::Upvalue(i) => c.upvalues.get(i),
-            })
-            .collect(),
-    );
-    Rc::new(Closure {
-        lambda: inner.clone(),
-        upvalues,
-    })
 }
 
 /// Marker message for an error a `tryEval` frame has turned into a value.

@@ -368,10 +368,10 @@ pub(super) fn bind_formals(
                         Capture::Local(s) => {
                             stack.get(bp + s as usize).cloned().unwrap_or(Value::Null)
                         }
-                        Capture::Upvalue(u) => up.get(u),
+                        Capture::Upvalue(u) => up.get(chunk, u),
                     },
                     (Some(FormalDefault::Thunk(d)), true) => {
-                        let ups = super::capture(&d.captures, stack, bp, up);
+                        let ups = super::capture(&d.captures, chunk, stack, bp, up);
                         if let Some(Value::Thunk(t)) = stack.get(bp + i) {
                             t.init(d.clone(), ups);
                         }
