@@ -8,7 +8,7 @@ use super::{
 use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::value::{NixList, Symbol, Thunk, Value};
-use crate::vm::generators::{equal_cells, less_than, make_gen, Co, Gen};
+use crate::vm::generators::{equal_cells, make_gen, Co, Gen};
 use crate::vm::Vm;
 use crate::Shared;
 
@@ -89,7 +89,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "sort",
         arity: 2,
         strict: 0b1,
-        imp: Async(sort),
+        imp: Frames(sort),
     },
     BuiltinDef {
         name: "all",
@@ -301,173 +301,13 @@ fn group_by(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     })
 }
 
-/// `sort` follows the steps of libstdc++'s `std::stable_sort` (which C++ Nix
-/// uses) exactly: insertion sort of 7-element chunks, merge passes through a
-/// half-size buffer, and a final adaptive merge. With a consistent comparator
-/// any stable sort gives the same result; with an inconsistent one, only the
-/// same sequence of comparisons does. O(n log n) comparator calls.
-struct Sorter<'a> {
-    co: &'a Co,
-    cmp: Value,
-    native_less: bool,
-}
-
-impl Sorter<'_> {
-    /// `cmp a b`, i.e. whether `a` sorts before `b`.
-    async fn less(&self, a: &Value, b: &Value) -> Result<bool, ErrorKind> {
-        if self.native_less {
-            return less_than(self.co, a.clone(), b.clone()).await;
-        }
-        let r = self.co.call2(self.cmp.clone(), a.clone(), b.clone()).await;
-        to_bool(&r)
-    }
-
-    async fn insertion_sort(&self, v: &mut [Value]) -> Result<(), ErrorKind> {
-        for i in 1..v.len() {
-            if self.less(&v[i], &v[0]).await? {
-                v[..=i].rotate_right(1);
-            } else {
-                let val = v[i].clone();
-                let mut j = i;
-                while j > 0 && self.less(&val, &v[j - 1]).await? {
-                    v[j] = v[j - 1].clone();
-                    j -= 1;
-                }
-                v[j] = val;
-            }
-        }
-        Ok(())
-    }
-
-    /// Merges sorted `a` and `b` into `out` (taking from `b` only when strictly less).
-    async fn move_merge(
-        &self,
-        a: &[Value],
-        b: &[Value],
-        out: &mut Vec<Value>,
-    ) -> Result<(), ErrorKind> {
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            if self.less(&b[j], &a[i]).await? {
-                out.push(b[j].clone());
-                j += 1;
-            } else {
-                out.push(a[i].clone());
-                i += 1;
-            }
-        }
-        out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&b[j..]);
-        Ok(())
-    }
-
-    async fn merge_sort_loop(&self, src: &[Value], step: usize) -> Result<Vec<Value>, ErrorKind> {
-        let mut out = Vec::with_capacity(src.len());
-        let mut first = 0;
-        while src.len() - first >= 2 * step {
-            self.move_merge(
-                &src[first..first + step],
-                &src[first + step..first + 2 * step],
-                &mut out,
-            )
-            .await?;
-            first += 2 * step;
-        }
-        let step = step.min(src.len() - first);
-        self.move_merge(&src[first..first + step], &src[first + step..], &mut out)
-            .await?;
-        Ok(out)
-    }
-
-    async fn merge_sort_with_buffer(&self, v: &mut Vec<Value>) -> Result<(), ErrorKind> {
-        const CHUNK: usize = 7;
-        let len = v.len();
-        let mut start = 0;
-        while len - start >= CHUNK {
-            self.insertion_sort(&mut v[start..start + CHUNK]).await?;
-            start += CHUNK;
-        }
-        self.insertion_sort(&mut v[start..]).await?;
-        let mut step = CHUNK;
-        while step < len {
-            let buffer = self.merge_sort_loop(v, step).await?;
-            step *= 2;
-            *v = self.merge_sort_loop(&buffer, step).await?;
-            step *= 2;
-        }
-        Ok(())
-    }
-
-    /// The final merge of the two sorted halves (`__merge_adaptive` with a
-    /// buffer large enough): forwards when the first half is not longer,
-    /// backwards otherwise.
-    async fn merge_halves(
-        &self,
-        left: Vec<Value>,
-        right: Vec<Value>,
-    ) -> Result<Vec<Value>, ErrorKind> {
-        if left.len() <= right.len() {
-            let mut out = Vec::with_capacity(left.len() + right.len());
-            self.move_merge(&left, &right, &mut out).await?;
-            return Ok(out);
-        }
-        let (n1, n2) = (left.len(), right.len());
-        let mut out: Vec<Value> = vec![Value::Null; n1 + n2];
-        if n2 == 0 {
-            return Ok(left);
-        }
-        let (mut l1, mut l2, mut res) = (n1 - 1, n2 - 1, n1 + n2);
-        loop {
-            if self.less(&right[l2], &left[l1]).await? {
-                res -= 1;
-                out[res] = left[l1].clone();
-                if l1 == 0 {
-                    for k in (0..=l2).rev() {
-                        res -= 1;
-                        out[res] = right[k].clone();
-                    }
-                    return Ok(out);
-                }
-                l1 -= 1;
-            } else {
-                res -= 1;
-                out[res] = right[l2].clone();
-                if l2 == 0 {
-                    for k in (0..=l1).rev() {
-                        res -= 1;
-                        out[res] = left[k].clone();
-                    }
-                    return Ok(out);
-                }
-                l2 -= 1;
-            }
-        }
-    }
-}
-
-fn sort(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
-    make_gen(move |co| async move {
-        let list = function_then_list(&co, &args[0], &args[1]).await?;
-        let mut items: Vec<Value> = Vec::with_capacity(list.len());
-        for x in list.iter() {
-            items.push(co.force(x.clone()).await);
-        }
-        let cmp = args[0].clone();
-        let native_less =
-            matches!(&cmp, Value::Builtin(b) if b.def.name == "lessThan" && b.args.is_empty());
-        let sorter = Sorter {
-            co: &co,
-            cmp,
-            native_less,
-        };
-        if items.len() < 2 {
-            return Ok(Value::list(items));
-        }
-        let mid = items.len().div_ceil(2);
-        let mut right = items.split_off(mid);
-        let mut left = items;
-        sorter.merge_sort_with_buffer(&mut left).await?;
-        sorter.merge_sort_with_buffer(&mut right).await?;
-        Ok(Value::list(sorter.merge_halves(left, right).await?))
-    })
+/// `sort` runs as a native frame (`vm/sort.rs`): libstdc++'s stable sort,
+/// one comparator call per step.
+fn sort(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
+    // The function is checked before the list is forced, as in C++ Nix.
+    to_function(&args[0])?;
+    let mut args = args.into_iter();
+    let f = args.next().unwrap_or(Value::Null);
+    let list = args.next().unwrap_or(Value::Null);
+    vm.sort_start(f, list)
 }

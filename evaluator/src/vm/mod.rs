@@ -4,6 +4,7 @@
 
 pub mod generators;
 mod ops;
+mod sort;
 
 use std::rc::Rc;
 
@@ -78,6 +79,10 @@ pub(crate) enum Frame {
     },
     /// `filter` before its list is forced.
     FilterList { f: Value },
+    /// `sort`: the frame above leaves what the machine asked for.
+    Sort(Box<sort::SortMachine>),
+    /// `sort` before its list is forced.
+    SortList { f: Value },
 }
 
 /// Where a running frame's upvalues live: in the thunk or closure it runs.
@@ -320,6 +325,16 @@ impl Vm {
                     self.stack.push(arg);
                     self.call(span).map_err(|k| Error::new(k, span))
                 }
+                Frame::Sort(m) => {
+                    let v = self.stack.pop().unwrap_or(Value::Null);
+                    self.sort_resume(m, Some(v))
+                        .map_err(|k| Error::new(k, Span::NONE))
+                }
+                Frame::SortList { f } => {
+                    let list = self.stack.pop().unwrap_or(Value::Null);
+                    self.sort_start(f, list)
+                        .map_err(|k| Error::new(k, Span::NONE))
+                }
             };
             if let Err(e) = result {
                 let e = self.unwind(e);
@@ -379,7 +394,9 @@ impl Vm {
                 | Frame::Foldl { .. }
                 | Frame::FoldlList { .. }
                 | Frame::Filter { .. }
-                | Frame::FilterList { .. } => {}
+                | Frame::FilterList { .. }
+                | Frame::Sort(_)
+                | Frame::SortList { .. } => {}
                 Frame::ErrorContext { message } => {
                     let text = match message.shallow() {
                         Value::String(s) => s.to_str_lossy().into_owned(),
@@ -706,6 +723,56 @@ impl Vm {
         self.stack.push(f);
         self.stack.push(x);
         self.call(Span::NONE)
+    }
+
+    /// Starts `sort` once the list is forced (forcing it first if needed).
+    pub(crate) fn sort_start(&mut self, f: Value, list: Value) -> Result<(), ErrorKind> {
+        match list.shallow() {
+            Value::List(l) => {
+                let machine = sort::SortMachine::new(f, l.iter().cloned().collect());
+                self.sort_resume(Box::new(machine), None)
+            }
+            Value::Thunk(_) => {
+                self.frames.push(Frame::SortList { f });
+                self.stack.push(list);
+                self.force_top(false)
+            }
+            other => Err(ErrorKind::TypeError {
+                expected: "a list",
+                actual: other.type_description(),
+            }),
+        }
+    }
+
+    /// Runs the sort machine until it needs a value forced or a comparison
+    /// made (pushing frames for that), or is done.
+    fn sort_resume(
+        &mut self,
+        mut m: Box<sort::SortMachine>,
+        input: Option<Value>,
+    ) -> Result<(), ErrorKind> {
+        match m.resume(input)? {
+            sort::Next::Force(v) => {
+                self.frames.push(Frame::Sort(m));
+                self.stack.push(v);
+                self.force_top(false)
+            }
+            sort::Next::Compare(a, b) => {
+                let cmp = m.comparator();
+                self.frames.push(Frame::Sort(m));
+                self.frames.push(Frame::CallWith {
+                    arg: b,
+                    span: Span::NONE,
+                });
+                self.stack.push(cmp);
+                self.stack.push(a);
+                self.call(Span::NONE)
+            }
+            sort::Next::Done(v) => {
+                self.stack.push(v);
+                Ok(())
+            }
+        }
     }
 
     /// Starts `foldl'` once the list is forced (forcing it first if needed).
