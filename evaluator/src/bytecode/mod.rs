@@ -18,6 +18,12 @@ pub enum Op {
     GetLocal(u32),
     /// Push captured upvalue `i` of the running thunk or closure (not forced).
     GetUpvalue(u32),
+    /// Push local slot `i`, leaving `null` there: its last read (so the value
+    /// may be the only reference, and `++` can extend it in place).
+    MoveLocal(u32),
+    /// Push upvalue `i` at its last read; moves it when the frame owns it
+    /// (the outer argument of a curried call), otherwise copies.
+    MoveUpvalue(u32),
     /// Pop a value into local slot `i`.
     SetLocal(u32),
     /// Put a fresh, not yet runnable thunk into local slot `i`, so that

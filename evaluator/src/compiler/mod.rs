@@ -3,6 +3,7 @@
 //! sets merged statically the way C++ Nix's parser merges them.
 
 mod attrs;
+mod last_use;
 mod scope;
 mod show;
 mod strings;
@@ -81,7 +82,8 @@ struct Unit {
 }
 
 impl Unit {
-    fn finish(self) -> Chunk {
+    fn finish(mut self) -> Chunk {
+        last_use::mark_last_uses(&mut self.chunk);
         self.chunk
     }
 }
@@ -1066,13 +1068,15 @@ impl<'a> Compiler<'a> {
                     return FormalDefault::Constant(v.clone());
                 }
             }
-            [Op::GetUpvalue(k), Op::Force, Op::Return] => match chunk.captures.get(*k as usize) {
-                Some(&Capture::Local(s)) if s < slot => {
-                    return FormalDefault::Share(Capture::Local(s))
+            [Op::GetUpvalue(k) | Op::MoveUpvalue(k), Op::Force, Op::Return] => {
+                match chunk.captures.get(*k as usize) {
+                    Some(&Capture::Local(s)) if s < slot => {
+                        return FormalDefault::Share(Capture::Local(s))
+                    }
+                    Some(&Capture::Upvalue(u)) => return FormalDefault::Share(Capture::Upvalue(u)),
+                    _ => {}
                 }
-                Some(&Capture::Upvalue(u)) => return FormalDefault::Share(Capture::Upvalue(u)),
-                _ => {}
-            },
+            }
             _ => {}
         }
         FormalDefault::Thunk(chunk)

@@ -1008,6 +1008,27 @@ impl Vm {
                     };
                     self.stack.push(v);
                 }
+                Op::MoveLocal(i) => {
+                    let v = match self.stack.get_mut(bp + i as usize) {
+                        Some(slot) => std::mem::replace(slot, Value::Null),
+                        None => fail!(eval_err!("internal error: bad local slot")),
+                    };
+                    self.stack.push(v);
+                }
+                Op::MoveUpvalue(i) => {
+                    let v = match &mut up {
+                        Up::Curried(_, a)
+                            if matches!(
+                                chunk.captures.get(i as usize),
+                                Some(Capture::Local(_))
+                            ) =>
+                        {
+                            std::mem::replace(a, Value::Null)
+                        }
+                        other => other.get(&chunk, i),
+                    };
+                    self.stack.push(v);
+                }
                 Op::GetUpvalue(i) => {
                     let v = up.get(&chunk, i);
                     self.stack.push(v);
