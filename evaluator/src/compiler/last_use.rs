@@ -22,16 +22,9 @@ pub(super) fn mark_last_uses(chunk: &mut Chunk) {
     // Reads made by `BindFormals` happen first, so they never follow another read.
     for at in (0..chunk.code.len()).rev() {
         match chunk.code[at] {
-            Op::GetLocal(s) => {
-                if locals.insert(s) {
-                    chunk.code[at] = Op::MoveLocal(s);
-                }
-            }
-            Op::GetUpvalue(i) => {
-                if upvalues.insert(i) {
-                    chunk.code[at] = Op::MoveUpvalue(i);
-                }
-            }
+            // The guards record the read; only a first sighting (from the end) moves.
+            Op::GetLocal(s) if locals.insert(s) => chunk.code[at] = Op::MoveLocal(s),
+            Op::GetUpvalue(i) if upvalues.insert(i) => chunk.code[at] = Op::MoveUpvalue(i),
             Op::MakeThunk(c) | Op::InitThunk { chunk: c, .. } => {
                 // `InitThunk` also reads the slot holding its blank thunk.
                 if let Op::InitThunk { slot, .. } = chunk.code[at] {
