@@ -949,6 +949,117 @@ impl Vm {
         }
     }
 
+    /// `MakeAttrs`: builds a set from the static values and dynamic
+    /// (key, value) pairs on the stack.
+    #[inline(never)]
+    fn make_attrs(&mut self, chunk: &Chunk, desc: u32, dynamic: u32) -> Result<Value, Error> {
+        let d = &chunk.attr_sets[desc as usize];
+        let n_static = d.names.len();
+        let total = n_static + 2 * dynamic as usize;
+        if self.stack.len() < total {
+            return Err(Error::new(
+                eval_err!("internal error: value stack underflow"),
+                Span::NONE,
+            ));
+        }
+        let start = self.stack.len() - total;
+        let mut values = self.stack.split_off(start).into_iter();
+        let mut entries: Vec<Attr> = Vec::with_capacity(n_static + dynamic as usize);
+        for (name, pos) in &d.names {
+            let value = values.next().unwrap_or(Value::Null);
+            entries.push(Attr {
+                name: *name,
+                value,
+                pos: *pos,
+            });
+        }
+        for i in 0..dynamic as usize {
+            let key = values.next().unwrap_or(Value::Null);
+            let value = values.next().unwrap_or(Value::Null);
+            let span = d.dynamic_spans.get(i).copied().unwrap_or(Span::NONE);
+            let name = match key {
+                Value::Null => continue,
+                Value::String(s) => {
+                    if let Err(k) = crate::builtins::to_str_no_ctx(&Value::String(s.clone())) {
+                        return Err(Error::new(k, span));
+                    }
+                    Symbol::new(s.as_bytes())
+                }
+                other => {
+                    return Err(Error::new(
+                        ErrorKind::TypeError {
+                            expected: "a string",
+                            actual: other.type_description(),
+                        },
+                        span,
+                    ))
+                }
+            };
+            match entries.binary_search_by(|a| a.name.cmp(&name)) {
+                Ok(at) => {
+                    return Err(Error::new(
+                        eval_err!(
+                            "dynamic attribute '{}' already defined at {}",
+                            name,
+                            pos_string(entries[at].pos.span())
+                        ),
+                        span,
+                    ))
+                }
+                Err(at) => {
+                    let pos = d.dynamic_pos.get(i).copied().unwrap_or(Pos::NONE);
+                    entries.insert(at, Attr { name, value, pos })
+                }
+            }
+        }
+        Ok(Value::attrs(Attrs::from_sorted(entries)))
+    }
+
+    /// `ApplyOverrides` (legacy `rec { __overrides = …; }`): stores the
+    /// overriding attributes into their slots and the thunks that captured
+    /// them; returns a set of the remaining ones.
+    #[inline(never)]
+    fn apply_overrides(
+        &mut self,
+        chunk: &Chunk,
+        bp: usize,
+        i: u32,
+        overrides: Value,
+    ) -> Result<Value, ErrorKind> {
+        let overrides = match overrides {
+            Value::Attrs(a) => a,
+            other => {
+                return Err(ErrorKind::TypeError {
+                    expected: "a set",
+                    actual: other.type_description(),
+                })
+            }
+        };
+        let names = &chunk.rec_slots[i as usize];
+        let mut extra = Vec::new();
+        for attr in overrides.iter() {
+            match names.iter().find(|(n, _)| *n == attr.name) {
+                Some(&(_, slot)) => {
+                    let Some(cell) = self.stack.get_mut(bp + slot as usize) else {
+                        continue;
+                    };
+                    // Thunks that captured the binding see the override too.
+                    let same = matches!((&*cell, &attr.value),
+                            (Value::Thunk(x), Value::Thunk(y)) if x.ptr_eq(y));
+                    if let (Value::Thunk(t), false) = (&*cell, same) {
+                        t.restore(match attr.value.shallow() {
+                            v @ Value::Thunk(_) => ThunkState::Alias(v),
+                            v => ThunkState::Evaluated(v),
+                        });
+                    }
+                    *cell = attr.value.clone();
+                }
+                None => extra.push(attr.clone()),
+            }
+        }
+        Ok(Value::attrs(Attrs::from_sorted(extra)))
+    }
+
     /// The inner loop: runs bytecode, switching frames in place for calls,
     /// forces and returns, and going back to the outer loop for anything else.
     fn run_code(
@@ -1016,16 +1127,9 @@ impl Vm {
                     self.stack.push(v);
                 }
                 Op::MoveUpvalue(i) => {
-                    let v = match &mut up {
-                        Up::Curried(_, a)
-                            if matches!(
-                                chunk.captures.get(i as usize),
-                                Some(Capture::Local(_))
-                            ) =>
-                        {
-                            std::mem::replace(a, Value::Null)
-                        }
-                        other => other.get(&chunk, i),
+                    let v = match up {
+                        Up::Curried(..) => take_curried_upvalue(&mut up, &chunk, i),
+                        _ => up.get(&chunk, i),
                     };
                     self.stack.push(v);
                 }
@@ -1397,65 +1501,8 @@ impl Vm {
                         .push(Value::Bool(ops::try_select(&v, sym).is_some()));
                 }
                 Op::MakeAttrs { desc, dynamic } => {
-                    let d = &chunk.attr_sets[desc as usize];
-                    let n_static = d.names.len();
-                    let total = n_static + 2 * dynamic as usize;
-                    if self.stack.len() < total {
-                        fail!(eval_err!("internal error: value stack underflow"));
-                    }
-                    let start = self.stack.len() - total;
-                    let mut values = self.stack.split_off(start).into_iter();
-                    let mut entries: Vec<Attr> = Vec::with_capacity(n_static + dynamic as usize);
-                    for (name, pos) in &d.names {
-                        let value = values.next().unwrap_or(Value::Null);
-                        entries.push(Attr {
-                            name: *name,
-                            value,
-                            pos: *pos,
-                        });
-                    }
-                    for i in 0..dynamic as usize {
-                        let key = values.next().unwrap_or(Value::Null);
-                        let value = values.next().unwrap_or(Value::Null);
-                        let span = d.dynamic_spans.get(i).copied().unwrap_or(Span::NONE);
-                        let name = match key {
-                            Value::Null => continue,
-                            Value::String(s) => {
-                                if let Err(k) =
-                                    crate::builtins::to_str_no_ctx(&Value::String(s.clone()))
-                                {
-                                    return Err(Error::new(k, span));
-                                }
-                                Symbol::new(s.as_bytes())
-                            }
-                            other => {
-                                return Err(Error::new(
-                                    ErrorKind::TypeError {
-                                        expected: "a string",
-                                        actual: other.type_description(),
-                                    },
-                                    span,
-                                ))
-                            }
-                        };
-                        match entries.binary_search_by(|a| a.name.cmp(&name)) {
-                            Ok(at) => {
-                                return Err(Error::new(
-                                    eval_err!(
-                                        "dynamic attribute '{}' already defined at {}",
-                                        name,
-                                        pos_string(entries[at].pos.span())
-                                    ),
-                                    span,
-                                ))
-                            }
-                            Err(at) => {
-                                let pos = d.dynamic_pos.get(i).copied().unwrap_or(Pos::NONE);
-                                entries.insert(at, Attr { name, value, pos })
-                            }
-                        }
-                    }
-                    self.stack.push(Value::attrs(Attrs::from_sorted(entries)));
+                    let v = self.make_attrs(&chunk, desc, dynamic)?;
+                    self.stack.push(v);
                 }
                 Op::MakeList(n) => {
                     let start = self.stack.len().saturating_sub(n as usize);
@@ -1503,36 +1550,9 @@ impl Vm {
                     fail!(ErrorKind::AssertionFailed(text));
                 }
                 Op::ApplyOverrides(i) => {
-                    let overrides = match pop!() {
-                        Value::Attrs(a) => a,
-                        other => fail!(ErrorKind::TypeError {
-                            expected: "a set",
-                            actual: other.type_description()
-                        }),
-                    };
-                    let names = &chunk.rec_slots[i as usize];
-                    let mut extra = Vec::new();
-                    for attr in overrides.iter() {
-                        match names.iter().find(|(n, _)| *n == attr.name) {
-                            Some(&(_, slot)) => {
-                                let Some(cell) = self.stack.get_mut(bp + slot as usize) else {
-                                    continue;
-                                };
-                                // Thunks that captured the binding see the override too.
-                                let same = matches!((&*cell, &attr.value),
-                                    (Value::Thunk(x), Value::Thunk(y)) if x.ptr_eq(y));
-                                if let (Value::Thunk(t), false) = (&*cell, same) {
-                                    t.restore(match attr.value.shallow() {
-                                        v @ Value::Thunk(_) => ThunkState::Alias(v),
-                                        v => ThunkState::Evaluated(v),
-                                    });
-                                }
-                                *cell = attr.value.clone();
-                            }
-                            None => extra.push(attr.clone()),
-                        }
-                    }
-                    self.stack.push(Value::attrs(Attrs::from_sorted(extra)));
+                    let overrides = pop!();
+                    let rest = tryk!(self.apply_overrides(&chunk, bp, i, overrides));
+                    self.stack.push(rest);
                 }
                 Op::BindFormals => {
                     let arg = pop!();
@@ -1634,6 +1654,18 @@ fn curried_inner(chunk: &Chunk) -> Option<&Rc<crate::bytecode::Lambda>> {
     match chunk.code.as_slice() {
         [Op::MakeClosure(i), Op::Return] => chunk.lambdas.get(*i as usize),
         _ => None,
+    }
+}
+
+/// The last read of upvalue `i` in a curried body: the outer argument is
+/// owned by the frame and moves out; the outer closure's upvalues are copied.
+#[inline(never)]
+fn take_curried_upvalue(up: &mut Up, chunk: &Chunk, i: u32) -> Value {
+    match up {
+        Up::Curried(_, a) if matches!(chunk.captures.get(i as usize), Some(Capture::Local(_))) => {
+            std::mem::replace(a, Value::Null)
+        }
+        other => other.get(chunk, i),
     }
 }
 
