@@ -343,8 +343,22 @@ impl Evaluation {
     /// Compiles `src` (named `«string»`, paths relative to the working
     /// directory) and evaluates it to weak head normal form.
     pub fn evaluate_str(&mut self, src: &str) -> Result<Value, Error> {
+        self.evaluate_bytes(src.as_bytes())
+    }
+
+    /// Evaluates an expression given as bytes, which need not be UTF-8
+    /// (string literals keep such bytes, as in C++ Nix).
+    pub fn evaluate_bytes(&mut self, src: &[u8]) -> Result<Value, Error> {
         let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-        self.evaluate_source(src, "«string»".into(), None, &dir)
+        let chunk = compile_source(
+            src,
+            "«string»".into(),
+            None,
+            &dir,
+            &self.shared.globals(),
+            None,
+        )?;
+        self.vm.run_chunk(chunk)
     }
 
     /// Evaluates source text with an explicit name and base directory.
@@ -355,7 +369,14 @@ impl Evaluation {
         path: Option<PathBuf>,
         dir: &Path,
     ) -> Result<Value, Error> {
-        let chunk = compile_source(src, name, path, dir, &self.shared.globals(), None)?;
+        let chunk = compile_source(
+            src.as_bytes(),
+            name,
+            path,
+            dir,
+            &self.shared.globals(),
+            None,
+        )?;
         self.vm.run_chunk(chunk)
     }
 
@@ -421,14 +442,16 @@ impl Evaluation {
 
 /// Registers, parses and compiles source text.
 pub(crate) fn compile_source(
-    src: &str,
+    src: &[u8],
     name: String,
     path: Option<PathBuf>,
     dir: &Path,
     globals: &Globals,
     scope: Option<Vec<Symbol>>,
 ) -> Result<Rc<bytecode::Chunk>, Error> {
-    let file = syntax::add_source(name, path, src);
+    let (src, raw_bytes) = syntax::decode_source(src);
+    let src: &str = &src;
+    let file = syntax::add_source_bytes(name, path, src, raw_bytes);
     let combine = |mut errs: Vec<Error>| {
         let mut first = errs.remove(0);
         for e in errs {

@@ -204,3 +204,39 @@ fn pure_mode_search_path_and_builtin_fetchurl() {
     assert!(ok, "{err}");
     assert_eq!(out, "\"lambda\"\n");
 }
+
+/// Arguments need not be UTF-8: `nix-instantiate --eval -E 'builtins.stringLength "\xf0\x9f"'`
+/// prints 2, and `--argstr` passes the bytes through.
+#[test]
+fn non_utf8_arguments_are_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = std::env::temp_dir();
+    let out = Command::new(env!("CARGO_BIN_EXE_tvix-eval"))
+        .arg("--eval")
+        .arg("-E")
+        .arg(std::ffi::OsStr::from_bytes(
+            b"builtins.stringLength \"\xf0\x9f\"",
+        ))
+        .current_dir(&dir)
+        .output()
+        .expect("tvix-eval runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, b"2\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_tvix-eval"))
+        .args(["--eval", "--argstr", "x"])
+        .arg(std::ffi::OsStr::from_bytes(b"\xff\xfe"))
+        .args(["-E", "{ x }: builtins.stringLength x"])
+        .current_dir(&dir)
+        .output()
+        .expect("tvix-eval runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, b"2\n");
+}

@@ -66,7 +66,7 @@ struct Options {
     drv: bool,
     parse_only: bool,
     show_trace: bool,
-    expr: Option<String>,
+    expr: Option<Vec<u8>>,
     files: Vec<String>,
     attr_paths: Vec<String>,
     args: Vec<(String, AutoArg)>,
@@ -78,20 +78,26 @@ struct Options {
     write_store: bool,
 }
 
+/// `--arg`/`--argstr` values, as bytes: like C++ Nix, arguments need not be UTF-8.
 enum AutoArg {
-    Expr(String),
-    Str(String),
+    Expr(Vec<u8>),
+    Str(Vec<u8>),
 }
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options::default();
-    let mut it = std::env::args().skip(1);
+    use std::os::unix::ffi::OsStringExt;
+    // Arguments are bytes (not necessarily UTF-8); flags and names are read as text.
+    let mut it = std::env::args_os().skip(1).map(OsStringExt::into_vec);
     let mut expr_mode = false;
-    while let Some(a) = it.next() {
-        let mut next = |what: &str| {
+    while let Some(raw) = it.next() {
+        let a = String::from_utf8_lossy(&raw).into_owned();
+        let mut next_raw = |what: &str| {
             it.next()
                 .ok_or_else(|| format!("flag '{a}' requires {what}"))
         };
+        let mut next =
+            |what: &str| next_raw(what).map(|v| String::from_utf8_lossy(&v).into_owned());
         match a.as_str() {
             "--eval" | "--read-write-mode" | "--readonly-mode" => {}
             "--strict" => o.strict = true,
@@ -105,15 +111,15 @@ fn parse_args() -> Result<Options, String> {
             "--restrict-eval" => o.restrict = true,
             "-E" | "--expr" => expr_mode = true,
             "-A" | "--attr" => o.attr_paths.push(next("an attribute path")?),
-            "--arg" => {
+            "--arg" | "--argstr" => {
                 let name = next("a name")?;
-                let value = next("an expression")?;
-                o.args.push((name, AutoArg::Expr(value)));
-            }
-            "--argstr" => {
-                let name = next("a name")?;
-                let value = next("a string")?;
-                o.args.push((name, AutoArg::Str(value)));
+                let value = next_raw("a value")?;
+                let value = if a == "--arg" {
+                    AutoArg::Expr(value)
+                } else {
+                    AutoArg::Str(value)
+                };
+                o.args.push((name, value));
             }
             "-I" | "--include" => o.include.push(next("a path")?),
             "--allowed-root" => o.allowed_roots.push(PathBuf::from(next("a path")?)),
@@ -129,7 +135,7 @@ fn parse_args() -> Result<Options, String> {
             }
             _ => {
                 if expr_mode && o.expr.is_none() {
-                    o.expr = Some(a);
+                    o.expr = Some(raw);
                 } else {
                     o.files.push(a);
                 }
@@ -207,7 +213,7 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
 
     if opts.parse_only {
         let src = match (&opts.expr, opts.files.first()) {
-            (Some(e), _) => e.clone(),
+            (Some(e), _) => String::from_utf8_lossy(e).into_owned(),
             (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| {
                 Error::from(tvix_eval::ErrorKind::Io(format!("opening file '{f}': {e}")))
             })?,
@@ -221,7 +227,7 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
     }
 
     let root = match &opts.expr {
-        Some(e) => eval.evaluate_str(e)?,
+        Some(e) => eval.evaluate_bytes(e)?,
         None => {
             let file = opts
                 .files
@@ -303,8 +309,8 @@ fn build_auto_args(
     let mut out = Vec::new();
     for (name, arg) in args {
         let v = match arg {
-            AutoArg::Str(s) => Value::string(s.as_str()),
-            AutoArg::Expr(e) => eval.evaluate_str(e)?,
+            AutoArg::Str(s) => Value::string(s.clone()),
+            AutoArg::Expr(e) => eval.evaluate_bytes(e)?,
         };
         out.push((name.clone(), v));
     }

@@ -150,15 +150,17 @@ fn compile_nix_file(
 ) -> Result<Rc<crate::bytecode::Chunk>, ErrorKind> {
     let (src, name) = if path == Path::new(CORE_FETCHURL) {
         // C++ Nix parses its built-in copy as a string, so positions say `(string)`.
-        (CORE_FETCHURL_SOURCE.to_string(), "«string»".to_string())
+        (
+            CORE_FETCHURL_SOURCE.as_bytes().to_vec(),
+            "«string»".to_string(),
+        )
     } else {
         let bytes = shared
             .io
             .read_file(path)
             .map_err(|e| io_error("opening file", path, e))?;
-        let src = String::from_utf8(bytes)
-            .map_err(|_| ErrorKind::Io(format!("file '{}' is not valid UTF-8", path.display())))?;
-        (src, path.to_string_lossy().into_owned())
+        // Not necessarily UTF-8: string literals keep such bytes, as in C++ Nix.
+        (bytes, path.to_string_lossy().into_owned())
     };
     let dir = path
         .parent()

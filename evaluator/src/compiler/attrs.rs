@@ -32,7 +32,7 @@ pub(super) fn static_key(a: &ast::Attr) -> Option<Symbol> {
         let parts = super::strings::string_parts(s);
         match parts.as_slice() {
             [] => Some(Symbol::from_str("")),
-            [ast::InterpolPart::Literal(l)] => Some(Symbol::from_str(l)),
+            [ast::InterpolPart::Literal(l)] => Some(Symbol::new(&crate::syntax::literal_bytes(l))),
             _ => None,
         }
     }

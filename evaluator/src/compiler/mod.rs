@@ -38,6 +38,16 @@ pub fn compile(
     globals: &Globals,
     scope: Option<Vec<Symbol>>,
 ) -> Result<Rc<Chunk>, Vec<Error>> {
+    crate::syntax::with_file_bytes(file, || compile_file(expr, file, dir, globals, scope))
+}
+
+fn compile_file(
+    expr: &ast::Expr,
+    file: u32,
+    dir: &Path,
+    globals: &Globals,
+    scope: Option<Vec<Symbol>>,
+) -> Result<Rc<Chunk>, Vec<Error>> {
     let mut c = Compiler {
         file,
         dir: dir.to_path_buf(),
@@ -622,7 +632,7 @@ impl<'a> Compiler<'a> {
                     text.push_str(l);
                 }
             }
-            self.emit_constant(Value::string(text), span);
+            self.emit_constant(Value::string(crate::syntax::literal_bytes(&text)), span);
             return;
         }
         let mut n = 0;
@@ -632,7 +642,7 @@ impl<'a> Compiler<'a> {
                     if l.is_empty() {
                         continue;
                     }
-                    self.emit_constant(Value::string(l), span);
+                    self.emit_constant(Value::string(crate::syntax::literal_bytes(&l)), span);
                 }
                 ast::InterpolPart::Interpolation(i) => {
                     let ispan = self.span(&i);

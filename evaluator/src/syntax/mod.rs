@@ -62,6 +62,8 @@ pub struct SourceFile {
     /// The source text.
     pub text: Rc<str>,
     line_starts: Vec<u32>,
+    /// Whether `text` stands for bytes that are not UTF-8 (see [`decode_source`]).
+    pub raw_bytes: bool,
 }
 
 impl SourceFile {
@@ -87,6 +89,83 @@ impl SourceFile {
 
 thread_local! {
     static SOURCES: RefCell<Vec<Rc<SourceFile>>> = const { RefCell::new(Vec::new()) };
+    /// Set while parsing or compiling a file whose text stands for raw bytes.
+    static RAW_BYTES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Private-use characters U+F780..=U+F7FF stand for the bytes 0x80..=0xFF
+/// of a source that is not valid UTF-8 (rnix needs text).
+const RAW_BYTE_BASE: u32 = 0xF700;
+
+/// Source bytes as text for the parser. C++ Nix reads files as bytes, so
+/// a string literal may hold bytes that are not UTF-8; each such byte is
+/// carried through the parser as a private-use character and turned back
+/// into the byte by [`literal_bytes`]. Returns whether that happened.
+pub fn decode_source(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (std::borrow::Cow::Borrowed(s), false),
+        Err(_) => {
+            let mut out = String::with_capacity(bytes.len() + 16);
+            for chunk in bytes.utf8_chunks() {
+                out.push_str(chunk.valid());
+                for &b in chunk.invalid() {
+                    out.push(char::from_u32(RAW_BYTE_BASE + u32::from(b)).unwrap_or('\u{FFFD}'));
+                }
+            }
+            (std::borrow::Cow::Owned(out), true)
+        }
+    }
+}
+
+/// The bytes of literal text from the file being parsed or compiled: raw
+/// bytes come back for a file [`decode_source`] escaped.
+pub fn literal_bytes(text: &str) -> Vec<u8> {
+    if !RAW_BYTES.get() {
+        return text.as_bytes().to_vec();
+    }
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let cp = u32::from(c);
+        if (RAW_BYTE_BASE + 0x80..=RAW_BYTE_BASE + 0xFF).contains(&cp) {
+            out.push((cp - RAW_BYTE_BASE) as u8);
+        } else {
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+    }
+    out
+}
+
+/// Runs `f` with [`literal_bytes`] restoring raw bytes when `file` needs it.
+pub fn with_file_bytes<T>(file: u32, f: impl FnOnce() -> T) -> T {
+    let raw = source(file).is_some_and(|s| s.raw_bytes);
+    let saved = RAW_BYTES.replace(raw);
+    let out = f();
+    RAW_BYTES.set(saved);
+    out
+}
+
+/// Registers a source file whose text stands for raw bytes where
+/// `raw_bytes` says so (see [`decode_source`]); returns its id.
+pub fn add_source_bytes(name: String, path: Option<PathBuf>, text: &str, raw_bytes: bool) -> u32 {
+    let id = add_source(name, path, text);
+    if raw_bytes {
+        if let Some(old) = source(id) {
+            let file = SourceFile {
+                name: old.name.clone(),
+                path: old.path.clone(),
+                text: old.text.clone(),
+                line_starts: old.line_starts.clone(),
+                raw_bytes: true,
+            };
+            SOURCES.with(|s| {
+                if let Some(slot) = s.borrow_mut().get_mut(id as usize) {
+                    *slot = Rc::new(file);
+                }
+            });
+        }
+    }
+    id
 }
 
 /// Registers a source file and returns its id.
@@ -102,6 +181,7 @@ pub fn add_source(name: String, path: Option<PathBuf>, text: &str) -> u32 {
         path,
         text: text.into(),
         line_starts,
+        raw_bytes: false,
     };
     SOURCES.with(|s| {
         let mut s = s.borrow_mut();
@@ -124,6 +204,7 @@ fn replace_source_text(id: u32, text: &str) {
         path: old.path.clone(),
         text: text.into(),
         line_starts,
+        raw_bytes: old.raw_bytes,
     };
     SOURCES.with(|s| {
         if let Some(slot) = s.borrow_mut().get_mut(id as usize) {
@@ -295,7 +376,7 @@ pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
             rnix::WalkEvent::Leave(_) => depth -= 1,
         }
     }
-    intern_in_source_order(root.syntax());
+    with_file_bytes(file, || intern_in_source_order(root.syntax()));
     match root.expr() {
         Some(e) => Ok(e),
         None => Err(vec![Error::new(
