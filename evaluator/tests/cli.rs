@@ -240,3 +240,28 @@ fn non_utf8_arguments_are_bytes() {
     );
     assert_eq!(out.stdout, b"2\n");
 }
+
+/// `nix-instantiate --eval -I data -E 'import <simple.nix>'` (run in
+/// tests/lang) finds `data/simple.nix`: relative entries are relative to the
+/// working directory. In pure mode -I is ignored (`builtins.nixPath` is `[ ]`).
+#[test]
+fn relative_search_path_entries() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lang");
+    let (ok, out, err) = tvix_eval(&dir, &["--eval", "-I", "data", "-E", "import <simple.nix>"]);
+    assert!(ok, "{err}");
+    let (_, expected, _) = tvix_eval(&dir, &["--eval", "-E", "import ./data/simple.nix"]);
+    assert_eq!(out, expected);
+    let (ok, out, err) = tvix_eval(
+        &dir,
+        &[
+            "--pure-eval",
+            "-I",
+            "x=/tmp",
+            "--eval",
+            "-E",
+            "builtins.nixPath",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out, "[ ]\n");
+}

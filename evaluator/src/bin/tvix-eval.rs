@@ -182,9 +182,13 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
     if let Some(dir) = &opts.store_dir {
         builder = builder.store_dir(dir.clone());
     }
-    let mut nix_path: Vec<String> = opts.include.clone();
-    if let Ok(env) = std::env::var("NIX_PATH") {
-        nix_path.extend(env.split(':').filter(|s| !s.is_empty()).map(str::to_string));
+    // Pure mode ignores -I and NIX_PATH, as nix-instantiate does.
+    let mut nix_path: Vec<String> = Vec::new();
+    if !opts.pure {
+        nix_path.extend(opts.include.iter().cloned());
+        if let Ok(env) = std::env::var("NIX_PATH") {
+            nix_path.extend(env.split(':').filter(|s| !s.is_empty()).map(str::to_string));
+        }
     }
     for entry in nix_path {
         match entry.split_once('=') {

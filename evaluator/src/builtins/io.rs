@@ -318,6 +318,13 @@ fn find_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 name.strip_prefix(&format!("{prefix}/"))
             };
             let Some(rest) = rest else { continue };
+            // A relative entry (`-I dir`) is relative to the working directory, as in C++ Nix.
+            let path = if path.starts_with('/') {
+                path
+            } else {
+                let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+                format!("{}/{path}", cwd.display())
+            };
             let candidate = canon_path(&format!("{path}/{rest}"));
             let candidate = PathBuf::from(candidate);
             if shared.check_path(&candidate).is_ok() && shared.io.file_type(&candidate).is_ok() {
