@@ -11,7 +11,15 @@ use rowan::ast::AstNode;
 pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
     let indented = s.syntax().first_token().is_some_and(|t| t.text() == "''");
     if !indented {
-        return s.normalized_parts();
+        return s
+            .parts()
+            .map(|part| match part {
+                InterpolPart::Literal(lit) => {
+                    InterpolPart::Literal(unescape_quoted(lit.syntax().text()))
+                }
+                InterpolPart::Interpolation(x) => InterpolPart::Interpolation(x),
+            })
+            .collect();
     }
     let mut pieces: Vec<Piece> = Vec::new();
     for (i, part) in s.parts().enumerate() {
@@ -32,6 +40,32 @@ pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
         }
     }
     strip_indentation(pieces)
+}
+
+/// Decodes the text of a `"…"` string as C++ Nix's `unescapeStr` does:
+/// `\n`, `\r`, `\t` and `\c` escapes, and a raw CR or CR LF becomes LF.
+fn unescape_quoted(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => break,
+            },
+            '\r' => {
+                out.push('\n');
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Part of an indented string as C++ Nix's lexer produces it.

@@ -168,14 +168,23 @@ pub fn add_source_bytes(name: String, path: Option<PathBuf>, text: &str, raw_byt
     id
 }
 
-/// Registers a source file and returns its id.
-pub fn add_source(name: String, path: Option<PathBuf>, text: &str) -> u32 {
+/// Offsets where lines start. A line ends at `\n`, `\r\n` or a lone `\r`,
+/// as C++ Nix's lexer counts them.
+fn line_starts_of(text: &str) -> Vec<u32> {
+    let bytes = text.as_bytes();
     let mut line_starts = vec![0u32];
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
+    for (i, b) in bytes.iter().enumerate() {
+        let ends_line = *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if ends_line {
             line_starts.push(i as u32 + 1);
         }
     }
+    line_starts
+}
+
+/// Registers a source file and returns its id.
+pub fn add_source(name: String, path: Option<PathBuf>, text: &str) -> u32 {
+    let line_starts = line_starts_of(text);
     let file = SourceFile {
         name,
         path,
@@ -193,12 +202,7 @@ pub fn add_source(name: String, path: Option<PathBuf>, text: &str) -> u32 {
 /// Replaces a registered file's text (keeping its name and path).
 fn replace_source_text(id: u32, text: &str) {
     let Some(old) = source(id) else { return };
-    let mut line_starts = vec![0u32];
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            line_starts.push(i as u32 + 1);
-        }
-    }
+    let line_starts = line_starts_of(text);
     let file = SourceFile {
         name: old.name.clone(),
         path: old.path.clone(),
@@ -213,14 +217,31 @@ fn replace_source_text(id: u32, text: &str) {
     });
 }
 
-/// C++ Nix lexes a float whose exponent has no digits (`1.5e`, `2.E+x`) as
-/// the float without it followed by an identifier (`1.5 e`, `2. E+x`); rnix
-/// rejects it. Returns the text with a space inserted at each such point, if
-/// there is one (positions later on that line then shift by one column).
-fn split_dangling_exponents(text: &str) -> Option<String> {
+/// Adjusts the text where rnix's lexer differs from C++ Nix's, or returns
+/// `None` if nothing needs adjusting:
+/// - A lone carriage return is a line break for C++ Nix (it ends a `#`
+///   comment and counts as a new line); outside strings it becomes `\n`,
+///   which keeps every offset.
+/// - A float whose exponent has no digits (`1.5e`, `2.E+x`) is the float
+///   without it followed by an identifier (`1.5 e`, `2. E+x`); rnix rejects
+///   it, so a space is inserted (positions later on that line then shift by
+///   one column).
+fn lex_like_cpp_nix(text: &str) -> Option<String> {
     let mut cuts = Vec::new();
+    let mut line_breaks = Vec::new();
     let mut offset = 0usize;
     for (kind, tok) in rnix::tokenize(text) {
+        if matches!(
+            kind,
+            rnix::SyntaxKind::TOKEN_COMMENT | rnix::SyntaxKind::TOKEN_WHITESPACE
+        ) {
+            let bytes = tok.as_bytes();
+            for (i, b) in bytes.iter().enumerate() {
+                if *b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+                    line_breaks.push(offset + i);
+                }
+            }
+        }
         if kind == rnix::SyntaxKind::TOKEN_ERROR {
             let bytes = tok.as_bytes();
             let mantissa = bytes
@@ -238,9 +259,16 @@ fn split_dangling_exponents(text: &str) -> Option<String> {
         }
         offset += tok.len();
     }
-    if cuts.is_empty() {
+    if cuts.is_empty() && line_breaks.is_empty() {
         return None;
     }
+    let mut bytes = text.as_bytes().to_vec();
+    for at in line_breaks {
+        bytes[at] = b'\n';
+    }
+    // Only ASCII bytes were replaced, so this is still UTF-8.
+    let text = String::from_utf8(bytes).ok()?;
+    let text = text.as_str();
     let mut out = String::with_capacity(text.len() + cuts.len());
     let mut last = 0;
     for cut in cuts {
@@ -338,10 +366,13 @@ pub const MAX_NESTING: usize = 2000;
 
 /// Parses `text` (registered as `file`), returning every parse error.
 pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
-    let adjusted = split_dangling_exponents(text);
+    let adjusted = lex_like_cpp_nix(text);
     let text = match &adjusted {
         Some(t) => {
-            replace_source_text(file, t);
+            // Only insertions move offsets; then the registered text must match.
+            if t.len() != text.len() {
+                replace_source_text(file, t);
+            }
             t.as_str()
         }
         None => text,
