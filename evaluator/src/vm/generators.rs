@@ -144,6 +144,7 @@ pub async fn deep_force(co: &Co, v: Value) -> Result<Value, ErrorKind> {
 fn same_identity(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Closure(x), Value::Closure(y)) => Rc::ptr_eq(x, y),
+        (Value::Builtin(x), Value::Builtin(y)) => Rc::ptr_eq(x, y),
         (Value::Attrs(x), Value::Attrs(y)) => Rc::ptr_eq(x, y),
         (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
         _ => false,
