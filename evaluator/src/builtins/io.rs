@@ -235,9 +235,15 @@ fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
 fn read_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let path = coerce_to_path(&co, &shared, args[0].clone()).await?;
-        Ok(Value::String(NixString::new(read_file_contents(
-            &shared, &path,
-        )?)))
+        let bytes = read_file_contents(&shared, &path)?;
+        // Nix strings cannot hold NUL bytes.
+        if bytes.contains(&0) {
+            return Err(eval_err!(
+                "the contents of the file '{}' cannot be represented as a Nix string",
+                path.display()
+            ));
+        }
+        Ok(Value::String(NixString::new(bytes)))
     })
 }
 
