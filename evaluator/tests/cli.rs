@@ -158,6 +158,7 @@ fn non_strict_printing_matches_cpp_nix() {
 #[test]
 fn xml_output_with_positions_matches_cpp_nix() {
     check_cli_dir("tests/xml", 2);
+    check_cli_dir("tests/xml-lazy", 3);
 }
 
 #[test]
@@ -264,4 +265,33 @@ fn relative_search_path_entries() {
     );
     assert!(ok, "{err}");
     assert_eq!(out, "[ ]\n");
+}
+
+/// `nix-instantiate --eval --json` without `--strict` prints only values that
+/// are already evaluated: `{ a = 1 + 1; }.a` gives `2`, while
+/// `{ a = 1; b = [ "x" ]; }` fails with "cannot convert a thunk to JSON".
+#[test]
+fn json_without_strict_refuses_thunks() {
+    let dir = std::env::temp_dir();
+    let (ok, out, _) = tvix_eval(&dir, &["--eval", "--json", "-E", "{ a = 1 + 1; }.a"]);
+    assert!(ok);
+    assert_eq!(out, "2\n");
+    let (ok, _, err) = tvix_eval(
+        &dir,
+        &["--eval", "--json", "-E", "{ a = 1; b = [ \"x\" ]; }"],
+    );
+    assert!(!ok);
+    assert!(err.contains("cannot convert a thunk to JSON"), "{err}");
+    let (ok, out, _) = tvix_eval(
+        &dir,
+        &[
+            "--eval",
+            "--json",
+            "--strict",
+            "-E",
+            "{ a = 1; b = [ \"x\" ]; }",
+        ],
+    );
+    assert!(ok);
+    assert_eq!(out, "{\"a\":1,\"b\":[\"x\"]}\n");
 }

@@ -66,6 +66,7 @@ struct Options {
     drv: bool,
     parse_only: bool,
     show_trace: bool,
+    no_location: bool,
     expr: Option<Vec<u8>>,
     files: Vec<String>,
     attr_paths: Vec<String>,
@@ -106,6 +107,12 @@ fn parse_args() -> Result<Options, String> {
             "--drv" => o.drv = true,
             "--parse" => o.parse_only = true,
             "--show-trace" => o.show_trace = true,
+            "--no-show-trace" => o.show_trace = false,
+            "--no-location" => o.no_location = true,
+            // Experimental features change nothing this evaluator does.
+            "--extra-experimental-features" | "--experimental-features" => {
+                next("a list of features")?;
+            }
             "--pure-eval" => o.pure = true,
             "--impure" => o.pure = false,
             "--restrict-eval" => o.restrict = true,
@@ -278,7 +285,17 @@ fn render_value(eval: &mut Evaluation, v: &Value, opts: &Options) -> Result<Vec<
             )))),
         };
     }
-    let v = if opts.strict || opts.json || opts.xml {
+    // Without --strict, --json only prints what is already evaluated, as
+    // nix-instantiate does.
+    if opts.json && !opts.strict {
+        let top = eval.force(v)?;
+        if has_unevaluated(&top) {
+            return Err(Error::from(tvix_eval::ErrorKind::Eval(
+                "cannot convert a thunk to JSON".into(),
+            )));
+        }
+    }
+    let v = if opts.strict || opts.json {
         eval.force_deep(v)?
     } else {
         eval.force(v)?
@@ -294,7 +311,7 @@ fn render_value(eval: &mut Evaluation, v: &Value, opts: &Options) -> Result<Vec<
         return Ok(out);
     }
     if opts.xml {
-        let f = tvix_eval::builtins::xml::xml_with_positions();
+        let f = tvix_eval::builtins::xml::xml_for_cli(opts.strict, !opts.no_location);
         let s = eval.call(&f, v)?;
         return Ok(match s {
             Value::String(s) => s.as_bytes().to_vec(),
@@ -304,6 +321,21 @@ fn render_value(eval: &mut Evaluation, v: &Value, opts: &Options) -> Result<Vec<
     let mut out = print_value(&v);
     out.push(b'\n');
     Ok(out)
+}
+
+/// Whether a value still contains something not evaluated (looking inside
+/// lists and sets, and through evaluated thunks).
+fn has_unevaluated(v: &Value) -> bool {
+    let mut work = vec![v.clone()];
+    while let Some(v) = work.pop() {
+        match v.shallow() {
+            Value::Thunk(_) => return true,
+            Value::List(l) => work.extend(l.iter().cloned()),
+            Value::Attrs(a) => work.extend(a.iter().map(|x| x.value.clone())),
+            _ => {}
+        }
+    }
+    false
 }
 
 fn build_auto_args(

@@ -131,12 +131,26 @@ fn write_function(w: &mut Writer, c: &Closure, depth: usize, location: bool) {
 
 /// Renders `v`, forcing it deeply; the result carries the strings' contexts.
 pub(crate) async fn value_to_xml(co: &Co, v: Value) -> Result<NixString, ErrorKind> {
-    value_to_xml_with(co, v, false).await
+    value_to_xml_with(co, v, false, true).await
 }
 
 /// `location`: add `column`, `line` and `path` of attributes and functions,
 /// as `nix-instantiate --eval --xml` does (`builtins.toXML` does not).
-async fn value_to_xml_with(co: &Co, v: Value, location: bool) -> Result<NixString, ErrorKind> {
+/// Without `strict` (`--xml` without `--strict`), nothing is forced except
+/// a set's `type`: values not yet evaluated print as `<unevaluated />`.
+async fn value_to_xml_with(
+    co: &Co,
+    v: Value,
+    location: bool,
+    strict: bool,
+) -> Result<NixString, ErrorKind> {
+    let visit = |v: Value| async move {
+        if strict {
+            co.force(v).await
+        } else {
+            v.shallow()
+        }
+    };
     let mut w = Writer {
         out: b"<?xml version='1.0' encoding='utf-8'?>\n<expr>\n".to_vec(),
     };
@@ -166,7 +180,7 @@ async fn value_to_xml_with(co: &Co, v: Value, location: bool) -> Result<NixStrin
                 w.close(depth, name);
                 continue;
             }
-            Task::Visit(v, depth) => (co.force(v).await, depth),
+            Task::Visit(v, depth) => (visit(v).await, depth),
         };
         match &v {
             Value::Int(i) => w.tag(depth, "int", &[("value", i.to_string().as_bytes())], true),
@@ -205,12 +219,12 @@ async fn value_to_xml_with(co: &Co, v: Value, location: bool) -> Result<NixStrin
                     let mut drv_path: Option<Vec<u8>> = None;
                     let mut out_path: Option<Vec<u8>> = None;
                     if let Some(d) = a.get(drv_path_sym) {
-                        if let Value::String(s) = co.force(d.clone()).await {
+                        if let Value::String(s) = visit(d.clone()).await {
                             drv_path = Some(s.as_bytes().to_vec());
                         }
                     }
                     if let Some(o) = a.get(out_path_sym) {
-                        if let Value::String(s) = co.force(o.clone()).await {
+                        if let Value::String(s) = visit(o.clone()).await {
                             out_path = Some(s.as_bytes().to_vec());
                         }
                     }
@@ -259,23 +273,40 @@ fn push_attrs(work: &mut Vec<Task>, a: &crate::value::Attrs, depth: usize) {
     }
 }
 
-/// The `--xml` output of the CLI: `toXML` with positions.
-static TO_XML_WITH_POSITIONS: BuiltinDef = BuiltinDef {
-    name: "toXMLWithPositions",
-    arity: 1,
-    strict: ALL,
-    imp: Async(to_xml_with_positions),
-};
+/// The `--xml` output of the CLI, for each combination of `--strict` and
+/// `--no-location` (its flags as a two-bit index: strict, location).
+static CLI_XML: [BuiltinDef; 4] = [
+    cli_xml_def(false, false),
+    cli_xml_def(false, true),
+    cli_xml_def(true, false),
+    cli_xml_def(true, true),
+];
 
-/// A function value that renders its argument like `nix-instantiate --eval --xml`.
-pub fn xml_with_positions() -> Value {
-    super::builtin_value(&TO_XML_WITH_POSITIONS)
+const fn cli_xml_def(strict: bool, location: bool) -> BuiltinDef {
+    BuiltinDef {
+        name: "toXMLForCli",
+        arity: 1,
+        strict: ALL,
+        imp: Async(match (strict, location) {
+            (false, false) => |a, _| cli_xml(a, false, false),
+            (false, true) => |a, _| cli_xml(a, false, true),
+            (true, false) => |a, _| cli_xml(a, true, false),
+            (true, true) => |a, _| cli_xml(a, true, true),
+        }),
+    }
 }
 
-fn to_xml_with_positions(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+/// A function value that renders its (evaluated) argument like
+/// `nix-instantiate --eval --xml`: with positions unless `--no-location`,
+/// forcing everything only with `--strict`.
+pub fn xml_for_cli(strict: bool, location: bool) -> Value {
+    super::builtin_value(&CLI_XML[usize::from(strict) * 2 + usize::from(location)])
+}
+
+fn cli_xml(args: Vec<Value>, strict: bool, location: bool) -> Box<Gen> {
     make_gen(move |co| async move {
         Ok(Value::String(
-            value_to_xml_with(&co, args[0].clone(), true).await?,
+            value_to_xml_with(&co, args[0].clone(), location, strict).await?,
         ))
     })
 }
