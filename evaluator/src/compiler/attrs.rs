@@ -92,12 +92,16 @@ impl<'a> Compiler<'a> {
                         tree.inherit_froms.push(e);
                         tree.inherit_froms.len() - 1
                     });
+                    // C++ Nix 2.8 places every attribute of one `inherit` right
+                    // after the token before the first name (`inherit` or `)`).
+                    let start = i
+                        .attrs()
+                        .next()
+                        .and_then(|first| previous_token_end(first.syntax()));
                     for a in i.attrs() {
-                        // C++ Nix places an inherited attribute right after the
-                        // token before its name (`inherit`, `)` or the previous name).
                         let mut span = self.span(&a);
-                        if let Some(end) = previous_token_end(a.syntax()) {
-                            span.start = end;
+                        if let Some(start) = start {
+                            span.start = start;
                         }
                         match static_key(&a) {
                             Some(name) => {
