@@ -129,13 +129,14 @@ impl Shared {
                 return Ok(path.to_path_buf());
             }
         }
+        // C++ Nix's wording.
         let mode = if self.settings.pure {
-            "pure evaluation mode"
+            "pure eval mode (use '--impure' to override)"
         } else {
             "restricted mode"
         };
         Err(ErrorKind::Io(format!(
-            "access to path '{}' is forbidden in {mode}: it is outside the allowed roots",
+            "access to absolute path '{}' is forbidden in {mode}",
             path.display()
         )))
     }
@@ -200,6 +201,13 @@ impl EvaluationBuilder {
     /// Pure mode (see [`Settings::pure`]).
     pub fn pure(mut self, pure: bool) -> Self {
         self.settings.pure = pure;
+        self
+    }
+
+    /// Restricts file access to the roots given with [`EvaluationBuilder::allow_root`]
+    /// (with none, no file outside the store can be read).
+    pub fn restrict_to_roots(mut self) -> Self {
+        self.settings.allowed_roots.get_or_insert_with(Vec::new);
         self
     }
 

@@ -295,3 +295,45 @@ fn json_without_strict_refuses_thunks() {
     assert!(ok);
     assert_eq!(out, "{\"a\":1,\"b\":[\"x\"]}\n");
 }
+
+/// nix-instantiate 2.8 in pure mode reads nothing outside the store (not even
+/// the file given), in restricted mode only what the search path names, and
+/// `pathExists` answers false for forbidden paths:
+/// `nix-instantiate --pure-eval --eval FILE` fails with "access to absolute
+/// path 'FILE' is forbidden in pure eval mode (use '--impure' to override)".
+#[test]
+fn pure_and_restricted_modes_as_nix_instantiate() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lang");
+    let file = dir.join("data/simple.nix");
+    let file = file.to_string_lossy();
+    let (ok, _, err) = tvix_eval(&dir, &["--pure-eval", "--eval", &file]);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!(
+            "access to absolute path '{file}' is forbidden in pure eval mode (use '--impure' to override)"
+        )),
+        "{err}"
+    );
+    let (ok, _, err) = tvix_eval(&dir, &["--restrict-eval", "--eval", &file]);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!(
+            "access to absolute path '{file}' is forbidden in restricted mode"
+        )),
+        "{err}"
+    );
+    let (ok, out, err) = tvix_eval(&dir, &["--restrict-eval", "-I", "data", "--eval", &file]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "{ a = 1; b = \"two\"; }\n");
+    let (ok, out, _) = tvix_eval(
+        &dir,
+        &[
+            "--pure-eval",
+            "--eval",
+            "-E",
+            &format!("builtins.pathExists {file}"),
+        ],
+    );
+    assert!(ok);
+    assert_eq!(out, "false\n");
+}

@@ -45,7 +45,7 @@ unsafe impl std::alloc::GlobalAlloc for FastAlloc {
 
 #[global_allocator]
 static GLOBAL: FastAlloc = FastAlloc;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use tvix_eval::errors::render_error;
@@ -197,27 +197,24 @@ fn run(opts: &Options) -> Result<Vec<u8>, Error> {
             nix_path.extend(env.split(':').filter(|s| !s.is_empty()).map(str::to_string));
         }
     }
-    for entry in nix_path {
-        match entry.split_once('=') {
-            Some((prefix, path)) => builder = builder.nix_path_entry(prefix, path),
-            None => builder = builder.nix_path_entry("", entry),
-        }
-    }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let mut search_roots = Vec::new();
+    for entry in nix_path {
+        let (prefix, path) = entry.split_once('=').unwrap_or(("", entry.as_str()));
+        search_roots.push(cwd.join(path));
+        builder = builder.nix_path_entry(prefix, path);
+    }
+    // As nix-instantiate: pure mode reads nothing outside the store;
+    // restricted mode also what the search path names. --allowed-root adds roots.
     if opts.restrict || opts.pure {
+        builder = builder.restrict_to_roots();
         for r in &opts.allowed_roots {
             builder = builder.allow_root(r.clone());
         }
-        if let Some(f) = opts.files.first() {
-            let p = cwd.join(f);
-            let root = if p.is_dir() {
-                p
-            } else {
-                p.parent().map(Path::to_path_buf).unwrap_or(cwd.clone())
-            };
-            builder = builder.allow_root(root);
-        } else {
-            builder = builder.allow_root(cwd.clone());
+        if !opts.pure {
+            for r in search_roots {
+                builder = builder.allow_root(r);
+            }
         }
     }
     let mut eval = builder.build();
