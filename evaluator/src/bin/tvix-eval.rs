@@ -53,7 +53,7 @@ use tvix_eval::value::print_value;
 use tvix_eval::{Error, Evaluation, Value};
 
 const USAGE: &str =
-    "usage: tvix-eval [--eval] [--strict] [--json] [--xml] [--drv] [--parse] [--show-trace]
+    "usage: tvix-eval [--eval] [--strict] [--json] [--xml [--no-location]] [--drv] [--parse] [--show-trace]
                  [-E EXPR | FILE] [-A ATTRPATH]... [--arg NAME EXPR] [--argstr NAME STRING]
                  [-I [NAME=]PATH] [--pure-eval] [--restrict-eval] [--allowed-root PATH]
                  [--store-dir DIR] [--write-store]";
