@@ -384,13 +384,6 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             Some(v) => to_bool(&co.force(v.clone()).await)?,
             None => false,
         };
-        if let Some(v) = attrs.get(Symbol::from_str("__contentAddressed")) {
-            if to_bool(&co.force(v.clone()).await)? {
-                return Err(eval_err!(
-                    "experimental Nix feature 'ca-derivations' is disabled; use '--extra-experimental-features ca-derivations' to override"
-                ));
-            }
-        }
         let structured = match attrs.get(Symbol::from_str("__structuredAttrs")) {
             Some(v) => to_bool(&co.force(v.clone()).await)?,
             None => false,
@@ -413,6 +406,21 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             }
             let v = co.force(attr.value.clone()).await;
             if ignore_nulls && matches!(v, Value::Null) {
+                continue;
+            }
+            // Flags that select a derivation type: checked in attribute order,
+            // never part of the environment.
+            let feature = match key.as_str() {
+                "__contentAddressed" => Some("ca-derivations"),
+                "__impure" => Some("impure-derivations"),
+                _ => None,
+            };
+            if let Some(feature) = feature {
+                if to_bool(&v)? {
+                    return Err(eval_err!(
+                        "experimental Nix feature '{feature}' is disabled; use '--extra-experimental-features {feature}' to override"
+                    ));
+                }
                 continue;
             }
             if key == "args" {
