@@ -1073,7 +1073,8 @@ impl<'a> Compiler<'a> {
             c.emit(Op::Return, dspan);
         });
         match chunk.code.as_slice() {
-            [Op::Constant(k), Op::Return] => {
+            // A literal, or a global such as `null` or `map` (a variable in C++ Nix).
+            [Op::Constant(k), Op::Return] | [Op::Constant(k), Op::Force, Op::Return] => {
                 if let Some(v) = chunk.constants.get(*k as usize) {
                     return FormalDefault::Constant(v.clone());
                 }
