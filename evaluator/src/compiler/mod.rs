@@ -1028,7 +1028,9 @@ impl<'a> Compiler<'a> {
                     c.push_vars(names);
                     let mut formals = Vec::new();
                     for (i, (sym, default)) in entries.iter().enumerate() {
-                        let default = default.as_ref().map(|d| c.formal_default(d, i as u32));
+                        let default = default
+                            .as_ref()
+                            .map(|d| c.formal_default(d, i as u32, bind_slot));
                         formals.push(Formal {
                             name: *sym,
                             default,
@@ -1064,9 +1066,10 @@ impl<'a> Compiler<'a> {
     }
 
     /// How formal `slot` gets its default `d` (compiled inside the lambda's
-    /// unit): literals and variables already bound are shared, as C++ Nix's
-    /// `maybeThunk` shares them; anything else is a thunk.
-    fn formal_default(&mut self, d: &ast::Expr, slot: u32) -> FormalDefault {
+    /// unit): literals and variables already bound (outer ones, earlier
+    /// formals, the `@` binding) are shared, as C++ Nix's `maybeThunk` shares
+    /// them; anything else is a thunk.
+    fn formal_default(&mut self, d: &ast::Expr, slot: u32, bind_slot: Option<u32>) -> FormalDefault {
         let dspan = self.span(d);
         let chunk = self.sub_chunk(None, |c| {
             c.compile_strict(d);
@@ -1081,7 +1084,8 @@ impl<'a> Compiler<'a> {
             }
             [Op::GetUpvalue(k) | Op::MoveUpvalue(k), Op::Force, Op::Return] => {
                 match chunk.captures.get(*k as usize) {
-                    Some(&Capture::Local(s)) if s < slot => {
+                    // Earlier formals are bound, and so is the `@` binding (first, in C++ Nix).
+                Some(&Capture::Local(s)) if s < slot || Some(s) == bind_slot => {
                         return FormalDefault::Share(Capture::Local(s))
                     }
                     Some(&Capture::Upvalue(u)) => return FormalDefault::Share(Capture::Upvalue(u)),
