@@ -1069,7 +1069,12 @@ impl<'a> Compiler<'a> {
     /// unit): literals and variables already bound (outer ones, earlier
     /// formals, the `@` binding) are shared, as C++ Nix's `maybeThunk` shares
     /// them; anything else is a thunk.
-    fn formal_default(&mut self, d: &ast::Expr, slot: u32, bind_slot: Option<u32>) -> FormalDefault {
+    fn formal_default(
+        &mut self,
+        d: &ast::Expr,
+        slot: u32,
+        bind_slot: Option<u32>,
+    ) -> FormalDefault {
         let dspan = self.span(d);
         let chunk = self.sub_chunk(None, |c| {
             c.compile_strict(d);
@@ -1085,7 +1090,7 @@ impl<'a> Compiler<'a> {
             [Op::GetUpvalue(k) | Op::MoveUpvalue(k), Op::Force, Op::Return] => {
                 match chunk.captures.get(*k as usize) {
                     // Earlier formals are bound, and so is the `@` binding (first, in C++ Nix).
-                Some(&Capture::Local(s)) if s < slot || Some(s) == bind_slot => {
+                    Some(&Capture::Local(s)) if s < slot || Some(s) == bind_slot => {
                         return FormalDefault::Share(Capture::Local(s))
                     }
                     Some(&Capture::Upvalue(u)) => return FormalDefault::Share(Capture::Upvalue(u)),

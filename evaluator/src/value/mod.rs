@@ -6,6 +6,7 @@ mod float;
 mod print;
 mod string;
 mod symbol;
+mod symbol_order;
 mod thunk;
 
 use std::path::PathBuf;

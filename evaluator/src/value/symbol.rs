@@ -26,6 +26,18 @@ thread_local! {
     static INTERNER: RefCell<HashMap<&'static [u8], Symbol>> = RefCell::new(HashMap::new());
 }
 
+/// Adds a name that is not interned yet.
+fn intern_new(map: &mut HashMap<&'static [u8], Symbol>, name: &[u8]) -> Symbol {
+    if let Some(sym) = map.get(name) {
+        return *sym;
+    }
+    let bytes: &'static [u8] = Box::leak(name.to_vec().into_boxed_slice());
+    let index = map.len() as u32;
+    let sym = Symbol(Box::leak(Box::new(Interned { bytes, index })));
+    map.insert(bytes, sym);
+    sym
+}
+
 impl Symbol {
     /// Interns `name`, returning the one symbol for these bytes.
     ///
@@ -34,14 +46,16 @@ impl Symbol {
     pub fn new(name: &[u8]) -> Symbol {
         INTERNER.with(|interner| {
             let mut map = interner.borrow_mut();
+            if map.is_empty() {
+                // C++ Nix's startup names come first, in its order.
+                for n in super::symbol_order::CPP_STARTUP_SYMBOLS {
+                    intern_new(&mut map, n.as_bytes());
+                }
+            }
             if let Some(sym) = map.get(name) {
                 return *sym;
             }
-            let bytes: &'static [u8] = Box::leak(name.to_vec().into_boxed_slice());
-            let index = map.len() as u32;
-            let sym = Symbol(Box::leak(Box::new(Interned { bytes, index })));
-            map.insert(bytes, sym);
-            sym
+            intern_new(&mut map, name)
         })
     }
 

@@ -1,0 +1,1 @@
+{ derivation = throw "derivation"; true = throw "true"; map = throw "map"; }
