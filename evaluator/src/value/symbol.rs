@@ -22,12 +22,15 @@ struct Interned {
     index: u32,
 }
 
+/// The interner's map: FxHash, since every dynamic attribute name is looked up here.
+type Interner = HashMap<&'static [u8], Symbol, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>;
+
 thread_local! {
-    static INTERNER: RefCell<HashMap<&'static [u8], Symbol>> = RefCell::new(HashMap::new());
+    static INTERNER: RefCell<Interner> = RefCell::new(Interner::default());
 }
 
 /// Adds a name that is not interned yet.
-fn intern_new(map: &mut HashMap<&'static [u8], Symbol>, name: &[u8]) -> Symbol {
+fn intern_new(map: &mut Interner, name: &[u8]) -> Symbol {
     if let Some(sym) = map.get(name) {
         return *sym;
     }
