@@ -105,6 +105,25 @@ pub enum Value {
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
+/// "the built-in function 'NAME'" (or "the partially applied …"), as C++
+/// Nix describes a primop in messages. Made once per builtin and kept.
+fn builtin_description(name: &'static str, partial: bool) -> &'static str {
+    thread_local! {
+        static DESCRIPTIONS: std::cell::RefCell<std::collections::HashMap<(&'static str, bool), &'static str>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    DESCRIPTIONS.with(|d| {
+        *d.borrow_mut().entry((name, partial)).or_insert_with(|| {
+            let kind = if partial {
+                "the partially applied built-in function"
+            } else {
+                "the built-in function"
+            };
+            Box::leak(format!("{kind} '{name}'").into_boxed_str())
+        })
+    })
+}
+
 impl Value {
     /// A string value without context.
     pub fn string(s: impl Into<NixString>) -> Value {
@@ -144,13 +163,13 @@ impl Value {
             Value::Bool(_) => "a Boolean",
             Value::Int(_) => "an integer",
             Value::Float(_) => "a float",
+            Value::String(s) if s.has_context() => "a string with context",
             Value::String(_) => "a string",
             Value::Path(_) => "a path",
             Value::Attrs(_) => "a set",
             Value::List(_) => "a list",
             Value::Closure(_) => "a function",
-            Value::Builtin(b) if b.args.is_empty() => "a built-in function",
-            Value::Builtin(_) => "a partially applied built-in function",
+            Value::Builtin(b) => builtin_description(b.def.name, !b.args.is_empty()),
             Value::Thunk(_) => "a thunk",
         }
     }

@@ -1,0 +1,2 @@
+# Type errors name the primop, as C++ Nix's showType does.
+builtins.head + 1
