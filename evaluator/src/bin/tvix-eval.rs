@@ -300,12 +300,11 @@ fn render_value(eval: &mut Evaluation, v: &Value, opts: &Options) -> Result<Vec<
     if opts.json {
         let f = eval.evaluate_str("builtins.toJSON")?;
         let s = eval.call(&f, v)?;
-        let mut out = match s {
+        // nix-instantiate 2.8 writes the JSON without a newline.
+        return Ok(match s {
             Value::String(s) => s.as_bytes().to_vec(),
             _ => Vec::new(),
-        };
-        out.push(b'\n');
-        return Ok(out);
+        });
     }
     if opts.xml {
         let f = tvix_eval::builtins::xml::xml_for_cli(opts.strict, !opts.no_location);
