@@ -172,7 +172,75 @@ pub async fn equal_cells(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind>
     equal_impl(co, a, b, true).await
 }
 
+/// `==` when nothing the comparison could look at still needs evaluating:
+/// then it forces nothing, so no order of forcing can matter and the answer
+/// is structural. `None` if a pending thunk is reachable (or two sets have
+/// different names); the caller then compares step by step, forcing in C++
+/// Nix's order. Follows the same rules as [`equal_impl`].
+pub(crate) fn equal_evaluated(a: &Value, b: &Value, cells_at_top: bool) -> Option<bool> {
+    let (type_sym, out) = well_known(|w| (w.type_, w.out_path));
+    let is_drv = |set: &crate::value::Attrs| -> Option<bool> {
+        match set.get(type_sym) {
+            None => Some(false),
+            Some(t) => Some(matches!(ready(t)?, Value::String(s) if s.as_bytes() == b"derivation")),
+        }
+    };
+    let mut equal = true;
+    let mut work = vec![(a.clone(), b.clone(), true)];
+    while let Some((a, b, top)) = work.pop() {
+        let same_cell = match (&a, &b) {
+            (Value::Thunk(x), Value::Thunk(y)) => x.ptr_eq(y),
+            (Value::Thunk(_), _) | (_, Value::Thunk(_)) => false,
+            _ => same_identity(&a, &b),
+        };
+        let a = ready(&a)?;
+        let b = ready(&b)?;
+        if (!top || cells_at_top) && same_cell {
+            continue;
+        }
+        if let Some(r) = equal_shallow(&a, &b) {
+            equal &= r;
+            continue;
+        }
+        match (&a, &b) {
+            (Value::List(x), Value::List(y)) => {
+                work.extend(
+                    x.iter()
+                        .cloned()
+                        .zip(y.iter().cloned())
+                        .map(|(p, q)| (p, q, false)),
+                );
+            }
+            (Value::Attrs(x), Value::Attrs(y)) => {
+                if is_drv(x)? && is_drv(y)? {
+                    if let (Some(p), Some(q)) = (x.get(out), y.get(out)) {
+                        work.push((p.clone(), q.clone(), false));
+                        continue;
+                    }
+                }
+                if x.len() != y.len() {
+                    equal = false;
+                    continue;
+                }
+                if !x.iter().zip(y.iter()).all(|(p, q)| p.name == q.name) {
+                    return None;
+                }
+                work.extend(
+                    x.iter()
+                        .zip(y.iter())
+                        .map(|(p, q)| (p.value.clone(), q.value.clone(), false)),
+                );
+            }
+            _ => equal = false,
+        }
+    }
+    Some(equal)
+}
+
 async fn equal_impl(co: &Co, a: Value, b: Value, cells_at_top: bool) -> Result<bool, ErrorKind> {
+    if let Some(r) = equal_evaluated(&a, &b, cells_at_top) {
+        return Ok(r);
+    }
     /// Pending comparisons: a pair of values, or the attributes of two sets
     /// from a step on (names and values are compared one attribute at a
     /// time, in C++ Nix's storage order — this decides which error wins).
@@ -180,20 +248,22 @@ async fn equal_impl(co: &Co, a: Value, b: Value, cells_at_top: bool) -> Result<b
         Pair(Value, Value, bool),
         AttrsFrom(Rc<AttrsPair>, usize),
     }
-    /// Two sets and the order to walk each in.
+    /// Two sets and the order to walk each in (`y_order` is `None` when both
+    /// sets have the same names, so the same order serves both).
     struct AttrsPair {
         x: Rc<crate::value::Attrs>,
         y: Rc<crate::value::Attrs>,
         x_order: Vec<u32>,
-        y_order: Vec<u32>,
+        y_order: Option<Vec<u32>>,
     }
     let mut work = vec![Work::Pair(a, b, true)];
     while let Some(item) = work.pop() {
         let (a, b, top) = match item {
             Work::Pair(a, b, top) => (a, b, top),
             Work::AttrsFrom(pair, i) => {
+                let y_order = pair.y_order.as_ref().unwrap_or(&pair.x_order);
                 let p = pair.x_order.get(i).and_then(|&k| pair.x.at(k as usize));
-                let q = pair.y_order.get(i).and_then(|&k| pair.y.at(k as usize));
+                let q = y_order.get(i).and_then(|&k| pair.y.at(k as usize));
                 let (Some(p), Some(q)) = (p, q) else {
                     continue;
                 };
@@ -214,8 +284,15 @@ async fn equal_impl(co: &Co, a: Value, b: Value, cells_at_top: bool) -> Result<b
             (Value::Thunk(_), _) | (_, Value::Thunk(_)) => false,
             _ => same_identity(&a, &b),
         };
-        let a = co.force(a).await;
-        let b = co.force(b).await;
+        // Evaluated values need no trip through the generator.
+        let a = match ready(&a) {
+            Some(v) => v,
+            None => co.force(a).await,
+        };
+        let b = match ready(&b) {
+            Some(v) => v,
+            None => co.force(b).await,
+        };
         if (!top || cells_at_top) && same_cell {
             continue;
         }
@@ -232,7 +309,12 @@ async fn equal_impl(co: &Co, a: Value, b: Value, cells_at_top: bool) -> Result<b
                 }
             }
             (Value::Attrs(x), Value::Attrs(y)) => {
-                if is_derivation(co, &a).await && is_derivation(co, &b).await {
+                let type_sym = well_known(|w| w.type_);
+                if x.contains(type_sym)
+                    && is_derivation(co, &a).await
+                    && y.contains(type_sym)
+                    && is_derivation(co, &b).await
+                {
                     let out = well_known(|w| w.out_path);
                     if let (Some(p), Some(q)) = (x.get(out), y.get(out)) {
                         work.push(Work::Pair(p.clone(), q.clone(), false));
@@ -242,9 +324,21 @@ async fn equal_impl(co: &Co, a: Value, b: Value, cells_at_top: bool) -> Result<b
                 if x.len() != y.len() {
                     return Ok(false);
                 }
+                let same_names = x.iter().zip(y.iter()).all(|(p, q)| p.name == q.name);
+                if same_names && x.len() == 1 {
+                    // One attribute on each side: nothing to order.
+                    if let (Some(p), Some(q)) = (x.at(0), y.at(0)) {
+                        work.push(Work::Pair(p.value.clone(), q.value.clone(), false));
+                    }
+                    continue;
+                }
                 let pair = AttrsPair {
                     x_order: x.creation_order(),
-                    y_order: y.creation_order(),
+                    y_order: if same_names {
+                        None
+                    } else {
+                        Some(y.creation_order())
+                    },
                     x: x.clone(),
                     y: y.clone(),
                 };

@@ -1341,7 +1341,9 @@ impl Vm {
                     let b = pop!();
                     let a = pop!();
                     let negate = op == Op::NotEqual;
-                    match ops::equal_shallow(&a, &b) {
+                    let quick = ops::equal_shallow(&a, &b)
+                        .or_else(|| generators::equal_evaluated(&a, &b, false));
+                    match quick {
                         Some(r) => self.stack.push(Value::Bool(r != negate)),
                         None => {
                             let span = chunk.span_at(ip - 1);
