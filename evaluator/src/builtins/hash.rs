@@ -22,18 +22,21 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "hashString",
         arity: 2,
         strict: ALL,
+        first_arg: Some("a string"),
         imp: Sync(hash_string),
     },
     BuiltinDef {
         name: "hashFile",
         arity: 2,
         strict: ALL,
+        first_arg: Some("a string"),
         imp: Async(hash_file),
     },
     BuiltinDef {
         name: "convertHash",
         arity: 1,
         strict: ALL,
+        first_arg: None,
         imp: Async(convert_hash),
     },
 ];

@@ -18,12 +18,14 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "toJSON",
         arity: 1,
         strict: ALL,
+        first_arg: None,
         imp: Async(to_json),
     },
     BuiltinDef {
         name: "fromJSON",
         arity: 1,
         strict: ALL,
+        first_arg: None,
         imp: Sync(from_json),
     },
 ];

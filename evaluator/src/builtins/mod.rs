@@ -49,6 +49,9 @@ pub struct BuiltinDef {
     pub arity: u8,
     /// Bit `i` set: argument `i` is forced to weak head normal form first.
     pub strict: u32,
+    /// The type the first argument must have, checked before any later
+    /// argument is forced (as C++ Nix's primop does), e.g. `Some("a string")`.
+    pub first_arg: Option<&'static str>,
     /// How it runs.
     pub imp: BuiltinImpl,
 }
@@ -109,6 +112,7 @@ static HOST_CALL: BuiltinDef = BuiltinDef {
     name: "hostFunction",
     arity: 2,
     strict: ALL,
+    first_arg: None,
     imp: BuiltinImpl::Sync(|vm, args| {
         let idx = to_int(&args[0])? as usize;
         let f = vm.shared().host_functions.get(idx).cloned();

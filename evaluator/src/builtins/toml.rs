@@ -14,6 +14,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[BuiltinDef {
     name: "fromTOML",
     arity: 1,
     strict: ALL,
+    first_arg: None,
     imp: Sync(from_toml),
 }];
 

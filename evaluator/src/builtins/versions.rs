@@ -12,18 +12,21 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "compareVersions",
         arity: 2,
         strict: ALL,
+        first_arg: Some("a string"),
         imp: Sync(compare_versions_builtin),
     },
     BuiltinDef {
         name: "splitVersion",
         arity: 1,
         strict: ALL,
+        first_arg: None,
         imp: Sync(split_version),
     },
     BuiltinDef {
         name: "parseDrvName",
         arity: 1,
         strict: ALL,
+        first_arg: None,
         imp: Sync(parse_drv_name),
     },
 ];

@@ -17,6 +17,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[BuiltinDef {
     name: "toXML",
     arity: 1,
     strict: ALL,
+    first_arg: None,
     imp: Async(to_xml),
 }];
 
@@ -287,6 +288,7 @@ const fn cli_xml_def(strict: bool, location: bool) -> BuiltinDef {
         name: "toXMLForCli",
         arity: 1,
         strict: ALL,
+        first_arg: None,
         imp: Async(match (strict, location) {
             (false, false) => |a, _| cli_xml(a, false, false),
             (false, true) => |a, _| cli_xml(a, false, true),

@@ -838,6 +838,12 @@ impl Vm {
         span: Span,
     ) -> Result<(), ErrorKind> {
         for i in from..args.len() {
+            if i == 1 {
+                // C++ Nix checks the first argument before forcing the next.
+                if let (Some(expected), Some(first)) = (def.first_arg, args.first()) {
+                    check_type(first, expected)?;
+                }
+            }
             if def.strict & (1 << i) == 0 {
                 continue;
             }
@@ -1668,6 +1674,27 @@ fn take_curried_upvalue(up: &mut Up, chunk: &Chunk, i: u32) -> Value {
             std::mem::replace(a, Value::Null)
         }
         other => other.get(chunk, i),
+    }
+}
+
+/// Whether a forced value has the type a primop's argument check names
+/// (`"a string"`, `"an integer"`, `"a list"`, `"a set"`).
+fn check_type(v: &Value, expected: &'static str) -> Result<(), ErrorKind> {
+    let ok = match (expected, v) {
+        ("a string", Value::String(_))
+        | ("an integer", Value::Int(_))
+        | ("a list", Value::List(_))
+        | ("a set", Value::Attrs(_)) => true,
+        ("a string" | "an integer" | "a list" | "a set", _) => false,
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ErrorKind::TypeError {
+            expected,
+            actual: v.type_description(),
+        })
     }
 }
 
