@@ -33,14 +33,14 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "getAttr",
         arity: 2,
         strict: ALL,
-        first_arg: Some("a string"),
+        first_arg: Some("a string without context"),
         imp: Sync(get_attr),
     },
     BuiltinDef {
         name: "hasAttr",
         arity: 2,
         strict: ALL,
-        first_arg: Some("a string"),
+        first_arg: Some("a string without context"),
         imp: Sync(has_attr),
     },
     BuiltinDef {
@@ -68,7 +68,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "catAttrs",
         arity: 2,
         strict: ALL,
-        first_arg: Some("a string"),
+        first_arg: Some("a string without context"),
         imp: Async(cat_attrs),
     },
     BuiltinDef {
@@ -103,7 +103,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "unsafeGetAttrPos",
         arity: 2,
         strict: ALL,
-        first_arg: Some("a string"),
+        first_arg: Some("a string without context"),
         imp: Sync(unsafe_get_attr_pos),
     },
 ];

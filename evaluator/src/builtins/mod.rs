@@ -50,7 +50,8 @@ pub struct BuiltinDef {
     /// Bit `i` set: argument `i` is forced to weak head normal form first.
     pub strict: u32,
     /// The type the first argument must have, checked before any later
-    /// argument is forced (as C++ Nix's primop does), e.g. `Some("a string")`.
+    /// argument is forced (as C++ Nix's primop does), e.g. `Some("a string")`
+    /// or `Some("a string without context")`.
     pub first_arg: Option<&'static str>,
     /// How it runs.
     pub imp: BuiltinImpl,

@@ -24,14 +24,14 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "match",
         arity: 2,
         strict: ALL,
-        first_arg: Some("a string"),
+        first_arg: Some("a string without context"),
         imp: Sync(match_builtin),
     },
     BuiltinDef {
         name: "split",
         arity: 2,
         strict: ALL,
-        first_arg: Some("a string"),
+        first_arg: Some("a string without context"),
         imp: Sync(split_builtin),
     },
 ];

@@ -25,7 +25,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "toFile",
         arity: 2,
         strict: ALL,
-        first_arg: Some("a string"),
+        first_arg: Some("a string without context"),
         imp: Async(to_file),
     },
     BuiltinDef {

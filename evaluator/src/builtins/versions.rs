@@ -12,7 +12,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "compareVersions",
         arity: 2,
         strict: ALL,
-        first_arg: Some("a string"),
+        first_arg: Some("a string without context"),
         imp: Sync(compare_versions_builtin),
     },
     BuiltinDef {

@@ -486,6 +486,13 @@ fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
             }
         }
         P::UnexpectedDoubleBind(r) => (bison_message("'@'", &[]), Span::range(file, *r)),
+        P::UnexpectedEOF | P::UnexpectedEOFWanted(_) if string_open_at_eof(text).is_some() => (
+            format!(
+                "syntax error, unexpected end of file, expecting {}",
+                string_open_at_eof(text).unwrap_or_default()
+            ),
+            eof,
+        ),
         P::UnexpectedEOF if unclosed(text, "(", ")") => (
             "syntax error, unexpected end of file, expecting ')'".into(),
             eof,
@@ -511,6 +518,29 @@ fn bison_message(got: &str, wanted: &[rnix::SyntaxKind]) -> String {
             token_name(*one)
         ),
         _ => format!("syntax error, unexpected {got}"),
+    }
+}
+
+/// If the text ends inside a string, what bison expects next there:
+/// `'"'` for a `"…"` string, the indented-string tokens for `''…''`.
+fn string_open_at_eof(text: &str) -> Option<&'static str> {
+    use rnix::SyntaxKind as K;
+    // What is open, innermost last: a string (`Some(indented)`) or an interpolation (`None`).
+    let mut open: Vec<Option<bool>> = Vec::new();
+    for (kind, tok) in rnix::tokenize(text) {
+        match kind {
+            K::TOKEN_STRING_START => open.push(Some(tok.starts_with("''"))),
+            K::TOKEN_INTERPOL_START => open.push(None),
+            K::TOKEN_STRING_END | K::TOKEN_INTERPOL_END => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    match open.last() {
+        Some(Some(true)) => Some("IND_STR or DOLLAR_CURLY or IND_STRING_CLOSE"),
+        Some(Some(false)) => Some("'\"'"),
+        _ => None,
     }
 }
 
