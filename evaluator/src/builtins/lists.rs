@@ -46,14 +46,14 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         arity: 2,
         strict: 0b10,
         first_arg: None,
-        imp: Async(elem),
+        imp: Fast(elem_fast, elem),
     },
     BuiltinDef {
         name: "elemAt",
         arity: 2,
         strict: 0,
         first_arg: None,
-        imp: Async(elem_at),
+        imp: Fast(elem_at_fast, elem_at),
     },
     BuiltinDef {
         name: "head",
@@ -151,6 +151,29 @@ fn gen_list(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
 }
 
 /// C++ Nix forces the index before the list here.
+fn elem_at_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
+    let (Value::List(list), Value::Int(i)) = (args[0].shallow(), args[1].shallow()) else {
+        return None;
+    };
+    if i < 0 || i as usize >= list.len() {
+        return Some(Err(eval_err!("list index {i} is out of bounds")));
+    }
+    Some(Ok(list[i as usize].clone()))
+}
+
+fn elem_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
+    let Value::List(list) = args[1].shallow() else {
+        return None;
+    };
+    // Compared in order; anything that would need forcing ends the attempt.
+    for x in list.iter() {
+        if crate::vm::generators::equal_evaluated(&args[0], x, true)? {
+            return Some(Ok(Value::Bool(true)));
+        }
+    }
+    Some(Ok(Value::Bool(false)))
+}
+
 fn elem_at(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let i = to_int(&co.force(args[1].clone()).await)?;
@@ -221,7 +244,12 @@ fn elem(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let list = to_list(&args[1])?;
         for x in list.iter() {
-            if equal_cells(&co, args[0].clone(), x.clone()).await? {
+            // Once both sides are evaluated, no trip through the generator.
+            let equal = match crate::vm::generators::equal_evaluated(&args[0], x, true) {
+                Some(r) => r,
+                None => equal_cells(&co, args[0].clone(), x.clone()).await?,
+            };
+            if equal {
                 return Ok(Value::Bool(true));
             }
         }

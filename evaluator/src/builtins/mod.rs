@@ -39,6 +39,28 @@ pub enum BuiltinImpl {
     Async(fn(Vec<Value>, Rc<Shared>) -> Box<Gen>),
     /// Arranges frames itself (e.g. `tryEval`) and leaves its result on the stack.
     Frames(fn(&mut Vm, Vec<Value>) -> Result<(), ErrorKind>),
+    /// A generator with a synchronous first attempt: when the arguments are
+    /// already plain values (nothing to force or coerce), the first function
+    /// answers exactly as the generator would; `None` runs the generator.
+    Fast(
+        fn(&[Value]) -> Option<Result<Value, ErrorKind>>,
+        fn(Vec<Value>, Rc<Shared>) -> Box<Gen>,
+    ),
+}
+
+/// A value that needs no evaluation, as a string, when coercing it needs no
+/// evaluation either: strings, and for `toString` also integers, Booleans and
+/// `null`. `None` for anything else (the caller then coerces step by step).
+pub(crate) fn plain_string(v: &Value, to_string: bool) -> Option<crate::value::NixString> {
+    match v.shallow() {
+        Value::String(s) => Some(s),
+        Value::Int(i) if to_string => Some(crate::value::NixString::from(i.to_string())),
+        Value::Bool(b) if to_string => Some(crate::value::NixString::from(
+            if b { "1" } else { "" }.to_string(),
+        )),
+        Value::Null if to_string => Some(crate::value::NixString::from(String::new())),
+        _ => None,
+    }
 }
 
 /// A builtin: name, arity, which arguments are forced before it runs.

@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use super::{to_int, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
+use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::value::{NixString, StringBuilder, Value};
 use crate::vm::generators::{coerce_to_string, make_gen, Coercion, Gen};
@@ -15,28 +16,28 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         arity: 1,
         strict: ALL,
         first_arg: None,
-        imp: Async(string_length),
+        imp: Fast(string_length_fast, string_length),
     },
     BuiltinDef {
         name: "substring",
         arity: 3,
         strict: ALL,
         first_arg: Some("an integer"),
-        imp: Async(substring),
+        imp: Fast(substring_fast, substring),
     },
     BuiltinDef {
         name: "concatStringsSep",
         arity: 2,
         strict: ALL,
         first_arg: Some("a string"),
-        imp: Async(concat_strings_sep),
+        imp: Fast(concat_strings_sep_fast, concat_strings_sep),
     },
     BuiltinDef {
         name: "toString",
         arity: 1,
         strict: ALL,
         first_arg: None,
-        imp: Async(to_string),
+        imp: Fast(to_string_fast, to_string),
     },
     BuiltinDef {
         name: "baseNameOf",
@@ -61,6 +62,63 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
     },
 ];
 
+fn string_length_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
+    let s = super::plain_string(&args[0], false)?;
+    Some(Ok(Value::Int(s.len() as i64)))
+}
+
+fn substring_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
+    let (Value::Int(start), Value::Int(len)) = (args[0].shallow(), args[1].shallow()) else {
+        return None;
+    };
+    let s = super::plain_string(&args[2], false)?;
+    Some(substring_of(start, len, &s))
+}
+
+/// `substring start len s` once the arguments are known.
+fn substring_of(start: i64, len: i64, s: &NixString) -> Result<Value, ErrorKind> {
+    if start < 0 {
+        return Err(eval_err!("negative start position in 'substring'"));
+    }
+    let bytes = s.as_bytes();
+    let start = (start as usize).min(bytes.len());
+    let end = if len < 0 {
+        bytes.len()
+    } else {
+        start.saturating_add(len as usize).min(bytes.len())
+    };
+    Ok(Value::String(NixString::with_context(
+        &bytes[start..end],
+        s.context().cloned().unwrap_or_default(),
+    )))
+}
+
+fn concat_strings_sep_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
+    let Value::String(sep) = args[0].shallow() else {
+        return None;
+    };
+    let Value::List(list) = args[1].shallow() else {
+        return None;
+    };
+    let mut parts = Vec::with_capacity(list.len());
+    for x in list.iter() {
+        parts.push(super::plain_string(x, false)?);
+    }
+    let mut b = StringBuilder::new();
+    b.add_context(sep.context());
+    for (i, s) in parts.iter().enumerate() {
+        if i > 0 {
+            b.push_str(&sep);
+        }
+        b.push_str(s);
+    }
+    Some(Ok(Value::String(b.finish())))
+}
+
+fn to_string_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
+    Some(Ok(Value::String(super::plain_string(&args[0], true)?)))
+}
+
 fn string_length(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let s = coerce_to_string(&co, args[0].clone(), Coercion::INTERPOLATION).await?;
@@ -73,20 +131,7 @@ fn substring(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         let start = to_int(&args[0])?;
         let len = to_int(&args[1])?;
         let s = coerce_to_string(&co, args[2].clone(), Coercion::INTERPOLATION).await?;
-        if start < 0 {
-            return Err(eval_err!("negative start position in 'substring'"));
-        }
-        let bytes = s.as_bytes();
-        let start = (start as usize).min(bytes.len());
-        let end = if len < 0 {
-            bytes.len()
-        } else {
-            start.saturating_add(len as usize).min(bytes.len())
-        };
-        Ok(Value::String(NixString::with_context(
-            &bytes[start..end],
-            s.context().cloned().unwrap_or_default(),
-        )))
+        substring_of(start, len, &s)
     })
 }
 

@@ -185,6 +185,20 @@ pub(crate) fn equal_evaluated(a: &Value, b: &Value, cells_at_top: bool) -> Optio
             Some(t) => Some(matches!(ready(t)?, Value::String(s) if s.as_bytes() == b"derivation")),
         }
     };
+    // Scalars (the common case) need no work list.
+    if let (Some(x), Some(y)) = (ready(a), ready(b)) {
+        let same_cell = match (a, b) {
+            (Value::Thunk(p), Value::Thunk(q)) => p.ptr_eq(q),
+            (Value::Thunk(_), _) | (_, Value::Thunk(_)) => false,
+            _ => same_identity(a, b),
+        };
+        if cells_at_top && same_cell {
+            return Some(true);
+        }
+        if let Some(r) = equal_shallow(&x, &y) {
+            return Some(r);
+        }
+    }
     let mut equal = true;
     let mut work = vec![(a.clone(), b.clone(), true)];
     while let Some((a, b, top)) = work.pop() {

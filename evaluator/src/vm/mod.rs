@@ -880,6 +880,19 @@ impl Vm {
                 Ok(())
             }
             BuiltinImpl::Frames(f) => f(self, args),
+            BuiltinImpl::Fast(fast, slow) => {
+                if let Some(r) = fast(&args) {
+                    self.stack.push(r?);
+                    return self.force_top(false);
+                }
+                let gen = slow(args, self.shared.clone());
+                self.frames.push(Frame::Gen {
+                    gen,
+                    span,
+                    awaiting: false,
+                });
+                Ok(())
+            }
         }
     }
 
