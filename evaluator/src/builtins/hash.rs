@@ -22,14 +22,14 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         name: "hashString",
         arity: 2,
         strict: ALL,
-        first_arg: Some("a string without context"),
+        first_arg: Some("a hash algorithm"),
         imp: Sync(hash_string),
     },
     BuiltinDef {
         name: "hashFile",
         arity: 2,
         strict: ALL,
-        first_arg: Some("a string without context"),
+        first_arg: Some("a hash algorithm"),
         imp: Async(hash_file),
     },
     BuiltinDef {

@@ -27,6 +27,7 @@ use crate::vm::generators::Gen;
 use crate::vm::Vm;
 use crate::Shared;
 
+pub(crate) use hash::HashAlgo;
 pub use io::import_value;
 pub use store::{path_to_store, DERIVATION_NIX};
 pub(crate) use versions::to_str_no_ctx;

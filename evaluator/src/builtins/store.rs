@@ -38,7 +38,8 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
         name: "filterSource",
         arity: 2,
-        strict: ALL,
+        // The path is coerced before the filter is even forced, as in C++ Nix.
+        strict: 0b10,
         first_arg: None,
         imp: Async(filter_source),
     },
@@ -289,8 +290,15 @@ fn path(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
 fn filter_source(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let path = coerce_to_path(&co, &shared, args[1].clone()).await?;
+        let f = co.force(args[0].clone()).await;
+        if !matches!(f, Value::Closure(_) | Value::Builtin(_)) {
+            return Err(eval_err!(
+                "first argument in call to 'filterSource' is not a function but {}",
+                f.type_description()
+            ));
+        }
         let name = base_name(&path);
-        let filter = Some(args[0].clone());
+        let filter = Some(f);
         add_path(
             &co,
             &shared,

@@ -1691,11 +1691,15 @@ fn take_curried_upvalue(up: &mut Up, chunk: &Chunk, i: u32) -> Value {
 }
 
 /// Whether a forced value has the type a primop's argument check names
-/// (`"a string"`, `"a string without context"`, `"an integer"`, `"a list"`,
-/// `"a set"`).
+/// (`"a string"`, `"a string without context"`, `"a hash algorithm"`,
+/// `"an integer"`, `"a list"`, `"a set"`).
 fn check_type(v: &Value, expected: &'static str) -> Result<(), ErrorKind> {
     if expected == "a string without context" {
         return crate::builtins::to_str_no_ctx(v).map(|_| ());
+    }
+    if expected == "a hash algorithm" {
+        let name = crate::builtins::to_str_no_ctx(v)?;
+        return crate::builtins::HashAlgo::parse(name.as_bytes()).map(|_| ());
     }
     let ok = match (expected, v) {
         ("a string", Value::String(_))

@@ -1,0 +1,1 @@
+builtins.filterSource "not a function" ./data

@@ -1,0 +1,1 @@
+builtins.filterSource (throw "filter") "relative"
