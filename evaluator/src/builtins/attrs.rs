@@ -48,7 +48,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         arity: 2,
         strict: ALL,
         first_arg: Some("a set"),
-        imp: Async(remove_attrs),
+        imp: Fast(remove_attrs_fast, remove_attrs),
     },
     BuiltinDef {
         name: "mapAttrs",
@@ -69,14 +69,14 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         arity: 2,
         strict: ALL,
         first_arg: Some("a string without context"),
-        imp: Async(cat_attrs),
+        imp: Fast(cat_attrs_fast, cat_attrs),
     },
     BuiltinDef {
         name: "listToAttrs",
         arity: 1,
         strict: ALL,
         first_arg: None,
-        imp: Async(list_to_attrs),
+        imp: Fast(list_to_attrs_fast, list_to_attrs),
     },
     BuiltinDef {
         name: "functionArgs",
@@ -133,6 +133,82 @@ fn has_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let name = super::to_str_no_ctx(&args[0])?;
     let a = to_attrs(&args[1])?;
     Ok(Value::Bool(a.contains(Symbol::new(name.as_bytes()))))
+}
+
+// Synchronous fast paths: the same steps as the generators below, giving up
+// (`None`) at the first value that would need forcing. Errors met before that
+// are the ones the generator would meet first, too.
+
+fn remove_attrs_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
+    let (Some(a), Some(names)) = (super::evaluated(&args[0]), super::evaluated(&args[1])) else {
+        return None;
+    };
+    let run = || -> Result<Option<Value>, ErrorKind> {
+        let a = to_attrs(&a)?;
+        let names = to_list(&names)?;
+        let mut remove = std::collections::HashSet::new();
+        for n in names.iter() {
+            let Some(n) = super::evaluated(n) else {
+                return Ok(None);
+            };
+            remove.insert(Symbol::new(to_str(&n)?.as_bytes()));
+        }
+        let kept: Vec<Attr> = a
+            .iter()
+            .filter(|x| !remove.contains(&x.name))
+            .cloned()
+            .collect();
+        Ok(Some(Value::attrs(Attrs::from_sorted(kept))))
+    };
+    run().transpose()
+}
+
+fn cat_attrs_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
+    let (Some(name), Some(list)) = (super::evaluated(&args[0]), super::evaluated(&args[1])) else {
+        return None;
+    };
+    let run = || -> Result<Option<Value>, ErrorKind> {
+        let name = Symbol::new(to_str(&name)?.as_bytes());
+        let mut out = Vec::new();
+        for x in to_list(&list)?.iter() {
+            let Some(x) = super::evaluated(x) else {
+                return Ok(None);
+            };
+            if let Some(v) = to_attrs(&x)?.get(name) {
+                out.push(v.clone());
+            }
+        }
+        Ok(Some(Value::list(out)))
+    };
+    run().transpose()
+}
+
+fn list_to_attrs_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
+    let list = super::evaluated(&args[0])?;
+    let run = || -> Result<Option<Value>, ErrorKind> {
+        let (name_sym, value_sym) = well_known(|w| (w.name, w.value));
+        let mut entries = Vec::new();
+        for x in to_list(&list)?.iter() {
+            let Some(x) = super::evaluated(x) else {
+                return Ok(None);
+            };
+            let a = to_attrs(&x)?;
+            let n = required_attr(&a, name_sym, "listToAttrs")?;
+            let Some(n) = super::evaluated(&n) else {
+                return Ok(None);
+            };
+            let name = Symbol::new(super::to_str_no_ctx(&n)?.as_bytes());
+            let v = required_attr(&a, value_sym, "listToAttrs")?;
+            let pos = a.get_attr(value_sym).map(|x| x.pos).unwrap_or(Pos::NONE);
+            entries.push(Attr {
+                name,
+                value: v,
+                pos,
+            });
+        }
+        Ok(Some(Value::attrs(Attrs::from_unsorted_first_wins(entries))))
+    };
+    run().transpose()
 }
 
 fn remove_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {

@@ -81,7 +81,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         arity: 1,
         strict: ALL,
         first_arg: None,
-        imp: Async(concat_lists),
+        imp: Fast(concat_lists_fast, concat_lists),
     },
     BuiltinDef {
         name: "concatMap",
@@ -255,6 +255,23 @@ fn elem(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         }
         Ok(Value::Bool(false))
     })
+}
+
+/// `concatLists` when every inner list is already evaluated.
+fn concat_lists_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
+    let lists = super::evaluated(&args[0])?;
+    let run = || -> Result<Option<Value>, ErrorKind> {
+        let lists = to_list(&lists)?;
+        let mut out = Vec::new();
+        for l in lists.iter() {
+            let Some(l) = super::evaluated(l) else {
+                return Ok(None);
+            };
+            out.extend(to_list(&l)?.iter().cloned());
+        }
+        Ok(Some(Value::list(out)))
+    };
+    run().transpose()
 }
 
 fn concat_lists(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {

@@ -49,6 +49,15 @@ pub enum BuiltinImpl {
     ),
 }
 
+/// The value in weak head normal form if it needs no evaluation (`None` for
+/// a pending thunk): what a synchronous fast path may look at.
+pub(crate) fn evaluated(v: &Value) -> Option<Value> {
+    match v {
+        Value::Thunk(t) => t.value(),
+        v => Some(v.clone()),
+    }
+}
+
 /// A value that needs no evaluation, as a string, when coercing it needs no
 /// evaluation either: strings, and for `toString` also integers, Booleans and
 /// `null`. `None` for anything else (the caller then coerces step by step).
