@@ -55,6 +55,11 @@ pub enum Op {
         /// Index into `withs`.
         withs: Idx,
     },
+    /// Check the left operand of `+` on top (it is coerced before the right
+    /// one is evaluated): a value no `+` accepts fails now.
+    CheckAddLhs,
+    /// Check the left operand of `//` on top is a set before the right one is evaluated.
+    CheckUpdateLhs,
     /// `a + b` (numbers, strings, paths).
     Add,
     /// `a - b`.

@@ -841,6 +841,16 @@ impl<'a> Compiler<'a> {
             }
             _ => {
                 self.compile_opt(b.lhs(), span);
+                // C++ Nix checks these left operands before evaluating the right one.
+                match op {
+                    K::Add => {
+                        self.emit(Op::CheckAddLhs, span);
+                    }
+                    K::Update => {
+                        self.emit(Op::CheckUpdateLhs, span);
+                    }
+                    _ => {}
+                }
                 self.compile_opt(b.rhs(), span);
                 let o = match op {
                     K::Concat => Op::Concat,

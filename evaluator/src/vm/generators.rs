@@ -494,8 +494,15 @@ pub async fn add_slow(co: Co, a: Value, b: Value) -> Result<Value, ErrorKind> {
         let joined = format!("{}{}", p.to_string_lossy(), s.to_str_lossy());
         return Ok(Value::Path(Rc::new(canon_path(&joined).into())));
     }
-    let x = coerce_to_string(&co, a, Coercion::INTERPOLATION).await?;
-    let y = coerce_to_string(&co, b, Coercion::INTERPOLATION).await?;
+    // As in C++ Nix, the first operand's type decides: after a string, paths
+    // are copied to the store; after a set (coerced to a string) they stay text.
+    let how = if matches!(a, Value::String(_)) {
+        Coercion::INTERPOLATION
+    } else {
+        Coercion::PATH_APPEND
+    };
+    let x = coerce_to_string(&co, a, how).await?;
+    let y = coerce_to_string(&co, b, how).await?;
     let mut s = StringBuilder::new();
     s.push_str(&x);
     s.push_str(&y);

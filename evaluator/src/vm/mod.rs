@@ -1328,6 +1328,18 @@ impl Vm {
                         None => fail!(eval_err!("undefined variable '{sym}'")),
                     }
                 }
+                Op::CheckAddLhs => {
+                    if let Some(v) = self.stack.last() {
+                        tryk!(ops::check_add_lhs(v));
+                    }
+                }
+                Op::CheckUpdateLhs => match self.stack.last() {
+                    Some(Value::Attrs(_)) | None => {}
+                    Some(other) => fail!(ErrorKind::TypeError {
+                        expected: "a set",
+                        actual: other.type_description()
+                    }),
+                },
                 Op::Add | Op::Sub | Op::Mul | Op::Div => {
                     // Fast path: two integers, computed in place.
                     if let Some(r) = int_fast_path(&self.stack, op) {

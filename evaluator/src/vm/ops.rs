@@ -402,3 +402,26 @@ pub(super) fn bind_formals(
     }
     Ok(())
 }
+
+/// The left operand of `+`, checked before the right one is evaluated (C++
+/// Nix coerces it first): numbers, strings, paths and sets that can become
+/// strings pass; anything else cannot be coerced to a string.
+pub(super) fn check_add_lhs(v: &Value) -> Result<(), ErrorKind> {
+    match v {
+        Value::Int(_) | Value::Float(_) | Value::String(_) | Value::Path(_) | Value::Thunk(_) => {
+            Ok(())
+        }
+        Value::Attrs(a) => {
+            let (to_string, out_path) = crate::value::well_known(|w| (w.to_string, w.out_path));
+            if a.contains(to_string) || a.contains(out_path) {
+                Ok(())
+            } else {
+                Err(eval_err!("cannot coerce a set to a string"))
+            }
+        }
+        other => Err(eval_err!(
+            "cannot coerce {} to a string",
+            other.type_description()
+        )),
+    }
+}

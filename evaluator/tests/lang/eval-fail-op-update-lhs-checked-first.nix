@@ -1,0 +1,1 @@
+"not a set" // (throw "right operand")
