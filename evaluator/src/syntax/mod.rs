@@ -465,7 +465,16 @@ fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
             let got = slice(r);
             let first = rnix::tokenize(got).find(|(k, _)| *k != rnix::SyntaxKind::TOKEN_WHITESPACE);
             let msg = match first {
-                Some((rnix::SyntaxKind::TOKEN_ERROR, t)) => error_token_message(text, t, &[]),
+                Some((rnix::SyntaxKind::TOKEN_ERROR, t)) => {
+                    let m = error_token_message(text, t, &[]);
+                    // After a complete expression, bison expects the end.
+                    if matches!(e, P::UnexpectedExtra(_)) && m.ends_with("unexpected invalid token")
+                    {
+                        m + ", expecting end of file"
+                    } else {
+                        m
+                    }
+                }
                 Some((k, _)) if matches!(e, P::UnexpectedExtra(_)) && !is_operator(k) => {
                     format!(
                         "syntax error, unexpected {}, expecting end of file",
@@ -651,6 +660,8 @@ fn token_name(k: rnix::SyntaxKind) -> String {
         K::TOKEN_LESS => "'<'",
         K::TOKEN_MORE => "'>'",
         K::TOKEN_CUR_POS => "__curPos",
+        // A character no token starts with (bison's undefined token).
+        K::TOKEN_ERROR => "invalid token",
         other => {
             return format!("{other:?}")
                 .trim_start_matches("TOKEN_")

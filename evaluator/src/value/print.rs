@@ -7,6 +7,12 @@ use super::{format_float, Symbol, Value};
 
 /// Escapes a string as a Nix string literal, quotes included.
 pub fn escape_string(bytes: &[u8], out: &mut Vec<u8>) {
+    escape_with(bytes, false, out)
+}
+
+/// Quotes and escapes; `every_dollar` escapes each `$` (C++ Nix 2.8 does so
+/// in attribute names), otherwise only `${`.
+fn escape_with(bytes: &[u8], every_dollar: bool, out: &mut Vec<u8>) {
     out.push(b'"');
     let mut i = 0;
     while i < bytes.len() {
@@ -16,7 +22,9 @@ pub fn escape_string(bytes: &[u8], out: &mut Vec<u8>) {
             b'\n' => out.extend_from_slice(b"\\n"),
             b'\r' => out.extend_from_slice(b"\\r"),
             b'\t' => out.extend_from_slice(b"\\t"),
-            b'$' if bytes.get(i + 1) == Some(&b'{') => out.extend_from_slice(b"\\$"),
+            b'$' if every_dollar || bytes.get(i + 1) == Some(&b'{') => {
+                out.extend_from_slice(b"\\$")
+            }
             b => out.push(b),
         }
         i += 1;
@@ -38,7 +46,7 @@ pub fn quote_attr_name(name: &[u8], out: &mut Vec<u8>) {
     if is_ident {
         out.extend_from_slice(name);
     } else {
-        escape_string(name, out);
+        escape_with(name, true, out);
     }
 }
 

@@ -229,7 +229,8 @@ pub(crate) fn select(v: &Value, name: Symbol) -> Result<Value, ErrorKind> {
     match v {
         Value::Attrs(a) => match a.get(name) {
             Some(x) => Ok(x.clone()),
-            None => Err(eval_err!("attribute '{}' missing", name.display_name())),
+            // C++ Nix names the attribute unquoted here (unlike in `getAttr`).
+            None => Err(eval_err!("attribute '{}' missing", name.to_str_lossy())),
         },
         other => Err(ErrorKind::TypeError {
             expected: "a set",
