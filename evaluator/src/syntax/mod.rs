@@ -488,13 +488,22 @@ fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
         P::UnexpectedWanted(got, r, wanted) => {
             let span = Span::range(file, *r);
             let got_text = slice(r);
+            let after_dot = text
+                .get(..usize::from(r.start()))
+                .is_some_and(|before| before.trim_end().ends_with('.'));
             if *got == rnix::SyntaxKind::TOKEN_ERROR {
-                (error_token_message(text, got_text, wanted), span)
+                let m = error_token_message(text, got_text, wanted);
+                match bison_expected(wanted, after_dot) {
+                    Some(expected) if m.ends_with("unexpected invalid token") => {
+                        (format!("{m}, expecting {expected}"), span)
+                    }
+                    _ => (m, span),
+                }
             } else {
-                (bison_message(&token_name(*got), wanted), span)
+                (bison_message(&token_name(*got), wanted, after_dot), span)
             }
         }
-        P::UnexpectedDoubleBind(r) => (bison_message("'@'", &[]), Span::range(file, *r)),
+        P::UnexpectedDoubleBind(r) => (bison_message("'@'", &[], false), Span::range(file, *r)),
         P::UnexpectedEOF | P::UnexpectedEOFWanted(_) if string_open_at_eof(text).is_some() => (
             format!(
                 "syntax error, unexpected end of file, expecting {}",
@@ -507,7 +516,10 @@ fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
             eof,
         ),
         P::UnexpectedEOF => ("syntax error, unexpected end of file".into(), eof),
-        P::UnexpectedEOFWanted(wanted) => (bison_message("end of file", wanted), eof),
+        P::UnexpectedEOFWanted(wanted) => (
+            bison_message("end of file", wanted, text.trim_end().ends_with('.')),
+            eof,
+        ),
         P::DuplicatedArgs(r, name) => (
             format!("duplicate formal function argument '{name}'"),
             Span::range(file, *r),
@@ -520,13 +532,28 @@ fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
 
 /// Bison prints the expected token only when there are few alternatives;
 /// rnix's lists differ from bison's, so only a single certain one is kept.
-fn bison_message(got: &str, wanted: &[rnix::SyntaxKind]) -> String {
+fn bison_message(got: &str, wanted: &[rnix::SyntaxKind], after_dot: bool) -> String {
+    match bison_expected(wanted, after_dot) {
+        Some(expected) => format!("syntax error, unexpected {got}, expecting {expected}"),
+        None => format!("syntax error, unexpected {got}"),
+    }
+}
+
+/// What bison lists as expected where rnix wanted `wanted`: a single token,
+/// or the two contexts inside attribute paths whose lists differ from rnix's
+/// (`after_dot`: the unexpected token follows a `.`).
+fn bison_expected(wanted: &[rnix::SyntaxKind], after_dot: bool) -> Option<String> {
+    use rnix::SyntaxKind as K;
     match wanted {
-        [one] => format!(
-            "syntax error, unexpected {got}, expecting {}",
-            token_name(*one)
-        ),
-        _ => format!("syntax error, unexpected {got}"),
+        // After a name in a binding: the path may go on, or the value follows.
+        [K::TOKEN_ASSIGN] => Some("'.' or '='".into()),
+        // After a `.` in an attribute path.
+        [K::TOKEN_IDENT, K::TOKEN_OR, K::TOKEN_CUR_POS] if after_dot => {
+            Some("ID or OR_KW or DOLLAR_CURLY or '\"'".into())
+        }
+        [K::TOKEN_IDENT, K::TOKEN_OR, K::TOKEN_CUR_POS] => None,
+        [one] => Some(token_name(*one)),
+        _ => None,
     }
 }
 
