@@ -150,32 +150,54 @@ fn collect_entries(node: &impl HasEntry) -> ShownEntries {
     (items, dynamics)
 }
 
-fn show_shown(items: &[(String, Shown)], dynamics: &[(ast::Attr, ast::Expr)], out: &mut String) {
-    for (name, v) in items {
+/// An attribute name as C++ Nix prints it in an expression: quoted and
+/// escaped unless it is a plain identifier.
+fn push_attr_name(name: &str, out: &mut String) {
+    let raw = name
+        .strip_prefix('"')
+        .and_then(|n| n.strip_suffix('"'))
+        .unwrap_or(name);
+    let mut bytes = Vec::new();
+    crate::value::quote_attr_name(raw.as_bytes(), &mut bytes);
+    out.push_str(&String::from_utf8_lossy(&bytes));
+}
+
+fn show_shown(
+    items: &[(String, Shown)],
+    dynamics: &[(ast::Attr, ast::Expr)],
+    sorted: bool,
+    out: &mut String,
+) {
+    // C++ Nix prints a set's attributes sorted by name (a `let` keeps its order).
+    let mut order: Vec<&(String, Shown)> = items.iter().collect();
+    if sorted {
+        order.sort_by(|a, b| a.0.trim_matches('"').cmp(b.0.trim_matches('"')));
+    }
+    for (name, v) in order {
         match v {
             Shown::Inherit => {
                 out.push_str("inherit ");
-                out.push_str(name);
+                push_attr_name(name, out);
                 out.push_str(" ; ");
             }
             Shown::InheritFrom(e) => {
-                out.push_str(name);
+                push_attr_name(name, out);
                 out.push_str(" = (");
                 show_into(e, out);
                 out.push_str(").");
-                out.push_str(name);
+                push_attr_name(name, out);
                 out.push_str("; ");
             }
             Shown::Expr(e) => {
-                out.push_str(name);
+                push_attr_name(name, out);
                 out.push_str(" = ");
                 show_into(e, out);
                 out.push_str("; ");
             }
             Shown::Set(sub, subdyn) => {
-                out.push_str(name);
+                push_attr_name(name, out);
                 out.push_str(" = { ");
-                show_shown(sub, subdyn, out);
+                show_shown(sub, subdyn, true, out);
                 out.push_str("}; ");
             }
         }
@@ -197,9 +219,9 @@ fn show_shown(items: &[(String, Shown)], dynamics: &[(ast::Attr, ast::Expr)], ou
     }
 }
 
-fn show_entries(node: &impl HasEntry, out: &mut String) {
+fn show_entries(node: &impl HasEntry, sorted: bool, out: &mut String) {
     let (items, dynamics) = collect_entries(node);
-    show_shown(&items, &dynamics, out);
+    show_shown(&items, &dynamics, sorted, out);
 }
 
 fn binop_str(op: ast::BinOpKind) -> &'static str {
@@ -284,7 +306,7 @@ fn show_into(e: &ast::Expr, out: &mut String) {
                 out.push_str("rec ");
             }
             out.push_str("{ ");
-            show_entries(a, out);
+            show_entries(a, true, out);
             out.push('}');
         }
         Expr::Select(s) => {
@@ -380,7 +402,7 @@ fn show_into(e: &ast::Expr, out: &mut String) {
         }
         Expr::LetIn(l) => {
             out.push_str("(let ");
-            show_entries(l, out);
+            show_entries(l, false, out);
             out.push_str("in ");
             if let Some(b) = l.body() {
                 show_into(&b, out);
@@ -390,7 +412,7 @@ fn show_into(e: &ast::Expr, out: &mut String) {
         Expr::LegacyLet(l) => {
             // `let { … }` is `(rec { … }).body`.
             out.push_str("(rec { ");
-            show_entries(l, out);
+            show_entries(l, true, out);
             out.push_str("}).body");
         }
         Expr::With(w) => {
