@@ -135,6 +135,27 @@ fn has_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     Ok(Value::Bool(a.contains(Symbol::new(name.as_bytes()))))
 }
 
+/// `removeAttrs`' result: always a new set, as in C++ Nix (it matters for
+/// «repeated» in printing).
+fn attrs_without(a: &Attrs, remove: &std::collections::HashSet<Symbol>) -> Value {
+    let kept: Vec<Attr> = a
+        .iter()
+        .filter(|x| !remove.contains(&x.name))
+        .cloned()
+        .collect();
+    Value::attrs(Attrs::from_sorted(kept))
+}
+
+/// One `listToAttrs` element `a` whose `name` attribute evaluated to `name`.
+/// The new attribute takes the position of the `value` attribute.
+fn list_to_attrs_entry(a: &Attrs, name: &Value) -> Result<Attr, ErrorKind> {
+    let value_sym = well_known(|w| w.value);
+    let name = Symbol::new(super::to_str_no_ctx(name)?.as_bytes());
+    let value = required_attr(a, value_sym, "listToAttrs")?;
+    let pos = a.get_attr(value_sym).map(|x| x.pos).unwrap_or(Pos::NONE);
+    Ok(Attr { name, value, pos })
+}
+
 // Synchronous fast paths: the same steps as the generators below, giving up
 // (`None`) at the first value that would need forcing. Errors met before that
 // are the ones the generator would meet first, too.
@@ -153,12 +174,7 @@ fn remove_attrs_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
             };
             remove.insert(Symbol::new(to_str(&n)?.as_bytes()));
         }
-        let kept: Vec<Attr> = a
-            .iter()
-            .filter(|x| !remove.contains(&x.name))
-            .cloned()
-            .collect();
-        Ok(Some(Value::attrs(Attrs::from_sorted(kept))))
+        Ok(Some(attrs_without(&a, &remove)))
     };
     run().transpose()
 }
@@ -186,7 +202,7 @@ fn cat_attrs_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
 fn list_to_attrs_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
     let list = super::evaluated(&args[0])?;
     let run = || -> Result<Option<Value>, ErrorKind> {
-        let (name_sym, value_sym) = well_known(|w| (w.name, w.value));
+        let name_sym = well_known(|w| w.name);
         let mut entries = Vec::new();
         for x in to_list(&list)?.iter() {
             let Some(x) = super::evaluated(x) else {
@@ -197,14 +213,7 @@ fn list_to_attrs_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
             let Some(n) = super::evaluated(&n) else {
                 return Ok(None);
             };
-            let name = Symbol::new(super::to_str_no_ctx(&n)?.as_bytes());
-            let v = required_attr(&a, value_sym, "listToAttrs")?;
-            let pos = a.get_attr(value_sym).map(|x| x.pos).unwrap_or(Pos::NONE);
-            entries.push(Attr {
-                name,
-                value: v,
-                pos,
-            });
+            entries.push(list_to_attrs_entry(&a, &n)?);
         }
         Ok(Some(Value::attrs(Attrs::from_unsorted_first_wins(entries))))
     };
@@ -220,13 +229,7 @@ fn remove_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             let n = co.force(n.clone()).await;
             remove.insert(Symbol::new(to_str(&n)?.as_bytes()));
         }
-        let kept: Vec<Attr> = a
-            .iter()
-            .filter(|x| !remove.contains(&x.name))
-            .cloned()
-            .collect();
-        // Always a new set, as in C++ Nix (it matters for «repeated» in printing).
-        Ok(Value::attrs(Attrs::from_sorted(kept)))
+        Ok(attrs_without(&a, &remove))
     })
 }
 
@@ -274,22 +277,14 @@ fn cat_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 
 fn list_to_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let (name_sym, value_sym) = well_known(|w| (w.name, w.value));
+        let name_sym = well_known(|w| w.name);
         let mut entries = Vec::new();
         for x in to_list(&args[0])?.iter() {
             let x = co.force(x.clone()).await;
             let a = to_attrs(&x)?;
             let n = required_attr(&a, name_sym, "listToAttrs")?;
             let n = co.force(n).await;
-            let name = Symbol::new(super::to_str_no_ctx(&n)?.as_bytes());
-            let v = required_attr(&a, value_sym, "listToAttrs")?;
-            // The new attribute takes the position of the `value` attribute.
-            let pos = a.get_attr(value_sym).map(|x| x.pos).unwrap_or(Pos::NONE);
-            entries.push(Attr {
-                name,
-                value: v,
-                pos,
-            });
+            entries.push(list_to_attrs_entry(&a, &n)?);
         }
         Ok(Value::attrs(Attrs::from_unsorted_first_wins(entries)))
     })
