@@ -688,17 +688,13 @@ impl Vm {
 
     /// Starts `filter` once the list is forced (forcing it first if needed).
     pub(crate) fn filter_start(&mut self, f: Value, list: Value) -> Result<(), ErrorKind> {
-        match list.shallow() {
-            Value::List(l) => self.filter_step(f, l, 0, Vec::new()),
-            Value::Thunk(_) => {
+        match evaluated_list(&list)? {
+            Some(l) => self.filter_step(f, l, 0, Vec::new()),
+            None => {
                 self.frames.push(Frame::FilterList { f });
                 self.stack.push(list);
                 self.force_top(false)
             }
-            other => Err(ErrorKind::TypeError {
-                expected: "a list",
-                actual: other.type_description(),
-            }),
         }
     }
 
@@ -727,20 +723,16 @@ impl Vm {
 
     /// Starts `sort` once the list is forced (forcing it first if needed).
     pub(crate) fn sort_start(&mut self, f: Value, list: Value) -> Result<(), ErrorKind> {
-        match list.shallow() {
-            Value::List(l) => {
+        match evaluated_list(&list)? {
+            Some(l) => {
                 let machine = sort::SortMachine::new(f, l.iter().cloned().collect());
                 self.sort_resume(Box::new(machine), None)
             }
-            Value::Thunk(_) => {
+            None => {
                 self.frames.push(Frame::SortList { f });
                 self.stack.push(list);
                 self.force_top(false)
             }
-            other => Err(ErrorKind::TypeError {
-                expected: "a list",
-                actual: other.type_description(),
-            }),
         }
     }
 
@@ -782,17 +774,13 @@ impl Vm {
         acc: Value,
         list: Value,
     ) -> Result<(), ErrorKind> {
-        match list.shallow() {
-            Value::List(l) => self.foldl_step(f, l, 0, acc),
-            Value::Thunk(_) => {
+        match evaluated_list(&list)? {
+            Some(l) => self.foldl_step(f, l, 0, acc),
+            None => {
                 self.frames.push(Frame::FoldlList { f, acc });
                 self.stack.push(list);
                 self.force_top(false)
             }
-            other => Err(ErrorKind::TypeError {
-                expected: "a list",
-                actual: other.type_description(),
-            }),
         }
     }
 
@@ -1699,6 +1687,20 @@ fn take_curried_upvalue(up: &mut Up, chunk: &Chunk, i: u32) -> Value {
             std::mem::replace(a, Value::Null)
         }
         other => other.get(chunk, i),
+    }
+}
+
+/// The list argument of `filter`, `foldl'` or `sort`: the list if evaluated,
+/// `None` if it still needs forcing (the caller pushes the frame that takes
+/// it over), a type error for anything else.
+fn evaluated_list(list: &Value) -> Result<Option<crate::value::NixList>, ErrorKind> {
+    match list.shallow() {
+        Value::List(l) => Ok(Some(l)),
+        Value::Thunk(_) => Ok(None),
+        other => Err(ErrorKind::TypeError {
+            expected: "a list",
+            actual: other.type_description(),
+        }),
     }
 }
 
