@@ -332,23 +332,13 @@ impl SortMachine {
                         if answer.take().unwrap_or(false) {
                             b.out[res] = b.left[b.l1].clone();
                             if b.l1 == 0 {
-                                for k in (0..=b.l2).rev() {
-                                    b.res -= 1;
-                                    let res = b.res;
-                                    b.out[res] = b.right[k].clone();
-                                }
-                                return Ok(Next::Done(Value::list(std::mem::take(&mut b.out))));
+                                return Ok(Next::Done(b.finish(true)));
                             }
                             b.l1 -= 1;
                         } else {
                             b.out[res] = b.right[b.l2].clone();
                             if b.l2 == 0 {
-                                for k in (0..=b.l1).rev() {
-                                    b.res -= 1;
-                                    let res = b.res;
-                                    b.out[res] = b.left[k].clone();
-                                }
-                                return Ok(Next::Done(Value::list(std::mem::take(&mut b.out))));
+                                return Ok(Next::Done(b.finish(false)));
                             }
                             b.l2 -= 1;
                         }
@@ -436,6 +426,23 @@ impl SortMachine {
             right,
             asked: false,
         }))
+    }
+}
+
+impl Backward {
+    /// One side is used up: the rest of the other (`right`, or else `left`,
+    /// up to its cursor) goes in front, and the merged list is done.
+    fn finish(&mut self, right: bool) -> Value {
+        let rest = if right {
+            &self.right[..=self.l2]
+        } else {
+            &self.left[..=self.l1]
+        };
+        for x in rest.iter().rev() {
+            self.res -= 1;
+            self.out[self.res] = x.clone();
+        }
+        Value::list(std::mem::take(&mut self.out))
     }
 }
 
