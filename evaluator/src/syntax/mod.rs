@@ -227,6 +227,9 @@ fn replace_source_text(id: u32, text: &str) {
 ///   it, so a space is inserted (positions later on that line then shift by
 ///   one column).
 fn lex_like_cpp_nix(text: &str) -> Option<String> {
+    if !needs_lexing_fixes(text.as_bytes()) {
+        return None;
+    }
     let mut cuts = Vec::new();
     let mut line_breaks = Vec::new();
     let mut offset = 0usize;
@@ -278,6 +281,23 @@ fn lex_like_cpp_nix(text: &str) -> Option<String> {
     }
     out.push_str(text.get(last..)?);
     Some(out)
+}
+
+/// Whether [`lex_like_cpp_nix`] could change anything: the text has a
+/// carriage return, or an `e`/`E` after a digit or `.` that no exponent digit
+/// follows. A byte scan, so most files skip the extra tokenizing.
+fn needs_lexing_fixes(b: &[u8]) -> bool {
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'\r' => true,
+        b'e' | b'E' if i > 0 && (b[i - 1].is_ascii_digit() || b[i - 1] == b'.') => {
+            let mut j = i + 1;
+            if matches!(b.get(j), Some(b'+' | b'-')) {
+                j += 1;
+            }
+            !b.get(j).is_some_and(u8::is_ascii_digit)
+        }
+        _ => false,
+    })
 }
 
 /// The source file with this id.
