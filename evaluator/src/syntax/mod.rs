@@ -148,24 +148,18 @@ pub fn with_file_bytes<T>(file: u32, f: impl FnOnce() -> T) -> T {
 /// Registers a source file whose text stands for raw bytes where
 /// `raw_bytes` says so (see [`decode_source`]); returns its id.
 pub fn add_source_bytes(name: String, path: Option<PathBuf>, text: &str, raw_bytes: bool) -> u32 {
-    let id = add_source(name, path, text);
-    if raw_bytes {
-        if let Some(old) = source(id) {
-            let file = SourceFile {
-                name: old.name.clone(),
-                path: old.path.clone(),
-                text: old.text.clone(),
-                line_starts: old.line_starts.clone(),
-                raw_bytes: true,
-            };
-            SOURCES.with(|s| {
-                if let Some(slot) = s.borrow_mut().get_mut(id as usize) {
-                    *slot = Rc::new(file);
-                }
-            });
-        }
-    }
-    id
+    let file = SourceFile {
+        name,
+        path,
+        text: text.into(),
+        line_starts: line_starts_of(text),
+        raw_bytes,
+    };
+    SOURCES.with(|s| {
+        let mut s = s.borrow_mut();
+        s.push(Rc::new(file));
+        (s.len() - 1) as u32
+    })
 }
 
 /// Offsets where lines start. A line ends at `\n`, `\r\n` or a lone `\r`,
@@ -184,19 +178,7 @@ fn line_starts_of(text: &str) -> Vec<u32> {
 
 /// Registers a source file and returns its id.
 pub fn add_source(name: String, path: Option<PathBuf>, text: &str) -> u32 {
-    let line_starts = line_starts_of(text);
-    let file = SourceFile {
-        name,
-        path,
-        text: text.into(),
-        line_starts,
-        raw_bytes: false,
-    };
-    SOURCES.with(|s| {
-        let mut s = s.borrow_mut();
-        s.push(Rc::new(file));
-        (s.len() - 1) as u32
-    })
+    add_source_bytes(name, path, text, false)
 }
 
 /// Replaces a registered file's text (keeping its name and path).
