@@ -104,15 +104,21 @@ fn concat_strings_sep_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
     for x in list.iter() {
         parts.push(super::plain_string(x, false)?);
     }
+    Some(Ok(join_with(&sep, &parts)))
+}
+
+/// `concatStringsSep sep parts`: the separator's context is kept even when
+/// it is never inserted.
+fn join_with(sep: &NixString, parts: &[NixString]) -> Value {
     let mut b = StringBuilder::new();
     b.add_context(sep.context());
     for (i, s) in parts.iter().enumerate() {
         if i > 0 {
-            b.push_str(&sep);
+            b.push_str(sep);
         }
         b.push_str(s);
     }
-    Some(Ok(Value::String(b.finish())))
+    Value::String(b.finish())
 }
 
 fn to_string_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
@@ -139,17 +145,11 @@ fn concat_strings_sep(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let sep = to_str(&args[0])?;
         let list = to_list(&args[1])?;
-        let mut b = StringBuilder::new();
-        // The separator's context is kept even when it is never inserted.
-        b.add_context(sep.context());
-        for (i, x) in list.iter().enumerate() {
-            if i > 0 {
-                b.push_str(&sep);
-            }
-            let s = coerce_to_string(&co, x.clone(), Coercion::INTERPOLATION).await?;
-            b.push_str(&s);
+        let mut parts = Vec::with_capacity(list.len());
+        for x in list.iter() {
+            parts.push(coerce_to_string(&co, x.clone(), Coercion::INTERPOLATION).await?);
         }
-        Ok(Value::String(b.finish()))
+        Ok(join_with(&sep, &parts))
     })
 }
 
