@@ -16,6 +16,7 @@ pub mod bytecode;
 pub mod compiler;
 pub mod errors;
 pub mod io;
+pub mod state;
 pub mod store;
 pub mod syntax;
 pub mod value;
@@ -28,6 +29,7 @@ use std::rc::Rc;
 
 pub use errors::{Error, ErrorKind};
 pub use io::{EvalIO, FileType, MemoryIO, NoIO, StdIO};
+pub use state::limits::{InterruptHandle, LimitKind, Limits};
 pub use syntax::{Location, Span};
 pub use value::{Attrs, NixString, Symbol, Value};
 
@@ -93,6 +95,12 @@ pub struct Shared {
     /// Derivations made by this evaluation, by `.drv` path, with their modulo hashes.
     pub derivations: RefCell<HashMap<String, (store::derivation::Derivation, Vec<u8>)>>,
     trace_sink: RefCell<TraceSink>,
+    /// Resource limits.
+    pub limits: Limits,
+    /// Raised by the host to stop the evaluation.
+    pub(crate) interrupt: Option<InterruptHandle>,
+    /// Sources, positions, symbol order and memory accounting.
+    pub(crate) context: Rc<state::Context>,
 }
 
 /// Where `trace` and `warn` lines go.
@@ -184,6 +192,8 @@ pub struct EvaluationBuilder {
     io: Box<dyn EvalIO>,
     extra: Vec<(String, ExtraBuiltin)>,
     trace_sink: Box<dyn FnMut(&str)>,
+    limits: Limits,
+    interrupt: Option<InterruptHandle>,
 }
 
 impl Default for EvaluationBuilder {
@@ -193,6 +203,8 @@ impl Default for EvaluationBuilder {
             io: Box::new(StdIO),
             extra: Vec::new(),
             trace_sink: Box::new(|line| eprintln!("{line}")),
+            limits: Limits::default(),
+            interrupt: None,
         }
     }
 }
@@ -267,8 +279,27 @@ impl EvaluationBuilder {
         self
     }
 
+    /// Sets the resource limits (see [`Limits`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits set so far.
+    pub fn current_limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Lets `handle` stop the evaluation from another thread.
+    pub fn interrupt(mut self, handle: InterruptHandle) -> Self {
+        self.interrupt = Some(handle);
+        self
+    }
+
     /// Creates the evaluation.
     pub fn build(self) -> Evaluation {
+        let context = state::Context::new(self.limits.memory);
+        let _entered = state::enter(&context);
         let mut shared = Shared {
             settings: self.settings,
             io: self.io,
@@ -282,6 +313,9 @@ impl EvaluationBuilder {
 
             derivations: RefCell::new(HashMap::new()),
             trace_sink: RefCell::new(self.trace_sink),
+            limits: self.limits,
+            interrupt: self.interrupt,
+            context,
         };
         // Nix-source builtins are thunks compiled against the plain globals.
         let base = builtins::globals(&shared);
@@ -357,6 +391,7 @@ impl Evaluation {
     /// Evaluates an expression given as bytes, which need not be UTF-8
     /// (string literals keep such bytes, as in C++ Nix).
     pub fn evaluate_bytes(&mut self, src: &[u8]) -> Result<Value, Error> {
+        let _entered = self.enter();
         let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         let chunk = compile_source(
             src,
@@ -366,7 +401,7 @@ impl Evaluation {
             &self.shared.globals(),
             None,
         )?;
-        self.vm.run_chunk(chunk)
+        self.vm.run_chunk(chunk).map_err(|e| self.attach(e))
     }
 
     /// Evaluates source text with an explicit name and base directory.
@@ -377,6 +412,7 @@ impl Evaluation {
         path: Option<PathBuf>,
         dir: &Path,
     ) -> Result<Value, Error> {
+        let _entered = self.enter();
         let chunk = compile_source(
             src.as_bytes(),
             name,
@@ -385,38 +421,79 @@ impl Evaluation {
             &self.shared.globals(),
             None,
         )?;
-        self.vm.run_chunk(chunk)
+        self.vm.run_chunk(chunk).map_err(|e| self.attach(e))
     }
 
     /// Evaluates a file (a directory means its `default.nix`).
     pub fn evaluate_file(&mut self, path: &Path) -> Result<Value, Error> {
-        let v = builtins::import_value(&self.shared, path).map_err(Error::from)?;
+        let _entered = self.enter();
+        let v = builtins::import_value(&self.shared, path).map_err(|k| self.attach(k.into()))?;
         self.force(&v)
+    }
+
+    /// Makes this evaluation's context (sources, symbol order, memory
+    /// meter) the thread's current one while the guard lives.
+    fn enter(&self) -> state::EnterGuard {
+        state::enter(&self.shared.context)
+    }
+
+    /// Gives an error the source table it refers to, so it can be
+    /// displayed after the evaluation is gone.
+    fn attach(&self, mut e: Error) -> Error {
+        e.sources = errors::SourceRef(Some(self.shared.context.clone()));
+        e
+    }
+
+    /// The evaluation's state that spans and positions refer to.
+    pub fn context(&self) -> &Rc<state::Context> {
+        &self.shared.context
+    }
+
+    /// Bytes this evaluation's values hold, as its memory accounting counts them.
+    pub fn memory_used(&self) -> u64 {
+        let _entered = self.enter();
+        state::memory_used()
     }
 
     /// Forces a value to weak head normal form.
     pub fn force(&mut self, v: &Value) -> Result<Value, Error> {
-        self.vm.force_value(v)
+        let _entered = self.enter();
+        self.vm.force_value(v).map_err(|e| self.attach(e))
     }
 
     /// Forces a value and everything inside it.
     pub fn force_deep(&mut self, v: &Value) -> Result<Value, Error> {
+        let _entered = self.enter();
         let f = builtins::find_builtin("deepSeq")
             .map(builtins::builtin_value)
             .unwrap_or(Value::Null);
-        let g = self.vm.call_value(&f, v.clone())?;
-        self.vm.call_value(&g, v.clone())
+        let g = self
+            .vm
+            .call_value(&f, v.clone())
+            .map_err(|e| self.attach(e))?;
+        self.vm
+            .call_value(&g, v.clone())
+            .map_err(|e| self.attach(e))
     }
 
     /// Calls a function value with one argument.
     pub fn call(&mut self, f: &Value, arg: Value) -> Result<Value, Error> {
-        self.vm.call_value(f, arg)
+        let _entered = self.enter();
+        self.vm.call_value(f, arg).map_err(|e| self.attach(e))
     }
 
     /// Selects an attribute (forcing the set, not the attribute).
     pub fn select(&mut self, v: &Value, name: &str) -> Result<Value, Error> {
+        let _entered = self.enter();
         let v = self.force(v)?;
-        vm::select_attr(&v, Symbol::from_str(name)).map_err(Error::from)
+        vm::select_attr(&v, Symbol::from_str(name)).map_err(|k| self.attach(k.into()))
+    }
+
+    /// Interns `name` as this evaluation's symbol (attribute names of
+    /// values built by the host must come from here).
+    pub fn symbol(&self, name: &str) -> Symbol {
+        let _entered = self.enter();
+        Symbol::from_str(name)
     }
 
     /// The ATerm text (the `.drv` file contents) of a derivation this
@@ -436,10 +513,15 @@ impl Evaluation {
 
     /// Coerces a value to a string as `toString` does (paths stay paths).
     pub fn coerce_to_string(&mut self, v: &Value) -> Result<NixString, Error> {
+        let _entered = self.enter();
         let f = builtins::find_builtin("toString")
             .map(builtins::builtin_value)
             .unwrap_or(Value::Null);
-        match self.vm.call_value(&f, v.clone())? {
+        match self
+            .vm
+            .call_value(&f, v.clone())
+            .map_err(|e| self.attach(e))?
+        {
             Value::String(s) => Ok(s),
             _ => Err(Error::from(ErrorKind::Eval(
                 "toString did not return a string".into(),

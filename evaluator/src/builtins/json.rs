@@ -116,7 +116,9 @@ pub(crate) async fn value_to_json(co: &Co, v: Value) -> Result<NixString, ErrorK
     let mut ctx = StringBuilder::new();
     let mut work = vec![Task::Visit(v)];
     let (to_string_sym, out_path_sym) = well_known(|w| (w.to_string, w.out_path));
+    let mut checked = crate::state::BufferCheck::default();
     while let Some(task) = work.pop() {
+        checked.check(out.len())?;
         let v = match task {
             Task::Emit(b) => {
                 out.extend_from_slice(&b);
@@ -188,8 +190,8 @@ pub(crate) async fn value_to_json(co: &Co, v: Value) -> Result<NixString, ErrorK
     }
     let mut b = StringBuilder::new();
     b.push_bytes(&out);
-    b.push_str(&ctx.finish());
-    Ok(b.finish())
+    b.push_str(&ctx.finish()?);
+    b.finish()
 }
 
 fn to_json(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {

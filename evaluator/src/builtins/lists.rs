@@ -143,11 +143,12 @@ fn gen_list(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
         return Err(eval_err!("cannot create list of size {n}"));
     }
     let f = &args[0];
-    Ok(Value::list(
-        (0..n)
-            .map(|i| Value::Thunk(Thunk::new_apply(f.clone(), Value::Int(i))))
-            .collect(),
-    ))
+    // Each element is a thunk: check the whole size before making any.
+    let bytes = (n as u64).saturating_mul(crate::value::THUNK_BYTES);
+    crate::state::check_growth(0, usize::try_from(bytes).unwrap_or(usize::MAX))?;
+    let mut items = crate::state::vec_with_capacity(n as usize)?;
+    items.extend((0..n).map(|i| Value::Thunk(Thunk::new_apply(f.clone(), Value::Int(i)))));
+    Ok(Value::list(items))
 }
 
 /// C++ Nix forces the index before the list here.
@@ -267,7 +268,7 @@ fn concat_lists_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
             let Some(l) = super::evaluated(l) else {
                 return Ok(None);
             };
-            out.extend(to_list(&l)?.iter().cloned());
+            crate::state::extend_checked(&mut out, &to_list(&l)?)?;
         }
         Ok(Some(Value::list(out)))
     };
@@ -280,7 +281,7 @@ fn concat_lists(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         let mut out = Vec::new();
         for l in lists.iter() {
             let l = co.force(l.clone()).await;
-            out.extend(to_list(&l)?.iter().cloned());
+            crate::state::extend_checked(&mut out, &to_list(&l)?)?;
         }
         Ok(Value::list(out))
     })
@@ -292,7 +293,7 @@ fn concat_map(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         let mut out = Vec::new();
         for x in list.iter() {
             let l = co.call(args[0].clone(), x.clone()).await;
-            out.extend(to_list(&l)?.iter().cloned());
+            crate::state::extend_checked(&mut out, &to_list(&l)?)?;
         }
         Ok(Value::list(out))
     })

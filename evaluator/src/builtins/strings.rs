@@ -104,12 +104,12 @@ fn concat_strings_sep_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
     for x in list.iter() {
         parts.push(super::plain_string(x, false)?);
     }
-    Some(Ok(join_with(&sep, &parts)))
+    Some(join_with(&sep, &parts))
 }
 
 /// `concatStringsSep sep parts`: the separator's context is kept even when
 /// it is never inserted.
-fn join_with(sep: &NixString, parts: &[NixString]) -> Value {
+fn join_with(sep: &NixString, parts: &[NixString]) -> Result<Value, ErrorKind> {
     let mut b = StringBuilder::new();
     b.add_context(sep.context());
     for (i, s) in parts.iter().enumerate() {
@@ -118,7 +118,7 @@ fn join_with(sep: &NixString, parts: &[NixString]) -> Value {
         }
         b.push_str(s);
     }
-    Value::String(b.finish())
+    Ok(Value::String(b.finish()?))
 }
 
 fn to_string_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
@@ -149,7 +149,7 @@ fn concat_strings_sep(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         for x in list.iter() {
             parts.push(coerce_to_string(&co, x.clone(), Coercion::INTERPOLATION).await?);
         }
-        Ok(join_with(&sep, &parts))
+        join_with(&sep, &parts)
     })
 }
 
@@ -253,6 +253,6 @@ fn replace_strings(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
                 p += 1;
             }
         }
-        Ok(Value::String(out.finish()))
+        Ok(Value::String(out.finish()?))
     })
 }

@@ -159,7 +159,9 @@ async fn value_to_xml_with(
     let mut drvs_seen: HashSet<Vec<u8>> = HashSet::new();
     let (type_sym, drv_path_sym, out_path_sym) = well_known(|w| (w.type_, w.drv_path, w.out_path));
     let mut work = vec![Task::Visit(v, 1)];
+    let mut checked = crate::state::BufferCheck::default();
     while let Some(task) = work.pop() {
+        checked.check(w.out.len())?;
         let (v, depth) = match task {
             Task::OpenAttr(name, pos, depth) => {
                 match crate::syntax::nix_pos(pos.span()).filter(|_| location) {
@@ -262,8 +264,8 @@ async fn value_to_xml_with(
     w.out.extend_from_slice(b"</expr>\n");
     let mut b = StringBuilder::new();
     b.push_bytes(&w.out);
-    b.push_str(&ctx.finish());
-    Ok(b.finish())
+    b.push_str(&ctx.finish()?);
+    b.finish()
 }
 
 fn push_attrs(work: &mut Vec<Task>, a: &crate::value::Attrs, depth: usize) {

@@ -35,11 +35,24 @@ pub enum ErrorKind {
     Io(String),
     /// The VM's frame stack grew past its limit.
     StackOverflow,
+    /// Calls nested deeper than an explicitly set `max-call-depth`.
+    MaxCallDepth,
+    /// A resource limit stopped the evaluation (never caught by `tryEval`).
+    Limit(crate::state::limits::LimitKind),
     /// An error that already has its own location (e.g. from an imported file).
     Spanned(Box<Error>),
 }
 
 impl ErrorKind {
+    /// Whether this error stops the evaluation because of a resource limit
+    /// or an interruption (rather than something the Nix code did).
+    pub fn is_limit(&self) -> bool {
+        match self {
+            ErrorKind::Spanned(e) => e.kind.is_limit(),
+            k => matches!(k, ErrorKind::Limit(_)),
+        }
+    }
+
     /// Whether `builtins.tryEval` catches this error (only `throw` and `assert`, as in C++ Nix).
     pub fn is_catchable(&self) -> bool {
         match self {
@@ -65,6 +78,8 @@ impl ErrorKind {
                 format!("value is {actual} while {expected} was expected")
             }
             ErrorKind::StackOverflow => "stack overflow (possible infinite recursion)".into(),
+            ErrorKind::MaxCallDepth => "stack overflow; max-call-depth exceeded".into(),
+            ErrorKind::Limit(l) => l.message(),
             ErrorKind::Spanned(e) => e.message(),
         }
     }
@@ -100,6 +115,25 @@ pub struct Error {
     pub span: Span,
     /// Enclosing contexts, innermost first (what `--show-trace` prints).
     pub trace: Vec<TraceFrame>,
+    /// The source table the spans refer to, once the error has left its
+    /// evaluation (see [`crate::state`]).
+    pub sources: SourceRef,
+}
+
+/// The evaluation context an error's spans belong to. Ignored by `==`.
+#[derive(Clone, Default)]
+pub struct SourceRef(pub Option<std::rc::Rc<crate::state::Context>>);
+
+impl PartialEq for SourceRef {
+    fn eq(&self, _: &SourceRef) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for SourceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SourceRef")
+    }
 }
 
 impl Error {
@@ -119,6 +153,7 @@ impl Error {
             kind,
             span,
             trace: Vec::new(),
+            sources: SourceRef(None),
         }
     }
 
@@ -129,7 +164,15 @@ impl Error {
 
     /// Where the error happened, if known.
     pub fn location(&self) -> Option<Location> {
-        locate(self.span)
+        self.locate(self.span)
+    }
+
+    /// Resolves one of this error's spans (its own or a trace frame's).
+    pub fn locate(&self, span: Span) -> Option<Location> {
+        match &self.sources.0 {
+            Some(ctx) => crate::syntax::locate_in(ctx, span),
+            None => locate(span),
+        }
     }
 
     /// Adds an outer context frame.

@@ -23,7 +23,10 @@ pub fn render_error(error: &Error, show_trace: bool) -> String {
     let mut label_for = |span: Span,
                          files: &mut SimpleFiles<String, std::rc::Rc<str>>|
      -> Option<(usize, std::ops::Range<usize>)> {
-        let src = source(span.file)?;
+        let src = match &error.sources.0 {
+            Some(ctx) => ctx.source(span.file)?,
+            None => source(span.file)?,
+        };
         let id = *ids
             .entry(span.file)
             .or_insert_with(|| files.add(src.name.clone(), src.text.clone()));

@@ -1,6 +1,5 @@
 //! Source files, spans and parsing (via `rnix`) into a syntax tree.
 
-use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -88,7 +87,6 @@ impl SourceFile {
 }
 
 thread_local! {
-    static SOURCES: RefCell<Vec<Rc<SourceFile>>> = const { RefCell::new(Vec::new()) };
     /// Set while parsing or compiling a file whose text stands for raw bytes.
     static RAW_BYTES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -155,8 +153,8 @@ pub fn add_source_bytes(name: String, path: Option<PathBuf>, text: &str, raw_byt
         line_starts: line_starts_of(text),
         raw_bytes,
     };
-    SOURCES.with(|s| {
-        let mut s = s.borrow_mut();
+    crate::state::with_current(|ctx| {
+        let mut s = ctx.sources.borrow_mut();
         s.push(Rc::new(file));
         (s.len() - 1) as u32
     })
@@ -192,8 +190,8 @@ fn replace_source_text(id: u32, text: &str) {
         line_starts,
         raw_bytes: old.raw_bytes,
     };
-    SOURCES.with(|s| {
-        if let Some(slot) = s.borrow_mut().get_mut(id as usize) {
+    crate::state::with_current(|ctx| {
+        if let Some(slot) = ctx.sources.borrow_mut().get_mut(id as usize) {
             *slot = Rc::new(file);
         }
     });
@@ -284,17 +282,13 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
 
 /// The source file with this id.
 pub fn source(id: u32) -> Option<Rc<SourceFile>> {
-    SOURCES.with(|s| s.borrow().get(id as usize).cloned())
+    crate::state::with_current(|ctx| ctx.source(id))
 }
 
 /// A compact handle for a span (4 bytes), used where many are stored:
 /// every attribute of every set carries one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Pos(u32);
-
-thread_local! {
-    static POSITIONS: RefCell<Vec<Span>> = RefCell::new(vec![Span::NONE]);
-}
 
 impl Pos {
     /// No position (values made by builtins).
@@ -305,8 +299,8 @@ impl Pos {
         if !span.is_some() {
             return Pos::NONE;
         }
-        POSITIONS.with(|p| {
-            let mut p = p.borrow_mut();
+        crate::state::with_current(|ctx| {
+            let mut p = ctx.positions.borrow_mut();
             p.push(span);
             Pos((p.len() - 1) as u32)
         })
@@ -314,8 +308,9 @@ impl Pos {
 
     /// The span this handle stands for.
     pub fn span(self) -> Span {
-        POSITIONS.with(|p| {
-            p.borrow()
+        crate::state::with_current(|ctx| {
+            ctx.positions
+                .borrow()
                 .get(self.0 as usize)
                 .copied()
                 .unwrap_or(Span::NONE)
@@ -349,10 +344,15 @@ pub fn nix_pos(span: Span) -> Option<(String, u32, u32)> {
 
 /// Resolves a span's start to file, line and column.
 pub fn locate(span: Span) -> Option<Location> {
+    locate_in(&crate::state::current(), span)
+}
+
+/// Resolves a span of the evaluation whose context is `ctx`.
+pub fn locate_in(ctx: &crate::state::Context, span: Span) -> Option<Location> {
     if !span.is_some() {
         return None;
     }
-    let f = source(span.file)?;
+    let f = ctx.source(span.file)?;
     let (line, column) = f.line_col(span.start);
     Some(Location {
         file: f.name.clone(),

@@ -18,9 +18,26 @@ pub struct Attr {
 }
 
 /// An immutable attribute set, sorted by name.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Attrs {
     entries: Vec<Attr>,
+}
+
+/// Bytes an attribute counts for in the memory accounting.
+const ATTR_BYTES: u64 = std::mem::size_of::<Attr>() as u64;
+
+impl Attrs {
+    /// A set over `entries`, charged to the current evaluation.
+    fn charged(entries: Vec<Attr>) -> Attrs {
+        crate::state::charge(entries.len() as u64 * ATTR_BYTES);
+        Attrs { entries }
+    }
+}
+
+impl Clone for Attrs {
+    fn clone(&self) -> Attrs {
+        Attrs::charged(self.entries.clone())
+    }
 }
 
 /// Below this many entries a linear scan by pointer beats binary search.
@@ -31,6 +48,7 @@ impl Drop for Attrs {
         if self.entries.is_empty() {
             return;
         }
+        crate::state::credit(self.entries.len() as u64 * ATTR_BYTES);
         match super::drop::enter() {
             Some(depth) => {
                 self.entries.clear();
@@ -54,14 +72,14 @@ impl Attrs {
     /// Builds a set from attributes already sorted by name and free of duplicates.
     pub fn from_sorted(entries: Vec<Attr>) -> Attrs {
         debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
-        Attrs { entries }
+        Attrs::charged(entries)
     }
 
     /// Builds a set from arbitrary attributes; for duplicate names the first wins.
     pub fn from_unsorted_first_wins(mut entries: Vec<Attr>) -> Attrs {
         entries.sort_by_key(|a| a.name); // stable: first occurrence stays first
         entries.dedup_by(|later, earlier| later.name == earlier.name);
-        Attrs { entries }
+        Attrs::charged(entries)
     }
 
     /// Builds a set from arbitrary attributes; for duplicate names the last wins.
@@ -129,6 +147,7 @@ impl Attrs {
 
     /// The attributes, consumed.
     pub fn into_entries(mut self) -> Vec<Attr> {
+        crate::state::credit(self.entries.len() as u64 * ATTR_BYTES);
         std::mem::take(&mut self.entries)
     }
 
@@ -141,7 +160,12 @@ impl Attrs {
             return right.clone();
         }
         let (a, b) = (&left.entries, &right.entries);
-        let mut out = Vec::with_capacity(a.len() + b.len());
+        let mut out = match crate::state::vec_with_capacity(a.len() + b.len()) {
+            Ok(v) => v,
+            // Unreachable in practice (both sides are already in memory):
+            // fall back to growing as needed.
+            Err(_) => Vec::new(),
+        };
         // For each attribute of the (usually smaller) right side, binary-search
         // its place in the rest of the left side and copy the run before it.
         let mut i = 0;
@@ -156,6 +180,6 @@ impl Attrs {
             out.push(r.clone());
         }
         out.extend_from_slice(&a[i..]);
-        Rc::new(Attrs { entries: out })
+        Rc::new(Attrs::charged(out))
     }
 }

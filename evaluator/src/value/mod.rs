@@ -18,7 +18,7 @@ pub use print::{escape_string, print_value, quote_attr_name};
 pub use string::{ContextElement, NixContext, NixString, StringBuilder};
 pub use symbol::{well_known, Symbol, WellKnown};
 pub(crate) use thunk::Start;
-pub use thunk::{Thunk, ThunkState, Upvalues};
+pub use thunk::{Thunk, ThunkState, Upvalues, THUNK_BYTES};
 
 use crate::builtins::BuiltinDef;
 use crate::bytecode::Lambda;
@@ -27,8 +27,18 @@ use crate::bytecode::Lambda;
 pub type NixList = Rc<ListItems>;
 
 /// The elements of a list (a `Vec` that frees nested lists iteratively).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct ListItems(pub Vec<Value>);
+
+/// Bytes a list element counts for in the memory accounting.
+pub(crate) const ELEMENT_BYTES: u64 = std::mem::size_of::<Value>() as u64;
+
+impl Clone for ListItems {
+    fn clone(&self) -> ListItems {
+        crate::state::charge(self.0.len() as u64 * ELEMENT_BYTES);
+        ListItems(self.0.clone())
+    }
+}
 
 impl std::ops::Deref for ListItems {
     type Target = Vec<Value>;
@@ -48,6 +58,7 @@ impl Drop for ListItems {
         if self.0.is_empty() {
             return;
         }
+        crate::state::credit(self.0.len() as u64 * ELEMENT_BYTES);
         match drop::enter() {
             Some(depth) => {
                 self.0.clear();
@@ -65,6 +76,23 @@ pub struct Closure {
     pub lambda: Rc<Lambda>,
     /// The values its body's `GetUpvalue` reads.
     pub upvalues: Upvalues,
+}
+
+/// Bytes a closure counts for in the memory accounting.
+const CLOSURE_BYTES: u64 = std::mem::size_of::<Closure>() as u64 + 16;
+
+impl Closure {
+    /// A closure, charged to the current evaluation.
+    pub fn new(lambda: Rc<Lambda>, upvalues: Upvalues) -> Closure {
+        crate::state::charge(CLOSURE_BYTES);
+        Closure { lambda, upvalues }
+    }
+}
+
+impl Drop for Closure {
+    fn drop(&mut self) {
+        crate::state::credit(CLOSURE_BYTES);
+    }
 }
 
 /// A builtin, possibly applied to some of its arguments.
@@ -132,6 +160,7 @@ impl Value {
 
     /// A list value.
     pub fn list(items: Vec<Value>) -> Value {
+        crate::state::charge(items.len() as u64 * ELEMENT_BYTES);
         Value::List(Rc::new(ListItems(items)))
     }
 

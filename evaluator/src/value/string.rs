@@ -41,6 +41,22 @@ struct StrData {
     context: Option<Box<NixContext>>,
 }
 
+/// Bytes a string counts for beyond its text in the memory accounting.
+const STRING_OVERHEAD: u64 = 32;
+
+impl StrData {
+    fn charged(bytes: Box<[u8]>, context: Option<Box<NixContext>>) -> StrData {
+        crate::state::charge(bytes.len() as u64 + STRING_OVERHEAD);
+        StrData { bytes, context }
+    }
+}
+
+impl Drop for StrData {
+    fn drop(&mut self) {
+        crate::state::credit(self.bytes.len() as u64 + STRING_OVERHEAD);
+    }
+}
+
 /// A reference-counted Nix string. Cloning is a pointer copy.
 #[derive(Clone, PartialEq, Eq)]
 pub struct NixString(Rc<StrData>);
@@ -48,10 +64,7 @@ pub struct NixString(Rc<StrData>);
 impl NixString {
     /// A string without context.
     pub fn new(bytes: impl Into<Box<[u8]>>) -> NixString {
-        NixString(Rc::new(StrData {
-            bytes: bytes.into(),
-            context: None,
-        }))
+        NixString(Rc::new(StrData::charged(bytes.into(), None)))
     }
 
     /// A string with the given context (dropped if empty).
@@ -61,10 +74,7 @@ impl NixString {
         } else {
             Some(Box::new(context))
         };
-        NixString(Rc::new(StrData {
-            bytes: bytes.into(),
-            context,
-        }))
+        NixString(Rc::new(StrData::charged(bytes.into(), context)))
     }
 
     /// The bytes of the string.
@@ -144,7 +154,12 @@ impl fmt::Debug for NixString {
 pub struct StringBuilder {
     bytes: Vec<u8>,
     context: NixContext,
+    /// Set when growing failed (memory limit); reported by `finish`.
+    failed: Option<crate::errors::ErrorKind>,
 }
+
+/// Growth past this size is checked against the memory limit.
+const CHECKED_GROWTH: usize = 1 << 16;
 
 impl StringBuilder {
     /// An empty builder.
@@ -154,7 +169,7 @@ impl StringBuilder {
 
     /// Appends a string with its context.
     pub fn push_str(&mut self, s: &NixString) {
-        self.bytes.extend_from_slice(s.as_bytes());
+        self.push_bytes(s.as_bytes());
         if let Some(ctx) = s.context() {
             self.context.extend(ctx.iter().cloned());
         }
@@ -162,7 +177,37 @@ impl StringBuilder {
 
     /// Appends bytes without context.
     pub fn push_bytes(&mut self, b: &[u8]) {
+        if !self.reserve(b.len()) {
+            return;
+        }
         self.bytes.extend_from_slice(b);
+    }
+
+    /// Makes room for `extra` more bytes, checking large growth against the
+    /// memory limit; false (with the error kept for `finish`) if it failed.
+    pub fn reserve(&mut self, extra: usize) -> bool {
+        if self.failed.is_some() {
+            return false;
+        }
+        let len = self.bytes.len();
+        if len.saturating_add(extra) <= self.bytes.capacity() {
+            return true;
+        }
+        if len.saturating_add(extra) > CHECKED_GROWTH {
+            // Doubling, as `Vec` would, but checked first.
+            let want = extra.max(len);
+            if let Err(e) = crate::state::check_growth(len, want) {
+                self.failed = Some(e);
+                return false;
+            }
+            if self.bytes.try_reserve(want).is_err() {
+                self.failed = Some(crate::errors::ErrorKind::Limit(
+                    crate::state::limits::LimitKind::OutOfMemory(want as u64),
+                ));
+                return false;
+            }
+        }
+        true
     }
 
     /// Adds context elements.
@@ -177,8 +222,11 @@ impl StringBuilder {
         &self.bytes
     }
 
-    /// Finishes the string.
-    pub fn finish(self) -> NixString {
-        NixString::with_context(self.bytes, self.context)
+    /// Finishes the string; fails if it grew past the memory limit.
+    pub fn finish(self) -> Result<NixString, crate::errors::ErrorKind> {
+        match self.failed {
+            Some(e) => Err(e),
+            None => Ok(NixString::with_context(self.bytes, self.context)),
+        }
     }
 }

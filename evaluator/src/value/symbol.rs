@@ -4,22 +4,24 @@
 //! set's attributes in that order when it forces a value deeply or compares
 //! two sets, which decides which error such an evaluation reports.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
 /// An interned name. Two symbols are equal exactly when their bytes are equal,
-/// because every distinct byte string is interned once per thread.
+/// because every distinct byte string is interned once per thread. Each
+/// evaluation keeps its own order of names (see `creation_index`).
 #[derive(Clone, Copy)]
 pub struct Symbol(&'static Interned);
 
 /// The one copy of an interned name.
 struct Interned {
     bytes: &'static [u8],
-    /// How many names were interned before this one.
-    index: u32,
+    /// Which evaluation last used the name, and how many names that
+    /// evaluation had used before it (its order there).
+    order: Cell<(u32, u32)>,
 }
 
 /// The interner's map: FxHash, since every dynamic attribute name is looked up here.
@@ -35,10 +37,45 @@ fn intern_new(map: &mut Interner, name: &[u8]) -> Symbol {
         return *sym;
     }
     let bytes: &'static [u8] = Box::leak(name.to_vec().into_boxed_slice());
-    let index = map.len() as u32;
-    let sym = Symbol(Box::leak(Box::new(Interned { bytes, index })));
+    let sym = Symbol(Box::leak(Box::new(Interned {
+        bytes,
+        order: Cell::new((0, 0)),
+    })));
     map.insert(bytes, sym);
     sym
+}
+
+/// Gives `sym` its place in the current evaluation's symbol order, if it
+/// has none there yet. The first use in an evaluation places C++ Nix's
+/// startup names first, in its order.
+#[inline]
+fn touch(sym: Symbol, map: &mut Interner) -> u32 {
+    let ctx = crate::state::current_id();
+    let (owner, index) = sym.0.order.get();
+    if owner == ctx {
+        return index;
+    }
+    let seen = crate::state::symbols_seen();
+    if seen == 0 {
+        for n in super::symbol_order::CPP_STARTUP_SYMBOLS {
+            let s = intern_new(map, n.as_bytes());
+            place(s, ctx);
+        }
+        if sym.0.order.get().0 == ctx {
+            return sym.0.order.get().1;
+        }
+    }
+    place(sym, ctx)
+}
+
+fn place(sym: Symbol, ctx: u32) -> u32 {
+    if sym.0.order.get().0 == ctx {
+        return sym.0.order.get().1;
+    }
+    let index = crate::state::symbols_seen();
+    crate::state::set_symbols_seen(index + 1);
+    sym.0.order.set((ctx, index));
+    index
 }
 
 impl Symbol {
@@ -49,16 +86,12 @@ impl Symbol {
     pub fn new(name: &[u8]) -> Symbol {
         INTERNER.with(|interner| {
             let mut map = interner.borrow_mut();
-            if map.is_empty() {
-                // C++ Nix's startup names come first, in its order.
-                for n in super::symbol_order::CPP_STARTUP_SYMBOLS {
-                    intern_new(&mut map, n.as_bytes());
-                }
-            }
-            if let Some(sym) = map.get(name) {
-                return *sym;
-            }
-            intern_new(&mut map, name)
+            let sym = match map.get(name) {
+                Some(sym) => *sym,
+                None => intern_new(&mut map, name),
+            };
+            touch(sym, &mut map);
+            sym
         })
     }
 
@@ -79,11 +112,18 @@ impl Symbol {
         String::from_utf8_lossy(self.0.bytes)
     }
 
-    /// When the name was first interned (0 for the first). Orders a set's
-    /// attributes the way C++ Nix stores them (see the module note).
+    /// When the current evaluation first interned the name (0 for the
+    /// first). Orders a set's attributes the way C++ Nix stores them (see
+    /// the module note).
     #[inline]
     pub fn creation_index(self) -> u32 {
-        self.0.index
+        let (owner, index) = self.0.order.get();
+        if owner == crate::state::current_id() {
+            return index;
+        }
+        // Names held since before this evaluation (well-known names) take
+        // their place now.
+        INTERNER.with(|interner| touch(self, &mut interner.borrow_mut()))
     }
 }
 

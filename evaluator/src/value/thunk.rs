@@ -90,9 +90,21 @@ pub(crate) enum Start {
 #[derive(Clone, Debug)]
 pub struct Thunk(pub(crate) Rc<RefCell<ThunkState>>);
 
+/// Bytes a thunk counts for in the memory accounting.
+pub const THUNK_BYTES: u64 = std::mem::size_of::<RefCell<ThunkState>>() as u64 + 16;
+
+impl Drop for Thunk {
+    fn drop(&mut self) {
+        if Rc::strong_count(&self.0) == 1 {
+            crate::state::credit(THUNK_BYTES);
+        }
+    }
+}
+
 impl Thunk {
     /// A thunk that runs `chunk` over `upvalues`.
     pub fn new_code(chunk: Rc<Chunk>, upvalues: Upvalues) -> Thunk {
+        crate::state::charge(THUNK_BYTES);
         Thunk(Rc::new(RefCell::new(ThunkState::Code {
             chunk,
             upvalues,
@@ -102,11 +114,13 @@ impl Thunk {
 
     /// A thunk for the application `f x`.
     pub fn new_apply(f: Value, x: Value) -> Thunk {
+        crate::state::charge(THUNK_BYTES);
         Thunk(Rc::new(RefCell::new(ThunkState::Apply(f, x))))
     }
 
     /// A blank thunk for a recursive binding (see [`Thunk::init`]).
     pub fn new_blank() -> Thunk {
+        crate::state::charge(THUNK_BYTES);
         Thunk(Rc::new(RefCell::new(ThunkState::Blank)))
     }
 

@@ -472,7 +472,7 @@ pub fn coerce_to_string(
                         b.push_bytes(b" ");
                     }
                 }
-                Ok(b.finish())
+                b.finish()
             }
             other => Err(eval_err!(
                 "cannot coerce {} to a string",
@@ -506,5 +506,5 @@ pub async fn add_slow(co: Co, a: Value, b: Value) -> Result<Value, ErrorKind> {
     let mut s = StringBuilder::new();
     s.push_str(&x);
     s.push_str(&y);
-    Ok(Value::String(s.finish()))
+    Ok(Value::String(s.finish()?))
 }

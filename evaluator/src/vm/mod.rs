@@ -22,8 +22,8 @@ use crate::value::{
 use crate::Shared;
 use generators::{Gen, Request, Response};
 
-/// Frames past this depth are a stack overflow (each frame is small and on the heap).
-const MAX_FRAMES: usize = 2_500_000;
+/// Steps between checks of the clock, the interrupt flag and the memory meter.
+const CHECK_INTERVAL: u64 = 1024;
 
 /// One entry of the frame stack.
 pub(crate) enum Frame {
@@ -140,6 +140,14 @@ pub struct Vm {
     /// How many thunks have been entered (evaluated or attempted).
     pub(crate) thunks_forced: u64,
     pub(crate) shared: Rc<Shared>,
+    /// Frames past this depth are a stack overflow (each frame is small and on the heap).
+    frame_limit: usize,
+    /// Calls and forcings so far (see [`crate::Limits::max_steps`]).
+    steps: u64,
+    /// At this step count, check the limits and the interrupt flag.
+    next_check: u64,
+    /// When the current call into the evaluation must stop.
+    deadline: Option<std::time::Instant>,
 }
 
 impl Vm {
@@ -149,7 +157,63 @@ impl Vm {
             frames: Vec::with_capacity(64),
             base: 0,
             thunks_forced: 0,
+            frame_limit: shared.limits.call_depth,
+            steps: 0,
+            next_check: CHECK_INTERVAL,
+            deadline: None,
             shared,
+        }
+    }
+
+    /// Counts one call or forcing; every so often checks the step limit,
+    /// the clock, the interrupt flag and the memory meter.
+    #[inline(always)]
+    fn tick(&mut self) -> Result<(), ErrorKind> {
+        self.steps += 1;
+        if self.steps >= self.next_check {
+            return self.check_limits();
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn check_limits(&mut self) -> Result<(), ErrorKind> {
+        use crate::state::limits::LimitKind;
+        let limits = &self.shared.limits;
+        if let Some(max) = limits.steps {
+            if self.steps > max {
+                return Err(ErrorKind::Limit(LimitKind::Steps(max)));
+            }
+        }
+        if self
+            .shared
+            .interrupt
+            .as_ref()
+            .is_some_and(|h| h.is_interrupted())
+        {
+            return Err(ErrorKind::Limit(LimitKind::Interrupted));
+        }
+        if let (Some(deadline), Some(timeout)) = (self.deadline, limits.timeout) {
+            if std::time::Instant::now() >= deadline {
+                return Err(ErrorKind::Limit(LimitKind::Timeout(timeout)));
+            }
+        }
+        if let Some(e) = crate::state::over_limit() {
+            return Err(e);
+        }
+        self.next_check = self.steps + CHECK_INTERVAL;
+        if let Some(max) = limits.steps {
+            self.next_check = self.next_check.min(max + 1);
+        }
+        Ok(())
+    }
+
+    /// The error for a frame stack deeper than the limit.
+    fn overflow(&self) -> ErrorKind {
+        if self.shared.limits.call_depth_set {
+            ErrorKind::MaxCallDepth
+        } else {
+            ErrorKind::StackOverflow
         }
     }
 
@@ -217,6 +281,16 @@ impl Vm {
     ) -> Result<Value, Error> {
         let saved_base = self.base;
         let stack_len = self.stack.len();
+        let outermost = self.frames.is_empty();
+        if outermost {
+            self.deadline = self
+                .shared
+                .limits
+                .timeout
+                .map(|t| std::time::Instant::now() + t);
+            // Check the interrupt flag and the clock right away.
+            self.next_check = self.steps + 1;
+        }
         self.base = self.frames.len();
         let result = match setup(self) {
             Ok(()) => self.run(),
@@ -239,8 +313,8 @@ impl Vm {
     /// The outer loop: runs frames until the stack is back at `base`.
     fn run(&mut self) -> Result<(), Error> {
         while self.frames.len() > self.base {
-            if self.frames.len() > MAX_FRAMES {
-                let e = Error::new(ErrorKind::StackOverflow, Span::NONE);
+            if self.frames.len() > self.frame_limit {
+                let e = Error::new(self.overflow(), Span::NONE);
                 return Err(self.unwind(e));
             }
             let Some(frame) = self.frames.pop() else {
@@ -494,6 +568,7 @@ impl Vm {
             return Ok(());
         }
         self.stack.pop();
+        self.tick()?;
         self.thunks_forced += 1;
         match t.start() {
             Start::Value(v) => {
@@ -571,6 +646,7 @@ impl Vm {
     /// Calls the function below the argument on the stack. On return, either
     /// the result is on the stack (in weak head normal form) or frames are pushed.
     pub(crate) fn call(&mut self, span: Span) -> Result<(), ErrorKind> {
+        self.tick()?;
         let arg = self.stack.pop().unwrap_or(Value::Null);
         let f = self.stack.pop().unwrap_or(Value::Null);
         match f.shallow() {
@@ -895,6 +971,12 @@ impl Vm {
                 GeneratorState::Yielded(req) => match req {
                     Request::Force(v) => {
                         if let Some(v) = ready(&v) {
+                            // Long walks over evaluated data (`toJSON`,
+                            // `deepSeq`) count as steps too, so limits and
+                            // interruption reach them.
+                            if let Err(k) = self.tick() {
+                                return Err(Error::new(k, span));
+                            }
                             response = Response::Value(v);
                             continue;
                         }
@@ -1185,8 +1267,11 @@ impl Vm {
                                 saved: None,
                                 discard: false,
                             });
-                            if self.frames.len() > MAX_FRAMES {
-                                return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
+                            if self.frames.len() > self.frame_limit {
+                                return Err(Error::new(self.overflow(), Span::NONE));
+                            }
+                            if let Err(k) = self.tick() {
+                                return Err(Error::new(k, Span::NONE));
                             }
                             bp = self.push_locals(c.locals);
                             chunk = c;
@@ -1208,10 +1293,7 @@ impl Vm {
                 Op::MakeClosure(i) => {
                     let lambda = &chunk.lambdas[i as usize];
                     let upvalues = capture(&lambda.chunk.captures, &chunk, &self.stack, bp, &up);
-                    let c = Closure {
-                        lambda: lambda.clone(),
-                        upvalues,
-                    };
+                    let c = Closure::new(lambda.clone(), upvalues);
                     self.stack.push(Value::Closure(Rc::new(c)));
                 }
                 Op::Call => {
@@ -1222,8 +1304,11 @@ impl Vm {
                             let arg = pop!();
                             self.stack.pop();
                             self.frames.push(Frame::Code { chunk, ip, bp, up });
-                            if self.frames.len() > MAX_FRAMES {
-                                return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
+                            if self.frames.len() > self.frame_limit {
+                                return Err(Error::new(self.overflow(), Span::NONE));
+                            }
+                            if let Err(k) = self.tick() {
+                                return Err(Error::new(k, Span::NONE));
                             }
                             (chunk, bp, up) = self.enter_closure(c, arg);
                             ip = 0;
@@ -1245,8 +1330,11 @@ impl Vm {
                                 let a = pop!();
                                 self.stack.pop();
                                 self.frames.push(Frame::Code { chunk, ip, bp, up });
-                                if self.frames.len() > MAX_FRAMES {
-                                    return Err(Error::new(ErrorKind::StackOverflow, Span::NONE));
+                                if self.frames.len() > self.frame_limit {
+                                    return Err(Error::new(self.overflow(), Span::NONE));
+                                }
+                                if let Err(k) = self.tick() {
+                                    return Err(Error::new(k, Span::NONE));
                                 }
                                 (chunk, bp) = self.enter_lambda(&inner, b);
                                 up = Up::Curried(c, a);

@@ -210,13 +210,20 @@ pub(super) fn concat_lists(a: Value, b: Value) -> Result<Value, ErrorKind> {
         return Ok(Value::List(y));
     }
     let mut x = x;
+    let total = x.len().saturating_add(y.len());
     match Rc::get_mut(&mut x) {
         Some(v) => {
+            crate::state::reserve(y.len() as u64 * crate::value::ELEMENT_BYTES)?;
+            if v.0.try_reserve(y.len()).is_err() {
+                return Err(ErrorKind::Limit(
+                    crate::state::limits::LimitKind::OutOfMemory(total as u64),
+                ));
+            }
             v.extend(y.iter().cloned());
             Ok(Value::List(x))
         }
         None => {
-            let mut v = Vec::with_capacity(x.len() + y.len());
+            let mut v = crate::state::vec_with_capacity(total)?;
             v.extend(x.iter().cloned());
             v.extend(y.iter().cloned());
             Ok(Value::list(v))
@@ -275,7 +282,7 @@ pub(super) fn interpolate(parts: Vec<Value>) -> Result<Value, ErrorKind> {
             }
         }
     }
-    Ok(Value::String(b.finish()))
+    Ok(Value::String(b.finish()?))
 }
 
 /// Joins a path literal with interpolated parts into a canonical path.

@@ -1,0 +1,328 @@
+//! Per-evaluation state that values and spans refer to without a handle:
+//! the source table, attribute positions, the memory meter and the
+//! evaluation's symbol order. Each `Evaluation` owns one [`Context`]; the
+//! one in use is installed for its thread while the host calls into it, and
+//! stays installed afterwards until another evaluation is entered, so that
+//! spans of returned values and errors can still be resolved. Dropping the
+//! evaluation (and its values) frees all of it.
+
+pub mod limits;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::errors::ErrorKind;
+use crate::syntax::{SourceFile, Span};
+use limits::LimitKind;
+
+/// What one evaluation's spans, positions and accounting refer to.
+pub struct Context {
+    /// Distinguishes evaluations in symbol order tags (never reused).
+    pub(crate) id: u32,
+    /// Loaded source files by id.
+    pub(crate) sources: RefCell<Vec<Rc<SourceFile>>>,
+    /// Spans behind `Pos` handles.
+    pub(crate) positions: RefCell<Vec<Span>>,
+    /// Names interned so far by this evaluation (the next symbol order index).
+    pub(crate) symbols_seen: Cell<u32>,
+    /// Memory accounting.
+    pub(crate) meter: Meter,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context").field("id", &self.id).finish()
+    }
+}
+
+static NEXT_ID: AtomicU32 = AtomicU32::new(1);
+
+impl Context {
+    /// A fresh context with `memory_limit` bytes (or none).
+    pub(crate) fn new(memory_limit: Option<u64>) -> Rc<Context> {
+        let limit = memory_limit.unwrap_or_else(host_memory_budget);
+        Rc::new(Context {
+            // Ids only tag symbols: wrapping after 4 billion evaluations
+            // merely risks sharing an order with a long-gone evaluation.
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed).max(1),
+            sources: RefCell::new(Vec::new()),
+            positions: RefCell::new(vec![Span::NONE]),
+            symbols_seen: Cell::new(0),
+            meter: Meter {
+                used: Cell::new(0),
+                limit,
+                configured: memory_limit,
+            },
+        })
+    }
+
+    /// The source file with this id.
+    pub fn source(&self, id: u32) -> Option<Rc<SourceFile>> {
+        self.sources.borrow().get(id as usize).cloned()
+    }
+}
+
+/// Bytes held by an evaluation's values, against its limit.
+pub(crate) struct Meter {
+    used: Cell<u64>,
+    limit: u64,
+    configured: Option<u64>,
+}
+
+impl Meter {
+    /// The error for exceeding the limit (or an allocation the host refused).
+    fn exceeded(&self, wanted: u64) -> ErrorKind {
+        match self.configured {
+            Some(n) => ErrorKind::Limit(LimitKind::Memory(n)),
+            None => ErrorKind::Limit(LimitKind::OutOfMemory(wanted)),
+        }
+    }
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Rc<Context>>> = const { RefCell::new(None) };
+    /// The current context's meter, for the hot accounting paths. Valid while
+    /// `CURRENT` holds that context (they are only changed together).
+    static METER: Cell<*const Meter> = const { Cell::new(std::ptr::null()) };
+    /// How many calls into evaluations are active on this thread.
+    static ACTIVE: Cell<u32> = const { Cell::new(0) };
+    /// The current context's id (0 when there is none).
+    static CURRENT_ID: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The current evaluation's id, creating a context if there is none.
+#[inline]
+pub(crate) fn current_id() -> u32 {
+    let id = CURRENT_ID.get();
+    if id != 0 {
+        return id;
+    }
+    current().id
+}
+
+/// How many names the current evaluation has placed in its symbol order.
+pub(crate) fn symbols_seen() -> u32 {
+    with_current(|c| c.symbols_seen.get())
+}
+
+pub(crate) fn set_symbols_seen(n: u32) {
+    with_current(|c| c.symbols_seen.set(n))
+}
+
+fn install(ctx: Option<Rc<Context>>) -> Option<Rc<Context>> {
+    let meter = ctx
+        .as_ref()
+        .map_or(std::ptr::null(), |c| &c.meter as *const Meter);
+    CURRENT_ID.set(ctx.as_ref().map_or(0, |c| c.id));
+    let prev = CURRENT.with(|c| c.replace(ctx));
+    METER.set(meter);
+    prev
+}
+
+/// Makes `ctx` current until the guard drops. A nested entry (a host
+/// builtin evaluating something else) puts the outer context back; the
+/// outermost keeps `ctx` installed, so results stay resolvable.
+pub(crate) fn enter(ctx: &Rc<Context>) -> EnterGuard {
+    ACTIVE.set(ACTIVE.get() + 1);
+    let same = CURRENT.with(|c| c.borrow().as_ref().is_some_and(|cur| Rc::ptr_eq(cur, ctx)));
+    let prev = if same {
+        None
+    } else {
+        Some(install(Some(ctx.clone())))
+    };
+    EnterGuard { prev }
+}
+
+/// Restores the previous context of a nested [`enter`].
+pub(crate) struct EnterGuard {
+    prev: Option<Option<Rc<Context>>>,
+}
+
+impl Drop for EnterGuard {
+    fn drop(&mut self) {
+        let active = ACTIVE.get().saturating_sub(1);
+        ACTIVE.set(active);
+        if let Some(prev) = self.prev.take() {
+            if active > 0 && prev.is_some() {
+                install(prev);
+            }
+        }
+    }
+}
+
+/// The current context, creating one for code that runs outside any
+/// evaluation (parsing for `--parse`, tests).
+pub fn current() -> Rc<Context> {
+    if let Some(c) = CURRENT.with(|c| c.borrow().clone()) {
+        return c;
+    }
+    let ctx = Context::new(None);
+    install(Some(ctx.clone()));
+    ctx
+}
+
+/// Runs `f` with the current context.
+pub(crate) fn with_current<R>(f: impl FnOnce(&Context) -> R) -> R {
+    let ctx = current();
+    f(&ctx)
+}
+
+/// Records `bytes` more held by the current evaluation, without checking
+/// (fixed-size allocations; the VM checks the total at its next step).
+#[inline]
+pub(crate) fn charge(bytes: u64) {
+    let m = METER.get();
+    if !m.is_null() {
+        // SAFETY: METER points into the context CURRENT holds (see `install`).
+        let m = unsafe { &*m };
+        m.used.set(m.used.get().saturating_add(bytes));
+    }
+}
+
+/// Records `bytes` released.
+#[inline]
+pub(crate) fn credit(bytes: u64) {
+    let m = METER.get();
+    if !m.is_null() {
+        // SAFETY: as in `charge`.
+        let m = unsafe { &*m };
+        m.used.set(m.used.get().saturating_sub(bytes));
+    }
+}
+
+/// Checks that `bytes` more fit the memory limit, and charges them.
+/// Sizes computed from input go through here before anything is allocated.
+pub(crate) fn reserve(bytes: u64) -> Result<(), ErrorKind> {
+    let m = METER.get();
+    if m.is_null() {
+        return if bytes > HOST_MAX_ALLOCATION {
+            Err(ErrorKind::Limit(LimitKind::OutOfMemory(bytes)))
+        } else {
+            Ok(())
+        };
+    }
+    // SAFETY: as in `charge`.
+    let m = unsafe { &*m };
+    let total = m.used.get().saturating_add(bytes);
+    if total > m.limit || bytes > HOST_MAX_ALLOCATION {
+        return Err(m.exceeded(bytes));
+    }
+    m.used.set(total);
+    Ok(())
+}
+
+/// Whether the current evaluation holds more than its limit allows.
+#[inline]
+pub(crate) fn over_limit() -> Option<ErrorKind> {
+    let m = METER.get();
+    if m.is_null() {
+        return None;
+    }
+    // SAFETY: as in `charge`.
+    let m = unsafe { &*m };
+    (m.used.get() > m.limit).then(|| m.exceeded(0))
+}
+
+/// Bytes the current evaluation's values hold, as accounted.
+pub fn memory_used() -> u64 {
+    let m = METER.get();
+    if m.is_null() {
+        return 0;
+    }
+    // SAFETY: as in `charge`.
+    unsafe { &*m }.used.get()
+}
+
+/// With no memory limit set, values may hold half of the
+/// machine's physical memory: past that the host would be killed for lack
+/// of memory rather than get an error.
+fn host_memory_budget() -> u64 {
+    thread_local! {
+        static BUDGET: Cell<u64> = const { Cell::new(0) };
+    }
+    let cached = BUDGET.get();
+    if cached != 0 {
+        return cached;
+    }
+    let total = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib.saturating_mul(1024))
+        })
+        .unwrap_or(HOST_MAX_ALLOCATION);
+    let budget = (total / 2).max(1 << 28);
+    BUDGET.set(budget);
+    budget
+}
+
+/// No single allocation may ask for more than this, limit or not: a
+/// request this size cannot be meant and would abort the host.
+pub const HOST_MAX_ALLOCATION: u64 = 1 << 36;
+
+/// A `Vec` with room for `n` elements, charged to the current evaluation;
+/// fails cleanly instead of aborting when the memory is not there.
+pub(crate) fn vec_with_capacity<T>(n: usize) -> Result<Vec<T>, ErrorKind> {
+    let bytes = (n as u64).saturating_mul(std::mem::size_of::<T>() as u64);
+    reserve(bytes)?;
+    let mut v = Vec::new();
+    if v.try_reserve_exact(n).is_err() {
+        credit(bytes);
+        return Err(ErrorKind::Limit(LimitKind::OutOfMemory(bytes)));
+    }
+    // The list's own accounting takes over once it becomes a value.
+    credit(bytes);
+    Ok(v)
+}
+
+/// Checks that a buffer of `current` bytes may grow by `extra` bytes
+/// (strings built from input) within the memory limit.
+pub(crate) fn check_growth(current: usize, extra: usize) -> Result<(), ErrorKind> {
+    let bytes = (current as u64).saturating_add(extra as u64);
+    reserve(bytes)?;
+    credit(bytes);
+    Ok(())
+}
+
+/// Appends `items` to `out`, checking growth against the memory limit
+/// (concatenations can multiply what is held: `concatLists` of a list
+/// repeated a million times).
+pub(crate) fn extend_checked<T: Clone>(out: &mut Vec<T>, items: &[T]) -> Result<(), ErrorKind> {
+    let need = out.len().saturating_add(items.len());
+    if need > out.capacity() {
+        let size = std::mem::size_of::<T>();
+        let extra = items.len().max(out.len());
+        check_growth(out.len().saturating_mul(size), extra.saturating_mul(size))?;
+        if out.try_reserve(extra).is_err() {
+            return Err(ErrorKind::Limit(LimitKind::OutOfMemory(
+                extra.saturating_mul(size) as u64,
+            )));
+        }
+    }
+    out.extend_from_slice(items);
+    Ok(())
+}
+
+/// Checks an output buffer (`toJSON`, `toXML`) against the memory limit
+/// each time it has grown by another step.
+#[derive(Default)]
+pub(crate) struct BufferCheck {
+    next: usize,
+}
+
+impl BufferCheck {
+    const STEP: usize = 1 << 20;
+
+    /// Call with the buffer's length as it grows.
+    #[inline]
+    pub(crate) fn check(&mut self, len: usize) -> Result<(), ErrorKind> {
+        if len < self.next {
+            return Ok(());
+        }
+        check_growth(len, Self::STEP)?;
+        self.next = len + Self::STEP;
+        Ok(())
+    }
+}

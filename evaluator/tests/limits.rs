@@ -1,0 +1,175 @@
+//! Resource limits, interruption and allocation bombs: each must stop with
+//! a clean error that names what stopped it, within seconds.
+
+use std::time::{Duration, Instant};
+
+use tvix_eval::{Evaluation, InterruptHandle, Limits};
+
+/// Evaluates `src` deeply under `limits`; returns the error text.
+fn fails_with(src: &str, limits: Limits) -> String {
+    let start = Instant::now();
+    let mut eval = Evaluation::builder().limits(limits).build();
+    let result = eval.evaluate_str(src).and_then(|v| eval.force_deep(&v));
+    let elapsed = start.elapsed();
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}: {src}");
+    match result {
+        Ok(v) => panic!("expected an error, got {v:?} for {src}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn memory(bytes: u64) -> Limits {
+    Limits::default().max_memory(bytes)
+}
+
+const MIB: u64 = 1 << 20;
+
+#[test]
+fn gen_list_of_two_billion_is_an_error_even_without_a_limit() {
+    let e = fails_with("builtins.genList (i: i) 2000000000", Limits::default());
+    assert!(e.contains("out of memory"), "{e}");
+}
+
+#[test]
+fn allocation_bombs_stop_at_the_memory_limit() {
+    let bombs = [
+        "builtins.genList (i: i) 2000000000",
+        "builtins.listToAttrs (builtins.genList (i: { name = toString i; value = i; }) 500000000)",
+        r#"builtins.concatStringsSep "" (builtins.genList (_: "xxxxxxxxxx") 300000000)"#,
+        r#"let d = n: s: if n == 0 then s else d (n - 1) (s + s); in d 48 "x""#,
+        r#"let d = n: s: if n == 0 then s else d (n - 1) "${s}${s}"; in d 48 "x""#,
+        "let d = n: if n == 0 then 1 else [ (d (n - 1)) ]; in builtins.toXML (d 100000)",
+        "builtins.concatLists (builtins.genList (_: builtins.genList (x: x) 100000) 100000)",
+        "let d = n: l: if n == 0 then l else d (n - 1) (l ++ l); in d 40 [ 1 ]",
+        "builtins.concatMap (x: builtins.genList (y: y) 1000000) (builtins.genList (x: x) 1000000)",
+    ];
+    for src in bombs {
+        let e = fails_with(src, memory(256 * MIB));
+        assert!(e.contains("max-memory = 256 MiB"), "{src}: {e}");
+    }
+}
+
+#[test]
+fn the_memory_limit_is_not_catchable() {
+    let e = fails_with(
+        "builtins.tryEval (builtins.genList (i: i) 100000000)",
+        memory(64 * MIB),
+    );
+    assert!(e.contains("max-memory"), "{e}");
+}
+
+#[test]
+fn ordinary_programs_fit_a_small_limit() {
+    let mut eval = Evaluation::builder().limits(memory(32 * MIB)).build();
+    for _ in 0..20 {
+        let v = eval
+            .evaluate_str(
+                "builtins.length (builtins.foldl' (acc: x: acc ++ [ (toString x) ]) [ ] (builtins.genList (x: x) 20000))",
+            )
+            .unwrap();
+        assert!(matches!(v, tvix_eval::Value::Int(20000)));
+    }
+}
+
+#[test]
+fn step_limit_is_deterministic() {
+    let src = "let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 40";
+    let a = fails_with(src, Limits::default().max_steps(100_000));
+    let b = fails_with(src, Limits::default().max_steps(100_000));
+    assert_eq!(a, b);
+    assert!(a.contains("max-steps = 100000"), "{a}");
+    // Within the limit the result comes back.
+    let mut eval = Evaluation::builder()
+        .limits(Limits::default().max_steps(100_000))
+        .build();
+    assert!(matches!(
+        eval.evaluate_str("let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 15"),
+        Ok(tvix_eval::Value::Int(610))
+    ));
+}
+
+#[test]
+fn endless_computations_stop_at_the_step_limit() {
+    let endless = [
+        "let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 100",
+        "let f = n: { next = f (n + 1); }; in builtins.deepSeq (f 0) 1",
+        "builtins.genericClosure { startSet = [ { key = 0; } ]; operator = x: [ { key = x.key + 1; } ]; }",
+        "let t = n: if n == 0 then { } else let s = t (n - 1); in { a = s; b = s; }; in builtins.toJSON (t 60)",
+        "let f = x: f x; in builtins.tryEval (f 1)",
+    ];
+    for src in endless {
+        let e = fails_with(
+            src,
+            Limits::default().max_steps(2_000_000).max_memory(512 * MIB),
+        );
+        assert!(
+            e.contains("max-steps") || e.contains("max-memory") || e.contains("stack overflow"),
+            "{src}: {e}"
+        );
+    }
+}
+
+#[test]
+fn timeout_stops_an_endless_evaluation() {
+    let start = Instant::now();
+    let e = fails_with(
+        "let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 100",
+        Limits::default().timeout(Duration::from_millis(200)),
+    );
+    assert!(e.contains("timed out"), "{e}");
+    assert!(start.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn call_depth_limit_uses_current_nix_wording() {
+    let e = fails_with(
+        "let f = n: if n == 0 then 0 else 1 + f (n - 1); in f 100000",
+        Limits::default().max_call_depth(1000),
+    );
+    assert!(e.contains("stack overflow; max-call-depth exceeded"), "{e}");
+}
+
+#[test]
+fn million_deep_recursion_works_with_default_limits() {
+    let mut eval = Evaluation::builder().build();
+    let v = eval
+        .evaluate_str("let f = n: if n == 0 then 0 else 1 + f (n - 1); in f 1000000")
+        .unwrap();
+    assert!(matches!(v, tvix_eval::Value::Int(1000000)));
+}
+
+#[test]
+fn interrupt_stops_the_evaluation_from_another_thread() {
+    let handle = InterruptHandle::new();
+    let remote = handle.clone();
+    let start = Instant::now();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        remote.interrupt();
+    });
+    let mut eval = Evaluation::builder().interrupt(handle.clone()).build();
+    let e = eval
+        .evaluate_str("let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 100")
+        .unwrap_err();
+    stopper.join().unwrap();
+    assert!(e.to_string().contains("evaluation interrupted"), "{e}");
+    assert!(start.elapsed() < Duration::from_secs(3));
+    // Interruption is not catchable.
+    let e = eval.evaluate_str("builtins.tryEval 1").unwrap_err();
+    assert!(e.to_string().contains("evaluation interrupted"), "{e}");
+    handle.reset();
+    assert!(eval.evaluate_str("1 + 1").is_ok());
+}
+
+#[test]
+fn limit_errors_carry_a_span() {
+    let mut eval = Evaluation::builder()
+        .limits(Limits::default().max_memory(64 * MIB))
+        .build();
+    let e = eval
+        .evaluate_str("let x = 1; in\n  builtins.genList (i: i) 100000000")
+        .unwrap_err();
+    let loc = e.location().expect("a location");
+    assert_eq!(loc.line, 2);
+    assert!(e.kind.is_limit());
+}
