@@ -371,6 +371,15 @@ pub struct Evaluation {
     shared: Rc<Shared>,
 }
 
+impl Drop for Evaluation {
+    fn drop(&mut self) {
+        let _entered = self.enter();
+        // Recursive bindings (and `builtins.builtins`) form reference
+        // cycles; clear them so the evaluation's values are freed.
+        self.shared.context.break_cycles();
+    }
+}
+
 impl Evaluation {
     /// A builder with default settings (impure, real file system).
     pub fn builder() -> EvaluationBuilder {

@@ -28,6 +28,11 @@ pub struct Context {
     pub(crate) symbols_seen: Cell<u32>,
     /// Memory accounting.
     pub(crate) meter: Meter,
+    /// Thunks of recursive bindings, which may sit on reference cycles;
+    /// cleared when the evaluation is dropped.
+    cycle_roots: RefCell<Vec<std::rc::Weak<RefCell<crate::value::ThunkState>>>>,
+    /// Length of `cycle_roots` after its last pruning of dead entries.
+    cycle_roots_pruned: Cell<usize>,
 }
 
 impl std::fmt::Debug for Context {
@@ -49,6 +54,8 @@ impl Context {
             sources: RefCell::new(Vec::new()),
             positions: RefCell::new(vec![Span::NONE]),
             symbols_seen: Cell::new(0),
+            cycle_roots: RefCell::new(Vec::new()),
+            cycle_roots_pruned: Cell::new(0),
             meter: Meter {
                 used: Cell::new(0),
                 limit,
@@ -61,6 +68,32 @@ impl Context {
     pub fn source(&self, id: u32) -> Option<Rc<SourceFile>> {
         self.sources.borrow().get(id as usize).cloned()
     }
+
+    /// Clears every live recursive-binding thunk, freeing the reference
+    /// cycles they close (the evaluation is over).
+    pub(crate) fn break_cycles(&self) {
+        let roots = std::mem::take(&mut *self.cycle_roots.borrow_mut());
+        for weak in roots {
+            if let Some(rc) = weak.upgrade() {
+                crate::value::Thunk(rc).clear();
+            }
+        }
+    }
+}
+
+/// Remembers a thunk that may close a reference cycle (see
+/// [`Context::break_cycles`]).
+pub(crate) fn register_cycle_root(thunk: &crate::value::Thunk) {
+    with_current(|ctx| {
+        let mut roots = ctx.cycle_roots.borrow_mut();
+        roots.push(Rc::downgrade(&thunk.0));
+        // Dead entries keep their allocation: prune whenever the list has
+        // doubled since the last time.
+        if roots.len() >= 1024 && roots.len() >= 2 * ctx.cycle_roots_pruned.get() {
+            roots.retain(|w| w.strong_count() > 0);
+            ctx.cycle_roots_pruned.set(roots.len());
+        }
+    })
 }
 
 /// Bytes held by an evaluation's values, against its limit.

@@ -121,7 +121,11 @@ impl Thunk {
     /// A blank thunk for a recursive binding (see [`Thunk::init`]).
     pub fn new_blank() -> Thunk {
         crate::state::charge(THUNK_BYTES);
-        Thunk(Rc::new(RefCell::new(ThunkState::Blank)))
+        let t = Thunk(Rc::new(RefCell::new(ThunkState::Blank)));
+        // Recursive bindings are where reference cycles form: the
+        // evaluation breaks them when it is dropped.
+        crate::state::register_cycle_root(&t);
+        t
     }
 
     /// Attaches code and upvalues to a blank thunk.
@@ -201,6 +205,13 @@ impl Thunk {
         if let ThunkState::Code { running, .. } = &mut *self.0.borrow_mut() {
             *running = false;
         }
+    }
+
+    /// Drops whatever the thunk holds, leaving it blank (breaks reference
+    /// cycles when its evaluation ends).
+    pub(crate) fn clear(&self) {
+        let old = std::mem::replace(&mut *self.0.borrow_mut(), ThunkState::Blank);
+        drop(old);
     }
 
     /// Whether two handles are the same thunk.
