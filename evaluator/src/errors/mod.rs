@@ -31,19 +31,31 @@ pub enum ErrorKind {
     },
     /// Integer arithmetic overflowed (current Nix makes this an error).
     Overflow(String),
-    /// File access refused or failed.
+    /// File access failed.
     Io(String),
+    /// File access refused by the evaluation's policy (pure or restricted
+    /// mode). Embedders can word the refusal after their own settings.
+    Forbidden {
+        /// The path that was refused.
+        path: String,
+        /// Whether pure mode (rather than restricted mode) refused it.
+        pure: bool,
+    },
     /// The VM's frame stack grew past its limit.
     StackOverflow,
     /// An error that already has its own location (e.g. from an imported file).
     Spanned(Box<Error>),
+    /// An error raised inside an embedder's native function (for example
+    /// while it forced one of its arguments), with its own location; the
+    /// call site is added to its trace.
+    InNative(Box<Error>),
 }
 
 impl ErrorKind {
     /// Whether `builtins.tryEval` catches this error (only `throw` and `assert`, as in C++ Nix).
     pub fn is_catchable(&self) -> bool {
         match self {
-            ErrorKind::Spanned(e) => e.kind.is_catchable(),
+            ErrorKind::Spanned(e) | ErrorKind::InNative(e) => e.kind.is_catchable(),
             k => matches!(k, ErrorKind::Throw(_) | ErrorKind::AssertionFailed(_)),
         }
     }
@@ -65,7 +77,14 @@ impl ErrorKind {
                 format!("value is {actual} while {expected} was expected")
             }
             ErrorKind::StackOverflow => "stack overflow (possible infinite recursion)".into(),
-            ErrorKind::Spanned(e) => e.message(),
+            // C++ Nix's wording, which names its command-line flag.
+            ErrorKind::Forbidden { path, pure: true } => format!(
+                "access to absolute path '{path}' is forbidden in pure eval mode (use '--impure' to override)"
+            ),
+            ErrorKind::Forbidden { path, pure: false } => {
+                format!("access to absolute path '{path}' is forbidden in restricted mode")
+            }
+            ErrorKind::Spanned(e) | ErrorKind::InNative(e) => e.message(),
         }
     }
 }
@@ -111,6 +130,16 @@ impl Error {
                 e.trace.push(TraceFrame {
                     span,
                     message: "while importing".into(),
+                });
+            }
+            return e;
+        }
+        if let ErrorKind::InNative(inner) = kind {
+            let mut e = *inner;
+            if span.is_some() {
+                e.trace.push(TraceFrame {
+                    span,
+                    message: "while calling a native function".into(),
                 });
             }
             return e;
