@@ -28,9 +28,9 @@ use std::rc::Rc;
 
 pub use errors::{Error, ErrorKind};
 pub use io::{EvalIO, FileType, MemoryIO, NoIO, StdIO};
-pub use vm::Vm;
 pub use syntax::{Location, Span};
 pub use value::{Attrs, NixString, Symbol, Value};
+pub use vm::Vm;
 
 use compiler::Globals;
 
