@@ -125,7 +125,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, '_> {
         };
         self.index += 1;
         let path = join_field(&self.de.path, &attr.name.to_str_lossy());
-        let origin = self.de.origin.attr(attr.pos.span());
+        let origin = self.de.origin.attr(&attr);
         let child = self.de.child(attr.value, &path, origin.clone());
         seed.deserialize(child)
             .map_err(|e| e.at(&path, || origin.span()))

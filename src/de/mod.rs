@@ -424,7 +424,7 @@ impl<'de> de::Deserializer<'de> for Deserializer<'_> {
                 };
                 let name = attr.name.to_str_lossy().into_owned();
                 let path = join_field(&self.path, &name);
-                let origin = self.origin.attr(attr.pos.span());
+                let origin = self.origin.attr(&attr);
                 let de = self.child(attr.value.clone(), &path, origin);
                 let r = visitor.visit_enum(EnumAccess::new(de, name));
                 self.wrap(r)

@@ -11,7 +11,8 @@ use std::rc::Rc;
 
 use rnix::{SyntaxKind as K, SyntaxNode};
 use rowan::{TextRange, TextSize};
-use tvix_eval::{Attrs, Span};
+use tvix_eval::value::Attr;
+use tvix_eval::{Attrs, Span, Symbol};
 
 /// The way from the top-level value to a value (empty: the top level).
 #[derive(Clone, Default)]
@@ -20,8 +21,12 @@ pub(crate) struct Origin(Option<Rc<Step>>);
 enum Step {
     /// The value of the whole source file `file`.
     File(u32),
-    /// The value of the attribute whose name was written at `name`.
-    Attr { name: Span, parent: Origin },
+    /// The value of the attribute `symbol`, whose name was written at `name`.
+    Attr {
+        name: Span,
+        symbol: Symbol,
+        parent: Origin,
+    },
     /// Element `index` of the parent list.
     Elem { index: usize, parent: Origin },
 }
@@ -32,10 +37,11 @@ impl Origin {
         Origin(Some(Rc::new(Step::File(file))))
     }
 
-    /// The value of an attribute of this value, whose name is at `name`.
-    pub(crate) fn attr(&self, name: Span) -> Origin {
+    /// The value of the attribute `attr` of this value.
+    pub(crate) fn attr(&self, attr: &Attr) -> Origin {
         Origin(Some(Rc::new(Step::Attr {
-            name,
+            name: attr.pos.span(),
+            symbol: attr.name,
             parent: self.clone(),
         })))
     }
@@ -90,7 +96,7 @@ impl Origin {
                 let expr = root.children().next()?;
                 Some((*file, expr))
             }
-            Step::Attr { name, .. } => attr_value(*name),
+            Step::Attr { name, symbol, .. } => attr_value(*name, *symbol),
             Step::Elem { index, parent } => {
                 let (file, mut list) = parent.expr()?;
                 while list.kind() == K::NODE_PAREN {
@@ -108,7 +114,7 @@ impl Origin {
     fn fallback(&self) -> Option<Span> {
         match self.0.as_deref()? {
             Step::File(_) => None,
-            Step::Attr { name, parent } => Some(*name)
+            Step::Attr { name, parent, .. } => Some(*name)
                 .filter(|s| s.is_some())
                 .or_else(|| parent.span()),
             Step::Elem { parent, .. } => parent.span(),
@@ -132,16 +138,20 @@ fn opening(file: u32, node: &SyntaxNode) -> Span {
     }
 }
 
-/// The value expression of the attribute whose name is at `name`. For
-/// `a.b = v`, the value of `a` is the set `{ b = v; }`, spanning `b = v`.
-fn attr_value(name: Span) -> Option<(u32, SyntaxNode)> {
+/// The value expression of the attribute `symbol` whose name is at
+/// `name`. For `a.b = v`, the value of `a` is the set `{ b = v; }`, given
+/// as the binding `a.b = v`.
+fn attr_value(name: Span, symbol: Symbol) -> Option<(u32, SyntaxNode)> {
     let (file, token) = token_at(name)?;
     let binding = token
         .parent_ancestors()
         .find(|n| matches!(n.kind(), K::NODE_ATTRPATH_VALUE | K::NODE_INHERIT))?;
     if binding.kind() == K::NODE_INHERIT {
-        // `inherit port;`: the name is the value.
-        let ident = token.parent()?;
+        // `inherit port;` (recorded at `inherit`): the name is the value.
+        let text = symbol.to_str_lossy();
+        let ident = binding
+            .children()
+            .find(|n| n.kind() != K::NODE_INHERIT_FROM && n.text() == text.as_ref())?;
         return Some((file, ident));
     }
     let attrpath = binding.children().find(|n| n.kind() == K::NODE_ATTRPATH)?;
