@@ -75,6 +75,11 @@ impl BuilderExt for Builder {
 /// implemented for closures of one to three arguments whose types implement
 /// `DeserializeOwned` and whose result implements `Serialize`. `Args` is
 /// the tuple of argument types.
+#[diagnostic::on_unimplemented(
+    message = "this closure cannot be added as a Nix function",
+    label = "not a closure of 1 to 3 owned `Deserialize` arguments with a `Serialize` result",
+    note = "`add_fn` takes closures like `|a: u16, b: String| …` whose argument types implement `serde::de::DeserializeOwned` and whose result implements `serde::Serialize`"
+)]
 pub trait NixFn<Args>: 'static {
     /// How many arguments the function takes.
     const ARITY: u8;
