@@ -21,6 +21,6 @@ fn main() {
     let src = "{\n  servers = [\n    { port = 80; }\n    { port = \"eighty\"; }\n  ];\n}";
     match tvix_serde::from_str::<Config>(src) {
         Ok(c) => println!("{c:?}"),
-        Err(e) => println!("error: {e}"),
+        Err(e) => print!("{}", e.diagnostic()),
     }
 }

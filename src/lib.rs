@@ -1,9 +1,10 @@
 //! `tvix_serde`: Nix as a configuration language for Rust programs.
 //!
-//! A Nix expression is evaluated by this project's own evaluator
-//! ([`tvix_eval`]) and deserialized into any `T: DeserializeOwned`. The
-//! deserializer drives the evaluation: only the attributes the target type
-//! asks for are ever evaluated.
+//! A Nix expression is evaluated by this project's own evaluator (the
+//! `tvix-eval` crate, whose API is re-exported here as [`eval`], so one
+//! dependency is enough) and deserialized into any `T: DeserializeOwned`.
+//! The deserializer drives the evaluation: only what the target type asks
+//! for is ever evaluated.
 //!
 //! ```
 //! #[derive(serde::Deserialize)]
@@ -18,233 +19,139 @@
 //! assert_eq!(cfg.port, 8080);
 //! assert_eq!(cfg.hosts, ["web1", "web2"]);
 //! ```
+//!
+//! # Entry points
+//!
+//! - [`from_str`], [`from_slice`] and [`from_file`] evaluate source in pure
+//!   mode; a file may import files from its own directory.
+//! - [`from_str_with_args`] and [`from_file_with_args`] call a config that is
+//!   a function (`{ env, ... }: { … }`) with arguments serialized from Rust.
+//! - [`from_str_with_config`] and [`from_file_with_config`] take a closure
+//!   that configures the [`Builder`]: the source's name and base directory,
+//!   file access ([`eval::StdIO`], [`Builder::allow_root`]), search paths,
+//!   and extra builtins, in Nix or in Rust ([`BuilderExt::add_fn`]).
+//! - [`deserialize`] reads (part of) a value of an [`Evaluation`] you keep.
+//! - [`from_value`] reads typed data out of a dynamic [`Value`];
+//!   [`to_value`], [`to_string`] and [`to_string_pretty`] go the other way.
+//!
+//! # Laziness, and where serde buffers
+//!
+//! Structs, maps, lists, `Option` and externally or adjacently tagged enums
+//! are read field by field, so an attribute nothing asks for is never
+//! evaluated, and an attribute that fails (`throw`, a missing import)
+//! fails the load only if the target type reads it.
+//!
+//! Some serde features need to see a whole value before deciding what it
+//! is, and buffer it first: **internally tagged** (`#[serde(tag = "…")]`) and
+//! **untagged** enums, `#[serde(flatten)]`, and [`Value`]. Buffering
+//! evaluates everything inside the value, so an unused `throw` in there
+//! does fail the load. This is serde's data model, not a choice of this
+//! crate. Where that matters, use the lazy alternatives: an externally
+//! tagged enum (`{ Tcp = { port = 80; }; }`) or an adjacently tagged one
+//! (`#[serde(tag = "type", content = "settings")]`), `Option` fields, and
+//! [`serde::de::IgnoredAny`] for parts you only need to exist.
+//!
+//! ```
+//! #[derive(Debug, serde::Deserialize, PartialEq)]
+//! #[serde(tag = "type", content = "settings")]
+//! enum Listener { Tcp { port: u16 }, Unix { path: String } }
+//!
+//! // Adjacently tagged: only the fields the variant needs are evaluated.
+//! let l: Listener = tvix_serde::from_str(
+//!     r#"{ type = "Tcp"; settings = { port = 80; tls = throw "unused"; }; }"#).unwrap();
+//! assert_eq!(l, Listener::Tcp { port: 80 });
+//!
+//! // Internally tagged: serde buffers the whole set, so the unused attribute fails.
+//! #[derive(Debug, serde::Deserialize)]
+//! #[serde(tag = "type")]
+//! enum Buffered { Tcp { port: u16 } }
+//! let err = tvix_serde::from_str::<Buffered>(
+//!     r#"{ type = "Tcp"; port = 80; tls = throw "unused"; }"#).unwrap_err();
+//! assert_eq!((err.message(), err.path()), ("unused", Some("tls")));
+//! ```
+//!
+//! # Errors
+//!
+//! Every [`Error`] has a [`message`](Error::message). A data error (a value
+//! that does not fit) has the [`path`](Error::path) inside the config and
+//! the [`location`](Error::location) of the value: a type error points at
+//! the value, a missing attribute at the set that lacks it, and an error
+//! from buffered content at the buffered value. An evaluation error (a
+//! `throw`, a type error in Nix code) carries the path that was being read
+//! when it happened, and the Nix diagnostic. [`Error::diagnostic`] renders
+//! either kind with a source snippet.
+//!
+//! ```
+//! #[derive(Debug, serde::Deserialize)]
+//! struct Upstream { host: String, port: u16 }
+//! #[derive(Debug, serde::Deserialize)]
+//! struct Config { upstreams: Vec<Upstream> }
+//!
+//! let err = tvix_serde::from_str::<Config>(r#"{
+//!   upstreams = [
+//!     { host = "a"; port = 80; }
+//!     { host = "b"; }
+//!   ];
+//! }"#).unwrap_err();
+//! assert_eq!(err.to_string(), "«string»:4:5: upstreams[1]: missing attribute 'port'");
+//! ```
+//!
+//! # Typed Rust builtins
+//!
+//! ```
+//! use tvix_serde::prelude::*;
+//! let n: u64 = tvix_serde::from_str_with_config("builtins.add3 1 2 3", |b| {
+//!     b.add_fn("add3", |a: u64, b: u64, c: u64| a + b + c)
+//! }).unwrap();
+//! assert_eq!(n, 6);
+//! ```
 
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
+mod builtin;
 mod de;
 mod error;
+mod load;
 mod ser;
 mod value;
 
-use std::path::Path;
-use std::rc::Rc;
-
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-
+#[doc(inline)]
+pub use builtin::{BuilderExt, NixFn};
+#[doc(inline)]
 pub use error::{Error, Location};
-pub use ser::to_value;
-pub use tvix_eval::EvaluationBuilder as Builder;
-pub use tvix_eval::ExtraBuiltin;
-pub use value::Value;
+#[doc(inline)]
+pub use load::{
+    deserialize, from_file, from_file_with_args, from_file_with_config, from_slice, from_str,
+    from_str_with_args, from_str_with_config,
+};
+#[doc(inline)]
+pub use ser::{to_string, to_string_pretty, to_value};
+#[doc(inline)]
+pub use value::{from_value, Value};
 
-/// Evaluates `src` in pure mode (no file system, environment or clock) and
-/// deserializes the result.
-///
-/// ```
-/// let n: Vec<u32> = tvix_serde::from_str("builtins.genList (i: i * i) 4").unwrap();
-/// assert_eq!(n, [0, 1, 4, 9]);
-/// ```
-pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, Error> {
-    from_str_with_config(src, |b| b)
-}
+/// Configures an evaluation: pure mode, file access, search paths, the
+/// source's name and base directory, extra builtins. The evaluator's
+/// `EvaluationBuilder`; [`BuilderExt`] adds typed Rust functions.
+pub type Builder = tvix_eval::EvaluationBuilder;
 
-/// Like [`from_str`], with the evaluator configured by `configure`: search
-/// paths, allowed roots, impure mode, and extra builtins written in Nix or
-/// in Rust (see also [`from_str_with_args`] for arguments).
-///
-/// ```
-/// use std::rc::Rc;
-/// use tvix_serde::ExtraBuiltin;
-/// use tvix_eval::Value;
-/// // A builtin written in Rust: `builtins.port "https"`.
-/// let port = ExtraBuiltin::Rust(Rc::new(|v: Value| match v {
-///     Value::String(s) if s.as_bytes() == b"https" => Ok(Value::Int(443)),
-///     other => Err(format!("unknown service ({})", other.type_of())),
-/// }));
-/// let p: u16 = tvix_serde::from_str_with_config("builtins.port \"https\"", |b| b.add_builtin("port", port)).unwrap();
-/// assert_eq!(p, 443);
-/// ```
-///
-/// ```
-/// use tvix_serde::ExtraBuiltin;
-/// let v: String = tvix_serde::from_str_with_config(
-///     "builtins.greeting + \", world\"",
-///     |b| b.add_builtin("greeting", ExtraBuiltin::Nix("\"hello\"".into())),
-/// ).unwrap();
-/// assert_eq!(v, "hello, world");
-/// ```
-pub fn from_str_with_config<T, F>(src: &str, configure: F) -> Result<T, Error>
-where
-    T: DeserializeOwned,
-    F: FnOnce(Builder) -> Builder,
-{
-    let builder = configure(pure_builder());
-    let mut eval = builder.build();
-    let dir = std::env::current_dir().unwrap_or_else(|_| "/".into());
-    let v = eval
-        .evaluate_source(src, "«string»".into(), None, &dir)
-        .map_err(|e| Error::eval(&e))?;
-    deserialize(&mut eval, v)
-}
+#[doc(no_inline)]
+pub use tvix_eval::{Evaluation, ExtraBuiltin, Settings};
 
-/// Evaluates `src` (which must be a function) called with `args`, which is
-/// serialized from Rust into a Nix attribute set, like `nix-instantiate --arg`.
-///
-/// ```
-/// #[derive(serde::Serialize)]
-/// struct Args { env: String }
-/// let port: u16 = tvix_serde::from_str_with_args(
-///     "{ env }: if env == \"prod\" then 443 else 8080",
-///     &Args { env: "prod".into() },
-/// ).unwrap();
-/// assert_eq!(port, 443);
-/// ```
-pub fn from_str_with_args<T: DeserializeOwned, A: Serialize + ?Sized>(
-    src: &str,
-    args: &A,
-) -> Result<T, Error> {
-    let arg_src = to_string(args)?;
-    let mut eval = pure_builder().build();
-    let dir = std::env::current_dir().unwrap_or_else(|_| "/".into());
-    let f = eval
-        .evaluate_source(src, "«string»".into(), None, &dir)
-        .map_err(|e| Error::eval(&e))?;
-    let a = eval
-        .evaluate_source(&arg_src, "«arguments»".into(), None, &dir)
-        .map_err(|e| Error::eval(&e))?;
-    let a = only_requested_args(&mut eval, &f, a)?;
-    let v = eval.call(&f, a).map_err(|e| Error::eval(&e))?;
-    deserialize(&mut eval, v)
-}
-
-/// Like `nix-instantiate --arg`: a function with a `{ … }` pattern and no
-/// `...` receives only the arguments it names.
-fn only_requested_args(
-    eval: &mut tvix_eval::Evaluation,
-    f: &tvix_eval::Value,
-    args: tvix_eval::Value,
-) -> Result<tvix_eval::Value, Error> {
-    let f = eval.force(f).map_err(|e| Error::eval(&e))?;
-    let args = eval.force(&args).map_err(|e| Error::eval(&e))?;
-    let (tvix_eval::Value::Closure(c), tvix_eval::Value::Attrs(a)) = (&f, &args) else {
-        return Ok(args);
+/// The evaluator's API that embedders need, re-exported so that
+/// `tvix-serde` is the only dependency: the evaluation and its settings,
+/// the evaluator's own (lazy) value type, which raw builtins receive, and
+/// the file-access implementations.
+pub mod eval {
+    #[doc(no_inline)]
+    pub use tvix_eval::{
+        EvalIO, Evaluation, EvaluationBuilder, ExtraBuiltin, HostFunction, MemoryIO, NoIO,
+        Settings, StdIO, Value,
     };
-    let Some(formals) = &c.lambda.chunk.formals else {
-        return Ok(args);
-    };
-    if formals.ellipsis {
-        return Ok(args);
-    }
-    let kept: Vec<tvix_eval::value::Attr> = a
-        .iter()
-        .filter(|attr| formals.entries.iter().any(|f| f.name == attr.name))
-        .cloned()
-        .collect();
-    Ok(tvix_eval::Value::attrs(tvix_eval::Attrs::from_sorted(kept)))
 }
 
-/// Evaluates a file and deserializes the result. Imports and path literals
-/// resolve relative to the file; file access is limited to the file's directory.
-///
-/// ```
-/// # let dir = std::env::temp_dir().join(format!("tvix-serde-doc-{}", std::process::id()));
-/// # std::fs::create_dir_all(&dir).unwrap();
-/// std::fs::write(dir.join("ports.nix"), "[ 80 443 ]").unwrap();
-/// std::fs::write(dir.join("config.nix"), "{ ports = import ./ports.nix; }").unwrap();
-///
-/// #[derive(serde::Deserialize)]
-/// struct Config { ports: Vec<u16> }
-/// let cfg: Config = tvix_serde::from_file(dir.join("config.nix")).unwrap();
-/// assert_eq!(cfg.ports, [80, 443]);
-/// ```
-pub fn from_file<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T, Error> {
-    from_file_with_config(path, |b| b)
-}
-
-/// Like [`from_file`], with the evaluator configured by `configure`
-/// (here: a search path entry for `<lib>`).
-///
-/// ```
-/// # let dir = std::env::temp_dir().join(format!("tvix-serde-doc2-{}", std::process::id()));
-/// # std::fs::create_dir_all(dir.join("lib")).unwrap();
-/// std::fs::write(dir.join("lib/default.nix"), "{ double = x: x * 2; }").unwrap();
-/// std::fs::write(dir.join("app.nix"), "(import <lib>).double 21").unwrap();
-/// let lib = dir.join("lib").to_string_lossy().into_owned();
-/// let n: u32 = tvix_serde::from_file_with_config(dir.join("app.nix"), |b| {
-///     b.nix_path_entry("lib", lib.clone()).allow_root(lib.clone())
-/// }).unwrap();
-/// assert_eq!(n, 42);
-/// ```
-pub fn from_file_with_config<T, F>(path: impl AsRef<Path>, configure: F) -> Result<T, Error>
-where
-    T: DeserializeOwned,
-    F: FnOnce(Builder) -> Builder,
-{
-    let path = path.as_ref();
-    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| "/".into());
-    let builder = configure(tvix_eval::Evaluation::builder().pure(true).allow_root(dir));
-    let mut eval = builder.build();
-    let v = eval.evaluate_file(&path).map_err(|e| Error::eval(&e))?;
-    deserialize(&mut eval, v)
-}
-
-fn pure_builder() -> Builder {
-    tvix_eval::Evaluation::builder()
-        .pure(true)
-        .io(tvix_eval::NoIO)
-}
-
-/// Deserializes an already evaluated (or still lazy) value of `eval`; use
-/// this to keep one evaluation and deserialize several parts of it.
-///
-/// ```
-/// let mut eval = tvix_eval::Evaluation::builder().pure(true).build();
-/// let v = eval.evaluate_str("{ a = 1; b = [ true ]; }").unwrap();
-/// let a = eval.select(&v, "a").unwrap();
-/// let b = eval.select(&v, "b").unwrap();
-/// let a: u8 = tvix_serde::deserialize(&mut eval, a).unwrap();
-/// let b: Vec<bool> = tvix_serde::deserialize(&mut eval, b).unwrap();
-/// assert_eq!((a, b), (1, vec![true]));
-/// ```
-pub fn deserialize<T: DeserializeOwned>(
-    eval: &mut tvix_eval::Evaluation,
-    v: tvix_eval::Value,
-) -> Result<T, Error> {
-    T::deserialize(de::Deserializer {
-        eval,
-        value: v,
-        path: Rc::from(""),
-        span: tvix_eval::Span::NONE,
-    })
-}
-
-/// Writes `value` as Nix source on one line; evaluating it gives `value` back.
-///
-/// ```
-/// #[derive(serde::Serialize)]
-/// struct S { name: &'static str, ports: Vec<i32> }
-/// let src = tvix_serde::to_string(&S { name: "a\"b", ports: vec![80, -1] }).unwrap();
-/// assert_eq!(src, r#"{ name = "a\"b"; ports = [ 80 (-1) ]; }"#);
-/// ```
-pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
-    ser::print(&to_value(value)?, false)
-}
-
-/// Writes `value` as indented, multi-line Nix source.
-///
-/// ```
-/// let mut m = std::collections::BTreeMap::new();
-/// m.insert("hosts", vec!["a", "b"]);
-/// assert_eq!(
-///     tvix_serde::to_string_pretty(&m).unwrap(),
-///     "{\n  hosts = [\n    \"a\"\n    \"b\"\n  ];\n}"
-/// );
-/// ```
-pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
-    ser::print(&to_value(value)?, true)
+/// The names most programs need: `use tvix_serde::prelude::*;`.
+pub mod prelude {
+    #[doc(no_inline)]
+    pub use crate::{Builder, BuilderExt, Error, ExtraBuiltin, Value};
 }

@@ -8,8 +8,59 @@ use serde::ser::{self, Serialize};
 use crate::{Error, Value};
 
 /// Converts any serializable value to a [`Value`].
+///
+/// ```
+/// let v = tvix_serde::to_value(&vec![("a", 1)]).unwrap();
+/// assert_eq!(v.to_string(), r#"[ [ "a" 1 ] ]"#);
+/// ```
+///
+/// # Errors
+///
+/// If a map key is not a string or number.
 pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
-    value.serialize(ValueSerializer)
+    value.serialize(PLAIN)
+}
+
+/// Converts the result of a Rust builtin: like [`to_value`], except that a
+/// top-level `Result` is an outcome, not data: `Ok(v)` gives `v`, and
+/// `Err(e)` fails with `e` (as a string, or printed as Nix) as the message.
+pub(crate) fn to_outcome<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
+    value.serialize(ValueSerializer { outcome: true })
+}
+
+/// Writes `value` as Nix source on one line; evaluating it gives `value` back.
+///
+/// ```
+/// #[derive(serde::Serialize)]
+/// struct S { name: &'static str, ports: Vec<i32> }
+/// let src = tvix_serde::to_string(&S { name: "a\"b", ports: vec![80, -1] }).unwrap();
+/// assert_eq!(src, r#"{ name = "a\"b"; ports = [ 80 (-1) ]; }"#);
+/// ```
+///
+/// # Errors
+///
+/// If `value` holds what Nix cannot write (a non-finite float, a map key
+/// that is not a string or number).
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    print(&to_value(value)?, false)
+}
+
+/// Writes `value` as indented, multi-line Nix source.
+///
+/// ```
+/// let mut m = std::collections::BTreeMap::new();
+/// m.insert("hosts", vec!["a", "b"]);
+/// assert_eq!(
+///     tvix_serde::to_string_pretty(&m).unwrap(),
+///     "{\n  hosts = [\n    \"a\"\n    \"b\"\n  ];\n}"
+/// );
+/// ```
+///
+/// # Errors
+///
+/// As [`to_string`].
+pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    print(&to_value(value)?, true)
 }
 
 /// Prints a value as Nix source on one line.
@@ -128,7 +179,14 @@ fn write_value(v: &Value, pretty: bool, indent: usize, out: &mut String) -> Resu
     Ok(())
 }
 
-struct ValueSerializer;
+#[derive(Clone, Copy)]
+struct ValueSerializer {
+    /// Whether a `Result` here is an outcome (see [`to_outcome`]).
+    outcome: bool,
+}
+
+/// The serializer for data.
+const PLAIN: ValueSerializer = ValueSerializer { outcome: false };
 
 fn key_string(v: Value) -> Result<String, Error> {
     match v {
@@ -241,12 +299,25 @@ impl ser::Serializer for ValueSerializer {
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
-        _: &'static str,
+        name: &'static str,
         _: u32,
         variant: &'static str,
         v: &T,
     ) -> Result<Value, Error> {
-        Ok(tagged(variant, v.serialize(ValueSerializer)?))
+        if self.outcome && name == "Result" {
+            match variant {
+                "Ok" => return v.serialize(PLAIN),
+                "Err" => {
+                    let message = match v.serialize(PLAIN)? {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    return Err(Error::failed(message));
+                }
+                _ => {}
+            }
+        }
+        Ok(tagged(variant, v.serialize(PLAIN)?))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<SeqSer, Error> {
         Ok(SeqSer {
@@ -304,7 +375,7 @@ struct SeqSer {
 
 impl SeqSer {
     fn push<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.items.push(v.serialize(ValueSerializer)?);
+        self.items.push(v.serialize(PLAIN)?);
         Ok(())
     }
     fn done(self) -> Result<Value, Error> {
@@ -359,7 +430,7 @@ impl ser::SerializeMap for MapSer {
     type Ok = Value;
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), Error> {
-        self.key = Some(key_string(k.serialize(ValueSerializer)?)?);
+        self.key = Some(key_string(k.serialize(PLAIN)?)?);
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
@@ -367,7 +438,7 @@ impl ser::SerializeMap for MapSer {
             .key
             .take()
             .ok_or_else(|| Error::data("map value without a key"))?;
-        self.map.insert(k, v.serialize(ValueSerializer)?);
+        self.map.insert(k, v.serialize(PLAIN)?);
         Ok(())
     }
     fn end(self) -> Result<Value, Error> {
@@ -381,7 +452,7 @@ macro_rules! struct_like {
             type Ok = Value;
             type Error = Error;
             fn serialize_field<T: Serialize + ?Sized>(&mut self, k: &'static str, v: &T) -> Result<(), Error> {
-                self.map.insert(k.to_string(), v.serialize(ValueSerializer)?);
+                self.map.insert(k.to_string(), v.serialize(PLAIN)?);
                 Ok(())
             }
             fn end(self) -> Result<Value, Error> {

@@ -53,10 +53,10 @@ fn type_mismatch_names_path_and_location() {
             .unwrap_err();
     assert_eq!(err.path(), Some("servers[1].port"));
     let loc = err.location().unwrap();
-    assert_eq!((loc.line, loc.column), (2, 32));
+    assert_eq!((loc.line, loc.column), (2, 39));
     assert_eq!(
         err.to_string(),
-        "«string»:2:32: servers[1].port: expected u16, found a string \"eighty\""
+        "«string»:2:39: servers[1].port: expected u16, found a string \"eighty\""
     );
 }
 
@@ -83,7 +83,7 @@ fn evaluation_errors_carry_the_diagnostic() {
     let err = tvix_serde::from_str::<Port>("{ port = 1 + \"a\"; }").unwrap_err();
     assert!(err.is_eval_error());
     assert_eq!(err.message(), "cannot add a string to an integer");
-    assert!(err.diagnostic().unwrap().contains("1 + \"a\""));
+    assert!(err.diagnostic().contains("1 + \"a\""));
 }
 
 #[derive(Debug, Deserialize, Serialize, PartialEq)]

@@ -32,9 +32,9 @@ pub use io::{EvalIO, FileType, MemoryIO, NoIO, StdIO};
 pub use state::limits::{InterruptHandle, LimitKind, Limits};
 pub use syntax::{Location, Span};
 pub use value::{Attrs, NixString, Symbol, Value};
+pub use vm::Vm;
 
 use compiler::Globals;
-use vm::Vm;
 
 /// Evaluation settings.
 #[derive(Clone, Debug)]
@@ -52,6 +52,11 @@ pub struct Settings {
     /// Write store objects (path copies, `toFile` results, `.drv` files) into
     /// `store_dir`. Off by default: evaluation only computes the paths.
     pub write_store: bool,
+    /// The name [`Evaluation::evaluate_str`] gives its source in messages.
+    pub source_name: String,
+    /// The directory relative paths in [`Evaluation::evaluate_str`]'s source
+    /// resolve against (`None`: the working directory).
+    pub base_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -63,6 +68,8 @@ impl Default for Settings {
             store_dir: "/nix/store".into(),
             system: default_system(),
             write_store: false,
+            source_name: "«string»".into(),
+            base_dir: None,
         }
     }
 }
@@ -85,6 +92,8 @@ pub struct Shared {
     pub(crate) extra_builtins: Vec<(String, Value)>,
     /// Builtins written in Rust by the embedder, by index.
     pub(crate) host_functions: Vec<HostFunction>,
+    /// Native functions of the embedder (with VM access), by index.
+    pub(crate) native_functions: Vec<NativeFunction>,
     /// Paths already "copied to the store" (their computed store paths).
     pub(crate) store_paths: RefCell<HashMap<PathBuf, String>>,
     /// The reverse, for unfiltered copies: store path → source path.
@@ -137,16 +146,10 @@ impl Shared {
                 return Ok(path.to_path_buf());
             }
         }
-        // C++ Nix's wording.
-        let mode = if self.settings.pure {
-            "pure eval mode (use '--impure' to override)"
-        } else {
-            "restricted mode"
-        };
-        Err(ErrorKind::Io(format!(
-            "access to absolute path '{}' is forbidden in {mode}",
-            path.display()
-        )))
+        Err(ErrorKind::Forbidden {
+            path: path.display().to_string(),
+            pure: self.settings.pure,
+        })
     }
 
     /// The source a computed store path (or a path below it) stands for.
@@ -181,10 +184,22 @@ pub enum ExtraBuiltin {
     /// A function written in Rust, called with its argument in weak head
     /// normal form. An `Err` message becomes an evaluation error.
     Rust(HostFunction),
+    /// A curried function of `arity` arguments (1 to 3) written in Rust,
+    /// called with its arguments unevaluated and the VM, which it uses to
+    /// force them as deeply as it needs.
+    Native {
+        /// How many arguments it takes.
+        arity: u8,
+        /// The function.
+        function: NativeFunction,
+    },
 }
 
 /// A builtin implemented by the embedder.
 pub type HostFunction = Rc<dyn Fn(Value) -> Result<Value, String>>;
+
+/// A native function of the embedder: gets the VM and its arguments.
+pub type NativeFunction = Rc<dyn Fn(&mut vm::Vm, Vec<Value>) -> Result<Value, ErrorKind>>;
 
 /// Configures an [`Evaluation`].
 pub struct EvaluationBuilder {
@@ -241,6 +256,20 @@ impl EvaluationBuilder {
     /// Sets the store directory used in store path computations (default `/nix/store`).
     pub fn store_dir(mut self, dir: impl Into<String>) -> Self {
         self.settings.store_dir = dir.into();
+        self
+    }
+
+    /// The name [`Evaluation::evaluate_str`] gives its source in messages
+    /// (default `«string»`).
+    pub fn source_name(mut self, name: impl Into<String>) -> Self {
+        self.settings.source_name = name.into();
+        self
+    }
+
+    /// The directory relative paths (`./x.nix`) in [`Evaluation::evaluate_str`]'s
+    /// source resolve against (default: the working directory).
+    pub fn base_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.settings.base_dir = Some(dir.into());
         self
     }
 
@@ -307,6 +336,7 @@ impl EvaluationBuilder {
             globals: RefCell::new(Rc::new(Globals::new())),
             extra_builtins: Vec::new(),
             host_functions: Vec::new(),
+            native_functions: Vec::new(),
             store_paths: RefCell::new(HashMap::new()),
             store_sources: RefCell::new(HashMap::new()),
             realised: RefCell::new(std::collections::HashSet::new()),
@@ -331,6 +361,13 @@ impl EvaluationBuilder {
                     builtins::host_function_value(shared.host_functions.len() - 1)
                 }
                 ExtraBuiltin::Nix(src) => lazy_source(&src, &name, &base),
+                ExtraBuiltin::Native { arity, function } => {
+                    shared.native_functions.push(function);
+                    let idx = shared.native_functions.len() - 1;
+                    builtins::native_function_value(idx, arity).unwrap_or_else(|| {
+                        throwing(format!("builtin '{name}': arity {arity} is not 1, 2 or 3"))
+                    })
+                }
             };
             shared.extra_builtins.push((name, value));
         }
@@ -353,15 +390,17 @@ fn lazy_source(src: &str, name: &str, globals: &Globals) -> Value {
         Err(errs) => {
             // A builtin whose source does not compile throws when used.
             let msg = errs.first().map(|e| e.to_string()).unwrap_or_default();
-            let throw = builtins::find_builtin("throw")
-                .map(builtins::builtin_value)
-                .unwrap_or(Value::Null);
-            Value::Thunk(value::Thunk::new_apply(
-                throw,
-                Value::string(format!("builtin '{name}': {msg}")),
-            ))
+            throwing(format!("builtin '{name}': {msg}"))
         }
     }
+}
+
+/// A thunk that throws `msg` when forced.
+fn throwing(msg: String) -> Value {
+    let throw = builtins::find_builtin("throw")
+        .map(builtins::builtin_value)
+        .unwrap_or(Value::Null);
+    Value::Thunk(value::Thunk::new_apply(throw, Value::string(msg)))
 }
 
 /// One evaluation: owns the VM state and hands out values that can be forced
@@ -391,8 +430,8 @@ impl Evaluation {
         &self.shared
     }
 
-    /// Compiles `src` (named `«string»`, paths relative to the working
-    /// directory) and evaluates it to weak head normal form.
+    /// Compiles `src` (named after [`Settings::source_name`], paths relative
+    /// to [`Settings::base_dir`]) and evaluates it to weak head normal form.
     pub fn evaluate_str(&mut self, src: &str) -> Result<Value, Error> {
         self.evaluate_bytes(src.as_bytes())
     }
@@ -401,10 +440,14 @@ impl Evaluation {
     /// (string literals keep such bytes, as in C++ Nix).
     pub fn evaluate_bytes(&mut self, src: &[u8]) -> Result<Value, Error> {
         let _entered = self.enter();
-        let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        let settings = &self.shared.settings;
+        let dir = match &settings.base_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+        };
         let chunk = compile_source(
             src,
-            "«string»".into(),
+            settings.source_name.clone(),
             None,
             &dir,
             &self.shared.globals(),
@@ -449,7 +492,7 @@ impl Evaluation {
     /// Gives an error the source table it refers to, so it can be
     /// displayed after the evaluation is gone.
     fn attach(&self, mut e: Error) -> Error {
-        e.sources = errors::SourceRef(Some(self.shared.context.clone()));
+        e.sources = errors::SourceRef(Some(self.shared.context.id));
         e
     }
 
@@ -551,16 +594,13 @@ pub(crate) fn compile_source(
     let (src, raw_bytes) = syntax::decode_source(src);
     let src: &str = &src;
     let file = syntax::add_source_bytes(name, path, src, raw_bytes);
-    let combine = |mut errs: Vec<Error>| {
-        let mut first = errs.remove(0);
-        for e in errs {
-            first.trace.push(errors::TraceFrame {
-                span: e.span,
-                message: e.message(),
-            });
-        }
-        first
+    // Like C++ Nix, report the first error only: later ones are mostly
+    // follow-on errors of the parser's recovery.
+    let first = |errs: Vec<Error>| {
+        errs.into_iter()
+            .next()
+            .unwrap_or_else(|| Error::from(ErrorKind::ParseError("syntax error".into())))
     };
-    let expr = syntax::parse(file, src).map_err(combine)?;
-    compiler::compile(&expr, file, dir, globals, scope).map_err(combine)
+    let expr = syntax::parse(file, src).map_err(first)?;
+    compiler::compile(&expr, file, dir, globals, scope).map_err(first)
 }

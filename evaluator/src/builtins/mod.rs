@@ -156,6 +156,52 @@ static HOST_CALL: BuiltinDef = BuiltinDef {
     }),
 };
 
+/// Calls an embedder's native function: argument 0 is its index, the others
+/// its arguments, unevaluated (the function forces what it needs).
+fn native_call(vm: &mut Vm, mut args: Vec<Value>) -> Result<Value, ErrorKind> {
+    let idx = to_int(&args[0])? as usize;
+    let f = vm.shared().native_functions.get(idx).cloned();
+    match f {
+        Some(f) => f(vm, args.split_off(1)),
+        None => Err(ErrorKind::Eval("unknown native function".into())),
+    }
+}
+
+/// Native functions of one, two and three arguments.
+static NATIVE_CALLS: [BuiltinDef; 3] = [
+    BuiltinDef {
+        name: "nativeFunction",
+        arity: 2,
+        strict: 0,
+        first_arg: None,
+        imp: BuiltinImpl::Sync(native_call),
+    },
+    BuiltinDef {
+        name: "nativeFunction",
+        arity: 3,
+        strict: 0,
+        first_arg: None,
+        imp: BuiltinImpl::Sync(native_call),
+    },
+    BuiltinDef {
+        name: "nativeFunction",
+        arity: 4,
+        strict: 0,
+        first_arg: None,
+        imp: BuiltinImpl::Sync(native_call),
+    },
+];
+
+/// The value of the embedder's native function number `idx`, curried over
+/// `arity` arguments (1 to 3; `None` for any other arity).
+pub fn native_function_value(idx: usize, arity: u8) -> Option<Value> {
+    let def = NATIVE_CALLS.get(usize::from(arity).checked_sub(1)?)?;
+    Some(Value::Builtin(Rc::new(PartialBuiltin {
+        def,
+        args: vec![Value::Int(idx as i64)],
+    })))
+}
+
 /// The value of the embedder's Rust builtin number `idx`.
 pub fn host_function_value(idx: usize) -> Value {
     Value::Builtin(Rc::new(PartialBuiltin {

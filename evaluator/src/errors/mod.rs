@@ -31,8 +31,16 @@ pub enum ErrorKind {
     },
     /// Integer arithmetic overflowed (current Nix makes this an error).
     Overflow(String),
-    /// File access refused or failed.
+    /// File access failed.
     Io(String),
+    /// File access refused by the evaluation's policy (pure or restricted
+    /// mode). Embedders can word the refusal after their own settings.
+    Forbidden {
+        /// The path that was refused.
+        path: String,
+        /// Whether pure mode (rather than restricted mode) refused it.
+        pure: bool,
+    },
     /// The VM's frame stack grew past its limit.
     StackOverflow,
     /// Calls nested deeper than an explicitly set `max-call-depth`.
@@ -41,6 +49,10 @@ pub enum ErrorKind {
     Limit(crate::state::limits::LimitKind),
     /// An error that already has its own location (e.g. from an imported file).
     Spanned(Box<Error>),
+    /// An error raised inside an embedder's native function (for example
+    /// while it forced one of its arguments), with its own location; the
+    /// call site is added to its trace.
+    InNative(Box<Error>),
 }
 
 impl ErrorKind {
@@ -48,7 +60,7 @@ impl ErrorKind {
     /// or an interruption (rather than something the Nix code did).
     pub fn is_limit(&self) -> bool {
         match self {
-            ErrorKind::Spanned(e) => e.kind.is_limit(),
+            ErrorKind::Spanned(e) | ErrorKind::InNative(e) => e.kind.is_limit(),
             k => matches!(k, ErrorKind::Limit(_)),
         }
     }
@@ -56,7 +68,7 @@ impl ErrorKind {
     /// Whether `builtins.tryEval` catches this error (only `throw` and `assert`, as in C++ Nix).
     pub fn is_catchable(&self) -> bool {
         match self {
-            ErrorKind::Spanned(e) => e.kind.is_catchable(),
+            ErrorKind::Spanned(e) | ErrorKind::InNative(e) => e.kind.is_catchable(),
             k => matches!(k, ErrorKind::Throw(_) | ErrorKind::AssertionFailed(_)),
         }
     }
@@ -80,7 +92,14 @@ impl ErrorKind {
             ErrorKind::StackOverflow => "stack overflow (possible infinite recursion)".into(),
             ErrorKind::MaxCallDepth => "stack overflow; max-call-depth exceeded".into(),
             ErrorKind::Limit(l) => l.message(),
-            ErrorKind::Spanned(e) => e.message(),
+            // C++ Nix's wording, which names its command-line flag.
+            ErrorKind::Forbidden { path, pure: true } => format!(
+                "access to absolute path '{path}' is forbidden in pure eval mode (use '--impure' to override)"
+            ),
+            ErrorKind::Forbidden { path, pure: false } => {
+                format!("access to absolute path '{path}' is forbidden in restricted mode")
+            }
+            ErrorKind::Spanned(e) | ErrorKind::InNative(e) => e.message(),
         }
     }
 }
@@ -122,7 +141,14 @@ pub struct Error {
 
 /// The evaluation context an error's spans belong to. Ignored by `==`.
 #[derive(Clone, Default)]
-pub struct SourceRef(pub Option<std::rc::Rc<crate::state::Context>>);
+pub struct SourceRef(pub Option<u32>);
+
+impl SourceRef {
+    /// The evaluation context, while it is alive on this thread.
+    pub fn context(&self) -> Option<std::rc::Rc<crate::state::Context>> {
+        self.0.and_then(crate::state::Context::by_id)
+    }
+}
 
 impl PartialEq for SourceRef {
     fn eq(&self, _: &SourceRef) -> bool {
@@ -149,6 +175,16 @@ impl Error {
             }
             return e;
         }
+        if let ErrorKind::InNative(inner) = kind {
+            let mut e = *inner;
+            if span.is_some() {
+                e.trace.push(TraceFrame {
+                    span,
+                    message: "while calling a native function".into(),
+                });
+            }
+            return e;
+        }
         Error {
             kind,
             span,
@@ -169,8 +205,8 @@ impl Error {
 
     /// Resolves one of this error's spans (its own or a trace frame's).
     pub fn locate(&self, span: Span) -> Option<Location> {
-        match &self.sources.0 {
-            Some(ctx) => crate::syntax::locate_in(ctx, span),
+        match self.sources.context() {
+            Some(ctx) => crate::syntax::locate_in(&ctx, span),
             None => locate(span),
         }
     }

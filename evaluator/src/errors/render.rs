@@ -23,7 +23,7 @@ pub fn render_error(error: &Error, show_trace: bool) -> String {
     let mut label_for = |span: Span,
                          files: &mut SimpleFiles<String, std::rc::Rc<str>>|
      -> Option<(usize, std::ops::Range<usize>)> {
-        let src = match &error.sources.0 {
+        let src = match error.sources.context() {
             Some(ctx) => ctx.source(span.file)?,
             None => source(span.file)?,
         };

@@ -47,7 +47,7 @@ impl Context {
     /// A fresh context with `memory_limit` bytes (or none).
     pub(crate) fn new(memory_limit: Option<u64>) -> Rc<Context> {
         let limit = memory_limit.unwrap_or_else(host_memory_budget);
-        Rc::new(Context {
+        let ctx = Rc::new(Context {
             // Ids only tag symbols: wrapping after 4 billion evaluations
             // merely risks sharing an order with a long-gone evaluation.
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed).max(1),
@@ -61,7 +61,17 @@ impl Context {
                 limit,
                 configured: memory_limit,
             },
-        })
+        });
+        let _ = LIVE.try_with(|live| live.borrow_mut().insert(ctx.id, Rc::downgrade(&ctx)));
+        ctx
+    }
+
+    /// The live context with this id on this thread (errors name their
+    /// evaluation by id so that they stay `Send + Sync`).
+    pub fn by_id(id: u32) -> Option<Rc<Context>> {
+        LIVE.try_with(|live| live.borrow().get(&id).and_then(std::rc::Weak::upgrade))
+            .ok()
+            .flatten()
     }
 
     /// The source file with this id.
@@ -113,7 +123,17 @@ impl Meter {
     }
 }
 
+impl Drop for Context {
+    fn drop(&mut self) {
+        // During thread teardown the registry may already be gone.
+        let _ = LIVE.try_with(|live| live.borrow_mut().remove(&self.id));
+    }
+}
+
 thread_local! {
+    /// Contexts alive on this thread, by id, for rendering errors.
+    static LIVE: RefCell<std::collections::HashMap<u32, std::rc::Weak<Context>>> =
+        RefCell::new(std::collections::HashMap::new());
     static CURRENT: RefCell<Option<Rc<Context>>> = const { RefCell::new(None) };
     /// The current context's meter, for the hot accounting paths. Valid while
     /// `CURRENT` holds that context (they are only changed together).

@@ -1,42 +1,108 @@
 //! The deserializer: drives the evaluator, forcing a value only when the
-//! target type asks for it.
+//! target type asks for it, and locates every error it reports.
+
+mod access;
+mod origin;
 
 use std::rc::Rc;
 
-use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
-use tvix_eval::value::Attr;
-use tvix_eval::{Evaluation, Span, Value};
+use serde::de::{self, IntoDeserializer, Visitor};
+use tvix_eval::{Evaluation, NixString, Value, Vm};
 
-use crate::error::{Error, Location};
+use crate::error::Error;
+use access::{EnumAccess, MapAccess, SeqAccess};
+pub(crate) use origin::{next_file_id, Origin};
+
+/// What the deserializer needs from the evaluator: an [`Evaluation`] from
+/// the host, or the VM itself inside a native function.
+pub(crate) trait Force {
+    /// Forces `v` to weak head normal form.
+    fn force(&mut self, v: &Value) -> Result<Value, tvix_eval::Error>;
+    /// Coerces `v` to a string as `toString` does.
+    fn coerce_to_string(&mut self, v: &Value) -> Result<NixString, tvix_eval::Error>;
+}
+
+impl Force for Evaluation {
+    fn force(&mut self, v: &Value) -> Result<Value, tvix_eval::Error> {
+        Evaluation::force(self, v)
+    }
+    fn coerce_to_string(&mut self, v: &Value) -> Result<NixString, tvix_eval::Error> {
+        Evaluation::coerce_to_string(self, v)
+    }
+}
+
+impl Force for Vm {
+    fn force(&mut self, v: &Value) -> Result<Value, tvix_eval::Error> {
+        self.force_value(v)
+    }
+    fn coerce_to_string(&mut self, v: &Value) -> Result<NixString, tvix_eval::Error> {
+        let to_string = tvix_eval::builtins::find_builtin("toString")
+            .map(tvix_eval::builtins::builtin_value)
+            .unwrap_or(Value::Null);
+        match self.call_value(&to_string, v.clone())? {
+            Value::String(s) => Ok(s),
+            other => Err(tvix_eval::Error::from(tvix_eval::ErrorKind::TypeError {
+                expected: "a string",
+                actual: other.type_description(),
+            })),
+        }
+    }
+}
 
 /// Deserializes one (possibly unevaluated) Nix value.
 pub(crate) struct Deserializer<'a> {
-    pub eval: &'a mut Evaluation,
-    pub value: Value,
-    pub path: Rc<str>,
-    pub span: Span,
-}
-
-fn location(span: Span) -> Option<Location> {
-    tvix_eval::syntax::locate(span).map(|l| Location {
-        file: l.file,
-        line: l.line,
-        column: l.column,
-    })
+    eval: &'a mut dyn Force,
+    value: Value,
+    /// The config path of this value (`servers[1].port`).
+    path: Rc<str>,
+    origin: Origin,
 }
 
 impl<'a> Deserializer<'a> {
-    fn force(&mut self) -> Result<Value, Error> {
-        self.eval.force(&self.value).map_err(|e| Error::eval(&e))
+    /// A deserializer for the top-level value `value`.
+    pub(crate) fn new(eval: &'a mut dyn Force, value: Value) -> Deserializer<'a> {
+        Deserializer::at(eval, value, "", Origin::default())
     }
 
+    /// A deserializer for `value`, found at `path` and written at `origin`.
+    pub(crate) fn at(
+        eval: &'a mut dyn Force,
+        value: Value,
+        path: &str,
+        origin: Origin,
+    ) -> Deserializer<'a> {
+        Deserializer {
+            eval,
+            value,
+            path: path.into(),
+            origin,
+        }
+    }
+
+    /// Forces the value; an evaluation error gets this value's path.
+    fn force(&mut self) -> Result<Value, Error> {
+        match self.eval.force(&self.value) {
+            Ok(v) => Ok(v),
+            Err(e) => Err(Error::eval(&e).at(&self.path, || None)),
+        }
+    }
+
+    /// Locates `e` at this value (unless an inner value did already).
+    fn locate(&self, e: Error) -> Error {
+        e.at(&self.path, || self.origin.span())
+    }
+
+    #[cold]
     fn mismatch(&self, expected: &str, v: &Value) -> Error {
-        Error::data(format!("expected {expected}, found {}", found(v)))
-            .at(&self.path, location(self.span))
+        let e = Error::data(format!("expected {expected}, found {}", found(v)));
+        match v {
+            Value::Attrs(a) => e.at(&self.path, || self.origin.set_span(a)),
+            _ => self.locate(e),
+        }
     }
 
     fn wrap<T>(&self, r: Result<T, Error>) -> Result<T, Error> {
-        r.map_err(|e| e.at(&self.path, location(self.span)))
+        r.map_err(|e| self.locate(e))
     }
 
     /// Hands a list's elements to `visitor`, each deserialized lazily.
@@ -45,26 +111,25 @@ impl<'a> Deserializer<'a> {
         items: tvix_eval::value::NixList,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let r = visitor.visit_seq(SeqAccess {
-            de: self,
-            items,
-            index: 0,
-        });
+        let r = visitor.visit_seq(SeqAccess::new(self, items));
         self.wrap(r)
     }
 
-    /// Hands a set's attributes to `visitor`, each value deserialized lazily.
+    /// Hands a set's attributes to `visitor`, each value deserialized
+    /// lazily. Errors the visitor reports about the set as a whole (such as
+    /// a missing attribute) point at the set.
     fn visit_attrs<'de, V: Visitor<'de>>(
         &mut self,
-        entries: Vec<Attr>,
+        attrs: Rc<tvix_eval::Attrs>,
+        fields: &[&str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let r = visitor.visit_map(MapAccess {
-            de: self,
-            entries,
-            index: 0,
-        });
-        self.wrap(r)
+        let mut access = MapAccess::new(self, attrs.clone());
+        if fields.len() > 1 {
+            access = access.fields_first(fields);
+        }
+        let r = visitor.visit_map(access);
+        r.map_err(|e| e.at(&self.path, || self.origin.set_span(&attrs)))
     }
 
     fn int(&mut self, expected: &str) -> Result<i64, Error> {
@@ -86,7 +151,7 @@ impl<'a> Deserializer<'a> {
                     let s = self
                         .eval
                         .coerce_to_string(&v)
-                        .map_err(|e| Error::eval(&e))?;
+                        .map_err(|e| Error::eval(&e).at(&self.path, || None))?;
                     return Ok(s.as_bytes().to_vec());
                 }
                 Err(self.mismatch(expected, &v))
@@ -95,14 +160,9 @@ impl<'a> Deserializer<'a> {
         }
     }
 
-    fn child(&mut self, value: Value, path: String, span: Span) -> Deserializer<'_> {
-        let span = if span.is_some() { span } else { self.span };
-        Deserializer {
-            eval: self.eval,
-            value,
-            path: path.into(),
-            span,
-        }
+    /// A deserializer for a value inside this one.
+    fn child(&mut self, value: Value, path: &str, origin: Origin) -> Deserializer<'_> {
+        Deserializer::at(self.eval, value, path, origin)
     }
 }
 
@@ -127,7 +187,8 @@ fn found(v: &Value) -> String {
     }
 }
 
-fn join_field(path: &str, name: &str) -> String {
+/// `path.name`, quoting names that are not plain identifiers.
+pub(crate) fn join_field(path: &str, name: &str) -> String {
     let simple = !name.is_empty()
         && name
             .chars()
@@ -149,15 +210,17 @@ macro_rules! deserialize_int {
         fn $method<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, Error> {
             let i = self.int($name)?;
             let v = <$ty>::try_from(i).map_err(|_| {
-                Error::data(format!("integer {i} is out of range for {}", $name))
-                    .at(&self.path, location(self.span))
+                self.locate(Error::data(format!(
+                    "integer {i} is out of range for {}",
+                    $name
+                )))
             })?;
             self.wrap(visitor.$visit(v))
         }
     };
 }
 
-impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
+impl<'de> de::Deserializer<'de> for Deserializer<'_> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, Error> {
@@ -173,7 +236,7 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
             },
             Value::Path(p) => visitor.visit_str(&p.to_string_lossy()),
             Value::List(l) => return self.visit_list(l.clone(), visitor),
-            Value::Attrs(a) => return self.visit_attrs(a.iter().cloned().collect(), visitor),
+            Value::Attrs(a) => return self.visit_attrs(a.clone(), &[], visitor),
             other => return Err(self.mismatch("a value that is not a function", other)),
         };
         self.wrap(r)
@@ -215,10 +278,9 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
         let mut chars = s.chars();
         match (chars.next(), chars.next()) {
             (Some(c), None) => self.wrap(visitor.visit_char(c)),
-            _ => Err(Error::data(format!(
+            _ => Err(self.locate(Error::data(format!(
                 "expected a one-character string, found a string {s:?}"
-            ))
-            .at(&self.path, location(self.span))),
+            )))),
         }
     }
 
@@ -247,10 +309,10 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
         match self.force()? {
             Value::Null => self.wrap(visitor.visit_none()),
             _ => {
-                let (path, span) = (self.path.clone(), self.span);
+                let (path, origin) = (self.path.clone(), self.origin.clone());
                 visitor
                     .visit_some(self)
-                    .map_err(|e| e.at(&path, location(span)))
+                    .map_err(|e| e.at(&path, || origin.span()))
             }
         }
     }
@@ -285,7 +347,10 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
             }
             return de::Deserializer::deserialize_any(self, visitor);
         }
-        visitor.visit_newtype_struct(self)
+        let (path, origin) = (self.path.clone(), self.origin.clone());
+        visitor
+            .visit_newtype_struct(self)
+            .map_err(|e| e.at(&path, || origin.span()))
     }
 
     fn deserialize_seq<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, Error> {
@@ -303,11 +368,10 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
         match self.force()? {
             Value::List(items) => {
                 if items.len() != len {
-                    return Err(Error::data(format!(
+                    return Err(self.locate(Error::data(format!(
                         "expected a list of {len} elements, found a list of {} elements",
                         items.len()
-                    ))
-                    .at(&self.path, location(self.span)));
+                    ))));
                 }
                 self.visit_list(items, visitor)
             }
@@ -326,18 +390,21 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
 
     fn deserialize_map<V: Visitor<'de>>(mut self, visitor: V) -> Result<V::Value, Error> {
         match self.force()? {
-            Value::Attrs(a) => self.visit_attrs(a.iter().cloned().collect(), visitor),
+            Value::Attrs(a) => self.visit_attrs(a, &[], visitor),
             other => Err(self.mismatch("a set", &other)),
         }
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
-        self,
+        mut self,
         _name: &'static str,
-        _fields: &'static [&'static str],
+        fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        self.deserialize_map(visitor)
+        match self.force()? {
+            Value::Attrs(a) => self.visit_attrs(a, fields, visitor),
+            other => Err(self.mismatch("a set", &other)),
+        }
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -352,17 +419,14 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
                 self.wrap(visitor.visit_enum(name.into_deserializer()))
             }
             Value::Attrs(a) if a.len() == 1 => {
-                let attr = a
-                    .iter()
-                    .next()
-                    .cloned()
-                    .ok_or_else(|| Error::data("empty set"))?;
-                let path = join_field(&self.path, &attr.name.to_str_lossy());
-                let de = self.child(attr.value.clone(), path, attr.pos.span());
-                let r = visitor.visit_enum(EnumAccess {
-                    de,
-                    name: attr.name.to_str_lossy().into_owned(),
-                });
+                let Some(attr) = a.iter().next().cloned() else {
+                    return Err(self.mismatch("an enum", &Value::Attrs(a)));
+                };
+                let name = attr.name.to_str_lossy().into_owned();
+                let path = join_field(&self.path, &name);
+                let origin = self.origin.attr(&attr);
+                let de = self.child(attr.value.clone(), &path, origin);
+                let r = visitor.visit_enum(EnumAccess::new(de, name));
                 self.wrap(r)
             }
             other => Err(self.mismatch(
@@ -382,159 +446,6 @@ impl<'de, 'a> de::Deserializer<'de> for Deserializer<'a> {
     }
 }
 
-struct SeqAccess<'a, 'b> {
-    de: &'a mut Deserializer<'b>,
-    items: tvix_eval::value::NixList,
-    index: usize,
-}
-
-impl<'de> de::SeqAccess<'de> for SeqAccess<'_, '_> {
-    type Error = Error;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, Error> {
-        let Some(item) = self.items.get(self.index).cloned() else {
-            return Ok(None);
-        };
-        let path = format!("{}[{}]", self.de.path, self.index);
-        self.index += 1;
-        let child = self.de.child(item, path, Span::NONE);
-        seed.deserialize(child).map(Some)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.items.len() - self.index)
-    }
-}
-
-struct MapAccess<'a, 'b> {
-    de: &'a mut Deserializer<'b>,
-    entries: Vec<Attr>,
-    index: usize,
-}
-
-impl<'de> de::MapAccess<'de> for MapAccess<'_, '_> {
-    type Error = Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Error> {
-        let Some(attr) = self.entries.get(self.index) else {
-            return Ok(None);
-        };
-        let key = attr.name.to_str_lossy().into_owned();
-        let span = attr.pos.span();
-        let path = join_field(&self.de.path, &key);
-        seed.deserialize(KeyDeserializer { key })
-            .map(Some)
-            .map_err(|e| e.at(&path, location(span)))
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let Some(attr) = self.entries.get(self.index).cloned() else {
-            return Err(Error::data("value requested without a key"));
-        };
-        self.index += 1;
-        let path = join_field(&self.de.path, &attr.name.to_str_lossy());
-        let child = self.de.child(attr.value, path, attr.pos.span());
-        seed.deserialize(child)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.entries.len() - self.index)
-    }
-}
-
-/// Attribute names as map keys: strings, or parsed into integers/bools when the key type asks.
-struct KeyDeserializer {
-    key: String,
-}
-
-macro_rules! key_parse {
-    ($method:ident, $visit:ident, $ty:ty) => {
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-            match self.key.parse::<$ty>() {
-                Ok(v) => visitor.$visit(v),
-                Err(_) => Err(Error::data(format!(
-                    "expected an attribute name that is a {}, found {:?}",
-                    stringify!($ty),
-                    self.key
-                ))),
-            }
-        }
-    };
-}
-
-impl<'de> de::Deserializer<'de> for KeyDeserializer {
-    type Error = Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_string(self.key)
-    }
-
-    key_parse!(deserialize_i8, visit_i8, i8);
-    key_parse!(deserialize_i16, visit_i16, i16);
-    key_parse!(deserialize_i32, visit_i32, i32);
-    key_parse!(deserialize_i64, visit_i64, i64);
-    key_parse!(deserialize_i128, visit_i128, i128);
-    key_parse!(deserialize_u8, visit_u8, u8);
-    key_parse!(deserialize_u16, visit_u16, u16);
-    key_parse!(deserialize_u32, visit_u32, u32);
-    key_parse!(deserialize_u64, visit_u64, u64);
-    key_parse!(deserialize_u128, visit_u128, u128);
-    key_parse!(deserialize_bool, visit_bool, bool);
-    key_parse!(deserialize_f32, visit_f32, f32);
-    key_parse!(deserialize_f64, visit_f64, f64);
-    key_parse!(deserialize_char, visit_char, char);
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        visitor.visit_enum(self.key.into_deserializer())
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Error> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_some(self)
-    }
-
-    serde::forward_to_deserialize_any! {
-        str string bytes byte_buf unit unit_struct seq tuple
-        tuple_struct map struct identifier ignored_any
-    }
-}
-
-struct EnumAccess<'a> {
-    de: Deserializer<'a>,
-    name: String,
-}
-
-impl<'de, 'a> de::EnumAccess<'de> for EnumAccess<'a> {
-    type Error = Error;
-    type Variant = Deserializer<'a>;
-
-    fn variant_seed<V: DeserializeSeed<'de>>(
-        self,
-        seed: V,
-    ) -> Result<(V::Value, Self::Variant), Error> {
-        let v = seed.deserialize(KeyDeserializer { key: self.name })?;
-        Ok((v, self.de))
-    }
-}
-
 impl<'de> de::VariantAccess<'de> for Deserializer<'_> {
     type Error = Error;
 
@@ -542,8 +453,10 @@ impl<'de> de::VariantAccess<'de> for Deserializer<'_> {
         serde::Deserialize::deserialize(self)
     }
 
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
+    fn newtype_variant_seed<T: de::DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
+        let (path, origin) = (self.path.clone(), self.origin.clone());
         seed.deserialize(self)
+            .map_err(|e| e.at(&path, || origin.span()))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {

@@ -1,0 +1,158 @@
+//! Typed Rust builtins: closures of one to three `Deserialize` arguments
+//! returning a `Serialize` result, added to an evaluation as curried Nix
+//! functions whose arguments are deserialized lazily.
+
+use std::rc::Rc;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tvix_eval::{ErrorKind, ExtraBuiltin, Value, Vm};
+
+use crate::de::Deserializer;
+use crate::Builder;
+
+/// Adds typed Rust functions to a [`Builder`]. In scope through
+/// [`crate::prelude`].
+pub trait BuilderExt: Sized {
+    /// Adds `builtins.NAME` (also `__NAME`): a Nix function that calls `f`.
+    ///
+    /// `f` is a closure of one to three arguments whose types implement
+    /// [`Deserialize`](serde::Deserialize); Nix calls it curried
+    /// (`builtins.f a b`). Each argument is deserialized like a config: only
+    /// what its type asks for is evaluated, and a value that does not fit
+    /// fails with the argument's path and location. The result is anything
+    /// that implements [`Serialize`]; a `Result<T, E>` whose `Ok` is `T` and
+    /// whose `Err` serializes to a string (such as `String` or `&str`) makes
+    /// `Err` a Nix `throw` with that message.
+    ///
+    /// ```
+    /// use tvix_serde::prelude::*;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Upstream { host: String, port: u16 }
+    ///
+    /// let urls: Vec<String> = tvix_serde::from_str_with_config(
+    ///     "map (builtins.url \"https\") [ { host = \"a\"; port = 443; } { host = \"b\"; port = 8443; } ]",
+    ///     |b| b.add_fn("url", |scheme: String, u: Upstream| format!("{scheme}://{}:{}", u.host, u.port)),
+    /// ).unwrap();
+    /// assert_eq!(urls, ["https://a:443", "https://b:8443"]);
+    ///
+    /// // Errors: `Err` is a `throw` (so `tryEval` catches it) …
+    /// let r: bool = tvix_serde::from_str_with_config(
+    ///     "(builtins.tryEval (builtins.port \"gopher\")).success",
+    ///     |b| b.add_fn("port", |s: String| match s.as_str() {
+    ///         "https" => Ok(443),
+    ///         _ => Err(format!("unknown service {s}")),
+    ///     }),
+    /// ).unwrap();
+    /// assert!(!r);
+    ///
+    /// // … and an argument that does not fit names its path.
+    /// let err = tvix_serde::from_str_with_config::<String, _>(
+    ///     "builtins.url \"https\" { host = \"a\"; port = \"443\"; }",
+    ///     |b| b.add_fn("url", |scheme: String, u: Upstream| format!("{scheme}://{}:{}", u.host, u.port)),
+    /// ).unwrap_err();
+    /// assert_eq!(err.message(), "url: argument 2: port: expected u16, found a string \"443\"");
+    /// ```
+    fn add_fn<Args, F: NixFn<Args>>(self, name: &str, f: F) -> Self;
+}
+
+impl BuilderExt for Builder {
+    fn add_fn<Args, F: NixFn<Args>>(self, name: &str, f: F) -> Self {
+        let label = name.to_string();
+        let function = Rc::new(move |vm: &mut Vm, args: Vec<Value>| f.call(vm, &label, args));
+        self.add_builtin(
+            name,
+            ExtraBuiltin::Native {
+                arity: F::ARITY,
+                function,
+            },
+        )
+    }
+}
+
+/// A Rust closure [`BuilderExt::add_fn`] can add as a Nix function:
+/// implemented for closures of one to three arguments whose types implement
+/// `DeserializeOwned` and whose result implements `Serialize`. `Args` is
+/// the tuple of argument types.
+#[diagnostic::on_unimplemented(
+    message = "this closure cannot be added as a Nix function",
+    label = "not a closure of 1 to 3 owned `Deserialize` arguments with a `Serialize` result",
+    note = "`add_fn` takes closures like `|a: u16, b: String| …` whose argument types implement `serde::de::DeserializeOwned` and whose result implements `serde::Serialize`"
+)]
+pub trait NixFn<Args>: 'static {
+    /// How many arguments the function takes.
+    const ARITY: u8;
+
+    /// Deserializes the arguments, calls the function and converts its
+    /// result; errors are returned to Nix.
+    #[doc(hidden)]
+    fn call(&self, vm: &mut Vm, name: &str, args: Vec<Value>) -> Result<Value, ErrorKind>;
+}
+
+/// Argument `i` (0-based) of `args`, deserialized.
+fn arg<T: DeserializeOwned>(
+    vm: &mut Vm,
+    name: &str,
+    args: &[Value],
+    i: usize,
+) -> Result<T, ErrorKind> {
+    let v = args.get(i).cloned().unwrap_or(Value::Null);
+    T::deserialize(Deserializer::new(vm, v)).map_err(|e| e.into_native(name, Some(i + 1)))
+}
+
+/// The Nix value of a result.
+fn output<R: Serialize>(name: &str, r: &R) -> Result<Value, ErrorKind> {
+    match crate::ser::to_outcome(r) {
+        Ok(v) => Ok(crate::value::to_raw(&v)),
+        Err(e) => Err(e.into_native(name, None)),
+    }
+}
+
+impl<F, A, R> NixFn<(A,)> for F
+where
+    F: Fn(A) -> R + 'static,
+    A: DeserializeOwned,
+    R: Serialize,
+{
+    const ARITY: u8 = 1;
+
+    fn call(&self, vm: &mut Vm, name: &str, args: Vec<Value>) -> Result<Value, ErrorKind> {
+        let a = arg(vm, name, &args, 0)?;
+        output(name, &self(a))
+    }
+}
+
+impl<F, A, B, R> NixFn<(A, B)> for F
+where
+    F: Fn(A, B) -> R + 'static,
+    A: DeserializeOwned,
+    B: DeserializeOwned,
+    R: Serialize,
+{
+    const ARITY: u8 = 2;
+
+    fn call(&self, vm: &mut Vm, name: &str, args: Vec<Value>) -> Result<Value, ErrorKind> {
+        let a = arg(vm, name, &args, 0)?;
+        let b = arg(vm, name, &args, 1)?;
+        output(name, &self(a, b))
+    }
+}
+
+impl<F, A, B, C, R> NixFn<(A, B, C)> for F
+where
+    F: Fn(A, B, C) -> R + 'static,
+    A: DeserializeOwned,
+    B: DeserializeOwned,
+    C: DeserializeOwned,
+    R: Serialize,
+{
+    const ARITY: u8 = 3;
+
+    fn call(&self, vm: &mut Vm, name: &str, args: Vec<Value>) -> Result<Value, ErrorKind> {
+        let a = arg(vm, name, &args, 0)?;
+        let b = arg(vm, name, &args, 1)?;
+        let c = arg(vm, name, &args, 2)?;
+        output(name, &self(a, b, c))
+    }
+}

@@ -1,0 +1,223 @@
+//! Where a value being deserialized was written: cheap handles kept while
+//! deserializing, resolved to a source span only when an error is built, by
+//! re-reading the source's syntax tree.
+//!
+//! The evaluator records where each attribute's *name* was written. From
+//! there the syntax tree gives the attribute's value expression, a literal
+//! list's elements, and the set literal an attribute belongs to.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rnix::{SyntaxKind as K, SyntaxNode};
+use rowan::{TextRange, TextSize};
+use tvix_eval::value::Attr;
+use tvix_eval::{Attrs, Span, Symbol};
+
+/// The way from the top-level value to a value (empty: the top level).
+#[derive(Clone, Default)]
+pub(crate) struct Origin(Option<Rc<Step>>);
+
+enum Step {
+    /// The value of the whole source file `file`.
+    File(u32),
+    /// The value of the attribute `symbol`, whose name was written at `name`.
+    Attr {
+        name: Span,
+        symbol: Symbol,
+        parent: Origin,
+    },
+    /// Element `index` of the parent list.
+    Elem { index: usize, parent: Origin },
+}
+
+impl Origin {
+    /// The value of the whole source file `file`.
+    pub(crate) fn file(file: u32) -> Origin {
+        Origin(Some(Rc::new(Step::File(file))))
+    }
+
+    /// The value of the attribute `attr` of this value.
+    pub(crate) fn attr(&self, attr: &Attr) -> Origin {
+        Origin(Some(Rc::new(Step::Attr {
+            name: attr.pos.span(),
+            symbol: attr.name,
+            parent: self.clone(),
+        })))
+    }
+
+    /// Element `index` of this list.
+    pub(crate) fn elem(&self, index: usize) -> Origin {
+        Origin(Some(Rc::new(Step::Elem {
+            index,
+            parent: self.clone(),
+        })))
+    }
+
+    /// The span of the expression that gave this value, or failing that the
+    /// nearest enclosing one known (an attribute's name, a parent's value).
+    pub(crate) fn span(&self) -> Option<Span> {
+        self.expr()
+            .map(|(file, node)| span_of(file, node.text_range()))
+            .or_else(|| self.fallback())
+    }
+
+    /// The span of the opening of the set literal `attrs` was written as:
+    /// its own expression if that is a set literal, else the literal one of
+    /// its attributes was written in (when a function or `//` made it),
+    /// else the expression's span.
+    pub(crate) fn set_span(&self, attrs: &Attrs) -> Option<Span> {
+        if let Some((file, node)) = self.expr() {
+            // A set literal, or the set `a.b = v;` makes for `a`.
+            if matches!(node.kind(), K::NODE_ATTR_SET | K::NODE_ATTRPATH_VALUE) {
+                return Some(opening(file, &node));
+            }
+        }
+        let from_attrs = attrs
+            .iter()
+            .map(|a| a.pos.span())
+            .find(|s| s.is_some())
+            .and_then(|name| {
+                let (file, token) = token_at(name)?;
+                let set = token
+                    .parent_ancestors()
+                    .find(|n| matches!(n.kind(), K::NODE_ATTRPATH_VALUE | K::NODE_INHERIT))?;
+                let set = set.parent().filter(|p| p.kind() == K::NODE_ATTR_SET)?;
+                Some(opening(file, &set))
+            });
+        from_attrs.or_else(|| self.span())
+    }
+
+    /// The syntax node of the expression that gave this value, if known.
+    fn expr(&self) -> Option<(u32, SyntaxNode)> {
+        match self.0.as_deref()? {
+            Step::File(file) => {
+                let root = with_tree(*file, |root| root.clone())?;
+                let expr = root.children().next()?;
+                Some((*file, expr))
+            }
+            Step::Attr { name, symbol, .. } => attr_value(*name, *symbol),
+            Step::Elem { index, parent } => {
+                let (file, mut list) = parent.expr()?;
+                while list.kind() == K::NODE_PAREN {
+                    list = list.children().next()?;
+                }
+                if list.kind() != K::NODE_LIST {
+                    return None;
+                }
+                Some((file, list.children().nth(*index)?))
+            }
+        }
+    }
+
+    /// The nearest span known when the expression itself is not.
+    fn fallback(&self) -> Option<Span> {
+        match self.0.as_deref()? {
+            Step::File(_) => None,
+            Step::Attr { name, parent, .. } => Some(*name)
+                .filter(|s| s.is_some())
+                .or_else(|| parent.span()),
+            Step::Elem { parent, .. } => parent.span(),
+        }
+    }
+}
+
+fn span_of(file: u32, range: TextRange) -> Span {
+    Span {
+        file,
+        start: range.start().into(),
+        end: range.end().into(),
+    }
+}
+
+/// The span of a node's first token (`{` of a set, `rec` of a `rec` set).
+fn opening(file: u32, node: &SyntaxNode) -> Span {
+    match node.first_token() {
+        Some(t) => span_of(file, t.text_range()),
+        None => span_of(file, node.text_range()),
+    }
+}
+
+/// The value expression of the attribute `symbol` whose name is at
+/// `name`. For `a.b = v`, the value of `a` is the set `{ b = v; }`, given
+/// as the binding `a.b = v`.
+fn attr_value(name: Span, symbol: Symbol) -> Option<(u32, SyntaxNode)> {
+    let (file, token) = token_at(name)?;
+    let binding = token
+        .parent_ancestors()
+        .find(|n| matches!(n.kind(), K::NODE_ATTRPATH_VALUE | K::NODE_INHERIT))?;
+    if binding.kind() == K::NODE_INHERIT {
+        // `inherit port;` (recorded at `inherit`): the name is the value.
+        let text = symbol.to_str_lossy();
+        let ident = binding
+            .children()
+            .find(|n| n.kind() != K::NODE_INHERIT_FROM && n.text() == text.as_ref())?;
+        return Some((file, ident));
+    }
+    let attrpath = binding.children().find(|n| n.kind() == K::NODE_ATTRPATH)?;
+    let value = binding.children().find(|n| n.kind() != K::NODE_ATTRPATH)?;
+    let at = TextSize::from(name.start);
+    let mut attrs = attrpath.children();
+    attrs.find(|a| a.text_range().contains_inclusive(at))?;
+    match attrs.next() {
+        None => Some((file, value)),
+        Some(_) => Some((file, binding)),
+    }
+}
+
+thread_local! {
+    /// The syntax tree of the file last looked at, by file id.
+    static TREE: RefCell<Option<(u32, SyntaxNode)>> = const { RefCell::new(None) };
+}
+
+/// Calls `f` with the syntax tree of source file `file` (parsed once).
+fn with_tree<T>(file: u32, f: impl FnOnce(&SyntaxNode) -> T) -> Option<T> {
+    TREE.with(|t| {
+        let mut t = t.borrow_mut();
+        if let Some((id, root)) = t.as_ref() {
+            if *id == file {
+                return Some(f(root));
+            }
+        }
+        let source = tvix_eval::syntax::source(file)?;
+        let root = rnix::Root::parse(&source.text).syntax();
+        let out = f(&root);
+        *t = Some((file, root));
+        Some(out)
+    })
+}
+
+/// The token starting at `span` in its file's syntax tree.
+fn token_at(span: Span) -> Option<(u32, rnix::SyntaxToken)> {
+    if !span.is_some() {
+        return None;
+    }
+    let token = with_tree(span.file, |root| {
+        root.token_at_offset(TextSize::from(span.start))
+            .right_biased()
+    })??;
+    Some((span.file, token))
+}
+
+/// The id the next source file registered on this thread will get.
+pub(crate) fn next_file_id() -> u32 {
+    let exists = |id: u32| tvix_eval::syntax::source(id).is_some();
+    // Exponential search for a free id, then binary search for the first.
+    let mut hi = 1u32;
+    while exists(hi - 1) {
+        hi = hi.saturating_mul(2);
+        if hi == u32::MAX {
+            break;
+        }
+    }
+    let mut lo = hi / 2;
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if exists(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
