@@ -50,6 +50,9 @@ pub struct Settings {
     /// Write store objects (path copies, `toFile` results, `.drv` files) into
     /// `store_dir`. Off by default: evaluation only computes the paths.
     pub write_store: bool,
+    /// `abort-on-warn`: every evaluation warning (`builtins.warn`) also
+    /// aborts evaluation with an error, so its trace shows where it came from.
+    pub abort_on_warn: bool,
 }
 
 impl Default for Settings {
@@ -61,6 +64,7 @@ impl Default for Settings {
             store_dir: "/nix/store".into(),
             system: default_system(),
             write_store: false,
+            abort_on_warn: false,
         }
     }
 }
@@ -357,15 +361,14 @@ impl Evaluation {
     /// Evaluates an expression given as bytes, which need not be UTF-8
     /// (string literals keep such bytes, as in C++ Nix).
     pub fn evaluate_bytes(&mut self, src: &[u8]) -> Result<Value, Error> {
+        self.evaluate_named_bytes(src, "«string»")
+    }
+
+    /// Evaluates an expression given as bytes under a display name such as
+    /// `«stdin»` (paths relative to the working directory).
+    pub fn evaluate_named_bytes(&mut self, src: &[u8], name: &str) -> Result<Value, Error> {
         let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-        let chunk = compile_source(
-            src,
-            "«string»".into(),
-            None,
-            &dir,
-            &self.shared.globals(),
-            None,
-        )?;
+        let chunk = compile_source(src, name.into(), None, &dir, &self.shared.globals(), None)?;
         self.vm.run_chunk(chunk)
     }
 
