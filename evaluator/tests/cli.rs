@@ -531,7 +531,10 @@ fn ansi_escapes_are_filtered_off_a_terminal() {
     assert_eq!(code, Some(1));
     assert!(!err.contains('\u{1b}'), "{err:?}");
     // Tabs become spaces up to the next multiple of 8, as in C++ Nix.
-    assert!(err.starts_with("trace: red\nerror: bold     x\n"), "{err:?}");
+    assert!(
+        err.starts_with("trace: red\nerror: bold     x\n"),
+        "{err:?}"
+    );
 }
 
 #[test]

@@ -378,8 +378,10 @@ fn add_output(outputs: &mut Vec<String>, o: &str) -> Result<(), ErrorKind> {
     if outputs.iter().any(|x| x == o) {
         return Err(eval_err!("duplicate derivation output '{o}'"));
     }
-    if o == "drv" {
-        return Err(eval_err!("invalid derivation output name 'drv'"));
+    // Current Nix also refuses `drvPath`, which would clash with the
+    // derivation's own attribute.
+    if o == "drv" || o == "drvPath" {
+        return Err(eval_err!("invalid derivation output name '{o}'"));
     }
     outputs.push(o.to_string());
     Ok(())

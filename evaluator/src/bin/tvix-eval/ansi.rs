@@ -71,7 +71,7 @@ pub fn filter(s: &[u8], keep_colours: bool) -> Vec<u8> {
             loop {
                 out.push(b' ');
                 col += 1;
-                if col % 8 == 0 {
+                if col.is_multiple_of(8) {
                     break;
                 }
             }
