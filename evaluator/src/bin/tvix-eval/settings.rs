@@ -87,7 +87,7 @@ pub static SETTINGS: &[Setting] = &[
         "max-call-depth",
         Uint,
         Applied,
-        "the deepest function call nesting allowed",
+        "the deepest function call nesting allowed (parsed, not yet effective)",
     ),
     s(
         "experimental-features",
@@ -117,19 +117,19 @@ pub static SETTINGS: &[Setting] = &[
         "lint-short-path-literals",
         Diagnose,
         Applied,
-        "relative path literals without ./ (ignore, warn, fatal)",
+        "relative path literals without ./ (ignore, warn, fatal; parsed, not yet effective)",
     ),
     s(
         "lint-absolute-path-literals",
         Diagnose,
         Applied,
-        "absolute and ~/ path literals (ignore, warn, fatal)",
+        "absolute and ~/ path literals (ignore, warn, fatal; parsed, not yet effective)",
     ),
     s(
         "lint-url-literals",
         Diagnose,
         Applied,
-        "unquoted URL literals (ignore, warn, fatal)",
+        "unquoted URL literals (ignore, warn, fatal; parsed, not yet effective)",
     ),
     s(
         "warn-short-path-literals",
@@ -329,7 +329,7 @@ pub struct Config {
     pub max_call_depth: Option<usize>,
     /// `experimental-features`.
     pub features: BTreeSet<String>,
-    /// `nix-path` (before `-I`? no: `-I` entries come first, as in Nix).
+    /// `nix-path` (replaces `NIX_PATH`; `-I` entries still come first, as in Nix).
     pub nix_path: Option<Vec<String>>,
     /// `eval-system`.
     pub eval_system: Option<String>,
