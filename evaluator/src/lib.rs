@@ -57,6 +57,9 @@ pub struct Settings {
     /// The directory relative paths in [`Evaluation::evaluate_str`]'s source
     /// resolve against (`None`: the working directory).
     pub base_dir: Option<PathBuf>,
+    /// `abort-on-warn`: every evaluation warning (`builtins.warn`) also
+    /// aborts evaluation with an error, so its trace shows where it came from.
+    pub abort_on_warn: bool,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
             write_store: false,
             source_name: "«string»".into(),
             base_dir: None,
+            abort_on_warn: false,
         }
     }
 }
@@ -439,20 +443,21 @@ impl Evaluation {
     /// Evaluates an expression given as bytes, which need not be UTF-8
     /// (string literals keep such bytes, as in C++ Nix).
     pub fn evaluate_bytes(&mut self, src: &[u8]) -> Result<Value, Error> {
+        let name = self.shared.settings.source_name.clone();
+        self.evaluate_named_bytes(src, &name)
+    }
+
+    /// Evaluates an expression given as bytes under a display name such as
+    /// `«stdin»` (paths relative to the settings' base directory, or else
+    /// the working directory).
+    pub fn evaluate_named_bytes(&mut self, src: &[u8], name: &str) -> Result<Value, Error> {
         let _entered = self.enter();
-        let settings = &self.shared.settings;
-        let dir = match &settings.base_dir {
+        let dir = match &self.shared.settings.base_dir {
             Some(dir) => dir.clone(),
             None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
         };
-        let chunk = compile_source(
-            src,
-            settings.source_name.clone(),
-            None,
-            &dir,
-            &self.shared.globals(),
-            None,
-        )?;
+        let chunk = compile_source(src, name.into(), None, &dir, &self.shared.globals(), None)
+            .map_err(|e| self.attach(e))?;
         self.vm.run_chunk(chunk).map_err(|e| self.attach(e))
     }
 

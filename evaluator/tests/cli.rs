@@ -338,3 +338,232 @@ fn pure_and_restricted_modes_as_nix_instantiate() {
     assert!(ok);
     assert_eq!(out, "false\n");
 }
+
+/// Runs tvix-eval with `stdin` on standard input; returns (exit code, stdout, stderr).
+fn tvix_eval_with(
+    program: &Path,
+    args: &[&str],
+    stdin: &[u8],
+    env: &[(&str, &str)],
+) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .current_dir(std::env::temp_dir())
+        .env("NIX_PATH", "")
+        .env_remove("NIX_ABORT_ON_WARN")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("tvix-eval runs");
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin);
+    }
+    let out = child.wait_with_output().expect("tvix-eval finishes");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_tvix-eval"))
+}
+
+#[test]
+fn stdin_is_read_for_dash() {
+    let (code, out, err) = tvix_eval_with(bin(), &["--eval", "-"], b"1 + 2", &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "3\n");
+    let (code, out, _) = tvix_eval_with(bin(), &["--parse", "-"], b"a: a.b", &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(out, "(a: (a).b)\n");
+    // Parse errors name the source «stdin»; compile-time checks count as parse errors.
+    let (code, _, err) = tvix_eval_with(bin(), &["--parse", "-"], b"{ x = 1; x = 2; }", &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: attribute 'x' already defined at «stdin»:1:3"),
+        "{err}"
+    );
+    let (code, _, err) = tvix_eval_with(bin(), &["--parse", "-"], b"x", &[]);
+    assert_eq!(code, Some(1));
+    assert!(err.starts_with("error: undefined variable 'x'"), "{err}");
+}
+
+#[test]
+fn help_and_version() {
+    let (code, out, _) = tvix_eval_with(bin(), &["--help"], b"", &[]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("--eval"), "{out}");
+    assert!(out.contains("abort-on-warn"), "{out}");
+    let (code, out, _) = tvix_eval_with(bin(), &["--version"], b"", &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(out, format!("tvix-eval {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn invoked_as_nix_instantiate_through_a_symlink() {
+    let dir = std::env::temp_dir().join(format!("tvix-eval-argv0-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let link = dir.join("nix-instantiate");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(bin(), &link).expect("symlink");
+    let (code, out, _) = tvix_eval_with(&link, &["--eval", "-E", "[ 1 ]"], b"", &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(out, "[ 1 ]\n");
+    let (_, out, _) = tvix_eval_with(&link, &["--version"], b"", &[]);
+    assert!(out.starts_with("nix-instantiate (tvix-eval) "), "{out}");
+    let (code, _, err) = tvix_eval_with(&link, &["--bogus"], b"", &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        "error: unrecognised flag '--bogus'\nTry 'nix-instantiate --help' for more information.\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn nix_instantiate_flags_of_lib_tests_are_accepted() {
+    // lib/tests/modules.sh's invocation.
+    let args = [
+        "--timeout",
+        "1",
+        "--eval-only",
+        "--show-trace",
+        "--read-write-mode",
+        "--json",
+        "-E",
+        "{ a = 1; }",
+        "-A",
+        "a",
+    ];
+    let (code, out, err) = tvix_eval_with(bin(), &args, b"", &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "1");
+    assert!(err.contains("ignoring setting 'timeout'"), "{err}");
+    let (code, _, err) = tvix_eval_with(bin(), &["--eval", "-E", "1", "--arg", "x"], b"", &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: flag '--arg' requires 2 argument(s)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn option_settings() {
+    // Settings apply in command-line order, as --option, --NAME or --no-NAME.
+    let sys = ["--eval", "-E", "builtins ? currentSystem"];
+    let run = |extra: &[&str]| {
+        let mut args = extra.to_vec();
+        args.extend(sys);
+        tvix_eval_with(bin(), &args, b"", &[])
+    };
+    assert_eq!(run(&["--option", "pure-eval", "true"]).1, "false\n");
+    assert_eq!(run(&["--pure-eval"]).1, "false\n");
+    assert_eq!(run(&["--pure-eval", "--no-pure-eval"]).1, "true\n");
+    assert_eq!(
+        run(&["--option", "pure-eval", "true", "--impure"]).1,
+        "true\n"
+    );
+    // Unknown names and bad values are warnings, as in C++ Nix.
+    let (code, out, err) = run(&["--option", "no-such-setting", "1"]);
+    assert_eq!((code, out.as_str()), (Some(0), "true\n"));
+    assert_eq!(err, "warning: unknown setting 'no-such-setting'\n");
+    let (_, _, err) = run(&["--option", "pure-eval", "maybe"]);
+    assert_eq!(
+        err,
+        "warning: Boolean setting 'pure-eval' has invalid value 'maybe'\n"
+    );
+    // Build-only settings are ignored with a note.
+    let (code, _, err) = run(&["--option", "cores", "4", "--sandbox", "false"]);
+    assert_eq!(code, Some(0));
+    assert!(err.contains("ignoring setting 'cores'"), "{err}");
+    assert!(err.contains("ignoring setting 'sandbox'"), "{err}");
+    // Accepted for the evaluation limits (wired up separately).
+    assert_eq!(run(&["--max-call-depth", "100"]).0, Some(0));
+    assert_eq!(run(&["--option", "max-call-depth", "100"]).0, Some(0));
+}
+
+#[test]
+fn abort_on_warn_makes_warnings_errors() {
+    let expr = [
+        "--eval",
+        "-E",
+        "builtins.tryEval (builtins.warn \"careful\" 1)",
+    ];
+    let (code, out, err) = tvix_eval_with(bin(), &expr, b"", &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(out, "{ success = true; value = 1; }\n");
+    assert_eq!(err, "evaluation warning: careful\n");
+    for (extra, env) in [
+        (vec!["--option", "abort-on-warn", "true"], vec![]),
+        (vec!["--abort-on-warn"], vec![]),
+        (vec![], vec![("NIX_ABORT_ON_WARN", "1")]),
+    ] {
+        let mut args = extra.clone();
+        args.extend(expr);
+        let (code, out, err) = tvix_eval_with(bin(), &args, b"", &env);
+        assert_eq!(code, Some(1), "{extra:?}");
+        assert!(out.is_empty());
+        assert!(
+            err.starts_with("evaluation warning: careful\nerror: aborting to reveal stack trace of warning, as abort-on-warn is set"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn ansi_escapes_are_filtered_off_a_terminal() {
+    let (code, _, err) = tvix_eval_with(
+        bin(),
+        &[
+            "--eval",
+            "-E",
+            "builtins.trace \"\u{1b}[1;31mred\u{1b}[0m\" (throw \"\u{1b}[1mbold\u{1b}[0m\tx\")",
+        ],
+        b"",
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    // Tabs become spaces up to the next multiple of 8, as in C++ Nix.
+    assert!(
+        err.starts_with("trace: red\nerror: bold     x\n"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn read_write_mode_makes_to_file_importable() {
+    let store = std::env::temp_dir().join(format!("tvix-eval-store-{}", std::process::id()));
+    let store_s = store.to_string_lossy().into_owned();
+    let expr = r#"import "${builtins.toFile "x.nix" "{ a = 1 + 1; }"}""#;
+    // Read-only (the default with --eval): the path is computed, not valid.
+    let (code, _, err) = tvix_eval_with(
+        bin(),
+        &["--eval", "--strict", "-E", expr],
+        b"",
+        &[("NIX_STORE_DIR", &store_s)],
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("is not valid"), "{err}");
+    let (code, out, err) = tvix_eval_with(
+        bin(),
+        &["--eval", "--strict", "--read-write-mode", "-E", expr],
+        b"",
+        &[("NIX_STORE_DIR", &store_s)],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "{ a = 2; }\n");
+    let written: Vec<_> = std::fs::read_dir(&store)
+        .expect("store written")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(written.iter().any(|n| n.ends_with("-x.nix")), "{written:?}");
+    let _ = std::fs::remove_dir_all(&store);
+}

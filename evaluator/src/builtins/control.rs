@@ -128,10 +128,26 @@ fn trace_verbose(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     Ok(args[1].clone())
 }
 
+/// The prefix of `builtins.warn` lines; continuation lines are indented under
+/// the message, unless it starts with a newline (as in current Nix).
+const WARNING_PREFIX: &str = "evaluation warning: ";
+
 fn warn(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let msg = to_str(&args[0])?;
-    vm.shared()
-        .trace(&format!("evaluation warning: {}", msg.to_str_lossy()));
+    let text = msg.to_str_lossy();
+    let line = if text.starts_with('\n') {
+        format!("{}{text}", WARNING_PREFIX.trim_end())
+    } else {
+        let indent = format!("\n{}", " ".repeat(WARNING_PREFIX.len()));
+        format!("{WARNING_PREFIX}{}", text.replace('\n', &indent))
+    };
+    vm.shared().trace(&line);
+    if vm.shared().settings.abort_on_warn {
+        // Current Nix's wording; not catchable by `tryEval`.
+        return Err(ErrorKind::Eval(
+            "aborting to reveal stack trace of warning, as abort-on-warn is set".into(),
+        ));
+    }
     Ok(args[1].clone())
 }
 

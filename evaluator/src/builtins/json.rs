@@ -104,6 +104,28 @@ pub(crate) fn format_json_float(x: f64) -> String {
     out
 }
 
+/// Current Nix's JSON library refuses strings that are not UTF-8 (2.8
+/// wrote their bytes as they were); the index is the offending byte's.
+fn check_json_utf8(s: &[u8]) -> Result<(), ErrorKind> {
+    let Err(e) = std::str::from_utf8(s) else {
+        return Ok(());
+    };
+    let start = e.valid_up_to();
+    let Some(len) = e.error_len() else {
+        let last = s.last().copied().unwrap_or(0);
+        return Err(eval_err!(
+            "JSON serialization error: [json.exception.type_error.316] incomplete UTF-8 string; last byte: 0x{last:02X}"
+        ));
+    };
+    // A bad lead byte is reported where it is; a bad continuation byte after it.
+    let lead_ok = matches!(s[start], 0xc2..=0xf4);
+    let at = if lead_ok { start + len } else { start };
+    let byte = s.get(at).copied().unwrap_or(s[start]);
+    Err(eval_err!(
+        "JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index {at}: 0x{byte:02X}"
+    ))
+}
+
 enum Task {
     Visit(Value),
     Emit(Vec<u8>),
@@ -132,6 +154,7 @@ pub(crate) async fn value_to_json(co: &Co, v: Value) -> Result<NixString, ErrorK
             Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
             Value::Float(f) => out.extend_from_slice(format_json_float(*f).as_bytes()),
             Value::String(s) => {
+                check_json_utf8(s.as_bytes())?;
                 ctx.add_context(s.context());
                 escape_json_string(s.as_bytes(), &mut out);
             }
@@ -156,6 +179,7 @@ pub(crate) async fn value_to_json(co: &Co, v: Value) -> Result<NixString, ErrorK
                         if i > 0 {
                             key.push(b',');
                         }
+                        check_json_utf8(attr.name.as_bytes())?;
                         escape_json_string(attr.name.as_bytes(), &mut key);
                         key.push(b':');
                         work.push(Task::Emit(key));
@@ -760,10 +784,8 @@ impl Parser<'_> {
     }
 
     fn string_value(&self) -> Value {
-        // Nix strings end at a NUL byte, as C strings do.
-        let b = &self.lexer.token_buffer;
-        let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-        Value::string(b[..end].to_vec())
+        // A NUL byte is kept here and refused by `reject_nul_bytes`.
+        Value::string(self.lexer.token_buffer.clone())
     }
 
     fn parse(mut self) -> Result<Value, String> {
@@ -886,7 +908,39 @@ pub(crate) fn parse_json(input: &[u8]) -> Result<Value, String> {
 
 fn from_json(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let s = to_str_no_ctx(&args[0])?;
-    parse_json(s.as_bytes()).map_err(ErrorKind::Eval)
+    let v = parse_json(s.as_bytes()).map_err(ErrorKind::Eval)?;
+    reject_nul_bytes(&v).map_err(ErrorKind::Eval)?;
+    Ok(v)
+}
+
+/// Current Nix refuses parsed strings and names with a NUL byte (which 2.8
+/// silently cut short), naming the string with the NUL shown as `␀`.
+pub(crate) fn reject_nul_bytes(v: &Value) -> Result<(), String> {
+    let check = |bytes: &[u8]| {
+        if !bytes.contains(&0) {
+            return Ok(());
+        }
+        let shown = String::from_utf8_lossy(bytes).replace('\0', "\u{2400}");
+        Err(format!(
+            "input string '{shown}' cannot be represented as Nix string because it contains null bytes"
+        ))
+    };
+    let mut work = vec![v.clone()];
+    while let Some(v) = work.pop() {
+        match v {
+            Value::String(s) => check(s.as_bytes())?,
+            // In order, so the first offending string is the one named.
+            Value::List(l) => work.extend(l.iter().rev().cloned()),
+            Value::Attrs(a) => {
+                for attr in a.iter() {
+                    check(attr.name.as_bytes())?;
+                }
+                work.extend(a.iter().rev().map(|attr| attr.value.clone()));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -94,13 +94,17 @@ fn base_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Writes a store object if the embedder enabled store writes.
+/// Writes a store object if the embedder enabled store writes; it is then
+/// valid, so the same evaluation can import it or read it back (as in
+/// `nix-instantiate --read-write-mode`).
 fn materialise(shared: &Shared, store_path: &str, node: &Node) -> Result<(), ErrorKind> {
     if !shared.settings.write_store {
         return Ok(());
     }
     crate::store::write::write_node(Path::new(store_path), node)
-        .map_err(|e| ErrorKind::Io(format!("writing '{store_path}' to the store: {e}")))
+        .map_err(|e| ErrorKind::Io(format!("writing '{store_path}' to the store: {e}")))?;
+    shared.realised.borrow_mut().insert(store_path.to_string());
+    Ok(())
 }
 
 /// The store path `path` would be copied to (recursive, SHA-256), cached per evaluation.
@@ -374,8 +378,10 @@ fn add_output(outputs: &mut Vec<String>, o: &str) -> Result<(), ErrorKind> {
     if outputs.iter().any(|x| x == o) {
         return Err(eval_err!("duplicate derivation output '{o}'"));
     }
-    if o == "drv" {
-        return Err(eval_err!("invalid derivation output name 'drv'"));
+    // Current Nix also refuses `drvPath`, which would clash with the
+    // derivation's own attribute.
+    if o == "drv" || o == "drvPath" {
+        return Err(eval_err!("invalid derivation output name '{o}'"));
     }
     outputs.push(o.to_string());
     Ok(())

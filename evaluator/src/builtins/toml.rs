@@ -21,7 +21,9 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[BuiltinDef {
 fn from_toml(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let s = to_str_no_ctx(&args[0])?;
     let text = String::from_utf8_lossy(s.as_bytes());
-    parse_toml(&text).map_err(|m| eval_err!("while parsing a TOML string: {m}"))
+    let v = parse_toml(&text).map_err(|m| eval_err!("while parsing a TOML string: {m}"))?;
+    super::json::reject_nul_bytes(&v).map_err(|m| eval_err!("while parsing TOML: error: {m}"))?;
+    Ok(v)
 }
 
 /// Parses a TOML 1.0 document into a Nix attribute set.
@@ -245,10 +247,8 @@ fn check_toml_1_0(src: &str) -> Result<(), String> {
 }
 
 fn string_value(s: &str) -> Value {
-    // Nix strings end at a NUL byte, as C strings do.
-    let b = s.as_bytes();
-    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-    Value::string(b[..end].to_vec())
+    // A NUL byte is kept here and refused by `reject_nul_bytes`.
+    Value::string(s.as_bytes().to_vec())
 }
 
 enum Task<'a> {
