@@ -11,6 +11,11 @@ dir=${1:?usage: cli-oracle.sh DIR [--update]}
 cd "$(dirname "$0")/../tests/$dir"
 command -v nix-instantiate >/dev/null || { echo "cli-oracle.sh: nix-instantiate not found" >&2; exit 2; }
 export NIX_PATH=
+# A fresh private store (store paths still read /nix/store/...), so the
+# machine's /nix/store is neither read nor written.
+store_root=$(mktemp -d "${TMPDIR:-/tmp}/nix-oracle-store.XXXXXX")
+trap 'chmod -R u+w "$store_root" 2>/dev/null; rm -rf "$store_root"' EXIT
+export NIX_REMOTE="$store_root"
 read -r -a flags < flags
 status=0
 for f in *.nix; do

@@ -37,7 +37,7 @@ fi
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 LANG_DIR=$(cd "$script_dir/../tests/lang" && pwd -P)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/nix-oracle.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 # Make results independent of the machine and the user.
 mkdir -p "$WORK/home" "$WORK/results"
@@ -46,6 +46,11 @@ export NIX_PATH=
 export XDG_CACHE_HOME="$WORK/home/.cache" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share"
 export NO_COLOR=1 TERM=dumb
 unset NIX_CONFIG NIX_SHOW_STATS NIX_COUNT_CALLS 2>/dev/null || true
+# A fresh private store (store paths still read /nix/store/...), so that what
+# earlier runs wrote to the machine's store never changes an expectation.
+export NIX_REMOTE="$WORK/store-root"
+# Create it once here: the parallel runs below would race to initialise it.
+nix-instantiate --eval -E 'null' >/dev/null
 export LANG_DIR WORK MODE="$mode"
 
 run_case() {

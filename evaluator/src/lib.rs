@@ -100,9 +100,9 @@ pub struct Shared {
     pub(crate) native_functions: Vec<NativeFunction>,
     /// Paths already "copied to the store" (their computed store paths).
     pub(crate) store_paths: RefCell<HashMap<PathBuf, String>>,
-    /// The reverse, for unfiltered copies: store path → source path.
-    pub(crate) store_sources: RefCell<HashMap<String, PathBuf>>,
-    /// Store paths this evaluation hashed (valid when a path's context is realised).
+    /// Store paths this evaluation wrote (valid when a path's context is
+    /// realised). Read-only evaluation writes nothing, so, as in C++ Nix on
+    /// a store that lacks them, its source copies are not valid.
     pub(crate) realised: RefCell<std::collections::HashSet<String>>,
 
     /// Derivations made by this evaluation, by `.drv` path, with their modulo hashes.
@@ -127,10 +127,6 @@ impl Shared {
 
     /// Checks the file-access policy for `path`; returns the path to use.
     pub fn check_path(&self, path: &Path) -> Result<PathBuf, ErrorKind> {
-        // Store paths this evaluation computed for sources are read from the
-        // sources themselves: nothing was copied anywhere.
-        let redirected = self.source_of_store_path(path);
-        let path = redirected.as_deref().unwrap_or(path);
         let roots = match (&self.settings.allowed_roots, self.settings.pure) {
             (Some(roots), _) => roots.clone(),
             (None, true) => Vec::new(),
@@ -153,22 +149,6 @@ impl Shared {
         Err(ErrorKind::Forbidden {
             path: path.display().to_string(),
             pure: self.settings.pure,
-        })
-    }
-
-    /// The source a computed store path (or a path below it) stands for.
-    fn source_of_store_path(&self, path: &Path) -> Option<PathBuf> {
-        let text = path.to_str()?;
-        let rest = text
-            .strip_prefix(self.settings.store_dir.as_str())?
-            .strip_prefix('/')?;
-        let (top, below) = rest.split_once('/').unwrap_or((rest, ""));
-        let key = format!("{}/{top}", self.settings.store_dir);
-        let source = self.store_sources.borrow().get(&key).cloned()?;
-        Some(if below.is_empty() {
-            source
-        } else {
-            source.join(below)
         })
     }
 
@@ -342,7 +322,6 @@ impl EvaluationBuilder {
             host_functions: Vec::new(),
             native_functions: Vec::new(),
             store_paths: RefCell::new(HashMap::new()),
-            store_sources: RefCell::new(HashMap::new()),
             realised: RefCell::new(std::collections::HashSet::new()),
 
             derivations: RefCell::new(HashMap::new()),

@@ -85,8 +85,8 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
 ];
 
 /// C++ Nix makes a string's context valid before using it as a path; without
-/// a store, only sources this evaluation hashed count as valid (as in
-/// read-only evaluation, where nothing is built or written).
+/// a store, only objects this evaluation wrote count as valid (read-only
+/// evaluation computes store paths but writes and builds nothing).
 fn realise_context(shared: &Shared, s: &NixString) -> Result<(), ErrorKind> {
     for element in s.context().into_iter().flatten() {
         let path = match element {

@@ -122,11 +122,6 @@ pub fn path_to_store(shared: &Rc<Shared>, path: &Path) -> Result<NixString, Erro
         .store_paths
         .borrow_mut()
         .insert(path.to_path_buf(), p.clone());
-    shared
-        .store_sources
-        .borrow_mut()
-        .insert(p.clone(), checked.clone());
-    shared.realised.borrow_mut().insert(p.clone());
     Ok(NixString::with_context(p.as_bytes(), plain_context(&p)))
 }
 
@@ -221,13 +216,6 @@ async fn add_path(co: &Co, shared: &Rc<Shared>, a: AddPath) -> Result<Value, Err
         store::make_fixed_output_path(dir, false, HashAlgo::Sha256, &h, &a.name)
     };
     materialise(shared, &p, &tree)?;
-    if a.filter.is_none() && a.recursive {
-        shared
-            .store_sources
-            .borrow_mut()
-            .insert(p.clone(), checked.clone());
-        shared.realised.borrow_mut().insert(p.clone());
-    }
     Ok(Value::String(NixString::with_context(
         p.as_bytes(),
         plain_context(&p),
