@@ -1,6 +1,8 @@
 //! Attribute-set literals, `let` and `rec`: nested paths are merged into a
 //! static tree first (as C++ Nix's parser does), then compiled.
 
+use std::collections::HashMap;
+
 use rnix::ast::{self, HasEntry};
 use rowan::ast::AstNode;
 
@@ -69,9 +71,31 @@ struct Dynamic {
 #[derive(Default)]
 struct Tree {
     rec: bool,
+    /// Only ever appended to, so `index` can catch up incrementally.
     statics: Vec<Binding>,
     dynamics: Vec<Dynamic>,
     inherit_froms: Vec<ast::Expr>,
+    /// `statics[..indexed]` by name: large literals (generated files with
+    /// 100,000s of attributes) would be quadratic to merge by scanning.
+    index: HashMap<Symbol, usize>,
+    indexed: usize,
+}
+
+impl Tree {
+    /// Below this many attributes a scan beats hashing.
+    const SCAN_LIMIT: usize = 16;
+
+    /// Where the static attribute `name` is, if it is defined.
+    fn position(&mut self, name: Symbol) -> Option<usize> {
+        if self.statics.len() <= Self::SCAN_LIMIT {
+            return self.statics.iter().position(|b| b.name == name);
+        }
+        for (i, b) in self.statics.iter().enumerate().skip(self.indexed) {
+            self.index.entry(b.name).or_insert(i);
+        }
+        self.indexed = self.statics.len();
+        self.index.get(&name).copied()
+    }
 }
 
 impl<'a> Compiler<'a> {
@@ -105,11 +129,11 @@ impl<'a> Compiler<'a> {
                         }
                         match static_key(&a) {
                             Some(name) => {
-                                if let Some(prev) = tree.statics.iter().find(|b| b.name == name) {
+                                if let Some(prev) = tree.position(name) {
                                     let msg = format!(
                                         "attribute '{}' already defined at {}",
                                         name.display_name(),
-                                        pos_string(prev.span)
+                                        pos_string(tree.statics[prev].span)
                                     );
                                     self.error(ErrorKind::Eval(msg), span);
                                     continue;
@@ -178,7 +202,7 @@ impl<'a> Compiler<'a> {
             }
             return;
         };
-        let existing = tree.statics.iter().position(|b| b.name == name);
+        let existing = tree.position(name);
         let Some(pos) = existing else {
             if last {
                 tree.statics.push(Binding {
@@ -234,7 +258,7 @@ impl<'a> Compiler<'a> {
                 let offset = sub.inherit_froms.len();
                 sub.inherit_froms.extend(other.inherit_froms);
                 for mut b in other.statics {
-                    if sub.statics.iter().any(|x| x.name == b.name) {
+                    if sub.position(b.name).is_some() {
                         // C++ Nix reports the new definition's position here.
                         let msg = format!(
                             "attribute '{}' already defined at {}",
