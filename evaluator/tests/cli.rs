@@ -567,3 +567,58 @@ fn read_write_mode_makes_to_file_importable() {
     assert!(written.iter().any(|n| n.ends_with("-x.nix")), "{written:?}");
     let _ = std::fs::remove_dir_all(&store);
 }
+
+#[test]
+fn limit_flags_stop_evaluation_with_a_located_error() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rec = "let f = n: if n == 0 then 0 else 1 + f (n - 1); in f 100000";
+    // Unlimited by default, as nix-instantiate.
+    let (ok, out, _) = tvix_eval(dir, &["--eval", "-E", rec]);
+    assert!(ok);
+    assert_eq!(out, "100000\n");
+
+    let (ok, _, err) = tvix_eval(dir, &["--eval", "--max-call-depth", "100", "-E", rec]);
+    assert!(!ok);
+    assert!(
+        err.starts_with("error: stack overflow; max-call-depth exceeded\n"),
+        "{err}"
+    );
+    assert!(err.contains("«string»:1:"), "{err}");
+    // The same setting through --option, and not catchable.
+    let caught = format!("builtins.tryEval ({rec})");
+    let (ok, _, err) = tvix_eval(
+        dir,
+        &["--eval", "--option", "max-call-depth", "100", "-E", &caught],
+    );
+    assert!(!ok);
+    assert!(err.contains("max-call-depth exceeded"), "{err}");
+
+    let (ok, _, err) = tvix_eval(dir, &["--eval", "--max-steps", "1000", "-E", rec]);
+    assert!(!ok);
+    assert!(
+        err.starts_with("error: evaluation exceeded its step limit (max-steps = 1000)\n"),
+        "{err}"
+    );
+
+    let bomb = "builtins.length (builtins.genList (x: x) 10000000)";
+    let (ok, _, err) = tvix_eval(dir, &["--eval", "--max-memory", "10M", "-E", bomb]);
+    assert!(!ok);
+    assert!(
+        err.starts_with("error: evaluation exceeded its memory limit (max-memory = 10 MiB)\n"),
+        "{err}"
+    );
+    assert!(err.contains("«string»:1:18"), "{err}");
+
+    let endless = "let f = n: f (n + 1); in f 0";
+    let (ok, _, err) = tvix_eval(dir, &["--eval", "--eval-timeout", "0.2", "-E", endless]);
+    assert!(!ok);
+    assert!(
+        err.starts_with("error: evaluation timed out (eval-timeout = 0.200s)\n"),
+        "{err}"
+    );
+
+    let (ok, out, err) = tvix_eval(dir, &["--eval", "--max-memory", "lots", "-E", "1"]);
+    assert!(ok);
+    assert_eq!(out, "1\n");
+    assert!(err.contains("setting 'max-memory' has invalid value 'lots'"), "{err}");
+}

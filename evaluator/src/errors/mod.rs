@@ -56,6 +56,15 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Whether this error stops evaluation for a resource reason (a limit,
+    /// interruption or exhausted call depth) rather than a fault in the code.
+    pub fn is_limit_like(&self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Limit(_) | ErrorKind::MaxCallDepth | ErrorKind::StackOverflow
+        )
+    }
+
     /// Whether this error stops the evaluation because of a resource limit
     /// or an interruption (rather than something the Nix code did).
     pub fn is_limit(&self) -> bool {

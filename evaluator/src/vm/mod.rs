@@ -451,8 +451,12 @@ impl Vm {
                     return Error::new(ErrorKind::Eval(CAUGHT.into()), Span::NONE);
                 }
                 Frame::Code { chunk, ip, .. } => {
-                    if e.trace.len() < 64 {
-                        let span = chunk.span_at(ip.saturating_sub(1));
+                    let span = chunk.span_at(ip.saturating_sub(1));
+                    if !e.span.is_some() && e.kind.is_limit_like() {
+                        // Limits stop evaluation between instructions: the
+                        // innermost code running is where it happened.
+                        e.span = span;
+                    } else if e.trace.len() < 64 {
                         if span.is_some() && span != e.span {
                             let msg = match (&chunk.lambda_name, &chunk.description) {
                                 (Some(n), _) => format!("while calling '{n}'"),

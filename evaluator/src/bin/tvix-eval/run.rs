@@ -57,8 +57,21 @@ fn evaluation(opts: &Options, colours: bool) -> Evaluation {
     if let Some(system) = cfg.eval_system.as_ref().or(cfg.system.as_ref()) {
         builder.settings_mut().system = system.clone();
     }
-    // TODO(limits): pass `cfg.max_call_depth` to `Limits::max_call_depth`.
-    let _ = cfg.max_call_depth;
+    // Unlimited unless asked for, as nix-instantiate is.
+    let mut limits = tvix_eval::Limits::unlimited();
+    if let Some(depth) = cfg.max_call_depth {
+        limits = limits.max_call_depth(depth);
+    }
+    if let Some(bytes) = cfg.max_memory {
+        limits = limits.max_memory(bytes);
+    }
+    if let Some(steps) = cfg.max_steps {
+        limits = limits.max_steps(steps);
+    }
+    if let Some(timeout) = cfg.eval_timeout {
+        limits = limits.timeout(timeout);
+    }
+    builder = builder.limits(limits);
 
     // Pure mode ignores -I and NIX_PATH, as nix-instantiate does.
     let mut nix_path: Vec<String> = Vec::new();

@@ -87,7 +87,25 @@ pub static SETTINGS: &[Setting] = &[
         "max-call-depth",
         Uint,
         Applied,
-        "the deepest function call nesting allowed (parsed, not yet effective)",
+        "the deepest function call nesting allowed (over it: 'stack overflow; max-call-depth exceeded')",
+    ),
+    s(
+        "max-memory",
+        Text,
+        Applied,
+        "stop when the evaluation's values hold more than SIZE bytes (K/M/G/T suffixes; this evaluator's own setting)",
+    ),
+    s(
+        "max-steps",
+        Uint,
+        Applied,
+        "stop after N evaluation steps (VM instructions and forcings; deterministic; this evaluator's own setting)",
+    ),
+    s(
+        "eval-timeout",
+        Text,
+        Applied,
+        "stop evaluating after SECS seconds (fractions allowed; this evaluator's own setting)",
     ),
     s(
         "experimental-features",
@@ -327,6 +345,12 @@ pub struct Config {
     pub abort_on_warn: bool,
     /// `max-call-depth`.
     pub max_call_depth: Option<usize>,
+    /// `max-memory`, in bytes.
+    pub max_memory: Option<u64>,
+    /// `max-steps`.
+    pub max_steps: Option<u64>,
+    /// `eval-timeout`.
+    pub eval_timeout: Option<std::time::Duration>,
     /// `experimental-features`.
     pub features: BTreeSet<String>,
     /// `nix-path` (replaces `NIX_PATH`; `-I` entries still come first, as in Nix).
@@ -421,6 +445,23 @@ impl Config {
             "abort-on-warn" => self.abort_on_warn = parse_bool(name, value)?,
             "max-call-depth" => {
                 self.max_call_depth = value.parse().ok();
+            }
+            "max-memory" => {
+                let bytes = tvix_eval::state::limits::parse_size(value).ok_or_else(|| {
+                    format!("setting '{name}' has invalid value '{value}' (expected a size such as 512M or 2G)")
+                })?;
+                self.max_memory = Some(bytes);
+            }
+            "max-steps" => self.max_steps = value.parse().ok(),
+            "eval-timeout" => {
+                let secs = value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e12)
+                    .ok_or_else(|| {
+                        format!("setting '{name}' has invalid value '{value}' (expected seconds)")
+                    })?;
+                self.eval_timeout = Some(std::time::Duration::from_secs_f64(secs));
             }
             "experimental-features" => {
                 if !append {
