@@ -226,6 +226,12 @@ impl Error {
         self.0.kind == Kind::Eval
     }
 
+    /// Whether a resource limit ([`crate::Limits`]) or an
+    /// [`InterruptHandle`](crate::InterruptHandle) stopped the evaluation.
+    pub fn is_limit_error(&self) -> bool {
+        self.0.source.as_ref().is_some_and(|e| e.kind.is_limit_like())
+    }
+
     /// The message alone, without path or location.
     pub fn message(&self) -> &str {
         &self.0.message

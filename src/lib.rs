@@ -96,6 +96,39 @@
 //! assert_eq!(err.to_string(), "«string»:4:5: upstreams[1]: missing attribute 'port'");
 //! ```
 //!
+//! # Loading untrusted configs
+//!
+//! Every `from_*` function runs the config in pure mode (no environment,
+//! no files outside the config's directory, no network) under
+//! [`default_limits`]: 1 GiB of values, a billion evaluation steps and 60
+//! seconds. Exceeding a limit is an [`Error`] that names the limit
+//! ([`Error::is_limit_error`]) and that Nix's `tryEval` cannot catch.
+//! Nothing a config does aborts the host process or overflows its stack:
+//! impossible allocations, deep nesting and cyclic values are errors too.
+//! An evaluation holds no global state, so a service can reload its config
+//! any number of times without its memory growing.
+//!
+//! Set tighter limits, or stop an evaluation from another thread with an
+//! [`InterruptHandle`]:
+//!
+//! ```
+//! use std::time::Duration;
+//! use tvix_serde::{InterruptHandle, Limits};
+//!
+//! let handle = InterruptHandle::new();
+//! let stopper = handle.clone();
+//! std::thread::spawn(move || {
+//!     std::thread::sleep(Duration::from_millis(50));
+//!     stopper.interrupt();
+//! });
+//! let err = tvix_serde::from_str_with_config::<u64, _>("let f = n: f (n + 1); in f 0", |b| {
+//!     b.limits(Limits::default().max_memory(64 << 20).timeout(Duration::from_secs(10)))
+//!         .interrupt(handle)
+//! })
+//! .unwrap_err();
+//! assert_eq!(err.message(), "evaluation interrupted");
+//! ```
+//!
 //! # Typed Rust builtins
 //!
 //! ```
@@ -122,7 +155,7 @@ pub use builtin::{BuilderExt, NixFn};
 pub use error::{Error, Location};
 #[doc(inline)]
 pub use load::{
-    deserialize, from_file, from_file_with_args, from_file_with_config, from_slice, from_str,
+    default_limits, deserialize, from_file, from_file_with_args, from_file_with_config, from_slice, from_str,
     from_str_with_args, from_str_with_config,
 };
 #[doc(inline)]
@@ -136,7 +169,7 @@ pub use value::{from_value, Value};
 pub type Builder = tvix_eval::EvaluationBuilder;
 
 #[doc(no_inline)]
-pub use tvix_eval::{Evaluation, ExtraBuiltin, Settings};
+pub use tvix_eval::{Evaluation, ExtraBuiltin, InterruptHandle, LimitKind, Limits, Settings};
 
 /// The evaluator's API that embedders need, re-exported so that
 /// `tvix-serde` is the only dependency: the evaluation and its settings,
@@ -145,8 +178,8 @@ pub use tvix_eval::{Evaluation, ExtraBuiltin, Settings};
 pub mod eval {
     #[doc(no_inline)]
     pub use tvix_eval::{
-        EvalIO, Evaluation, EvaluationBuilder, ExtraBuiltin, HostFunction, MemoryIO, NoIO,
-        Settings, StdIO, Value,
+        EvalIO, Evaluation, EvaluationBuilder, ExtraBuiltin, HostFunction, InterruptHandle,
+        LimitKind, Limits, MemoryIO, NoIO, Settings, StdIO, Value,
     };
 }
 

@@ -233,7 +233,46 @@ fn deserialize_file<T: DeserializeOwned>(
 
 /// The builder every `from_str*` function starts from.
 fn pure_builder() -> Builder {
-    Evaluation::builder().pure(true).io(tvix_eval::NoIO)
+    Evaluation::builder()
+        .pure(true)
+        .io(tvix_eval::NoIO)
+        .limits(default_limits())
+}
+
+/// The limits every `from_*` function applies unless the configuring
+/// closure sets others with [`Builder::limits`]: far above what a real
+/// config needs, low enough that a hostile one cannot exhaust the host.
+///
+/// - memory: 1 GiB held by the evaluation's values (strings, lists, sets,
+///   thunks, closures);
+/// - steps: 1,000,000,000 function calls and forcings (tens of seconds of
+///   evaluation; deterministic, so a config that loads once always loads);
+/// - timeout: 60 seconds of wall-clock time;
+/// - call depth: the evaluator's default, 2,500,000 frames, enough for a
+///   million-deep recursion.
+///
+/// ```
+/// use std::time::Duration;
+/// let limits = tvix_serde::default_limits();
+/// assert_eq!(limits.memory, Some(1 << 30));
+/// assert_eq!(limits.steps, Some(1_000_000_000));
+/// assert_eq!(limits.timeout, Some(Duration::from_secs(60)));
+///
+/// // A config that never ends is stopped by the defaults…
+/// let err = tvix_serde::from_str::<u64>("let f = n: f (n + 1); in f 0").unwrap_err();
+/// assert!(err.is_limit_error());
+/// // …and a closure can set tighter (or looser) limits.
+/// let err = tvix_serde::from_str_with_config::<Vec<u64>, _>(
+///     "builtins.genList (i: i) 1000000",
+///     |b| b.limits(tvix_serde::Limits::default().max_memory(1 << 20)),
+/// ).unwrap_err();
+/// assert_eq!(err.message(), "evaluation exceeded its memory limit (max-memory = 1 MiB)");
+/// ```
+pub fn default_limits() -> tvix_eval::Limits {
+    tvix_eval::Limits::default()
+        .max_memory(1 << 30)
+        .max_steps(1_000_000_000)
+        .timeout(std::time::Duration::from_secs(60))
 }
 
 /// An evaluation for the file at `path` (made absolute), allowed to read
@@ -247,7 +286,12 @@ fn file_evaluation(
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| "/".into());
-    let builder = configure(Evaluation::builder().pure(true).allow_root(dir));
+    let builder = configure(
+        Evaluation::builder()
+            .pure(true)
+            .allow_root(dir)
+            .limits(default_limits()),
+    );
     (builder.build(), path)
 }
 
