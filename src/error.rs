@@ -229,7 +229,10 @@ impl Error {
     /// Whether a resource limit ([`crate::Limits`]) or an
     /// [`InterruptHandle`](crate::InterruptHandle) stopped the evaluation.
     pub fn is_limit_error(&self) -> bool {
-        self.0.source.as_ref().is_some_and(|e| e.kind.is_limit_like())
+        self.0
+            .source
+            .as_ref()
+            .is_some_and(|e| e.kind.is_limit_like())
     }
 
     /// The message alone, without path or location.

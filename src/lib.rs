@@ -155,8 +155,8 @@ pub use builtin::{BuilderExt, NixFn};
 pub use error::{Error, Location};
 #[doc(inline)]
 pub use load::{
-    default_limits, deserialize, from_file, from_file_with_args, from_file_with_config, from_slice, from_str,
-    from_str_with_args, from_str_with_config,
+    default_limits, deserialize, from_file, from_file_with_args, from_file_with_config, from_slice,
+    from_str, from_str_with_args, from_str_with_config,
 };
 #[doc(inline)]
 pub use ser::{to_string, to_string_pretty, to_value};

@@ -126,6 +126,18 @@ fn newline(pretty: bool, indent: usize, out: &mut String) {
 }
 
 fn write_value(v: &Value, pretty: bool, indent: usize, out: &mut String) -> Result<(), Error> {
+    // Deep values (10,000 levels come back from Nix) must not exhaust the stack.
+    stacker::maybe_grow(GROW_RED_ZONE, GROW_SEGMENT, || {
+        write_value_here(v, pretty, indent, out)
+    })
+}
+
+/// Stack kept free before recursing into a nested value, and the segment
+/// added when less is left.
+pub(crate) const GROW_RED_ZONE: usize = 64 * 1024;
+pub(crate) const GROW_SEGMENT: usize = 2 * 1024 * 1024;
+
+fn write_value_here(v: &Value, pretty: bool, indent: usize, out: &mut String) -> Result<(), Error> {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -375,7 +387,8 @@ struct SeqSer {
 
 impl SeqSer {
     fn push<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.items.push(v.serialize(PLAIN)?);
+        let item = stacker::maybe_grow(GROW_RED_ZONE, GROW_SEGMENT, || v.serialize(PLAIN))?;
+        self.items.push(item);
         Ok(())
     }
     fn done(self) -> Result<Value, Error> {
@@ -438,7 +451,8 @@ impl ser::SerializeMap for MapSer {
             .key
             .take()
             .ok_or_else(|| Error::data("map value without a key"))?;
-        self.map.insert(k, v.serialize(PLAIN)?);
+        let v = stacker::maybe_grow(GROW_RED_ZONE, GROW_SEGMENT, || v.serialize(PLAIN))?;
+        self.map.insert(k, v);
         Ok(())
     }
     fn end(self) -> Result<Value, Error> {
@@ -452,7 +466,8 @@ macro_rules! struct_like {
             type Ok = Value;
             type Error = Error;
             fn serialize_field<T: Serialize + ?Sized>(&mut self, k: &'static str, v: &T) -> Result<(), Error> {
-                self.map.insert(k.to_string(), v.serialize(PLAIN)?);
+                let v = stacker::maybe_grow(GROW_RED_ZONE, GROW_SEGMENT, || v.serialize(PLAIN))?;
+                self.map.insert(k.to_string(), v);
                 Ok(())
             }
             fn end(self) -> Result<Value, Error> {

@@ -43,9 +43,10 @@ fn attribute_order_does_not_depend_on_earlier_loads() {
     // earlier load that used `b` before `a` must not change which error
     // this one reports.
     let src = r#"builtins.deepSeq { a = throw "a first"; b = throw "b first"; } 1"#;
-    let fresh = std::thread::spawn(move || tvix_serde::from_str::<i64>(src).unwrap_err().to_string())
-        .join()
-        .unwrap();
+    let fresh =
+        std::thread::spawn(move || tvix_serde::from_str::<i64>(src).unwrap_err().to_string())
+            .join()
+            .unwrap();
     let _: i64 = tvix_serde::from_str("let b = 1; zz = 2; a = 3; in b + zz + a").unwrap();
     let after = tvix_serde::from_str::<i64>(src).unwrap_err().to_string();
     assert_eq!(fresh, after);

@@ -366,8 +366,10 @@ impl EvaluationBuilder {
 
 fn lazy_source(src: &str, name: &str, globals: &Globals) -> Value {
     let file = syntax::add_source(format!("<builtin {name}>"), None, src);
-    let compiled = syntax::parse(file, src)
-        .and_then(|e| compiler::compile(&e, file, Path::new("/"), globals, None));
+    let compiled = syntax::parse_with(file, src, |e| {
+        compiler::compile(e, file, Path::new("/"), globals, None)
+    })
+    .and_then(|r| r);
     match compiled {
         Ok(chunk) => Value::Thunk(value::Thunk::new_code(chunk, value::Upvalues::default())),
         Err(errs) => {
@@ -585,6 +587,9 @@ pub(crate) fn compile_source(
             .next()
             .unwrap_or_else(|| Error::from(ErrorKind::ParseError("syntax error".into())))
     };
-    let expr = syntax::parse(file, src).map_err(first)?;
-    compiler::compile(&expr, file, dir, globals, scope).map_err(first)
+    syntax::parse_with(file, src, |expr| {
+        compiler::compile(expr, file, dir, globals, scope)
+    })
+    .and_then(|r| r)
+    .map_err(first)
 }

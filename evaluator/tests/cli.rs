@@ -620,5 +620,8 @@ fn limit_flags_stop_evaluation_with_a_located_error() {
     let (ok, out, err) = tvix_eval(dir, &["--eval", "--max-memory", "lots", "-E", "1"]);
     assert!(ok);
     assert_eq!(out, "1\n");
-    assert!(err.contains("setting 'max-memory' has invalid value 'lots'"), "{err}");
+    assert!(
+        err.contains("setting 'max-memory' has invalid value 'lots'"),
+        "{err}"
+    );
 }

@@ -56,7 +56,15 @@ pub(crate) struct Deserializer<'a> {
     /// The config path of this value (`servers[1].port`).
     path: Rc<str>,
     origin: Origin,
+    /// The lists and sets being deserialized around this value (their
+    /// addresses, outermost first): how cycles and runaway depth are found.
+    open: Rc<std::cell::RefCell<Vec<usize>>>,
 }
+
+/// Lists and sets nested deeper than this are refused: as deep as C++ Nix
+/// goes, and deep structures still fit the stack of the program that
+/// drops them.
+pub(crate) const MAX_DEPTH: usize = 10_000;
 
 impl<'a> Deserializer<'a> {
     /// A deserializer for the top-level value `value`.
@@ -76,7 +84,36 @@ impl<'a> Deserializer<'a> {
             value,
             path: path.into(),
             origin,
+            open: Rc::default(),
         }
+    }
+
+    /// Runs `visit` for the list or set at `address`, refusing cycles and
+    /// runaway depth, on a stack that grows as deep data needs.
+    fn nested<T>(
+        &mut self,
+        address: usize,
+        visit: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        {
+            let mut open = self.open.borrow_mut();
+            if open.contains(&address) {
+                drop(open);
+                return Err(self.locate(Error::data(
+                    "the value contains itself (a cycle), so deserializing it would never end",
+                )));
+            }
+            if open.len() >= MAX_DEPTH {
+                drop(open);
+                return Err(self.locate(Error::data(format!(
+                    "the value is nested more than {MAX_DEPTH} levels deep"
+                ))));
+            }
+            open.push(address);
+        }
+        let r = stacker::maybe_grow(128 * 1024, 4 * 1024 * 1024, || visit(self));
+        self.open.borrow_mut().pop();
+        r
     }
 
     /// Forces the value; an evaluation error gets this value's path.
@@ -111,7 +148,8 @@ impl<'a> Deserializer<'a> {
         items: tvix_eval::value::NixList,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let r = visitor.visit_seq(SeqAccess::new(self, items));
+        let address = Rc::as_ptr(&items) as usize;
+        let r = self.nested(address, |de| visitor.visit_seq(SeqAccess::new(de, items)));
         self.wrap(r)
     }
 
@@ -124,11 +162,14 @@ impl<'a> Deserializer<'a> {
         fields: &[&str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let mut access = MapAccess::new(self, attrs.clone());
-        if fields.len() > 1 {
-            access = access.fields_first(fields);
-        }
-        let r = visitor.visit_map(access);
+        let address = Rc::as_ptr(&attrs) as usize;
+        let r = self.nested(address, |de| {
+            let mut access = MapAccess::new(de, attrs.clone());
+            if fields.len() > 1 {
+                access = access.fields_first(fields);
+            }
+            visitor.visit_map(access)
+        });
         r.map_err(|e| e.at(&self.path, || self.origin.set_span(&attrs)))
     }
 
@@ -162,7 +203,13 @@ impl<'a> Deserializer<'a> {
 
     /// A deserializer for a value inside this one.
     fn child(&mut self, value: Value, path: &str, origin: Origin) -> Deserializer<'_> {
-        Deserializer::at(self.eval, value, path, origin)
+        Deserializer {
+            eval: self.eval,
+            value,
+            path: path.into(),
+            origin,
+            open: self.open.clone(),
+        }
     }
 }
 
@@ -425,8 +472,11 @@ impl<'de> de::Deserializer<'de> for Deserializer<'_> {
                 let name = attr.name.to_str_lossy().into_owned();
                 let path = join_field(&self.path, &name);
                 let origin = self.origin.attr(&attr);
-                let de = self.child(attr.value.clone(), &path, origin);
-                let r = visitor.visit_enum(EnumAccess::new(de, name));
+                let address = Rc::as_ptr(&a) as usize;
+                let r = self.nested(address, |de| {
+                    let child = de.child(attr.value.clone(), &path, origin);
+                    visitor.visit_enum(EnumAccess::new(child, name))
+                });
                 self.wrap(r)
             }
             other => Err(self.mismatch(

@@ -26,7 +26,7 @@ pub(crate) use raw::to_raw;
 /// assert_eq!(v.get("missing"), None);
 /// assert_eq!(v.to_string(), r#"{ a = [ 1 2.5 null ]; b = "x"; p = /etc/hosts; }"#);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Value {
     /// `null`.
     Null,
@@ -47,6 +47,36 @@ pub enum Value {
 }
 
 static NULL: Value = Value::Null;
+
+/// Compares without recursion: values from Nix may be nested 10,000 deep.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        let mut pending = vec![(self, other)];
+        while let Some(pair) = pending.pop() {
+            match pair {
+                (Value::Null, Value::Null) => {}
+                (Value::Bool(a), Value::Bool(b)) if a == b => {}
+                (Value::Int(a), Value::Int(b)) if a == b => {}
+                (Value::Float(a), Value::Float(b)) if a == b => {}
+                (Value::String(a), Value::String(b)) if a == b => {}
+                (Value::Path(a), Value::Path(b)) if a == b => {}
+                (Value::List(a), Value::List(b)) if a.len() == b.len() => {
+                    pending.extend(a.iter().zip(b));
+                }
+                (Value::Attrs(a), Value::Attrs(b)) if a.len() == b.len() => {
+                    for ((ka, va), (kb, vb)) in a.iter().zip(b) {
+                        if ka != kb {
+                            return false;
+                        }
+                        pending.push((va, vb));
+                    }
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+}
 
 impl Value {
     /// The attribute `name` of a set; `None` if absent or not a set.

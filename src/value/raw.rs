@@ -10,6 +10,11 @@ use super::Value;
 
 /// The evaluator's value for `v` (fully evaluated: no thunks).
 pub(crate) fn to_raw(v: &Value) -> tvix_eval::Value {
+    use crate::ser::{GROW_RED_ZONE, GROW_SEGMENT};
+    stacker::maybe_grow(GROW_RED_ZONE, GROW_SEGMENT, || to_raw_here(v))
+}
+
+fn to_raw_here(v: &Value) -> tvix_eval::Value {
     match v {
         Value::Null => tvix_eval::Value::Null,
         Value::Bool(b) => tvix_eval::Value::Bool(*b),

@@ -25,6 +25,11 @@ pub use show::show;
 /// Values every program can name without binding them (`true`, `map`, `builtins`, `__add`, …).
 pub type Globals = HashMap<Symbol, Value>;
 
+/// Host stack the compiler keeps free before recursing: when less is
+/// left, it continues on a new segment of `STACK_SEGMENT` bytes.
+pub(crate) const STACK_RED_ZONE: usize = 128 * 1024;
+pub(crate) const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
 /// Compiles a parsed file or expression into the chunk that evaluates it.
 ///
 /// `dir` is the directory relative path literals resolve against. `scope`
@@ -412,6 +417,14 @@ impl<'a> Compiler<'a> {
     /// Emits code leaving the value of `e` on the stack, without evaluating
     /// anything: constants, variables and lambdas directly, the rest as thunks.
     fn compile_lazy(&mut self, e: &ast::Expr, name: Option<Symbol>) {
+        // Deep input (5,000-term chains, 10,000 nested lists) recurses this
+        // deep: the stack grows on the heap rather than overflowing.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.compile_lazy_here(e, name)
+        })
+    }
+
+    fn compile_lazy_here(&mut self, e: &ast::Expr, name: Option<Symbol>) {
         let e = unparen(e);
         let span = self.span(&e);
         match &e {
@@ -454,6 +467,12 @@ impl<'a> Compiler<'a> {
 
     /// Emits code that evaluates `e` to weak head normal form.
     fn compile_strict(&mut self, e: &ast::Expr) {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.compile_strict_here(e)
+        })
+    }
+
+    fn compile_strict_here(&mut self, e: &ast::Expr) {
         let span = self.span(e);
         match e {
             ast::Expr::Paren(p) => match p.expr() {

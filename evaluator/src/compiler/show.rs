@@ -248,6 +248,12 @@ fn binop_str(op: ast::BinOpKind) -> &'static str {
 }
 
 fn show_into(e: &ast::Expr, out: &mut String) {
+    stacker::maybe_grow(super::STACK_RED_ZONE, super::STACK_SEGMENT, || {
+        show_expr(e, out)
+    })
+}
+
+fn show_expr(e: &ast::Expr, out: &mut String) {
     use ast::Expr;
     match e {
         Expr::Paren(p) => {

@@ -7,6 +7,8 @@ use rowan::ast::AstNode;
 
 use crate::errors::{Error, ErrorKind};
 
+pub mod nesting;
+
 /// A byte range in one source file. `file == u32::MAX` means "no location".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Span {
@@ -362,12 +364,51 @@ pub fn locate_in(ctx: &crate::state::Context, span: Span) -> Option<Location> {
     })
 }
 
-/// Input nested deeper than this is refused before compiling, so the
-/// recursive compiler cannot exhaust the host stack.
-pub const MAX_NESTING: usize = 2000;
+/// Parses `text` (registered as `file`) and passes the expression to `f`,
+/// returning every parse error instead if there are any.
+///
+/// The parser, `f` (typically the compiler) and the syntax tree's drop run
+/// on a host stack sized for the text's nesting (see [`nesting`]), so deep
+/// input cannot overflow the stack; input nested beyond
+/// [`nesting::MAX_NESTING`] is refused with an error at the place where it
+/// got too deep.
+pub fn parse_with<R>(
+    file: u32,
+    text: &str,
+    f: impl FnOnce(&rnix::ast::Expr) -> R,
+) -> Result<R, Vec<Error>> {
+    // A text cannot nest deeper than it has bytes: small texts skip the scan.
+    let bound = nesting::stack_needed(text.len());
+    let needed = if stacker::remaining_stack().is_some_and(|left| left > bound) {
+        bound
+    } else {
+        match nesting::estimate(text) {
+            Ok(levels) => nesting::stack_needed(levels),
+            Err(e) => {
+                let span = Span {
+                    file,
+                    start: e.offset,
+                    end: e.offset,
+                };
+                return Err(vec![Error::new(
+                    ErrorKind::ParseError(format!(
+                        "expression is nested too deeply (more than {} levels)",
+                        nesting::MAX_NESTING
+                    )),
+                    span,
+                )]);
+            }
+        }
+    };
+    stacker::maybe_grow(needed, needed, || {
+        let expr = parse(file, text)?;
+        Ok(f(&expr))
+    })
+}
 
-/// Parses `text` (registered as `file`), returning every parse error.
-pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
+/// Parses `text` (registered as `file`), returning every parse error. The
+/// caller's stack must fit the text's nesting: use [`parse_with`].
+fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
     let adjusted = lex_like_cpp_nix(text);
     let text = match &adjusted {
         Some(t) => {
@@ -380,35 +421,46 @@ pub fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
         None => text,
     };
     let parsed = rnix::Root::parse(text);
-    let errors: Vec<Error> = parsed
+    let mut errors: Vec<Error> = parsed
         .errors()
         .iter()
         .map(|e| parse_error(file, text, e))
         .collect();
     if !errors.is_empty() {
+        if parsed
+            .errors()
+            .iter()
+            .any(|e| matches!(e, rnix::ParseError::RecursionLimitExceeded))
+        {
+            // rnix stops at 512 nested expressions and skips the rest of
+            // the input in one error node: point at where that began.
+            let skipped = parsed
+                .syntax()
+                .descendants()
+                .filter(|n| n.kind() == rnix::SyntaxKind::NODE_ERROR)
+                .last();
+            if let Some(node) = skipped {
+                let start = u32::from(node.text_range().start());
+                errors.insert(
+                    0,
+                    Error::new(
+                        ErrorKind::ParseError(
+                            "expression is nested too deeply (this parser allows 512 levels \
+                             of parentheses, sets, let, if, with, assert and functions)"
+                                .into(),
+                        ),
+                        Span {
+                            file,
+                            start,
+                            end: start,
+                        },
+                    ),
+                );
+            }
+        }
         return Err(errors);
     }
     let root = parsed.tree();
-    // Depth check without recursion.
-    let mut depth = 0usize;
-    for event in root.syntax().preorder() {
-        match event {
-            rnix::WalkEvent::Enter(_) => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(vec![Error::new(
-                        ErrorKind::ParseError("expression is nested too deeply".into()),
-                        Span {
-                            file,
-                            start: 0,
-                            end: 0,
-                        },
-                    )]);
-                }
-            }
-            rnix::WalkEvent::Leave(_) => depth -= 1,
-        }
-    }
     with_file_bytes(file, || intern_in_source_order(root.syntax()));
     match root.expr() {
         Some(e) => Ok(e),

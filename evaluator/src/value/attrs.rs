@@ -160,12 +160,9 @@ impl Attrs {
             return right.clone();
         }
         let (a, b) = (&left.entries, &right.entries);
-        let mut out = match crate::state::vec_with_capacity(a.len() + b.len()) {
-            Ok(v) => v,
-            // Unreachable in practice (both sides are already in memory):
-            // fall back to growing as needed.
-            Err(_) => Vec::new(),
-        };
+        // An error is unreachable in practice (both sides are already in
+        // memory): then the vector grows as needed.
+        let mut out = crate::state::vec_with_capacity(a.len() + b.len()).unwrap_or_default();
         // For each attribute of the (usually smaller) right side, binary-search
         // its place in the rest of the left side and copy the run before it.
         let mut i = 0;

@@ -118,7 +118,7 @@ impl Thunk {
         Thunk(Rc::new(RefCell::new(ThunkState::Apply(f, x))))
     }
 
-    /// A blank thunk for a recursive binding (see [`Thunk::init`]).
+    /// A blank thunk for a recursive binding (filled in later by `Thunk::init`).
     pub fn new_blank() -> Thunk {
         crate::state::charge(THUNK_BYTES);
         let t = Thunk(Rc::new(RefCell::new(ThunkState::Blank)));

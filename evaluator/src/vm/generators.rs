@@ -433,53 +433,98 @@ pub fn coerce_to_string(
     v: Value,
     how: Coercion,
 ) -> Pin<Box<dyn Future<Output = Result<NixString, ErrorKind>> + '_>> {
+    // Iterative: nested lists and `__toString`/`outPath` chains can be
+    // deeper than the host stack (C++ Nix coerces them all).
     Box::pin(async move {
-        let v = co.force(v).await;
-        match &v {
-            Value::String(s) => Ok(s.clone()),
-            Value::Path(p) => {
-                if how.copy_to_store {
-                    co.path_to_store(p.as_ref().clone()).await
-                } else {
-                    Ok(NixString::from(p.to_string_lossy().into_owned()))
-                }
-            }
-            Value::Attrs(a) => {
+        let mut out = StringBuilder::new();
+        let mut walks: Vec<ListWalk> = Vec::new();
+        let mut next = v;
+        loop {
+            let mut v = co.force(next).await;
+            while let Value::Attrs(a) = &v {
                 let (to_string, out_path) = well_known(|w| (w.to_string, w.out_path));
-                if let Some(f) = a.get(to_string).cloned() {
+                v = if let Some(f) = a.get(to_string).cloned() {
                     let f = co.force(f).await;
                     let r = co.call(f, v.clone()).await;
-                    return coerce_to_string(co, r, how).await;
-                }
-                if let Some(o) = a.get(out_path).cloned() {
-                    return coerce_to_string(co, o, how).await;
-                }
-                Err(eval_err!("cannot coerce a set to a string"))
+                    co.force(r).await
+                } else if let Some(o) = a.get(out_path).cloned() {
+                    co.force(o).await
+                } else {
+                    return Err(eval_err!("cannot coerce a set to a string"));
+                };
             }
-            Value::Int(i) if how.more => Ok(NixString::from(i.to_string())),
-            Value::Float(f) if how.more => Ok(NixString::from(format!("{f:.6}"))),
-            Value::Bool(b) if how.more => Ok(NixString::from(if *b { "1" } else { "" })),
-            Value::Null if how.more => Ok(NixString::from("")),
-            Value::List(l) if how.more => {
-                let mut b = StringBuilder::new();
-                let n = l.len();
-                for (i, item) in l.iter().enumerate() {
-                    let item = co.force(item.clone()).await;
-                    let s = coerce_to_string(co, item.clone(), how).await?;
-                    b.push_str(&s);
-                    let empty_list = matches!(&item, Value::List(x) if x.is_empty());
-                    if i + 1 < n && !empty_list {
-                        b.push_bytes(b" ");
+            let piece = match &v {
+                Value::String(s) => s.clone(),
+                Value::Path(p) => {
+                    if how.copy_to_store {
+                        co.path_to_store(p.as_ref().clone()).await?
+                    } else {
+                        NixString::from(p.to_string_lossy().into_owned())
                     }
                 }
-                b.finish()
+                Value::Int(i) if how.more => NixString::from(i.to_string()),
+                Value::Float(f) if how.more => NixString::from(format!("{f:.6}")),
+                Value::Bool(b) if how.more => NixString::from(if *b { "1" } else { "" }),
+                Value::Null if how.more => NixString::from(""),
+                Value::List(l) if how.more => {
+                    walks.push(ListWalk {
+                        items: l.clone(),
+                        next: 0,
+                        separator: false,
+                    });
+                    NixString::from("")
+                }
+                other => {
+                    return Err(eval_err!(
+                        "cannot coerce {} to a string",
+                        other.type_description()
+                    ))
+                }
+            };
+            if walks.is_empty() {
+                return Ok(piece);
             }
-            other => Err(eval_err!(
-                "cannot coerce {} to a string",
-                other.type_description()
-            )),
+            if !matches!(v, Value::List(_)) {
+                out.push_str(&piece);
+                ListWalk::end_item(&mut walks, &mut out);
+            }
+            // The next element to coerce, closing the lists that are done.
+            next = loop {
+                let Some(walk) = walks.last_mut() else {
+                    return out.finish();
+                };
+                if let Some(item) = walk.items.0.get(walk.next).cloned() {
+                    walk.next += 1;
+                    let item = co.force(item).await;
+                    // As C++ Nix: no space after the last element or an empty list.
+                    walk.separator = walk.next < walk.items.0.len()
+                        && !matches!(&item, Value::List(x) if x.0.is_empty());
+                    break item;
+                }
+                walks.pop();
+                ListWalk::end_item(&mut walks, &mut out);
+            };
         }
     })
+}
+
+/// A list being coerced to a string: its elements, the next one, and
+/// whether a space follows the element being coerced.
+struct ListWalk {
+    items: crate::value::NixList,
+    next: usize,
+    separator: bool,
+}
+
+impl ListWalk {
+    /// Called when an element of the innermost list is done.
+    fn end_item(walks: &mut [ListWalk], out: &mut StringBuilder) {
+        if let Some(walk) = walks.last_mut() {
+            if std::mem::take(&mut walk.separator) {
+                out.push_bytes(b" ");
+            }
+        }
+    }
 }
 
 /// `a + b` when `a` is not a number: path or string concatenation.

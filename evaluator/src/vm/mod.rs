@@ -456,16 +456,14 @@ impl Vm {
                         // Limits stop evaluation between instructions: the
                         // innermost code running is where it happened.
                         e.span = span;
-                    } else if e.trace.len() < 64 {
-                        if span.is_some() && span != e.span {
-                            let msg = match (&chunk.lambda_name, &chunk.description) {
-                                (Some(n), _) => format!("while calling '{n}'"),
-                                (None, Some(d)) => d.clone(),
-                                (None, None) => "while evaluating".to_string(),
-                            };
-                            e.trace
-                                .push(crate::errors::TraceFrame { span, message: msg });
-                        }
+                    } else if e.trace.len() < 64 && span.is_some() && span != e.span {
+                        let msg = match (&chunk.lambda_name, &chunk.description) {
+                            (Some(n), _) => format!("while calling '{n}'"),
+                            (None, Some(d)) => d.clone(),
+                            (None, None) => "while evaluating".to_string(),
+                        };
+                        e.trace
+                            .push(crate::errors::TraceFrame { span, message: msg });
                     }
                 }
                 Frame::CallWith { .. }

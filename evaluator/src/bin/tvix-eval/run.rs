@@ -228,14 +228,17 @@ fn parse_source(eval: &mut Evaluation, source: &Source) -> Result<String, Error>
     let (text, raw) = tvix_eval::syntax::decode_source(&bytes);
     let file = tvix_eval::syntax::add_source_bytes(name, path, &text, raw);
     let first = |mut errs: Vec<Error>| errs.remove(0);
-    let e = tvix_eval::syntax::parse(file, &text).map_err(first)?;
-    // C++ Nix's parser also binds variables and checks attribute sets, so
-    // what only the compiler reports here is a parse error there too.
     let globals = eval.shared().globals();
-    tvix_eval::compiler::compile(&e, file, &dir, &globals, None).map_err(first)?;
-    Ok(tvix_eval::syntax::with_file_bytes(file, || {
-        tvix_eval::compiler::show(&e, &dir)
-    }))
+    tvix_eval::syntax::parse_with(file, &text, |e| {
+        // C++ Nix's parser also binds variables and checks attribute sets, so
+        // what only the compiler reports here is a parse error there too.
+        tvix_eval::compiler::compile(e, file, &dir, &globals, None)?;
+        Ok(tvix_eval::syntax::with_file_bytes(file, || {
+            tvix_eval::compiler::show(e, &dir)
+        }))
+    })
+    .and_then(|r| r)
+    .map_err(first)
 }
 
 fn render_value(eval: &mut Evaluation, v: &Value, opts: &Options) -> Result<Vec<u8>, Error> {

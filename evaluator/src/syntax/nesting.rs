@@ -1,0 +1,197 @@
+//! How deep the parser and compiler will recurse on a source text, found by
+//! one linear pass over its tokens before parsing, so that parsing runs on
+//! a stack sized for it, or is refused with a located error.
+//!
+//! rnix's parser recurses for nested lists, for every operator or argument
+//! of a chain (`1 + 1 + …`, `f a b …`, `!!…`), and for nested expressions.
+//! The estimate is an upper bound on that recursion: every open bracket
+//! counts one level, and inside an expression every operator, keyword and
+//! applied argument since the last `;` or `,` of that bracket counts one
+//! more (a list's elements do not nest, and neither does a string's text).
+
+use rnix::SyntaxKind::*;
+
+/// The deepest estimated nesting accepted: twice what C++ Nix 2.8 reaches
+/// (about 10,000 levels). Deeper, rowan's tree building turns quadratic
+/// (it rehashes deep subtrees recursively), so refusing keeps parsing fast.
+pub const MAX_NESTING: usize = 20_000;
+
+/// Host stack bytes reserved per estimated level: rnix's parser takes up
+/// to ~180 bytes a level (nested lists) and dropping the syntax tree less;
+/// the estimate counts each operator and its operand, so this has margin.
+pub const STACK_PER_LEVEL: usize = 256;
+
+/// Stack reserved beyond the per-level amount: rnix stops nested
+/// expressions at 512 levels on its own, which take up to ~1 MiB.
+pub const STACK_BASE: usize = 2 * 1024 * 1024;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Level {
+    /// Inside parentheses, a set, `let … in`, `${ … }` or at the top.
+    Expr,
+    /// Inside `[ … ]`.
+    List,
+    /// Inside a string or an interpolated path.
+    Text,
+}
+
+/// Why a text is refused.
+pub struct TooDeep {
+    /// Byte offset of the token where the nesting passed [`MAX_NESTING`].
+    pub offset: u32,
+}
+
+/// The estimated nesting of `text`: an upper bound on the parser's recursion.
+pub fn estimate(text: &str) -> Result<usize, TooDeep> {
+    // (kind, tokens counted at this level since its last reset,
+    //  whether the last token there ended an operand)
+    let mut stack: Vec<Frame> = vec![Frame::new(Level::Expr)];
+    let mut depth = 1usize;
+    let mut deepest = 1usize;
+    let mut offset = 0usize;
+    for (kind, token) in rnix::tokenize(text) {
+        let at = offset;
+        offset += token.len();
+        match kind {
+            TOKEN_WHITESPACE | TOKEN_COMMENT => continue,
+            TOKEN_L_BRACK | TOKEN_L_PAREN | TOKEN_L_BRACE | TOKEN_INTERPOL_START | TOKEN_LET
+            | TOKEN_STRING_START => {
+                if kind != TOKEN_INTERPOL_START && kind != TOKEN_LET {
+                    // A bracketed operand: applied if it follows another.
+                    operand(&mut stack, &mut depth);
+                } else {
+                    operator(&mut stack, &mut depth);
+                }
+                let level = match kind {
+                    TOKEN_L_BRACK => Level::List,
+                    TOKEN_STRING_START => Level::Text,
+                    _ => Level::Expr,
+                };
+                stack.push(Frame::new(level));
+                depth += 1;
+            }
+            TOKEN_R_BRACK | TOKEN_R_PAREN | TOKEN_R_BRACE | TOKEN_INTERPOL_END | TOKEN_IN
+            | TOKEN_STRING_END => {
+                // A mismatched closer is the parser's to report.
+                if stack.len() > 1 {
+                    if let Some(frame) = stack.pop() {
+                        depth -= 1 + frame.count;
+                    }
+                }
+                if let Some(frame) = stack.last_mut() {
+                    // What the bracket closed is an operand (`in` starts one).
+                    frame.after_operand = kind != TOKEN_IN;
+                }
+            }
+            TOKEN_SEMICOLON | TOKEN_COMMA => {
+                if let Some(frame) = stack.last_mut() {
+                    if frame.level == Level::Expr {
+                        depth -= frame.count;
+                        frame.count = 0;
+                        frame.after_operand = false;
+                    }
+                }
+            }
+            TOKEN_IDENT | TOKEN_INTEGER | TOKEN_FLOAT | TOKEN_URI | TOKEN_PATH_ABS
+            | TOKEN_PATH_REL | TOKEN_PATH_HOME | TOKEN_PATH_SEARCH => {
+                operand(&mut stack, &mut depth)
+            }
+            _ => operator(&mut stack, &mut depth),
+        }
+        deepest = deepest.max(depth);
+        if depth > MAX_NESTING {
+            return Err(TooDeep {
+                offset: u32::try_from(at).unwrap_or(u32::MAX),
+            });
+        }
+    }
+    Ok(deepest)
+}
+
+struct Frame {
+    level: Level,
+    count: usize,
+    after_operand: bool,
+}
+
+impl Frame {
+    fn new(level: Level) -> Frame {
+        Frame {
+            level,
+            count: 0,
+            after_operand: false,
+        }
+    }
+}
+
+/// An operator or keyword: one more level in an expression.
+fn operator(stack: &mut [Frame], depth: &mut usize) {
+    if let Some(frame) = stack.last_mut() {
+        if frame.level == Level::Expr {
+            frame.count += 1;
+            *depth += 1;
+        }
+        frame.after_operand = false;
+    }
+}
+
+/// An operand: one more level only when it is applied to the one before.
+fn operand(stack: &mut [Frame], depth: &mut usize) {
+    if let Some(frame) = stack.last_mut() {
+        if frame.level == Level::Expr && frame.after_operand {
+            frame.count += 1;
+            *depth += 1;
+        }
+        frame.after_operand = true;
+    }
+}
+
+/// The host stack to have available for parsing (and compiling and
+/// dropping) a text of estimated nesting `levels`.
+pub fn stack_needed(levels: usize) -> usize {
+    STACK_BASE + levels.saturating_mul(STACK_PER_LEVEL)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn depth(s: &str) -> usize {
+        estimate(s).ok().unwrap_or(usize::MAX)
+    }
+
+    #[test]
+    fn flat_structures_are_shallow() {
+        let list = format!("[ {} ]", "1 ".repeat(10_000));
+        assert!(depth(&list) < 5);
+        let set = format!("{{ {} }}", "a = 1 + 2; ".repeat(10_000));
+        assert!(depth(&set) < 10);
+        let calls = format!("{{ {} }}", "a = f x y; ".repeat(10_000));
+        assert!(depth(&calls) < 10);
+        let string = format!("\"{}\"", "text ".repeat(10_000));
+        assert!(depth(&string) < 5);
+    }
+
+    #[test]
+    fn nesting_and_chains_count() {
+        assert!(depth(&format!("{}1{}", "[".repeat(1000), "]".repeat(1000))) >= 1000);
+        assert!(depth(&format!("1{}", " + 1".repeat(1000))) >= 1000);
+        assert!(depth(&format!("{}true", "!".repeat(1000))) >= 1000);
+        assert!(depth(&format!("{}1", "x: ".repeat(1000))) >= 1000);
+        assert!(depth(&format!("{}1{}", "(".repeat(1000), ")".repeat(1000))) >= 1000);
+        assert!(depth(&format!("f{}", " x".repeat(1000))) >= 1000);
+    }
+
+    #[test]
+    fn too_deep_is_refused_where_it_happens() {
+        let s = format!(
+            "{}1{}",
+            "[".repeat(MAX_NESTING + 10),
+            "]".repeat(MAX_NESTING + 10)
+        );
+        let Err(e) = estimate(&s) else {
+            panic!("accepted")
+        };
+        assert_eq!(e.offset as usize, MAX_NESTING - 1);
+    }
+}
