@@ -100,7 +100,7 @@ fn endless_computations_stop_at_the_step_limit() {
     for src in endless {
         let e = fails_with(
             src,
-            Limits::default().max_steps(2_000_000).max_memory(512 * MIB),
+            Limits::default().max_steps(200_000).max_memory(512 * MIB),
         );
         assert!(
             e.contains("max-steps") || e.contains("max-memory") || e.contains("stack overflow"),

@@ -89,35 +89,70 @@ impl Origin {
     }
 
     /// The syntax node of the expression that gave this value, if known.
+    /// Iterative: data nests 10,000 lists deep.
     fn expr(&self) -> Option<(u32, SyntaxNode)> {
-        match self.0.as_deref()? {
+        // Walk up past list elements to a step that is found directly.
+        let mut indices = Vec::new();
+        let mut step = self.0.as_deref()?;
+        while let Step::Elem { index, parent } = step {
+            indices.push(*index);
+            step = parent.0.as_deref()?;
+        }
+        let (file, mut node) = match step {
             Step::File(file) => {
                 let root = with_tree(*file, |root| root.clone())?;
-                let expr = root.children().next()?;
-                Some((*file, expr))
+                (*file, root.children().next()?)
             }
-            Step::Attr { name, symbol, .. } => attr_value(*name, *symbol),
-            Step::Elem { index, parent } => {
-                let (file, mut list) = parent.expr()?;
-                while list.kind() == K::NODE_PAREN {
-                    list = list.children().next()?;
-                }
-                if list.kind() != K::NODE_LIST {
-                    return None;
-                }
-                Some((file, list.children().nth(*index)?))
+            Step::Attr { name, symbol, .. } => attr_value(*name, *symbol)?,
+            Step::Elem { .. } => return None,
+        };
+        // Then down through the list literals.
+        for index in indices.into_iter().rev() {
+            while node.kind() == K::NODE_PAREN {
+                node = node.children().next()?;
             }
+            if node.kind() != K::NODE_LIST {
+                return None;
+            }
+            node = node.children().nth(index)?;
         }
+        Some((file, node))
     }
 
     /// The nearest span known when the expression itself is not.
     fn fallback(&self) -> Option<Span> {
-        match self.0.as_deref()? {
-            Step::File(_) => None,
-            Step::Attr { name, parent, .. } => Some(*name)
-                .filter(|s| s.is_some())
-                .or_else(|| parent.span()),
-            Step::Elem { parent, .. } => parent.span(),
+        let mut step = self.0.as_deref()?;
+        loop {
+            let parent = match step {
+                Step::File(_) => return None,
+                Step::Attr { name, parent, .. } => {
+                    if name.is_some() {
+                        return Some(*name);
+                    }
+                    parent
+                }
+                Step::Elem { parent, .. } => parent,
+            };
+            if let Some(span) = parent.expr().map(|(f, n)| span_of(f, n.text_range())) {
+                return Some(span);
+            }
+            step = parent.0.as_deref()?;
+        }
+    }
+}
+
+/// Frees a long chain of steps without recursing.
+impl Drop for Origin {
+    fn drop(&mut self) {
+        let mut next = self.0.take();
+        while let Some(rc) = next {
+            next = match Rc::try_unwrap(rc) {
+                Ok(mut step) => match &mut step {
+                    Step::File(_) => None,
+                    Step::Attr { parent, .. } | Step::Elem { parent, .. } => parent.0.take(),
+                },
+                Err(_) => None,
+            };
         }
     }
 }

@@ -186,6 +186,33 @@ pub struct Chunk {
     pub lambda_span: Span,
 }
 
+/// Code nests as deep as the source (a 10,000-deep list literal makes
+/// 10,000 nested chunks): free the nested chunks with a work list instead
+/// of recursively.
+impl Drop for Chunk {
+    fn drop(&mut self) {
+        if self.chunks.is_empty() && self.lambdas.is_empty() {
+            return;
+        }
+        let mut pending = std::mem::take(&mut self.chunks);
+        let mut lambdas = std::mem::take(&mut self.lambdas);
+        loop {
+            for lambda in lambdas.drain(..) {
+                if let Ok(lambda) = Rc::try_unwrap(lambda) {
+                    pending.push(lambda.chunk);
+                }
+            }
+            let Some(chunk) = pending.pop() else {
+                break;
+            };
+            if let Ok(mut chunk) = Rc::try_unwrap(chunk) {
+                pending.append(&mut chunk.chunks);
+                lambdas.append(&mut chunk.lambdas);
+            }
+        }
+    }
+}
+
 impl Default for Chunk {
     fn default() -> Chunk {
         Chunk {

@@ -346,9 +346,10 @@ impl<'a> Compiler<'a> {
         let saved_init = self.init_slot.take();
         let saved_direct = std::mem::replace(&mut self.expect_direct, false);
         self.units.push(Unit {
-            chunk: Chunk {
-                description,
-                ..Chunk::default()
+            chunk: {
+                let mut chunk = Chunk::default();
+                chunk.description = description;
+                chunk
             },
             next_slot: 0,
         });

@@ -16,14 +16,14 @@ use std::time::Duration;
 /// use std::time::Duration;
 /// let limits = tvix_eval::Limits::default()
 ///     .max_memory(256 << 20)
-///     .max_steps(10_000_000)
-///     .timeout(Duration::from_secs(5));
+///     .max_steps(1_000_000)
+///     .timeout(Duration::from_secs(60));
 /// let mut eval = tvix_eval::Evaluation::builder().limits(limits).build();
 /// // Exponential: runs for ever without a limit.
 /// let err = eval
 ///     .evaluate_str("let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 100")
 ///     .unwrap_err();
-/// assert!(err.to_string().contains("max-steps = 10000000"), "{err}");
+/// assert!(err.to_string().contains("max-steps = 1000000"), "{err}");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {

@@ -17,9 +17,10 @@ use rnix::SyntaxKind::*;
 pub const MAX_NESTING: usize = 20_000;
 
 /// Host stack bytes reserved per estimated level: rnix's parser takes up
-/// to ~180 bytes a level (nested lists) and dropping the syntax tree less;
-/// the estimate counts each operator and its operand, so this has margin.
-pub const STACK_PER_LEVEL: usize = 256;
+/// to ~180 bytes a level (nested lists) in an optimised build and ~600
+/// unoptimised; dropping the syntax tree takes less. The estimate counts
+/// an operator and its operand, so this has margin.
+pub const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) { 1024 } else { 256 };
 
 /// Stack reserved beyond the per-level amount: rnix stops nested
 /// expressions at 512 levels on its own, which take up to ~1 MiB.

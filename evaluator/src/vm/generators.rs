@@ -45,13 +45,22 @@ pub type GenFut = Pin<Box<dyn Future<Output = Result<Value, ErrorKind>>>>;
 pub type Gen = genawaiter::rc::Gen<Request, Response, GenFut>;
 
 /// The handle a generator uses to talk to the VM.
-pub struct Co(genawaiter::rc::Co<Request, Response>);
+pub struct Co(genawaiter::rc::Co<Request, Response>, std::cell::Cell<u32>);
+
+/// Of the values a generator forces that are already evaluated, every
+/// this many still go through the VM, so that long walks over evaluated
+/// data (`toJSON` of a shared tree) meet step limits and interruption.
+const READY_FORCES_PER_TICK: u32 = 64;
 
 impl Co {
     /// Forces `v` to weak head normal form.
     pub async fn force(&self, v: Value) -> Value {
-        if let Some(v) = ready(&v) {
-            return v;
+        if let Some(r) = ready(&v) {
+            let n = self.1.get().wrapping_add(1);
+            self.1.set(n);
+            if !n.is_multiple_of(READY_FORCES_PER_TICK) {
+                return r;
+            }
         }
         match self.0.yield_(Request::Force(v)).await {
             Response::Value(v) => v,
@@ -109,7 +118,7 @@ where
     Fut: Future<Output = Result<Value, ErrorKind>> + 'static,
 {
     Box::new(genawaiter::rc::Gen::new(move |co| {
-        Box::pin(f(Co(co))) as GenFut
+        Box::pin(f(Co(co, std::cell::Cell::new(0)))) as GenFut
     }))
 }
 

@@ -111,7 +111,9 @@ fn evaluation(opts: &Options, colours: bool) -> Evaluation {
 
 /// Runs the command; results go to standard output as they are computed.
 pub fn run(opts: &Options, colours: bool) -> Result<(), Error> {
-    let mut eval = evaluation(opts, colours);
+    // The process exits right after: freeing the evaluation's values (and
+    // breaking their cycles) would only cost time, so it is left to the OS.
+    let mut eval = std::mem::ManuallyDrop::new(evaluation(opts, colours));
     let mut sources = Vec::new();
     if opts.read_stdin {
         let mut data = Vec::new();
