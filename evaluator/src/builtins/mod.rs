@@ -248,7 +248,6 @@ pub fn globals(shared: &Shared) -> Globals {
     });
     let builtins_set = Value::attrs(Attrs::from_unsorted_last_wins(set_entries));
     myself.finish(builtins_set.clone());
-    crate::state::register_cycle_root(&myself);
 
     let mut g = Globals::new();
     for attr in &entries {

@@ -28,8 +28,10 @@ pub struct Context {
     pub(crate) symbols_seen: Cell<u32>,
     /// Memory accounting.
     pub(crate) meter: Meter,
-    /// Thunks of recursive bindings, which may sit on reference cycles;
-    /// cleared when the evaluation is dropped.
+    /// Thunks that may sit on reference cycles: those of recursive bindings
+    /// and those evaluated to a value that can refer back to them (a set,
+    /// list, closure or partial application). Cleared when the evaluation
+    /// is dropped.
     cycle_roots: RefCell<Vec<std::rc::Weak<RefCell<crate::value::ThunkState>>>>,
     /// Length of `cycle_roots` after its last pruning of dead entries.
     cycle_roots_pruned: Cell<usize>,
@@ -93,17 +95,23 @@ impl Context {
 
 /// Remembers a thunk that may close a reference cycle (see
 /// [`Context::break_cycles`]).
+#[inline]
 pub(crate) fn register_cycle_root(thunk: &crate::value::Thunk) {
-    with_current(|ctx| {
-        let mut roots = ctx.cycle_roots.borrow_mut();
-        roots.push(Rc::downgrade(&thunk.0));
-        // Dead entries keep their allocation: prune whenever the list has
-        // doubled since the last time.
-        if roots.len() >= 1024 && roots.len() >= 2 * ctx.cycle_roots_pruned.get() {
-            roots.retain(|w| w.strong_count() > 0);
-            ctx.cycle_roots_pruned.set(roots.len());
-        }
-    })
+    let ctx = CONTEXT.get();
+    if ctx.is_null() {
+        return;
+    }
+    // SAFETY: CONTEXT points to the context CURRENT holds (see `install`).
+    let ctx = unsafe { &*ctx };
+    let mut roots = ctx.cycle_roots.borrow_mut();
+    roots.push(Rc::downgrade(&thunk.0));
+    // Dead entries keep their (emptied) allocation: prune whenever the list
+    // has doubled since the last time, which keeps pushes amortised O(1)
+    // and the list at most twice the live roots.
+    if roots.len() >= 1024 && roots.len() >= 2 * ctx.cycle_roots_pruned.get() {
+        roots.retain(|w| w.strong_count() > 0);
+        ctx.cycle_roots_pruned.set(roots.len());
+    }
 }
 
 /// Bytes held by an evaluation's values, against its limit.
@@ -138,6 +146,9 @@ thread_local! {
     /// The current context's meter, for the hot accounting paths. Valid while
     /// `CURRENT` holds that context (they are only changed together).
     static METER: Cell<*const Meter> = const { Cell::new(std::ptr::null()) };
+    /// The current context itself, for registering cycle roots on the hot
+    /// path. Valid under the same rule as `METER`.
+    static CONTEXT: Cell<*const Context> = const { Cell::new(std::ptr::null()) };
     /// How many calls into evaluations are active on this thread.
     static ACTIVE: Cell<u32> = const { Cell::new(0) };
     /// The current context's id (0 when there is none).
@@ -168,8 +179,10 @@ fn install(ctx: Option<Rc<Context>>) -> Option<Rc<Context>> {
         .as_ref()
         .map_or(std::ptr::null(), |c| &c.meter as *const Meter);
     CURRENT_ID.set(ctx.as_ref().map_or(0, |c| c.id));
+    let context = ctx.as_ref().map_or(std::ptr::null(), Rc::as_ptr);
     let prev = CURRENT.with(|c| c.replace(ctx));
     METER.set(meter);
+    CONTEXT.set(context);
     prev
 }
 

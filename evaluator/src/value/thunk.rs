@@ -190,9 +190,23 @@ impl Thunk {
 
     /// Stores the result.
     pub(crate) fn finish(&self, v: Value) {
+        // A value that holds other values may (through them) hold this
+        // thunk: a reference cycle no `Rc` frees, so the evaluation
+        // remembers the thunk and clears it when it ends.
+        let may_close_cycle = matches!(
+            v,
+            Value::Attrs(_)
+                | Value::List(_)
+                | Value::Closure(_)
+                | Value::Builtin(_)
+                | Value::Thunk(_)
+        );
         let old = std::mem::replace(&mut *self.0.borrow_mut(), ThunkState::Evaluated(v));
         // Dropped after the borrow ends: freeing the upvalues may free other thunks.
         drop(old);
+        if may_close_cycle {
+            crate::state::register_cycle_root(self);
+        }
     }
 
     /// Puts a pending state back after a failed evaluation, so it can be retried.
