@@ -9,6 +9,7 @@
 #       file holds the first line of its stderr (lines starting with
 #       "warning: " are skipped) with the absolute path of tests/lang/
 #       removed, so positions read e.g. "at eval-fail-x.nix:1:3".
+#   NAME.flags, if present, holds extra flags for both evaluators.
 #
 # Cases whose first line starts with "# beyond-oracle:" are not run: their
 # expectation is written by hand (current Nix deliberately differs from 2.8).
@@ -71,7 +72,9 @@ run_case() {
     fi
     out="$WORK/$name.out"; err="$WORK/$name.stderr"
     rc=0
-    (cd "$LANG_DIR" && timeout 120 nix-instantiate --eval --strict "$nix") > "$out" 2> "$err" || rc=$?
+    local flags=()
+    [[ -f "$LANG_DIR/$base.flags" ]] && read -r -a flags < "$LANG_DIR/$base.flags"
+    (cd "$LANG_DIR" && timeout 120 nix-instantiate "${flags[@]}" --eval --strict "$nix") > "$out" 2> "$err" || rc=$?
     if [[ $kind == okay ]]; then
         if [[ $rc -ne 0 ]]; then
             echo "BAD $name: nix-instantiate failed (rc=$rc): $(head -n1 "$err")" > "$res"; return 0

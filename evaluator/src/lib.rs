@@ -60,6 +60,9 @@ pub struct Settings {
     /// `abort-on-warn`: every evaluation warning (`builtins.warn`) also
     /// aborts evaluation with an error, so its trace shows where it came from.
     pub abort_on_warn: bool,
+    /// Parse-time lints on path and URL literals (current Nix's `lint-*`
+    /// settings), all off by default.
+    pub lints: syntax::lint::Lints,
 }
 
 impl Default for Settings {
@@ -74,6 +77,7 @@ impl Default for Settings {
             source_name: "«string»".into(),
             base_dir: None,
             abort_on_warn: false,
+            lints: syntax::lint::Lints::default(),
         }
     }
 }
@@ -437,7 +441,7 @@ impl Evaluation {
             Some(dir) => dir.clone(),
             None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
         };
-        let chunk = compile_source(src, name.into(), None, &dir, &self.shared.globals(), None)
+        let chunk = compile_source(src, name.into(), None, &dir, &self.shared, None)
             .map_err(|e| self.attach(e))?;
         self.vm.run_chunk(chunk).map_err(|e| self.attach(e))
     }
@@ -451,14 +455,7 @@ impl Evaluation {
         dir: &Path,
     ) -> Result<Value, Error> {
         let _entered = self.enter();
-        let chunk = compile_source(
-            src.as_bytes(),
-            name,
-            path,
-            dir,
-            &self.shared.globals(),
-            None,
-        )?;
+        let chunk = compile_source(src.as_bytes(), name, path, dir, &self.shared, None)?;
         self.vm.run_chunk(chunk).map_err(|e| self.attach(e))
     }
 
@@ -568,13 +565,14 @@ impl Evaluation {
     }
 }
 
-/// Registers, parses and compiles source text.
+/// Registers, parses, lints and compiles source text, printing the lints'
+/// warnings through the evaluation's trace sink.
 pub(crate) fn compile_source(
     src: &[u8],
     name: String,
     path: Option<PathBuf>,
     dir: &Path,
-    globals: &Globals,
+    shared: &Shared,
     scope: Option<Vec<Symbol>>,
 ) -> Result<Rc<bytecode::Chunk>, Error> {
     let (src, raw_bytes) = syntax::decode_source(src);
@@ -587,8 +585,15 @@ pub(crate) fn compile_source(
             .next()
             .unwrap_or_else(|| Error::from(ErrorKind::ParseError("syntax error".into())))
     };
+    let globals = shared.globals();
     syntax::parse_with(file, src, |expr| {
-        compiler::compile(expr, file, dir, globals, scope)
+        use rowan::ast::AstNode;
+        let warnings = syntax::lint::check(expr.syntax(), file, &shared.settings.lints)
+            .map_err(|e| vec![e])?;
+        for w in warnings {
+            shared.trace(errors::render_warning(&w.message, w.span).trim_end());
+        }
+        compiler::compile(expr, file, dir, &globals, scope)
     })
     .and_then(|r| r)
     .map_err(first)

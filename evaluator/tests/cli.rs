@@ -625,3 +625,49 @@ fn limit_flags_stop_evaluation_with_a_located_error() {
         "{err}"
     );
 }
+
+#[test]
+fn lint_warnings_name_each_literal_and_its_setting() {
+    let dir = std::env::temp_dir().join(format!("tvix-eval-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("lints.nix"),
+        "[\n  foo/bar\n  ./ok\n  /abs\n  http://example.com\n  (_: a/b/c)\n]\n",
+    )
+    .expect("writable");
+    let (ok, stdout, stderr) = tvix_eval(
+        &dir,
+        &[
+            "--eval",
+            "--lint-short-path-literals",
+            "warn",
+            "--lint-absolute-path-literals",
+            "warn",
+            "--option",
+            "lint-url-literals",
+            "warn",
+            "lints.nix",
+        ],
+    );
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert!(ok, "{stderr}");
+    assert!(stdout.starts_with("[ "), "{stdout}");
+    assert_eq!(
+        warnings,
+        [
+            "warning: relative path literal 'foo/bar' should be prefixed with '.' for clarity: './foo/bar' (lint-short-path-literals)",
+            "warning: absolute path literals are not portable. Consider replacing path literal '/abs' by a string, relative path, or parameter (lint-absolute-path-literals)",
+            "warning: URL literals are discouraged. Consider using a string literal \"http://example.com\" instead (lint-url-literals)",
+            // Unevaluated code is linted too, as C++ Nix's parser does.
+            "warning: relative path literal 'a/b/c' should be prefixed with '.' for clarity: './a/b/c' (lint-short-path-literals)",
+        ]
+    );
+    assert!(stderr.contains("lints.nix:2:3"), "{stderr}");
+    // Without the flags, nothing is said.
+    let (ok, _, stderr) = tvix_eval(&dir, &["--eval", "lints.nix"]);
+    assert!(ok && stderr.is_empty(), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,5 +1,6 @@
 //! Runs the language corpus in `tests/lang/` through the `tvix-eval` binary
-//! and compares with the expectations C++ Nix produced.
+//! and compares with the expectations C++ Nix produced. A case's
+//! `NAME.flags` file adds command-line flags.
 //!
 //! `tests/lang/known-failures.txt` lists cases that do not pass yet. A listed
 //! case that passes fails the run too, so the list only ever shrinks
@@ -20,7 +21,10 @@ enum Outcome {
 
 fn run_case(dir: &Path, name: &str) -> Outcome {
     let okay = name.starts_with("eval-okay-");
+    // `NAME.flags` holds extra command-line flags, as in Nix's own suite.
+    let flags = std::fs::read_to_string(dir.join(format!("{name}.flags"))).unwrap_or_default();
     let out = Command::new(env!("CARGO_BIN_EXE_tvix-eval"))
+        .args(flags.split_whitespace())
         .args(["--eval", "--strict", &format!("{name}.nix")])
         .current_dir(dir)
         .env("NIX_PATH", "")

@@ -3,7 +3,7 @@
 
 mod render;
 
-pub use render::{render_error, render_errors};
+pub use render::{render_error, render_errors, render_warning};
 
 use crate::syntax::{locate, Location, Span};
 

@@ -54,3 +54,19 @@ pub fn render_error(error: &Error, show_trace: bool) -> String {
     term::emit_into_string(&config, &files, &diag)
         .unwrap_or_else(|_| format!("error: {}\n", error.message()))
 }
+
+/// Renders a warning about the code at `span` (a parse-time lint).
+pub fn render_warning(message: &str, span: Span) -> String {
+    let mut files = SimpleFiles::new();
+    let mut diag = Diagnostic::warning().with_message(message);
+    if let Some(src) = source(span.file) {
+        let len = src.text.len();
+        let start = (span.start as usize).min(len);
+        let end = (span.end as usize).clamp(start, len);
+        let id = files.add(src.name.clone(), src.text.clone());
+        diag = diag.with_labels(vec![Label::primary(id, start..end)]);
+    }
+    let config = term::Config::default();
+    term::emit_into_string(&config, &files, &diag)
+        .unwrap_or_else(|_| format!("warning: {message}\n"))
+}

@@ -7,6 +7,7 @@ use rowan::ast::AstNode;
 
 use crate::errors::{Error, ErrorKind};
 
+pub mod lint;
 pub mod nesting;
 
 /// A byte range in one source file. `file == u32::MAX` means "no location".

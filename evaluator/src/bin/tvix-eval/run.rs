@@ -54,6 +54,11 @@ fn evaluation(opts: &Options, colours: bool) -> Evaluation {
         .store_dir(store_dir(opts))
         .trace_sink(move |line| crate::ansi::eprint(&format!("{line}\n"), colours));
     builder.settings_mut().abort_on_warn = cfg.abort_on_warn;
+    builder.settings_mut().lints = tvix_eval::syntax::lint::Lints {
+        short_path_literals: cfg.lint_short_paths,
+        absolute_path_literals: cfg.lint_absolute_paths,
+        url_literals: cfg.lint_urls,
+    };
     if let Some(system) = cfg.eval_system.as_ref().or(cfg.system.as_ref()) {
         builder.settings_mut().system = system.clone();
     }
@@ -232,8 +237,16 @@ fn parse_source(eval: &mut Evaluation, source: &Source) -> Result<String, Error>
     let first = |mut errs: Vec<Error>| errs.remove(0);
     let globals = eval.shared().globals();
     tvix_eval::syntax::parse_with(file, &text, |e| {
-        // C++ Nix's parser also binds variables and checks attribute sets, so
-        // what only the compiler reports here is a parse error there too.
+        // C++ Nix's parser also lints literals, binds variables and checks
+        // attribute sets, so what only the compiler reports here is a parse
+        // error there too.
+        let lints = &eval.shared().settings.lints;
+        let warnings = tvix_eval::syntax::lint::check(rowan::ast::AstNode::syntax(e), file, lints)
+            .map_err(|e| vec![e])?;
+        for w in warnings {
+            eval.shared()
+                .trace(tvix_eval::errors::render_warning(&w.message, w.span).trim_end());
+        }
         tvix_eval::compiler::compile(e, file, &dir, &globals, None)?;
         Ok(tvix_eval::syntax::with_file_bytes(file, || {
             tvix_eval::compiler::show(e, &dir)

@@ -321,16 +321,7 @@ pub fn find(name: &str) -> Option<&'static Setting> {
 }
 
 /// A `lint-*` setting's value.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Diagnose {
-    /// Say nothing (the default).
-    #[default]
-    Ignore,
-    /// Print a warning.
-    Warn,
-    /// Fail to parse.
-    Fatal,
-}
+pub use tvix_eval::syntax::lint::Diagnose;
 
 /// The settings this evaluator applies, after the command line.
 #[derive(Default)]
