@@ -105,6 +105,41 @@ fn parse_prints_expression() {
 }
 
 #[test]
+fn parse_prints_bindings_as_current_nix() {
+    // Current Nix's `Expr::show`: inherits grouped first, names sorted in
+    // sets and lets, set literals and paths for one name merged, formals
+    // sorted, URL literals as strings.
+    let dir = std::env::temp_dir();
+    let cases = [
+        (
+            "let c = {}; b = 2; in { a = 1; inherit b; inherit (c) e d; f = 3; }",
+            "(let b = 2; c = { }; in { inherit b; inherit (c) d e; a = 1; f = 3; })",
+        ),
+        (
+            "{ x.q = 3; x = { z = 3; y = 3; }; }",
+            "{ x = { q = 3; y = 3; z = 3; }; }",
+        ),
+        (
+            "a: { s.ssh = { enable = true; }; s.ssh.port = 23; ${a} = 1; }",
+            "(a: { s = { ssh = { enable = true; port = 23; }; }; \"${a}\" = 1; })",
+        ),
+        (
+            "{ z, a ? 1, ... }@x: http://e.org",
+            "({ a ? 1, z, ... } @ x: \"http://e.org\")",
+        ),
+        (
+            "a: b: w: rec { inherit (a) y; inherit (b) x; inherit w; }",
+            "(a: (b: (w: rec { inherit w; inherit (a) y; inherit (b) x; })))",
+        ),
+    ];
+    for (src, want) in cases {
+        let (ok, out, err) = tvix_eval(&dir, &["--parse", "-E", src]);
+        assert!(ok, "{src}: {err}");
+        assert_eq!(out.trim_end(), want, "{src}");
+    }
+}
+
+#[test]
 fn deep_recursion_does_not_overflow_the_host_stack() {
     let dir = std::env::temp_dir();
     let (ok, out, err) = tvix_eval(

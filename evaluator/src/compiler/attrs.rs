@@ -4,28 +4,12 @@
 use std::collections::HashMap;
 
 use rnix::ast::{self, HasEntry};
-use rowan::ast::AstNode;
 
 use super::{ident_name, pos_string, unparen, Compiler, Lookup};
 use crate::bytecode::{AttrsDesc, Op};
 use crate::errors::ErrorKind;
 use crate::syntax::{Pos, Span};
 use crate::value::Symbol;
-
-/// The end offset of the last non-whitespace token before `node`.
-fn previous_token_end(node: &rnix::SyntaxNode) -> Option<u32> {
-    let mut cur = node.first_token()?.prev_token();
-    while let Some(t) = cur {
-        if !matches!(
-            t.kind(),
-            rnix::SyntaxKind::TOKEN_WHITESPACE | rnix::SyntaxKind::TOKEN_COMMENT
-        ) {
-            return Some(u32::from(t.text_range().end()));
-        }
-        cur = t.prev_token();
-    }
-    None
-}
 
 /// The name of an attribute if it is known at compile time. `${"a"}` and
 /// `"a"` count as static, like in C++ Nix.
@@ -116,17 +100,10 @@ impl<'a> Compiler<'a> {
                         tree.inherit_froms.push(e);
                         tree.inherit_froms.len() - 1
                     });
-                    // C++ Nix 2.8 places every attribute of one `inherit` right
-                    // after the token before the first name (`inherit` or `)`).
-                    let start = i
-                        .attrs()
-                        .next()
-                        .and_then(|first| previous_token_end(first.syntax()));
+                    // Each inherited name has its own position, as in current
+                    // Nix (2.8 placed them all after `inherit` or `)`).
                     for a in i.attrs() {
-                        let mut span = self.span(&a);
-                        if let Some(start) = start {
-                            span.start = start;
-                        }
+                        let span = self.span(&a);
                         match static_key(&a) {
                             Some(name) => {
                                 if let Some(prev) = tree.position(name) {
@@ -252,34 +229,62 @@ impl<'a> Compiler<'a> {
         };
         let mut sub = std::mem::take(sub);
         if last {
-            // `a = { … }; a = { … };`: merge one level, duplicates are errors.
+            // `a = { … }; a = { … };`: the sets merge, recursively.
             if let ast::Expr::AttrSet(set) = unparen(&value) {
                 let other = self.build_tree(&set, false);
-                let offset = sub.inherit_froms.len();
-                sub.inherit_froms.extend(other.inherit_froms);
-                for mut b in other.statics {
-                    if sub.position(b.name).is_some() {
-                        // C++ Nix reports the new definition's position here.
-                        let msg = format!(
-                            "attribute '{}' already defined at {}",
-                            b.name.display_name(),
-                            pos_string(b.span)
-                        );
-                        self.error(ErrorKind::Eval(msg), b.span);
-                        continue;
-                    }
-                    if let Value_::Inherit(Some(j)) = b.value {
-                        b.value = Value_::Inherit(Some(j + offset));
-                    }
-                    sub.statics.push(b);
-                }
-                sub.dynamics.extend(other.dynamics);
+                self.merge_trees(&mut sub, other, &Self::path_string(path, i));
             }
         } else {
             self.insert_path(&mut sub, path, i + 1, value);
         }
         if let Value_::Nested(slot) = &mut tree.statics[pos].value {
             *slot = sub;
+        }
+    }
+
+    /// Merges the attributes of `other` into `tree` (the set at `prefix`),
+    /// as current Nix merges two set literals bound to one name: names both
+    /// bind to set literals merge in turn, any other repeat is an error at
+    /// the later definition naming the full path and the earlier one.
+    fn merge_trees(&mut self, tree: &mut Tree, other: Tree, prefix: &str) {
+        let offset = tree.inherit_froms.len();
+        tree.inherit_froms.extend(other.inherit_froms);
+        for mut b in other.statics {
+            if let Value_::Inherit(Some(j)) = b.value {
+                b.value = Value_::Inherit(Some(j + offset));
+            }
+            let Some(pos) = tree.position(b.name) else {
+                tree.statics.push(b);
+                continue;
+            };
+            let path = format!("{prefix}.{}", b.name.display_name());
+            let (Some(mut existing), Some(incoming)) = (
+                self.as_tree(&mut tree.statics[pos].value),
+                self.as_tree(&mut b.value),
+            ) else {
+                let msg = format!(
+                    "attribute '{path}' already defined at {}",
+                    pos_string(tree.statics[pos].span)
+                );
+                self.error(ErrorKind::Eval(msg), b.span);
+                continue;
+            };
+            self.merge_trees(&mut existing, incoming, &path);
+            tree.statics[pos].value = Value_::Nested(Box::new(existing));
+        }
+        tree.dynamics.extend(other.dynamics);
+    }
+
+    /// Takes the attribute set a binding holds (a merged path or a set
+    /// literal), if it holds one.
+    fn as_tree(&mut self, value: &mut Value_) -> Option<Tree> {
+        match value {
+            Value_::Nested(t) => Some(std::mem::take(&mut **t)),
+            Value_::Expr(e) => match unparen(e) {
+                ast::Expr::AttrSet(set) => Some(self.build_tree(&set, set.rec_token().is_some())),
+                _ => None,
+            },
+            Value_::Inherit(_) => None,
         }
     }
 

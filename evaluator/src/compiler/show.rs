@@ -1,6 +1,6 @@
 //! Printing expressions the way C++ Nix shows them in `assert` failures.
 
-use rnix::ast::{self, HasEntry};
+use rnix::ast::{self, AstToken, HasEntry};
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -83,57 +83,53 @@ fn show_str(s: &ast::Str, out: &mut String) {
     out.push(')');
 }
 
-/// One attribute as C++ Nix's parser leaves it: nested paths merged into sets.
+/// One binding as C++ Nix's parser leaves it: nested attribute paths and
+/// attribute set literals bound to the same name merged into one set.
 enum Shown {
     Expr(ast::Expr),
     Inherit,
-    InheritFrom(ast::Expr),
-    Set(Vec<(String, Shown)>, Vec<(ast::Attr, ast::Expr)>),
+    /// `inherit (from) name;`: the clause's number in source order, and `from`.
+    InheritFrom(usize, ast::Expr),
+    Set(ShownSet),
 }
 
-fn insert_shown(
-    items: &mut Vec<(String, Shown)>,
-    dynamics: &mut Vec<(ast::Attr, ast::Expr)>,
-    path: &[ast::Attr],
-    value: ast::Expr,
-) {
-    let Some(first) = path.first() else { return };
-    let Some(name) = super::attrs::static_key(first).map(|n| n.to_str_lossy().into_owned()) else {
-        dynamics.push((first.clone(), value));
-        return;
+/// The bindings of a set, `let` or merged attribute path.
+#[derive(Default)]
+struct ShownSet {
+    recursive: bool,
+    /// Static names (unquoted) in source order.
+    items: Vec<(String, Shown)>,
+    /// Dynamic names in source order.
+    dynamics: Vec<(ast::Attr, Shown)>,
+}
+
+/// Numbers `inherit (from)` clauses in source order.
+#[derive(Default)]
+struct Clauses(usize);
+
+/// The bindings of a set literal (or `let`).
+fn collect_entries(node: &impl HasEntry, recursive: bool, clauses: &mut Clauses) -> ShownSet {
+    let mut set = ShownSet {
+        recursive,
+        ..ShownSet::default()
     };
-    if path.len() == 1 {
-        items.push((name, Shown::Expr(value)));
-        return;
-    }
-    if let Some((_, Shown::Set(sub, subdyn))) = items
-        .iter_mut()
-        .find(|(n, v)| *n == name && matches!(v, Shown::Set(..)))
-    {
-        insert_shown(sub, subdyn, &path[1..], value);
-        return;
-    }
-    let (mut sub, mut subdyn) = (Vec::new(), Vec::new());
-    insert_shown(&mut sub, &mut subdyn, &path[1..], value);
-    items.push((name, Shown::Set(sub, subdyn)));
-}
-
-/// Static attributes (merged) and dynamic ones, in source order.
-type ShownEntries = (Vec<(String, Shown)>, Vec<(ast::Attr, ast::Expr)>);
-
-fn collect_entries(node: &impl HasEntry) -> ShownEntries {
-    let (mut items, mut dynamics) = (Vec::new(), Vec::new());
     for entry in node.entries() {
         match entry {
             ast::Entry::Inherit(i) => {
                 let from = i.from().and_then(|f| f.expr());
+                let clause = clauses.0;
+                if from.is_some() {
+                    clauses.0 += 1;
+                }
                 for a in i.attrs() {
-                    let name = a.to_string();
+                    let Some(name) = super::attrs::static_key(&a) else {
+                        continue;
+                    };
                     let v = match &from {
-                        Some(e) => Shown::InheritFrom(e.clone()),
+                        Some(e) => Shown::InheritFrom(clause, e.clone()),
                         None => Shown::Inherit,
                     };
-                    items.push((name, v));
+                    set.items.push((name.to_str_lossy().into_owned(), v));
                 }
             }
             ast::Entry::AttrpathValue(kv) => {
@@ -142,67 +138,116 @@ fn collect_entries(node: &impl HasEntry) -> ShownEntries {
                     .map(|p| p.attrs().collect())
                     .unwrap_or_default();
                 if let Some(v) = kv.value() {
-                    insert_shown(&mut items, &mut dynamics, &path, v);
+                    let value = shown_value(v, clauses);
+                    insert_shown(&mut set, &path, value, clauses);
                 }
             }
         }
     }
-    (items, dynamics)
+    set
+}
+
+/// A bound value: set literals become sets, so that later paths into them
+/// merge (`x = { y = 1; }; x.z = 2;`).
+fn shown_value(v: ast::Expr, clauses: &mut Clauses) -> Shown {
+    match &v {
+        ast::Expr::AttrSet(a) => Shown::Set(collect_entries(a, a.rec_token().is_some(), clauses)),
+        _ => Shown::Expr(v),
+    }
+}
+
+fn insert_shown(set: &mut ShownSet, path: &[ast::Attr], value: Shown, clauses: &mut Clauses) {
+    let Some(first) = path.first() else { return };
+    let Some(name) = super::attrs::static_key(first).map(|n| n.to_str_lossy().into_owned()) else {
+        // A dynamic name: the rest of the path is a set of its own.
+        let value = if path.len() == 1 {
+            value
+        } else {
+            let mut sub = ShownSet::default();
+            insert_shown(&mut sub, &path[1..], value, clauses);
+            Shown::Set(sub)
+        };
+        set.dynamics.push((first.clone(), value));
+        return;
+    };
+    let existing = set.items.iter_mut().find_map(|(n, v)| match v {
+        Shown::Set(sub) if *n == name => Some(sub),
+        _ => None,
+    });
+    match (existing, path.len(), value) {
+        (Some(sub), 1, Shown::Set(more)) => {
+            // Two set literals for one name: one set (duplicates were
+            // refused by the compiler).
+            sub.items.extend(more.items);
+            sub.dynamics.extend(more.dynamics);
+        }
+        (Some(sub), n, value) if n > 1 => insert_shown(sub, &path[1..], value, clauses),
+        (_, 1, value) => set.items.push((name, value)),
+        (_, _, value) => {
+            let mut sub = ShownSet::default();
+            insert_shown(&mut sub, &path[1..], value, clauses);
+            set.items.push((name, Shown::Set(sub)));
+        }
+    }
 }
 
 /// An attribute name as C++ Nix prints it in an expression: quoted and
 /// escaped unless it is a plain identifier.
 fn push_attr_name(name: &str, out: &mut String) {
-    let raw = name
-        .strip_prefix('"')
-        .and_then(|n| n.strip_suffix('"'))
-        .unwrap_or(name);
     let mut bytes = Vec::new();
-    crate::value::quote_attr_name(raw.as_bytes(), &mut bytes);
+    crate::value::quote_attr_name(name.as_bytes(), &mut bytes);
     out.push_str(&String::from_utf8_lossy(&bytes));
 }
 
-fn show_shown(
-    items: &[(String, Shown)],
-    dynamics: &[(ast::Attr, ast::Expr)],
-    sorted: bool,
-    out: &mut String,
-) {
-    // C++ Nix prints a set's attributes sorted by name (a `let` keeps its order).
-    let mut order: Vec<&(String, Shown)> = items.iter().collect();
-    if sorted {
-        order.sort_by(|a, b| a.0.trim_matches('"').cmp(b.0.trim_matches('"')));
+/// Current Nix's order: plain `inherit`s, then each `inherit (from)`
+/// clause, then the other attributes, names sorted in each; then the
+/// dynamic attributes in source order.
+fn show_bindings(set: &ShownSet, out: &mut String) {
+    let mut sorted: Vec<&(String, Shown)> = set.items.iter().collect();
+    sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let inherits: Vec<&str> = sorted
+        .iter()
+        .filter(|(_, v)| matches!(v, Shown::Inherit))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if !inherits.is_empty() {
+        out.push_str("inherit");
+        for name in inherits {
+            out.push(' ');
+            push_attr_name(name, out);
+        }
+        out.push_str("; ");
     }
-    for (name, v) in order {
-        match v {
-            Shown::Inherit => {
-                out.push_str("inherit ");
-                push_attr_name(name, out);
-                out.push_str(" ; ");
-            }
-            Shown::InheritFrom(e) => {
-                push_attr_name(name, out);
-                out.push_str(" = (");
-                show_into(e, out);
-                out.push_str(").");
-                push_attr_name(name, out);
-                out.push_str("; ");
-            }
-            Shown::Expr(e) => {
-                push_attr_name(name, out);
-                out.push_str(" = ");
-                show_into(e, out);
-                out.push_str("; ");
-            }
-            Shown::Set(sub, subdyn) => {
-                push_attr_name(name, out);
-                out.push_str(" = { ");
-                show_shown(sub, subdyn, true, out);
-                out.push_str("}; ");
-            }
+    let mut clauses: std::collections::BTreeMap<usize, (&ast::Expr, Vec<&str>)> =
+        std::collections::BTreeMap::new();
+    for (name, v) in &sorted {
+        if let Shown::InheritFrom(clause, from) = v {
+            clauses
+                .entry(*clause)
+                .or_insert_with(|| (from, Vec::new()))
+                .1
+                .push(name);
         }
     }
-    for (k, v) in dynamics {
+    for (from, names) in clauses.values() {
+        out.push_str("inherit (");
+        show_into(from, out);
+        out.push(')');
+        for name in names {
+            out.push(' ');
+            push_attr_name(name, out);
+        }
+        out.push_str("; ");
+    }
+    for (name, v) in &sorted {
+        if matches!(v, Shown::Expr(_) | Shown::Set(_)) {
+            push_attr_name(name, out);
+            out.push_str(" = ");
+            show_value(v, out);
+            out.push_str("; ");
+        }
+    }
+    for (k, v) in &set.dynamics {
         out.push_str("\"${");
         match k {
             ast::Attr::Dynamic(d) => {
@@ -214,14 +259,27 @@ fn show_shown(
             ast::Attr::Ident(i) => out.push_str(&i.to_string()),
         }
         out.push_str("}\" = ");
-        show_into(v, out);
+        show_value(v, out);
         out.push_str("; ");
     }
 }
 
-fn show_entries(node: &impl HasEntry, sorted: bool, out: &mut String) {
-    let (items, dynamics) = collect_entries(node);
-    show_shown(&items, &dynamics, sorted, out);
+fn show_value(v: &Shown, out: &mut String) {
+    match v {
+        Shown::Expr(e) => show_into(e, out),
+        Shown::Set(set) => show_set(set, out),
+        // Only names are printed for these (see `show_bindings`).
+        Shown::Inherit | Shown::InheritFrom(..) => {}
+    }
+}
+
+fn show_set(set: &ShownSet, out: &mut String) {
+    if set.recursive {
+        out.push_str("rec ");
+    }
+    out.push_str("{ ");
+    show_bindings(set, out);
+    out.push('}');
 }
 
 fn binop_str(op: ast::BinOpKind) -> &'static str {
@@ -266,6 +324,8 @@ fn show_expr(e: &ast::Expr, out: &mut String) {
                 Ok(x) => out.push_str(&format_float(x)),
                 Err(_) => out.push_str(&l.to_string()),
             },
+            // A URL literal is a string.
+            ast::LiteralKind::Uri(u) => string_lit(u.syntax().text(), out),
             _ => out.push_str(&l.to_string()),
         },
         Expr::Ident(i) => out.push_str(&i.to_string()),
@@ -308,12 +368,8 @@ fn show_expr(e: &ast::Expr, out: &mut String) {
             out.push(']');
         }
         Expr::AttrSet(a) => {
-            if a.rec_token().is_some() {
-                out.push_str("rec ");
-            }
-            out.push_str("{ ");
-            show_entries(a, true, out);
-            out.push('}');
+            let set = collect_entries(a, a.rec_token().is_some(), &mut Clauses::default());
+            show_set(&set, out);
         }
         Expr::Select(s) => {
             out.push('(');
@@ -373,7 +429,10 @@ fn show_expr(e: &ast::Expr, out: &mut String) {
                 Some(ast::Param::Pattern(p)) => {
                     out.push_str("{ ");
                     let mut first = true;
-                    for entry in p.pat_entries() {
+                    // Sorted by name, as current Nix prints formals.
+                    let mut entries: Vec<ast::PatEntry> = p.pat_entries().collect();
+                    entries.sort_by_key(|e| e.ident().map(|i| i.to_string()).unwrap_or_default());
+                    for entry in entries {
                         if !first {
                             out.push_str(", ");
                         }
@@ -408,7 +467,7 @@ fn show_expr(e: &ast::Expr, out: &mut String) {
         }
         Expr::LetIn(l) => {
             out.push_str("(let ");
-            show_entries(l, false, out);
+            show_bindings(&collect_entries(l, true, &mut Clauses::default()), out);
             out.push_str("in ");
             if let Some(b) = l.body() {
                 show_into(&b, out);
@@ -417,9 +476,9 @@ fn show_expr(e: &ast::Expr, out: &mut String) {
         }
         Expr::LegacyLet(l) => {
             // `let { … }` is `(rec { … }).body`.
-            out.push_str("(rec { ");
-            show_entries(l, true, out);
-            out.push_str("}).body");
+            out.push('(');
+            show_set(&collect_entries(l, true, &mut Clauses::default()), out);
+            out.push_str(").body");
         }
         Expr::With(w) => {
             out.push_str("(with ");

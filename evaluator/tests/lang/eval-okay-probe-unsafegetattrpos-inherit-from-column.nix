@@ -1,1 +1,2 @@
+# beyond-oracle: current Nix gives each inherited name its own position (https://github.com/NixOS/nix/blob/master/tests/functional/lang/eval-okay-inherit-attr-pos.nix)
 (builtins.unsafeGetAttrPos "a" { inherit ({ a = 1; }) a; }).column

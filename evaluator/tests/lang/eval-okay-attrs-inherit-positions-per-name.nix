@@ -1,5 +1,4 @@
-# Every name of one `inherit` gets the position right after `inherit` (or
-# after the parenthesised source), as in C++ Nix 2.8.
+# beyond-oracle: every name of an inherit has its own position in current Nix, not the one after 'inherit' as in 2.8 (https://github.com/NixOS/nix/blob/master/tests/functional/lang/eval-okay-inherit-attr-pos.nix)
 let
   d = 0; x = 1; s = { p = 2; q = 3; };
   y = { inherit d   x; inherit (s) p
