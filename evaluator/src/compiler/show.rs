@@ -139,7 +139,7 @@ fn collect_entries(node: &impl HasEntry, recursive: bool, clauses: &mut Clauses)
                     .unwrap_or_default();
                 if let Some(v) = kv.value() {
                     let value = shown_value(v, clauses);
-                    insert_shown(&mut set, &path, value, clauses);
+                    insert_shown(&mut set, &path, value);
                 }
             }
         }
@@ -156,7 +156,7 @@ fn shown_value(v: ast::Expr, clauses: &mut Clauses) -> Shown {
     }
 }
 
-fn insert_shown(set: &mut ShownSet, path: &[ast::Attr], value: Shown, clauses: &mut Clauses) {
+fn insert_shown(set: &mut ShownSet, path: &[ast::Attr], value: Shown) {
     let Some(first) = path.first() else { return };
     let Some(name) = super::attrs::static_key(first).map(|n| n.to_str_lossy().into_owned()) else {
         // A dynamic name: the rest of the path is a set of its own.
@@ -164,7 +164,7 @@ fn insert_shown(set: &mut ShownSet, path: &[ast::Attr], value: Shown, clauses: &
             value
         } else {
             let mut sub = ShownSet::default();
-            insert_shown(&mut sub, &path[1..], value, clauses);
+            insert_shown(&mut sub, &path[1..], value);
             Shown::Set(sub)
         };
         set.dynamics.push((first.clone(), value));
@@ -181,11 +181,11 @@ fn insert_shown(set: &mut ShownSet, path: &[ast::Attr], value: Shown, clauses: &
             sub.items.extend(more.items);
             sub.dynamics.extend(more.dynamics);
         }
-        (Some(sub), n, value) if n > 1 => insert_shown(sub, &path[1..], value, clauses),
+        (Some(sub), n, value) if n > 1 => insert_shown(sub, &path[1..], value),
         (_, 1, value) => set.items.push((name, value)),
         (_, _, value) => {
             let mut sub = ShownSet::default();
-            insert_shown(&mut sub, &path[1..], value, clauses);
+            insert_shown(&mut sub, &path[1..], value);
             set.items.push((name, Shown::Set(sub)));
         }
     }
