@@ -23,7 +23,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
         name: "filter",
         arity: 2,
-        strict: 0b1,
+        strict: 0b10,
         first_arg: None,
         imp: Frames(filter),
     },
@@ -100,7 +100,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
         name: "sort",
         arity: 2,
-        strict: 0b1,
+        strict: 0b10,
         first_arg: None,
         imp: Frames(sort),
     },
@@ -220,8 +220,37 @@ async fn predicate(co: &Co, f: &Value, x: Value) -> Result<bool, ErrorKind> {
 
 /// `filter` runs as a native frame: one predicate call per element.
 fn filter(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
-    // The function is checked before the list is forced, as in C++ Nix.
+    match function_after_list("filter", vm, args)? {
+        Some(args) => filter_checked(vm, args),
+        None => Ok(()),
+    }
+}
+
+/// For `filter` and `sort`: current Nix forces the list first and returns
+/// an empty one as it is, without forcing the function. `None` when that
+/// is done (or the function is being forced first).
+fn function_after_list(
+    name: &str,
+    vm: &mut Vm,
+    args: Vec<Value>,
+) -> Result<Option<Vec<Value>>, ErrorKind> {
+    if to_list(&args[1])?.is_empty() {
+        vm.return_value(args[1].clone())?;
+        return Ok(None);
+    }
+    if let Value::Thunk(t) = &args[0] {
+        if t.value().is_none() {
+            vm.rerun_with_forced_arg(name, args, 0)?;
+            return Ok(None);
+        }
+    }
+    let mut args = args;
+    args[0] = args[0].shallow();
     to_function(&args[0])?;
+    Ok(Some(args))
+}
+
+fn filter_checked(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
     let mut args = args.into_iter();
     let f = args.next().unwrap_or(Value::Null);
     let list = args.next().unwrap_or(Value::Null);
@@ -366,8 +395,9 @@ fn group_by(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 /// `sort` runs as a native frame (`vm/sort.rs`): libstdc++'s stable sort,
 /// one comparator call per step.
 fn sort(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
-    // The function is checked before the list is forced, as in C++ Nix.
-    to_function(&args[0])?;
+    let Some(args) = function_after_list("sort", vm, args)? else {
+        return Ok(());
+    };
     let mut args = args.into_iter();
     let f = args.next().unwrap_or(Value::Null);
     let list = args.next().unwrap_or(Value::Null);

@@ -407,6 +407,67 @@ pub fn parse_with<R>(
     })
 }
 
+/// Current Nix refuses string literals containing NUL bytes (its strings
+/// cannot hold them): the error names the literal's text up to the next
+/// interpolation, with each NUL shown as `␀`.
+fn check_no_nul_in_strings(root: &rnix::SyntaxNode, file: u32) -> Result<(), Vec<Error>> {
+    let found = root
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .find(|t| t.kind() == rnix::SyntaxKind::TOKEN_STRING_CONTENT && t.text().contains('\0'));
+    let Some(token) = found else {
+        return Ok(());
+    };
+    let in_indented = token
+        .parent()
+        .and_then(|p| p.first_token())
+        .is_some_and(|t| t.text() == "''");
+    let text = token.text();
+    let mut skipped = 0;
+    // A "…" literal's escapes are resolved first; a ''…'' one is shown raw.
+    let shown = if in_indented {
+        // C++ Nix's lexer takes spaces and a newline right after `''` as
+        // part of the opening quote.
+        let opens = token.prev_token().is_some_and(|t| t.text() == "''");
+        let rest = text.trim_start_matches(' ');
+        match rest.strip_prefix('\n') {
+            Some(after) if opens => {
+                skipped = (text.len() - after.len()) as u32;
+                after.to_string()
+            }
+            _ => text.to_string(),
+        }
+    } else {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            match (c, c == '\\') {
+                (_, true) => match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('r') => out.push('\r'),
+                    Some('t') => out.push('\t'),
+                    Some(other) => out.push(other),
+                    None => {}
+                },
+                (c, false) => out.push(c),
+            }
+        }
+        out
+    };
+    let start = u32::from(token.text_range().start()) + skipped;
+    Err(vec![Error::new(
+        ErrorKind::Eval(format!(
+            "input string '{}' cannot be represented as Nix string because it contains null bytes",
+            shown.replace('\0', "␀")
+        )),
+        Span {
+            file,
+            start,
+            end: u32::from(token.text_range().end()),
+        },
+    )])
+}
+
 /// Parses `text` (registered as `file`), returning every parse error. The
 /// caller's stack must fit the text's nesting: use [`parse_with`].
 fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
@@ -462,6 +523,9 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
         return Err(errors);
     }
     let root = parsed.tree();
+    if text.contains('\0') {
+        check_no_nul_in_strings(root.syntax(), file)?;
+    }
     with_file_bytes(file, || intern_in_source_order(root.syntax()));
     match root.expr() {
         Some(e) => Ok(e),

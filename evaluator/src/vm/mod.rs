@@ -764,6 +764,39 @@ impl Vm {
         (chunk, bp)
     }
 
+    /// Gives `v` as a builtin's result (from a `Frames` builtin).
+    pub(crate) fn return_value(&mut self, v: Value) -> Result<(), ErrorKind> {
+        self.stack.push(v);
+        Ok(())
+    }
+
+    /// Forces argument `index` of the builtin `name` and runs the builtin
+    /// again with it, for builtins that force an argument only in some cases.
+    pub(crate) fn rerun_with_forced_arg(
+        &mut self,
+        name: &str,
+        mut args: Vec<Value>,
+        index: usize,
+    ) -> Result<(), ErrorKind> {
+        let Some(def) = crate::builtins::find_builtin(name) else {
+            return Err(ErrorKind::Eval(format!("unknown builtin '{name}'")));
+        };
+        let Some(arg) = args.get_mut(index) else {
+            return Err(ErrorKind::Eval(format!(
+                "builtin '{name}' has no argument {index}"
+            )));
+        };
+        let thunk = std::mem::replace(arg, Value::Null);
+        self.frames.push(Frame::BuiltinArgs {
+            def,
+            args,
+            next: index,
+            span: Span::NONE,
+        });
+        self.stack.push(thunk);
+        self.force_top(false)
+    }
+
     /// Starts `filter` once the list is forced (forcing it first if needed).
     pub(crate) fn filter_start(&mut self, f: Value, list: Value) -> Result<(), ErrorKind> {
         match evaluated_list(&list)? {

@@ -1,1 +1,0 @@
-builtins.filter 1 [ ]
