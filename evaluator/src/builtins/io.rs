@@ -269,7 +269,14 @@ fn read_dir(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         let entries = shared
             .io
             .read_dir(&path)
-            .map_err(|e| io_error("opening directory", &path, e))?;
+            .map_err(|e| match e.kind() {
+                // Current Nix's wording, naming the file a symlink leads to.
+                std::io::ErrorKind::NotADirectory => {
+                    let target = shared.io.canonicalize(&path).unwrap_or_else(|_| path.clone());
+                    ErrorKind::Eval(format!("'{}' is not a directory", target.display()))
+                }
+                _ => io_error("opening directory", &path, e),
+            })?;
         Ok(make_attrs(
             entries
                 .into_iter()

@@ -602,6 +602,12 @@ fn flake_ref_to_string(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             let v = co.force(attr.value.clone()).await;
             let v = match &v {
                 Value::String(s) => FlakeAttr::Str(s.to_str_lossy().into_owned()),
+                Value::Int(i) if *i < 0 => {
+                    return Err(eval_err!(
+                        "negative value given for flake ref attr {}: {i}",
+                        attr.name
+                    ))
+                }
                 Value::Int(i) => FlakeAttr::Int(*i),
                 Value::Bool(b) => FlakeAttr::Bool(*b),
                 other => {

@@ -1,1 +1,0 @@
-builtins.readDir ./data/text.txt
