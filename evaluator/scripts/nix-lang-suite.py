@@ -172,7 +172,9 @@ def main():
     lang = os.path.abspath(a.lang)
     cwd = os.path.dirname(lang)
     base = dict(os.environ)
-    base.update(TEST_VAR="foo", NIX_STORE_DIR="/nix/store")
+    # The settings Nix's functional tests put in nix.conf (tests/functional/common/init.sh).
+    base.update(TEST_VAR="foo", NIX_STORE_DIR="/nix/store",
+                NIX_CONFIG="experimental-features = nix-command flakes\nshow-trace = true")
     base.pop("NIX_PATH", None)
     names = sorted(f[:-4] for f in os.listdir(lang) if f.endswith(".nix") and re.match(r"^(parse|eval)-(okay|fail)-", f))
     passed, failed = 0, []

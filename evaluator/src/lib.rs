@@ -63,6 +63,9 @@ pub struct Settings {
     /// Parse-time lints on path and URL literals (current Nix's `lint-*`
     /// settings), all off by default.
     pub lints: syntax::lint::Lints,
+    /// Enabled experimental features by current Nix's names (for example
+    /// `fetch-tree`, `flakes`, `parse-toml-timestamps`), none by default.
+    pub experimental_features: std::collections::BTreeSet<String>,
 }
 
 impl Default for Settings {
@@ -78,6 +81,7 @@ impl Default for Settings {
             base_dir: None,
             abort_on_warn: false,
             lints: syntax::lint::Lints::default(),
+            experimental_features: Default::default(),
         }
     }
 }
@@ -86,6 +90,15 @@ fn default_system() -> String {
     let arch = std::env::consts::ARCH;
     let os = std::env::consts::OS;
     format!("{arch}-{os}")
+}
+
+impl Settings {
+    /// Whether the experimental feature `name` is enabled (`flakes` implies
+    /// `fetch-tree`, as in current Nix).
+    pub fn feature_enabled(&self, name: &str) -> bool {
+        self.experimental_features.contains(name)
+            || (name == "fetch-tree" && self.experimental_features.contains("flakes"))
+    }
 }
 
 /// State shared by the VM, the builtins and the host.
@@ -264,6 +277,13 @@ impl EvaluationBuilder {
     /// Writes store objects into the store directory as they are computed.
     pub fn write_store(mut self, write: bool) -> Self {
         self.settings.write_store = write;
+        self
+    }
+
+    /// Enables an experimental feature by current Nix's name (`flakes`,
+    /// `fetch-tree`, `parse-toml-timestamps`, …).
+    pub fn experimental_feature(mut self, name: impl Into<String>) -> Self {
+        self.settings.experimental_features.insert(name.into());
         self
     }
 

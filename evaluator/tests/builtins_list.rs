@@ -131,8 +131,12 @@ const NEWER: &[&str] = &[
 #[test]
 fn every_builtin_exists() {
     assert_eq!(NIX_2_8.len(), 109);
-    // Impure mode, so that currentSystem and currentTime exist as in nix-instantiate.
-    let mut eval = tvix_eval::Evaluation::builder().build();
+    // Impure mode, so that currentSystem and currentTime exist as in
+    // nix-instantiate; with `flakes`, which 2.8's fetchTree required and
+    // current Nix's fetchTree and flake reference builtins still do.
+    let mut eval = tvix_eval::Evaluation::builder()
+        .experimental_feature("flakes")
+        .build();
     let v = eval.evaluate_str("builtins").unwrap();
     let tvix_eval::Value::Attrs(attrs) = eval.force(&v).unwrap() else {
         panic!("builtins is not a set")
@@ -144,6 +148,18 @@ fn every_builtin_exists() {
         .filter(|n| !attrs.contains(tvix_eval::Symbol::from_str(n)))
         .collect();
     assert!(missing.is_empty(), "missing builtins: {missing:?}");
+}
+
+#[test]
+fn experimental_builtins_need_their_feature() {
+    let mut eval = tvix_eval::Evaluation::builder().build();
+    let v = eval
+        .evaluate_str("builtins ? fetchTree || builtins ? parseFlakeRef || builtins ? getFlake")
+        .unwrap();
+    assert!(matches!(
+        eval.force(&v).unwrap(),
+        tvix_eval::Value::Bool(false)
+    ));
 }
 
 #[test]

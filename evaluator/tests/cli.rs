@@ -9,6 +9,7 @@ fn tvix_eval(dir: &Path, args: &[&str]) -> (bool, String, String) {
         .args(args)
         .current_dir(dir)
         .env("NIX_PATH", "")
+        .env_remove("NIX_CONFIG")
         .output()
         .expect("tvix-eval runs");
     (
@@ -387,6 +388,7 @@ fn tvix_eval_with(
         .current_dir(std::env::temp_dir())
         .env("NIX_PATH", "")
         .env_remove("NIX_ABORT_ON_WARN")
+        .env_remove("NIX_CONFIG")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
@@ -705,4 +707,74 @@ fn lint_warnings_name_each_literal_and_its_setting() {
     let (ok, _, stderr) = tvix_eval(&dir, &["--eval", "lints.nix"]);
     assert!(ok && stderr.is_empty(), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn nix_config_applies_settings_before_the_command_line() {
+    let probe = "builtins ? fetchTree";
+    let (code, out, err) = tvix_eval_with(bin(), &["--eval", "-E", probe], b"", &[]);
+    assert_eq!((code, out.as_str()), (Some(0), "false\n"), "{err}");
+    let conf =
+        "# comment\nexperimental-features = nix-command flakes  # trailing\n\nshow-trace = true";
+    let (code, out, err) = tvix_eval_with(
+        bin(),
+        &["--eval", "-E", probe],
+        b"",
+        &[("NIX_CONFIG", conf)],
+    );
+    assert_eq!((code, out.as_str()), (Some(0), "true\n"), "{err}");
+    // The command line comes after NIX_CONFIG and overrides it.
+    let (code, out, err) = tvix_eval_with(
+        bin(),
+        &[
+            "--option",
+            "experimental-features",
+            "",
+            "--eval",
+            "-E",
+            probe,
+        ],
+        b"",
+        &[("NIX_CONFIG", conf)],
+    );
+    assert_eq!((code, out.as_str()), (Some(0), "false\n"), "{err}");
+    // Unknown settings and malformed lines are warnings, as in C++ Nix.
+    let (code, _, err) = tvix_eval_with(
+        bin(),
+        &["--eval", "-E", "1"],
+        b"",
+        &[("NIX_CONFIG", "no-such-setting = 1\nnonsense")],
+    );
+    assert_eq!(code, Some(0));
+    assert!(err.contains("unknown setting 'no-such-setting'"), "{err}");
+    assert!(
+        err.contains("illegal configuration line 'nonsense'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn fetchers_check_arguments_before_refusing_to_fetch() {
+    let (code, _, err) = tvix_eval_with(
+        bin(),
+        &[
+            "--pure-eval",
+            "--eval",
+            "-E",
+            "builtins.fetchTarball \"https://example.com/x.tar.gz\"",
+        ],
+        b"",
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with(
+            "error: in pure evaluation mode, 'fetchTarball' requires a 'sha256' argument"
+        ),
+        "{err}"
+    );
+    let pinned = "builtins.fetchurl { url = \"https://example.com/x\"; sha256 = \"sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"; }";
+    let (code, _, err) = tvix_eval_with(bin(), &["--pure-eval", "--eval", "-E", pinned], b"", &[]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("network access is unavailable"), "{err}");
 }

@@ -266,17 +266,17 @@ fn read_dir(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let path = coerce_to_path(&co, &shared, args[0].clone()).await?;
         let path = shared.check_path(&path)?;
-        let entries = shared
-            .io
-            .read_dir(&path)
-            .map_err(|e| match e.kind() {
-                // Current Nix's wording, naming the file a symlink leads to.
-                std::io::ErrorKind::NotADirectory => {
-                    let target = shared.io.canonicalize(&path).unwrap_or_else(|_| path.clone());
-                    ErrorKind::Eval(format!("'{}' is not a directory", target.display()))
-                }
-                _ => io_error("opening directory", &path, e),
-            })?;
+        let entries = shared.io.read_dir(&path).map_err(|e| match e.kind() {
+            // Current Nix's wording, naming the file a symlink leads to.
+            std::io::ErrorKind::NotADirectory => {
+                let target = shared
+                    .io
+                    .canonicalize(&path)
+                    .unwrap_or_else(|_| path.clone());
+                ErrorKind::Eval(format!("'{}' is not a directory", target.display()))
+            }
+            _ => io_error("opening directory", &path, e),
+        })?;
         Ok(make_attrs(
             entries
                 .into_iter()

@@ -1,7 +1,6 @@
 //! Small pure builtins without a better home: `placeholder`, the string
 //! context builtins (`getContext`, `appendContext`, …), flake references
-//! (`parseFlakeRef`, `flakeRefToString`), and the network fetchers, which
-//! exist only to fail clearly because this evaluator has no network access.
+//! (`parseFlakeRef`, `flakeRefToString`).
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -80,60 +79,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         first_arg: None,
         imp: Async(flake_ref_to_string),
     },
-    BuiltinDef {
-        name: "fetchurl",
-        arity: 1,
-        strict: ALL,
-        first_arg: None,
-        imp: Sync(|_, _| Err(no_network("fetchurl"))),
-    },
-    BuiltinDef {
-        name: "fetchTarball",
-        arity: 1,
-        strict: ALL,
-        first_arg: None,
-        imp: Sync(|_, _| Err(no_network("fetchTarball"))),
-    },
-    BuiltinDef {
-        name: "fetchGit",
-        arity: 1,
-        strict: ALL,
-        first_arg: None,
-        imp: Sync(|_, _| Err(no_network("fetchGit"))),
-    },
-    BuiltinDef {
-        name: "fetchTree",
-        arity: 1,
-        strict: ALL,
-        first_arg: None,
-        imp: Sync(|_, _| Err(no_network("fetchTree"))),
-    },
-    BuiltinDef {
-        name: "fetchMercurial",
-        arity: 1,
-        strict: ALL,
-        first_arg: None,
-        imp: Sync(|_, _| Err(no_network("fetchMercurial"))),
-    },
-    BuiltinDef {
-        name: "fetchClosure",
-        arity: 1,
-        strict: ALL,
-        first_arg: None,
-        imp: Sync(|_, _| Err(no_network("fetchClosure"))),
-    },
-    BuiltinDef {
-        name: "getFlake",
-        arity: 1,
-        strict: ALL,
-        first_arg: None,
-        imp: Sync(|_, _| Err(no_network("getFlake"))),
-    },
 ];
-
-fn no_network(name: &str) -> ErrorKind {
-    eval_err!("builtins.{name} is not supported: network access is unavailable in this evaluator")
-}
 
 /// `/` + nix32(sha256("nix-output:" + name)): stands for an output path
 /// that is not known yet.

@@ -3,6 +3,7 @@
 
 mod attrs;
 mod control;
+mod fetch;
 mod hash;
 mod io;
 mod json;
@@ -132,6 +133,7 @@ fn all_defs() -> impl Iterator<Item = &'static BuiltinDef> {
         .chain(types::BUILTINS)
         .chain(hash::BUILTINS)
         .chain(misc::BUILTINS)
+        .chain(fetch::BUILTINS)
         .chain(versions::BUILTINS)
         .chain(json::BUILTINS)
         .chain(toml::BUILTINS)
@@ -229,6 +231,10 @@ pub fn globals(shared: &Shared) -> Globals {
         });
     };
     for def in all_defs() {
+        let feature = fetch::EXPERIMENTAL.iter().find(|(n, _)| *n == def.name);
+        if feature.is_some_and(|(_, f)| !shared.settings.feature_enabled(f)) {
+            continue;
+        }
         add(def.name, builtin_value(def));
     }
     for (name, value) in constants(shared) {

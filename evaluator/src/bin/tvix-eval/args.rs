@@ -323,6 +323,10 @@ pub fn parse(program: &str, argv: Vec<OsString>) -> Result<Parsed, String> {
     }
 
     let mut config = Config::default();
+    // Settings from the environment come first; the command line overrides them.
+    if let Ok(text) = std::env::var("NIX_CONFIG") {
+        config.apply_conf_text(&text);
+    }
     // As in current Nix, NIX_ABORT_ON_WARN=1 (or yes/true) turns abort-on-warn on.
     if let Ok(v) = std::env::var("NIX_ABORT_ON_WARN") {
         if matches!(v.as_str(), "1" | "yes" | "true") {

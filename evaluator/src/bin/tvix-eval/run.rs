@@ -54,6 +54,7 @@ fn evaluation(opts: &Options, colours: bool) -> Evaluation {
         .store_dir(store_dir(opts))
         .trace_sink(move |line| crate::ansi::eprint(&format!("{line}\n"), colours));
     builder.settings_mut().abort_on_warn = cfg.abort_on_warn;
+    builder.settings_mut().experimental_features = cfg.features.clone();
     builder.settings_mut().lints = tvix_eval::syntax::lint::Lints {
         short_path_literals: cfg.lint_short_paths,
         absolute_path_literals: cfg.lint_absolute_paths,

@@ -387,6 +387,31 @@ fn words(value: &str) -> impl Iterator<Item = &str> {
 }
 
 impl Config {
+    /// Applies configuration-file text as C++ Nix reads `NIX_CONFIG`: one
+    /// `NAME = VALUE` per line, `#` starts a comment, blank lines are
+    /// skipped. `include` lines name files, which an evaluator without a
+    /// configuration directory does not read (noted on stderr).
+    pub fn apply_conf_text(&mut self, text: &str) {
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            if line.starts_with("include ") || line.starts_with("!include ") {
+                self.notes.push(format!(
+                    "note: ignoring '{line}' in NIX_CONFIG: configuration files are not read"
+                ));
+                continue;
+            }
+            match line.split_once('=') {
+                Some((name, value)) => self.set(name.trim(), value.trim()),
+                None => self.notes.push(format!(
+                    "warning: illegal configuration line '{line}' in NIX_CONFIG"
+                )),
+            }
+        }
+    }
+
     /// Applies `NAME = VALUE` as `--option` does: an invalid value or an
     /// unknown name is a warning, not an error (as in C++ Nix).
     pub fn set(&mut self, name: &str, value: &str) {
