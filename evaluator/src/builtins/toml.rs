@@ -18,21 +18,117 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[BuiltinDef {
     imp: Sync(from_toml),
 }];
 
-fn from_toml(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+fn from_toml(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let s = to_str_no_ctx(&args[0])?;
     let text = String::from_utf8_lossy(s.as_bytes());
-    let v = parse_toml(&text).map_err(|m| eval_err!("while parsing a TOML string: {m}"))?;
+    let timestamps = vm
+        .shared()
+        .settings
+        .feature_enabled("parse-toml-timestamps");
+    let v = parse_toml_with(&text, timestamps)
+        .map_err(|m| eval_err!("while parsing a TOML string: {m}"))?;
     super::json::reject_nul_bytes(&v).map_err(|m| eval_err!("while parsing TOML: error: {m}"))?;
     Ok(v)
 }
 
-/// Parses a TOML 1.0 document into a Nix attribute set.
+/// Parses a TOML 1.0 document into a Nix attribute set; dates and times
+/// are refused.
+#[cfg(test)]
 pub(crate) fn parse_toml(src: &str) -> Result<Value, String> {
+    parse_toml_with(src, false)
+}
+
+/// Parses a TOML 1.0 document into a Nix attribute set. With `timestamps`
+/// (current Nix's `parse-toml-timestamps` feature), dates and times become
+/// `{ _type = "timestamp"; value = "…"; }`; without, they are refused.
+pub(crate) fn parse_toml_with(src: &str, timestamps: bool) -> Result<Value, String> {
     check_toml_1_0(src)?;
     let table: toml::Table = src
         .parse()
         .map_err(|e: toml::de::Error| crate_error_message(src, &e))?;
-    convert(&table)
+    let written = if timestamps {
+        Some(written_datetimes(src))
+    } else {
+        None
+    };
+    convert(&table, written)
+}
+
+/// Every date or time of the document with the number of fractional-second
+/// digits it was written with, in the order `convert` meets them (keys in
+/// map order, arrays in order, depth first). The parsed value cannot tell
+/// `.1` from `.100`, and current Nix keeps the written precision.
+fn written_datetimes(src: &str) -> Vec<(toml::value::Datetime, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(root) = DeTable::parse(src) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let mut work: Vec<&toml::Spanned<DeValue>> = Vec::new();
+    work.extend(root.get_ref().values().rev());
+    while let Some(v) = work.pop() {
+        match v.get_ref() {
+            DeValue::Datetime(dt) => {
+                let text = src.get(v.span()).unwrap_or("");
+                let digits = text
+                    .split_once('.')
+                    .map_or(0, |(_, f)| f.bytes().take_while(u8::is_ascii_digit).count());
+                found.push((*dt, digits));
+            }
+            DeValue::Array(a) => work.extend(a.iter().rev()),
+            DeValue::Table(t) => work.extend(t.values().rev()),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// A date or time as current Nix prints it: upper-case `T`, seconds always,
+/// fractional seconds to the next multiple of three digits of what was
+/// written (at most nine), `Z` for a zero offset.
+fn timestamp_text(dt: &toml::value::Datetime, written_digits: Option<usize>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if let Some(d) = dt.date {
+        let _ = write!(out, "{:04}-{:02}-{:02}", d.year, d.month, d.day);
+    }
+    if let Some(t) = dt.time {
+        if dt.date.is_some() {
+            out.push('T');
+        }
+        let _ = write!(
+            out,
+            "{:02}:{:02}:{:02}",
+            t.hour,
+            t.minute,
+            t.second.unwrap_or(0)
+        );
+        if let Some(nanos) = t.nanosecond {
+            // Without the written form, the shortest group that holds the value.
+            let digits = written_digits.unwrap_or(if nanos % 1_000_000 == 0 {
+                3
+            } else if nanos % 1_000 == 0 {
+                6
+            } else {
+                9
+            });
+            let precision = digits.div_ceil(3).clamp(1, 3) * 3;
+            let all = format!("{nanos:09}");
+            out.push('.');
+            out.push_str(&all[..precision]);
+        }
+    }
+    match dt.offset {
+        Some(toml::value::Offset::Z) => out.push('Z'),
+        Some(toml::value::Offset::Custom { minutes }) if minutes == 0 => out.push('Z'),
+        Some(toml::value::Offset::Custom { minutes }) => {
+            let sign = if minutes < 0 { '-' } else { '+' };
+            let m = minutes.unsigned_abs();
+            let _ = write!(out, "{sign}{:02}:{:02}", m / 60, m % 60);
+        }
+        None => {}
+    }
+    out
 }
 
 /// Line and column (1-based, in characters) of byte offset `at`.
@@ -260,7 +356,11 @@ enum Task<'a> {
 
 /// Converts without recursion: children are converted onto `done`, then
 /// gathered into their parent.
-fn convert(root: &toml::Table) -> Result<Value, String> {
+fn convert(
+    root: &toml::Table,
+    written: Option<Vec<(toml::value::Datetime, usize)>>,
+) -> Result<Value, String> {
+    let mut written = written.map(Vec::into_iter);
     let mut work = vec![Task::Table(root)];
     let mut done: Vec<Value> = Vec::new();
     while let Some(task) = work.pop() {
@@ -284,7 +384,24 @@ fn convert(root: &toml::Table) -> Result<Value, String> {
                 toml::Value::Integer(i) => done.push(Value::Int(*i)),
                 toml::Value::Float(f) => done.push(Value::Float(*f)),
                 toml::Value::Boolean(b) => done.push(Value::Bool(*b)),
-                toml::Value::Datetime(_) => return Err("Dates and times are not supported".into()),
+                toml::Value::Datetime(dt) => {
+                    let Some(written) = written.as_mut() else {
+                        return Err("Dates and times are not supported".into());
+                    };
+                    // The written precision, if the two walks agree (they
+                    // visit the same tree in the same order).
+                    let digits = written
+                        .next()
+                        .filter(|(w, _)| w == dt)
+                        .map(|(_, digits)| digits);
+                    done.push(make_attrs(vec![
+                        (Symbol::from_str("_type"), Value::string("timestamp")),
+                        (
+                            Symbol::from_str("value"),
+                            Value::string(timestamp_text(dt, digits)),
+                        ),
+                    ]));
+                }
                 toml::Value::Array(a) => {
                     work.push(Task::FinishList(a.len()));
                     work.extend(a.iter().rev().map(Task::Visit));
@@ -302,7 +419,11 @@ mod tests {
     use crate::value::{print_value, Value};
 
     fn show(src: &str) -> String {
-        match parse_toml(src) {
+        show_with(src, false)
+    }
+
+    fn show_with(src: &str, timestamps: bool) -> String {
+        match super::parse_toml_with(src, timestamps) {
             Ok(v) => String::from_utf8_lossy(&print_value(&v)).into_owned(),
             Err(e) => format!("error: {e}"),
         }
@@ -365,6 +486,18 @@ mod tests {
         assert_eq!(
             show("d = 1979-05-27"),
             "error: Dates and times are not supported"
+        );
+    }
+
+    #[test]
+    fn timestamps_keep_the_written_precision() {
+        assert_eq!(
+            show_with("a = 1979-05-27 07:32:00.1Z\nb = 00:32:00.1234\nc = 1979-05-27\nd = 1979-05-27t00:32:00.120000+01:30\ne = 07:32:00.1234567891", true),
+            r#"{ a = { _type = "timestamp"; value = "1979-05-27T07:32:00.100Z"; }; b = { _type = "timestamp"; value = "00:32:00.123400"; }; c = { _type = "timestamp"; value = "1979-05-27"; }; d = { _type = "timestamp"; value = "1979-05-27T00:32:00.120000+01:30"; }; e = { _type = "timestamp"; value = "07:32:00.123456789"; }; }"#
+        );
+        assert_eq!(
+            show_with("[[x]]\nt = [1979-05-27, { u = 00:00:00.0 }]", true),
+            r#"{ x = [ { t = [ { _type = "timestamp"; value = "1979-05-27"; } { u = { _type = "timestamp"; value = "00:00:00.000"; }; } ]; } ]; }"#
         );
     }
 }

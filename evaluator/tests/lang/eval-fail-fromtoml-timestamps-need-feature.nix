@@ -1,0 +1,1 @@
+builtins.fromTOML "day = 2012-12-21"
