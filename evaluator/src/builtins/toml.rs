@@ -120,7 +120,7 @@ fn timestamp_text(dt: &toml::value::Datetime, written_digits: Option<usize>) -> 
     }
     match dt.offset {
         Some(toml::value::Offset::Z) => out.push('Z'),
-        Some(toml::value::Offset::Custom { minutes }) if minutes == 0 => out.push('Z'),
+        Some(toml::value::Offset::Custom { minutes: 0 }) => out.push('Z'),
         Some(toml::value::Offset::Custom { minutes }) => {
             let sign = if minutes < 0 { '-' } else { '+' };
             let m = minutes.unsigned_abs();
