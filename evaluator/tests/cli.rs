@@ -778,3 +778,24 @@ fn fetchers_check_arguments_before_refusing_to_fetch() {
     assert_eq!(code, Some(1));
     assert!(err.contains("network access is unavailable"), "{err}");
 }
+
+#[test]
+fn failed_thunks_are_not_evaluated_again() {
+    // Current Nix (2.34) memoizes errors: a thunk whose evaluation failed
+    // raises the same error when forced again, without re-running its code.
+    let src = "let t = builtins.trace \"evaluated\" (throw \"no\"); \
+               in [ (builtins.tryEval t).success (builtins.tryEval t).success ]";
+    let (code, out, err) = tvix_eval_with(bin(), &["--eval", "--strict", "-E", src], b"", &[]);
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(0), "[ false false ]\n"),
+        "{err}"
+    );
+    assert_eq!(err.matches("trace: evaluated").count(), 1, "{err}");
+    // The memoized error is the original one, position included.
+    let src = "let t = throw \"original\"; in builtins.seq (builtins.tryEval t) t";
+    let (code, _, err) = tvix_eval_with(bin(), &["--eval", "-E", src], b"", &[]);
+    assert_eq!(code, Some(1));
+    assert!(err.starts_with("error: original"), "{err}");
+    assert!(err.contains("«string»:1:9"), "{err}");
+}

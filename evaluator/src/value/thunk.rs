@@ -72,6 +72,9 @@ pub enum ThunkState {
     Blackhole,
     /// The value in weak head normal form.
     Evaluated(Value),
+    /// Its evaluation failed: forcing it again raises the same error
+    /// without evaluating anything (current Nix memoizes errors too).
+    Failed(Box<crate::errors::Error>),
 }
 
 /// The outcome of [`Thunk::start`].
@@ -212,6 +215,17 @@ impl Thunk {
     /// Puts a pending state back after a failed evaluation, so it can be retried.
     pub(crate) fn restore(&self, state: ThunkState) {
         *self.0.borrow_mut() = state;
+    }
+
+    /// Remembers that evaluating the thunk failed with `e`; its pending
+    /// state (and what that held on to) is dropped.
+    pub(crate) fn fail(&self, e: &crate::errors::Error) {
+        let old = std::mem::replace(
+            &mut *self.0.borrow_mut(),
+            ThunkState::Failed(Box::new(e.clone())),
+        );
+        // Dropped after the borrow ends: freeing the upvalues may free other thunks.
+        drop(old);
     }
 
     /// Marks code as no longer running after a failed evaluation.

@@ -440,7 +440,10 @@ impl Vm {
                             });
                         }
                     }
+                    // Errors are memoized, as in current Nix; a limit or an
+                    // interruption is not the thunk's fault, so it can be retried.
                     match saved {
+                        _ if !e.kind.is_limit_like() => thunk.fail(&e),
                         Some(state) => thunk.restore(state),
                         None => thunk.stop_running(),
                     }
@@ -641,6 +644,11 @@ impl Vm {
             ThunkState::Evaluated(_) => {
                 t.restore(state);
                 Ok(())
+            }
+            ThunkState::Failed(e) => {
+                let e = (**e).clone();
+                t.restore(state);
+                Err(ErrorKind::Spanned(Box::new(e)))
             }
         }
     }
