@@ -799,3 +799,36 @@ fn failed_thunks_are_not_evaluated_again() {
     assert!(err.starts_with("error: original"), "{err}");
     assert!(err.contains("«string»:1:9"), "{err}");
 }
+
+#[test]
+fn trace_shows_values_as_current_nix() {
+    let cases = [
+        ("builtins.trace [ (1 + 1) ] 1", "trace: [ «thunk» ]"),
+        (
+            "let f = x: x; in builtins.seq f (builtins.trace { inherit f; z = 1; a = \"s\"; } 1)",
+            "trace: { a = \"s\"; f = «lambda f @ «string»:1:9»; z = 1; }",
+        ),
+        (
+            "builtins.trace builtins.toString 1",
+            "trace: «primop toString»",
+        ),
+        (
+            "builtins.trace (builtins.deepSeq 1) 1",
+            "trace: «partially applied primop deepSeq»",
+        ),
+        (
+            "let x = builtins.trace { x = x; } true; in x",
+            "trace: { x = «potential infinite recursion»; }",
+        ),
+        (
+            "let x = { repeating = x; tracing = builtins.trace x true; }; in x.tracing",
+            "trace: { repeating = «repeated»; tracing = «potential infinite recursion»; }",
+        ),
+        ("builtins.trace \"plain\" 1", "trace: plain"),
+    ];
+    for (src, want) in cases {
+        let (code, _, err) = tvix_eval_with(bin(), &["--eval", "-E", src], b"", &[]);
+        assert_eq!(code, Some(0), "{src}: {err}");
+        assert_eq!(err.lines().next(), Some(want), "{src}");
+    }
+}

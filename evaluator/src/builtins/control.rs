@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use super::{to_str, BuiltinDef, BuiltinImpl::*, ALL};
 use crate::errors::ErrorKind;
-use crate::value::{print_value, Value};
+use crate::value::Value;
 use crate::vm::generators::{coerce_to_string, deep_force, make_gen, Coercion, Gen};
 use crate::vm::Vm;
 use crate::Shared;
@@ -116,7 +116,7 @@ fn trace(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         let v = co.force(args[0].clone()).await;
         let text = match &v {
             Value::String(s) => s.to_str_lossy().into_owned(),
-            other => String::from_utf8_lossy(&print_value(other)).into_owned(),
+            other => String::from_utf8_lossy(&crate::value::show_value(other)).into_owned(),
         };
         shared.trace(&format!("trace: {text}"));
         Ok(args[1].clone())
