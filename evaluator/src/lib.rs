@@ -613,6 +613,9 @@ pub(crate) fn compile_source(
         for w in warnings {
             shared.trace(errors::render_warning(&w.message, w.span).trim_end());
         }
+        for w in syntax::lint::cursed_or(expr.syntax(), src, file) {
+            shared.trace(&w);
+        }
         compiler::compile(expr, file, dir, &globals, scope)
     })
     .and_then(|r| r)

@@ -832,3 +832,37 @@ fn trace_shows_values_as_current_nix() {
         assert_eq!(err.lines().next(), Some(want), "{src}");
     }
 }
+
+#[test]
+fn current_nix_deprecation_warnings() {
+    // `or` as an identifier where a future Nix will read it differently.
+    let src = "let or = 1; in [ (builtins.length [ (x: x) or ]) (map or [ ]) ((y: y) (z: z) or) ]";
+    let (code, out, err) = tvix_eval_with(bin(), &["--eval", "--strict", "-E", src], b"", &[]);
+    assert_eq!((code, out.as_str()), (Some(0), "[ 1 [ ] 1 ]\n"), "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: at «string»:1:37: This expression uses `or` as an identifier in a way that will change in a future Nix release.",
+            "warning: at «string»:1:71: This expression uses `or` as an identifier in a way that will change in a future Nix release.",
+        ],
+        "{err}"
+    );
+    assert!(err.contains("    ((x: x) or)\n"), "{err}");
+    // Parenthesised, or as a function, it is not ambiguous.
+    let (_, _, err) = tvix_eval_with(
+        bin(),
+        &["--eval", "-E", "let or = x: x; f = x: x; in f (f or)"],
+        b"",
+        &[],
+    );
+    assert!(!err.contains("warning"), "{err}");
+    // The hash format name "base32" is a deprecated alias.
+    let src = "builtins.convertHash { hash = \"sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"; toHashFormat = \"base32\"; }";
+    let (code, _, err) = tvix_eval_with(bin(), &["--eval", "-E", src], b"", &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        err.trim_end(),
+        r#"warning: "base32" is a deprecated alias for hash format "nix32"."#
+    );
+}

@@ -279,7 +279,7 @@ fn hash_file(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     })
 }
 
-fn convert_hash(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+fn convert_hash(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let attrs = to_attrs(&args[0])?;
         let get = |name: &str| attrs.get(Symbol::from_str(name)).cloned();
@@ -296,7 +296,12 @@ fn convert_hash(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         let Some(format) = get("toHashFormat") else {
             return Err(eval_err!("attribute 'toHashFormat' missing"));
         };
-        let format = HashFormat::parse(to_str_no_ctx(&co.force(format).await)?.as_bytes())?;
+        let format_name = to_str_no_ctx(&co.force(format).await)?;
+        let format = HashFormat::parse(format_name.as_bytes())?;
+        if format_name.as_bytes() == b"base32" {
+            // Current Nix's wording (a plain warning, not an evaluation warning).
+            shared.trace(r#"warning: "base32" is a deprecated alias for hash format "nix32"."#);
+        }
         let (algo, bytes) = parse_any_hash(hash.as_bytes(), algo)?;
         Ok(Value::string(format_hash(algo, &bytes, format)))
     })

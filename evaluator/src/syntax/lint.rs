@@ -135,3 +135,75 @@ fn first_literal(parts: Vec<ast::InterpolPart<ast::PathContent>>) -> Option<Stri
         ast::InterpolPart::Interpolation(_) => None,
     }
 }
+
+/// Current Nix's warnings about `or` used as an identifier where a future
+/// release will read it differently (NixOS/nix#11118): `f x or`, `[ x or ]`
+/// and `a.b or x or`, where `x or` means `x` applied to a variable named
+/// `or`. Each is a complete message, as current Nix prints it. Only the
+/// places where the word `or` occurs are looked at, so files without such
+/// uses cost one scan of their text.
+pub fn cursed_or(root: &rnix::SyntaxNode, src: &str, file: u32) -> Vec<String> {
+    use rnix::SyntaxKind::{NODE_APPLY, NODE_IDENT, NODE_LIST, NODE_SELECT, TOKEN_IDENT, TOKEN_OR};
+    let mut found = Vec::new();
+    let bytes = src.as_bytes();
+    let is_ident_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'\'' || b == b'-';
+    let mut from = 0;
+    while let Some(i) = src[from..].find("or").map(|i| i + from) {
+        from = i + 2;
+        let before = i.checked_sub(1).map(|j| bytes[j]);
+        let after = bytes.get(i + 2).copied();
+        if before.is_some_and(is_ident_byte) || after.is_some_and(is_ident_byte) {
+            continue;
+        }
+        let Ok(offset) = u32::try_from(i) else {
+            break;
+        };
+        let Some(token) = root.token_at_offset(offset.into()).right_biased() else {
+            continue;
+        };
+        if token.kind() != TOKEN_IDENT || token.text() != "or" {
+            continue;
+        }
+        // `x or`: an application whose argument is the identifier `or`.
+        let Some(ident) = token.parent().filter(|n| n.kind() == NODE_IDENT) else {
+            continue;
+        };
+        let Some(call) = ident.parent().filter(|n| n.kind() == NODE_APPLY) else {
+            continue;
+        };
+        if call.last_child().as_ref() != Some(&ident) {
+            continue;
+        }
+        let Some(parent) = call.parent() else {
+            continue;
+        };
+        let cursed = match parent.kind() {
+            // The argument of an application (not its function: `map or []`).
+            NODE_APPLY => parent.last_child().as_ref() == Some(&call),
+            NODE_LIST => true,
+            // The default of `a.b or …`.
+            NODE_SELECT => call
+                .siblings_with_tokens(rowan::Direction::Prev)
+                .any(|t| t.kind() == TOKEN_OR),
+            _ => false,
+        };
+        if !cursed {
+            continue;
+        }
+        let range = call.text_range();
+        let span = Span {
+            file,
+            start: range.start().into(),
+            end: range.end().into(),
+        };
+        let pos = match super::locate(span) {
+            Some(loc) => format!("{}:{}:{}", loc.file, loc.line, loc.column),
+            None => "«unknown»".into(),
+        };
+        let snippet = &src[usize::from(range.start())..usize::from(range.end())];
+        found.push(format!(
+            "warning: at {pos}: This expression uses `or` as an identifier in a way that will change in a future Nix release.\nWrap this entire expression in parentheses to preserve its current meaning:\n    ({snippet})\nGive feedback at https://github.com/NixOS/nix/pull/11121"
+        ));
+    }
+    found
+}

@@ -248,6 +248,9 @@ fn parse_source(eval: &mut Evaluation, source: &Source) -> Result<String, Error>
             eval.shared()
                 .trace(tvix_eval::errors::render_warning(&w.message, w.span).trim_end());
         }
+        for w in tvix_eval::syntax::lint::cursed_or(rowan::ast::AstNode::syntax(e), &text, file) {
+            eval.shared().trace(&w);
+        }
         tvix_eval::compiler::compile(e, file, &dir, &globals, None)?;
         Ok(tvix_eval::syntax::with_file_bytes(file, || {
             tvix_eval::compiler::show(e, &dir)
