@@ -145,6 +145,8 @@ fn first_literal(parts: Vec<ast::InterpolPart<ast::PathContent>>) -> Option<Stri
 pub fn cursed_or(root: &rnix::SyntaxNode, src: &str, file: u32) -> Vec<String> {
     use rnix::SyntaxKind::{NODE_APPLY, NODE_IDENT, NODE_LIST, NODE_SELECT, TOKEN_IDENT, TOKEN_OR};
     let mut found = Vec::new();
+    // The whole tree (`root` may be the expression inside it).
+    let top = root.ancestors().last().unwrap_or_else(|| root.clone());
     let bytes = src.as_bytes();
     let is_ident_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'\'' || b == b'-';
     let mut from = 0;
@@ -158,7 +160,7 @@ pub fn cursed_or(root: &rnix::SyntaxNode, src: &str, file: u32) -> Vec<String> {
         let Ok(offset) = u32::try_from(i) else {
             break;
         };
-        let Some(token) = root.token_at_offset(offset.into()).right_biased() else {
+        let Some(token) = token_covering(&top, offset) else {
             continue;
         };
         if token.kind() != TOKEN_IDENT || token.text() != "or" {
@@ -206,4 +208,20 @@ pub fn cursed_or(root: &rnix::SyntaxNode, src: &str, file: u32) -> Vec<String> {
         ));
     }
     found
+}
+
+/// The token holding the two bytes at `offset`, found by binary search
+/// level by level (no recursion, and no scan of wide nodes).
+fn token_covering(top: &rnix::SyntaxNode, offset: u32) -> Option<rnix::SyntaxToken> {
+    let range = rowan::TextRange::at(offset.into(), 2.into());
+    if !top.text_range().contains_range(range) {
+        return None;
+    }
+    let mut node = top.clone();
+    loop {
+        match node.child_or_token_at_range(range)? {
+            rowan::NodeOrToken::Node(n) => node = n,
+            rowan::NodeOrToken::Token(t) => return Some(t),
+        }
+    }
 }
