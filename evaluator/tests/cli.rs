@@ -866,3 +866,28 @@ fn current_nix_deprecation_warnings() {
         r#"warning: "base32" is a deprecated alias for hash format "nix32"."#
     );
 }
+
+#[test]
+fn derivations_warn_about_attributes_structured_attrs_ignores() {
+    let src = "(builtins.derivationStrict { name = \"d\"; system = \"s\"; builder = \"/b\"; \
+               __structuredAttrs = true; maxSize = 1; allowedReferences = [ ]; }).out";
+    let (code, _, err) = tvix_eval_with(bin(), &["--eval", "-E", src], b"", &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: 'structuredAttrs' disables the effect of the derivation attribute 'allowedReferences'; use 'outputChecks.<output>.allowedReferences' instead",
+            "warning: 'structuredAttrs' disables the effect of the derivation attribute 'maxSize'; use 'outputChecks.<output>.maxSize' instead",
+        ],
+        "{err}"
+    );
+    assert!(err.contains("while evaluating derivation 'd'"), "{err}");
+    let src = "(builtins.derivationStrict { name = \"d\"; system = \"s\"; builder = \"/b\"; __json = \"{}\"; }).out";
+    let (code, _, err) = tvix_eval_with(bin(), &["--eval", "-E", src], b"", &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.starts_with("warning: setting structured attributes via '__json' is deprecated"),
+        "{err}"
+    );
+}

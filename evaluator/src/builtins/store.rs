@@ -375,6 +375,16 @@ fn add_output(outputs: &mut Vec<String>, o: &str) -> Result<(), ErrorKind> {
     Ok(())
 }
 
+/// A warning about a derivation attribute, at the attribute, as current
+/// Nix gives it (a plain warning: `abort-on-warn` does not apply).
+fn warn_attr(shared: &Shared, drv_name: &str, pos: crate::syntax::Pos, message: &str) {
+    let rendered = crate::errors::render_warning(message, pos.span());
+    shared.trace(&format!(
+        "{}\n  = while evaluating derivation '{drv_name}'",
+        rendered.trim_end()
+    ));
+}
+
 fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let attrs = to_attrs(&args[0])?;
@@ -465,6 +475,15 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                             add_output(&mut outputs, &o.to_str_lossy())?;
                         }
                     }
+                    // Current Nix's hint: these only take effect per output
+                    // (`outputChecks`) with structured attributes.
+                    "allowedReferences" | "allowedRequisites" | "disallowedReferences"
+                    | "disallowedRequisites" | "maxSize" | "maxClosureSize" => warn_attr(
+                        &shared,
+                        &drv_name,
+                        attr.pos,
+                        &format!("'structuredAttrs' disables the effect of the derivation attribute '{key}'; use 'outputChecks.<output>.{key}' instead"),
+                    ),
                     _ => {}
                 }
                 continue;
@@ -473,6 +492,12 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             context.extend(s.context().into_iter().flatten().cloned());
             let text = s.to_str_lossy().into_owned();
             match key.as_str() {
+                "__json" => warn_attr(
+                    &shared,
+                    &drv_name,
+                    attr.pos,
+                    "setting structured attributes via '__json' is deprecated, and may be disallowed in future versions of Nix. Set '__structuredAttrs = true' instead.",
+                ),
                 "builder" => drv.builder = text.clone(),
                 "system" => drv.platform = text.clone(),
                 "outputHash" => hash = Some(text.clone()),
