@@ -160,7 +160,7 @@ pub fn cursed_or(root: &rnix::SyntaxNode, src: &str, file: u32) -> Vec<String> {
         let Ok(offset) = u32::try_from(i) else {
             break;
         };
-        let Some(token) = token_covering(&top, offset) else {
+        let Some(token) = super::token_covering(&top, offset, 2) else {
             continue;
         };
         if token.kind() != TOKEN_IDENT || token.text() != "or" {
@@ -208,20 +208,4 @@ pub fn cursed_or(root: &rnix::SyntaxNode, src: &str, file: u32) -> Vec<String> {
         ));
     }
     found
-}
-
-/// The token holding the two bytes at `offset`, found by binary search
-/// level by level (no recursion, and no scan of wide nodes).
-fn token_covering(top: &rnix::SyntaxNode, offset: u32) -> Option<rnix::SyntaxToken> {
-    let range = rowan::TextRange::at(offset.into(), 2.into());
-    if !top.text_range().contains_range(range) {
-        return None;
-    }
-    let mut node = top.clone();
-    loop {
-        match node.child_or_token_at_range(range)? {
-            rowan::NodeOrToken::Node(n) => node = n,
-            rowan::NodeOrToken::Token(t) => return Some(t),
-        }
-    }
 }

@@ -407,6 +407,74 @@ pub fn parse_with<R>(
     })
 }
 
+/// The token holding the `len` bytes at `offset` in the tree `top`, found
+/// by binary search level by level (no recursion, no scan of wide nodes).
+pub(crate) fn token_covering(
+    top: &rnix::SyntaxNode,
+    offset: u32,
+    len: u32,
+) -> Option<rnix::SyntaxToken> {
+    let range = rowan::TextRange::at(offset.into(), len.into());
+    if !top.text_range().contains_range(range) {
+        return None;
+    }
+    let mut node = top.clone();
+    loop {
+        match node.child_or_token_at_range(range)? {
+            rowan::NodeOrToken::Node(n) => node = n,
+            rowan::NodeOrToken::Token(t) => return Some(t),
+        }
+    }
+}
+
+/// rnix accepts an indented string (`''x''`) as an attribute name; C++
+/// Nix's grammar does not. The syntax error it reports for the first one.
+fn indented_string_attr_name(top: &rnix::SyntaxNode, text: &str, file: u32) -> Option<Error> {
+    use rnix::SyntaxKind::{NODE_ATTRPATH, NODE_ATTRPATH_VALUE, NODE_INHERIT, NODE_STRING};
+    let mut from = 0;
+    while let Some(i) = text[from..].find("''").map(|i| i + from) {
+        from = i + 2;
+        let offset = u32::try_from(i).ok()?;
+        let Some(token) = token_covering(top, offset, 2) else {
+            continue;
+        };
+        if token.kind() != rnix::SyntaxKind::TOKEN_STRING_START {
+            continue;
+        }
+        let Some(string) = token.parent().filter(|n| n.kind() == NODE_STRING) else {
+            continue;
+        };
+        let Some(parent) = string.parent() else {
+            continue;
+        };
+        let at_binding_start = match parent.kind() {
+            NODE_INHERIT => true,
+            NODE_ATTRPATH => {
+                parent.first_child().as_ref() == Some(&string)
+                    && parent
+                        .parent()
+                        .is_some_and(|p| p.kind() == NODE_ATTRPATH_VALUE)
+            }
+            _ => continue,
+        };
+        let message = if at_binding_start {
+            "syntax error, unexpected IND_STRING_OPEN".to_string()
+        } else {
+            "syntax error, unexpected IND_STRING_OPEN, expecting ID or OR_KW or DOLLAR_CURLY or '\"'"
+                .to_string()
+        };
+        return Some(Error::new(
+            ErrorKind::ParseError(message),
+            Span {
+                file,
+                start: offset,
+                end: offset + 2,
+            },
+        ));
+    }
+    None
+}
+
 /// Current Nix refuses string literals containing NUL bytes (its strings
 /// cannot hold them): the error names the literal's text up to the next
 /// interpolation, with each NUL shown as `␀`.
@@ -488,6 +556,18 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
         .iter()
         .map(|e| parse_error(file, text, e))
         .collect();
+    if text.contains("''") {
+        if let Some(e) = indented_string_attr_name(&parsed.syntax(), text, file) {
+            // It is where C++ Nix's parser stops, unless something before it
+            // stopped rnix already.
+            if errors
+                .first()
+                .is_none_or(|first| first.span.start >= e.span.start)
+            {
+                return Err(vec![e]);
+            }
+        }
+    }
     if !errors.is_empty() {
         if parsed
             .errors()
