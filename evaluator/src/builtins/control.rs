@@ -104,9 +104,9 @@ fn seq(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     Ok(args[1].clone())
 }
 
-fn deep_seq(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
+fn deep_seq(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        deep_force(&co, args[0].clone()).await?;
+        deep_force(&co, args[0].clone(), shared.limits.data_depth()).await?;
         Ok(args[1].clone())
     })
 }

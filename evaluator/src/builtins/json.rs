@@ -127,16 +127,23 @@ fn check_json_utf8(s: &[u8]) -> Result<(), ErrorKind> {
 }
 
 enum Task {
-    Visit(Value),
+    /// A value and how deeply it is nested.
+    Visit(Value, usize),
     Emit(Vec<u8>),
 }
 
 /// Serialises `v` (forcing it deeply) with an explicit work stack, so deep
-/// values do not recurse on the host stack. Contexts of all strings are merged.
-pub(crate) async fn value_to_json(co: &Co, v: Value) -> Result<NixString, ErrorKind> {
+/// values do not recurse on the host stack. Contexts of all strings are
+/// merged. Nesting deeper than `depth_limit` is refused (see
+/// [`crate::Limits`]).
+pub(crate) async fn value_to_json(
+    co: &Co,
+    v: Value,
+    depth_limit: Option<usize>,
+) -> Result<NixString, ErrorKind> {
     let mut out: Vec<u8> = Vec::new();
     let mut ctx = StringBuilder::new();
-    let mut work = vec![Task::Visit(v)];
+    let mut work = vec![Task::Visit(v, 0)];
     let (to_string_sym, out_path_sym) = well_known(|w| (w.to_string, w.out_path));
     let mut checked = crate::state::BufferCheck::default();
     while let Some(task) = work.pop() {
@@ -146,8 +153,14 @@ pub(crate) async fn value_to_json(co: &Co, v: Value) -> Result<NixString, ErrorK
                 out.extend_from_slice(&b);
                 continue;
             }
-            Task::Visit(v) => co.force(v).await,
+            Task::Visit(v, depth) => (co.force(v).await, depth),
         };
+        let (v, depth) = v;
+        if matches!(v, Value::Attrs(_) | Value::List(_))
+            && depth_limit.is_some_and(|max| depth >= max)
+        {
+            return Err(ErrorKind::MaxCallDepth);
+        }
         match &v {
             Value::Null => out.extend_from_slice(b"null"),
             Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
@@ -169,12 +182,12 @@ pub(crate) async fn value_to_json(co: &Co, v: Value) -> Result<NixString, ErrorK
                     ctx.add_context(s.context());
                     escape_json_string(s.as_bytes(), &mut out);
                 } else if let Some(o) = a.get(out_path_sym) {
-                    work.push(Task::Visit(o.clone()));
+                    work.push(Task::Visit(o.clone(), depth));
                 } else {
                     out.push(b'{');
                     work.push(Task::Emit(b"}".to_vec()));
                     for (i, attr) in a.iter().enumerate().rev() {
-                        work.push(Task::Visit(attr.value.clone()));
+                        work.push(Task::Visit(attr.value.clone(), depth + 1));
                         let mut key = Vec::new();
                         if i > 0 {
                             key.push(b',');
@@ -190,7 +203,7 @@ pub(crate) async fn value_to_json(co: &Co, v: Value) -> Result<NixString, ErrorK
                 out.push(b'[');
                 work.push(Task::Emit(b"]".to_vec()));
                 for (i, x) in l.iter().enumerate().rev() {
-                    work.push(Task::Visit(x.clone()));
+                    work.push(Task::Visit(x.clone(), depth + 1));
                     if i > 0 {
                         work.push(Task::Emit(b",".to_vec()));
                     }
@@ -218,8 +231,13 @@ pub(crate) async fn value_to_json(co: &Co, v: Value) -> Result<NixString, ErrorK
     b.finish()
 }
 
-fn to_json(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
-    make_gen(move |co| async move { Ok(Value::String(value_to_json(&co, args[0].clone()).await?)) })
+fn to_json(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
+    make_gen(move |co| async move {
+        let depth = shared.limits.data_depth();
+        Ok(Value::String(
+            value_to_json(&co, args[0].clone(), depth).await?,
+        ))
+    })
 }
 
 // ---- fromJSON: nlohmann::json's lexer ----------------------------------

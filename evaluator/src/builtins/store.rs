@@ -452,7 +452,7 @@ fn derivation_strict(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 if key == "__structuredAttrs" {
                     continue;
                 }
-                let value_json = value_to_json(&co, v.clone()).await?;
+                let value_json = value_to_json(&co, v.clone(), shared.limits.data_depth()).await?;
                 context.extend(value_json.context().into_iter().flatten().cloned());
                 if json.len() > 1 {
                     json.push(b',');

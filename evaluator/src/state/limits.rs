@@ -91,6 +91,16 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// How deeply nested data a walk over it (`deepSeq`, `toJSON`) may go:
+    /// an explicitly set call depth, as current Nix counts such walks
+    /// against `max-call-depth`; otherwise unbounded (the walks are
+    /// iterative, so deep data is no danger to the host).
+    pub(crate) fn data_depth(&self) -> Option<usize> {
+        self.call_depth_set.then_some(self.call_depth)
+    }
+}
+
 /// Stops an evaluation from another thread.
 ///
 /// ```

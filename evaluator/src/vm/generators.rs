@@ -124,12 +124,18 @@ where
 
 /// Forces `v` and everything inside it. Shared sets and lists are visited
 /// once, so cyclic values terminate.
-pub async fn deep_force(co: &Co, v: Value) -> Result<Value, ErrorKind> {
+/// Nesting deeper than `depth_limit` (see [`crate::Limits`]) is refused as
+/// current Nix refuses it: `max-call-depth` exceeded.
+pub async fn deep_force(co: &Co, v: Value, depth_limit: Option<usize>) -> Result<Value, ErrorKind> {
     let top = co.force(v).await;
     let mut seen: HashSet<usize> = HashSet::new();
-    let mut work = vec![top.clone()];
-    while let Some(v) = work.pop() {
+    let mut work = vec![(top.clone(), 0usize)];
+    while let Some((v, depth)) = work.pop() {
         let v = co.force(v).await;
+        let nested = matches!(&v, Value::Attrs(_) | Value::List(_));
+        if nested && depth_limit.is_some_and(|max| depth >= max) {
+            return Err(ErrorKind::MaxCallDepth);
+        }
         match &v {
             Value::Attrs(a) if seen.insert(Rc::as_ptr(a) as usize) => {
                 // In C++ Nix's storage order, which decides the first error.
@@ -138,11 +144,11 @@ pub async fn deep_force(co: &Co, v: Value) -> Result<Value, ErrorKind> {
                     order
                         .iter()
                         .rev()
-                        .filter_map(|&i| a.at(i as usize).map(|x| x.value.clone())),
+                        .filter_map(|&i| a.at(i as usize).map(|x| (x.value.clone(), depth + 1))),
                 );
             }
             Value::List(l) if seen.insert(Rc::as_ptr(l) as usize) => {
-                work.extend(l.iter().rev().cloned());
+                work.extend(l.iter().rev().map(|x| (x.clone(), depth + 1)));
             }
             _ => {}
         }
