@@ -36,6 +36,23 @@ pub use vm::Vm;
 
 use compiler::Globals;
 
+/// Counts of an evaluation's work ([`Evaluation::stats`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Thunks made (C++ Nix's `nrThunks`).
+    pub thunks_made: u64,
+    /// Thunks entered to be evaluated.
+    pub thunks_forced: u64,
+    /// Function (lambda) calls (`nrFunctionCalls`).
+    pub function_calls: u64,
+    /// Builtin calls with all arguments (`nrPrimOpCalls`).
+    pub primop_calls: u64,
+    /// `//` operations (`nrOpUpdates`).
+    pub updates: u64,
+    /// Bytes the evaluation's values hold now, as its memory accounting counts them.
+    pub memory_used: u64,
+}
+
 /// Evaluation settings.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -564,6 +581,20 @@ impl Evaluation {
     /// How many thunks this evaluation has forced so far.
     pub fn thunks_forced(&self) -> u64 {
         self.vm.thunks_forced
+    }
+
+    /// Counts of the work done so far, comparable to C++ Nix's
+    /// `NIX_SHOW_STATS` output.
+    pub fn stats(&self) -> Stats {
+        let _entered = self.enter();
+        Stats {
+            thunks_made: state::thunks_made(),
+            thunks_forced: self.vm.thunks_forced,
+            function_calls: self.vm.function_calls,
+            primop_calls: self.vm.primop_calls,
+            updates: self.vm.updates,
+            memory_used: state::memory_used(),
+        }
     }
 
     /// Coerces a value to a string as `toString` does (paths stay paths).

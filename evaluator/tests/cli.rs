@@ -891,3 +891,35 @@ fn derivations_warn_about_attributes_structured_attrs_ignores() {
         "{err}"
     );
 }
+
+#[test]
+fn nix_show_stats_counts_the_work_done() {
+    let src = "let f = x: { a = x; } // { b = x + 1; }; \
+               in builtins.foldl' (acc: i: acc + (f i).b) 0 (builtins.genList (i: i) 10)";
+    let (code, out, err) = tvix_eval_with(
+        bin(),
+        &["--eval", "--strict", "-E", src],
+        b"",
+        &[("NIX_SHOW_STATS", "1")],
+    );
+    assert_eq!((code, out.as_str()), (Some(0), "55\n"), "{err}");
+    let number = |key: &str| -> u64 {
+        let at = err
+            .find(&format!("\"{key}\": "))
+            .unwrap_or_else(|| panic!("{key} missing: {err}"));
+        let rest = &err[at + key.len() + 4..];
+        rest[..rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len())]
+            .parse()
+            .unwrap_or_else(|_| panic!("{key} is no number: {err}"))
+    };
+    // Per element: the folding function, `f` and genList's function run once, `//` once.
+    assert_eq!(number("nrFunctionCalls"), 30, "{err}");
+    assert_eq!(number("nrOpUpdates"), 10, "{err}");
+    assert!(number("nrPrimOpCalls") >= 2, "{err}");
+    assert!(number("nrThunks") >= 10, "{err}");
+    // Without the variable, nothing is printed.
+    let (_, _, err) = tvix_eval_with(bin(), &["--eval", "-E", "1"], b"", &[]);
+    assert!(!err.contains("nrThunks"), "{err}");
+}

@@ -60,6 +60,7 @@ impl Context {
             cycle_roots_pruned: Cell::new(0),
             meter: Meter {
                 used: Cell::new(0),
+                thunks: Cell::new(0),
                 limit,
                 configured: memory_limit,
             },
@@ -117,6 +118,8 @@ pub(crate) fn register_cycle_root(thunk: &crate::value::Thunk) {
 /// Bytes held by an evaluation's values, against its limit.
 pub(crate) struct Meter {
     used: Cell<u64>,
+    /// Thunks made so far (for [`crate::Stats`]).
+    thunks: Cell<u64>,
     limit: u64,
     configured: Option<u64>,
 }
@@ -244,6 +247,28 @@ pub(crate) fn charge(bytes: u64) {
         let m = unsafe { &*m };
         m.used.set(m.used.get().saturating_add(bytes));
     }
+}
+
+/// Records a new thunk: its bytes and, for the statistics, the count.
+#[inline]
+pub(crate) fn charge_thunk(bytes: u64) {
+    let m = METER.get();
+    if !m.is_null() {
+        // SAFETY: as in `charge`.
+        let m = unsafe { &*m };
+        m.used.set(m.used.get().saturating_add(bytes));
+        m.thunks.set(m.thunks.get() + 1);
+    }
+}
+
+/// Thunks the current evaluation has made.
+pub(crate) fn thunks_made() -> u64 {
+    let m = METER.get();
+    if m.is_null() {
+        return 0;
+    }
+    // SAFETY: as in `charge`.
+    unsafe { &*m }.thunks.get()
 }
 
 /// Records `bytes` released.

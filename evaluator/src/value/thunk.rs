@@ -107,7 +107,7 @@ impl Drop for Thunk {
 impl Thunk {
     /// A thunk that runs `chunk` over `upvalues`.
     pub fn new_code(chunk: Rc<Chunk>, upvalues: Upvalues) -> Thunk {
-        crate::state::charge(THUNK_BYTES);
+        crate::state::charge_thunk(THUNK_BYTES);
         Thunk(Rc::new(RefCell::new(ThunkState::Code {
             chunk,
             upvalues,
@@ -117,13 +117,13 @@ impl Thunk {
 
     /// A thunk for the application `f x`.
     pub fn new_apply(f: Value, x: Value) -> Thunk {
-        crate::state::charge(THUNK_BYTES);
+        crate::state::charge_thunk(THUNK_BYTES);
         Thunk(Rc::new(RefCell::new(ThunkState::Apply(f, x))))
     }
 
     /// A blank thunk for a recursive binding (filled in later by `Thunk::init`).
     pub fn new_blank() -> Thunk {
-        crate::state::charge(THUNK_BYTES);
+        crate::state::charge_thunk(THUNK_BYTES);
         let t = Thunk(Rc::new(RefCell::new(ThunkState::Blank)));
         // Recursive bindings are where reference cycles form: the
         // evaluation breaks them when it is dropped.

@@ -139,6 +139,12 @@ pub struct Vm {
     base: usize,
     /// How many thunks have been entered (evaluated or attempted).
     pub(crate) thunks_forced: u64,
+    /// Lambda bodies entered (for [`crate::Stats`]).
+    pub(crate) function_calls: u64,
+    /// Builtins applied to all their arguments.
+    pub(crate) primop_calls: u64,
+    /// `//` operations.
+    pub(crate) updates: u64,
     pub(crate) shared: Rc<Shared>,
     /// Frames past this depth are a stack overflow (each frame is small and on the heap).
     frame_limit: usize,
@@ -157,6 +163,9 @@ impl Vm {
             frames: Vec::with_capacity(64),
             base: 0,
             thunks_forced: 0,
+            function_calls: 0,
+            primop_calls: 0,
+            updates: 0,
             frame_limit: shared.limits.call_depth,
             steps: 0,
             next_check: CHECK_INTERVAL,
@@ -753,6 +762,7 @@ impl Vm {
     /// and the frame's base.
     #[inline(always)]
     fn enter_lambda(&mut self, lambda: &crate::bytecode::Lambda, arg: Value) -> (Rc<Chunk>, usize) {
+        self.function_calls += 1;
         let chunk = lambda.chunk.clone();
         let bp = self.stack.len();
         if !lambda.has_formals {
@@ -944,6 +954,9 @@ impl Vm {
         from: usize,
         span: Span,
     ) -> Result<(), ErrorKind> {
+        if from == 0 {
+            self.primop_calls += 1;
+        }
         for i in from..args.len() {
             if i == 1 {
                 // C++ Nix checks the first argument before forcing the next.
@@ -1547,6 +1560,7 @@ impl Vm {
                     self.stack.push(tryk!(ops::concat_lists(a, b)));
                 }
                 Op::Update => {
+                    self.updates += 1;
                     let b = pop!();
                     let a = pop!();
                     match (&a, &b) {

@@ -120,6 +120,23 @@ pub fn run(opts: &Options, colours: bool) -> Result<(), Error> {
     // The process exits right after: freeing the evaluation's values (and
     // breaking their cycles) would only cost time, so it is left to the OS.
     let mut eval = std::mem::ManuallyDrop::new(evaluation(opts, colours));
+    let result = run_in(&mut eval, opts);
+    // As C++ Nix: NIX_SHOW_STATS prints counts of the work done, on success or not.
+    if std::env::var_os("NIX_SHOW_STATS").is_some_and(|v| !v.is_empty() && v != "0") {
+        eprintln!("{}", stats_json(&eval.stats()));
+    }
+    result
+}
+
+/// The statistics as JSON, with C++ Nix's names where they mean the same.
+fn stats_json(s: &tvix_eval::Stats) -> String {
+    format!(
+        "{{\n  \"nrThunks\": {},\n  \"nrThunksForced\": {},\n  \"nrFunctionCalls\": {},\n  \"nrPrimOpCalls\": {},\n  \"nrOpUpdates\": {},\n  \"memoryUsed\": {}\n}}",
+        s.thunks_made, s.thunks_forced, s.function_calls, s.primop_calls, s.updates, s.memory_used
+    )
+}
+
+fn run_in(eval: &mut Evaluation, opts: &Options) -> Result<(), Error> {
     let mut sources = Vec::new();
     if opts.read_stdin {
         let mut data = Vec::new();
@@ -128,7 +145,7 @@ pub fn run(opts: &Options, colours: bool) -> Result<(), Error> {
         sources.push(Source::Stdin(data));
     }
     if opts.find_file {
-        return find_files(&mut eval, &opts.files);
+        return find_files(eval, &opts.files);
     }
     for f in &opts.files {
         sources.push(if opts.from_args {
@@ -140,17 +157,17 @@ pub fn run(opts: &Options, colours: bool) -> Result<(), Error> {
     if sources.is_empty() && !opts.from_args {
         sources.push(Source::File(b"./default.nix".to_vec()));
     }
-    let auto_args = build_auto_args(&mut eval, &opts.args)?;
+    let auto_args = build_auto_args(eval, &opts.args)?;
     for source in sources {
         if opts.parse_only {
-            let text = parse_source(&mut eval, &source)?;
+            let text = parse_source(eval, &source)?;
             write_out(format!("{text}\n").as_bytes());
             continue;
         }
         let root = match &source {
             Source::Stdin(src) => eval.evaluate_named_bytes(src, "«stdin»")?,
             Source::Expr(src) => eval.evaluate_bytes(src)?,
-            Source::File(f) => evaluate_file_arg(&mut eval, f)?,
+            Source::File(f) => evaluate_file_arg(eval, f)?,
         };
         let paths: Vec<&str> = if opts.attr_paths.is_empty() {
             vec![""]
@@ -160,15 +177,15 @@ pub fn run(opts: &Options, colours: bool) -> Result<(), Error> {
         for path in paths {
             // As nix-instantiate: each step of the attribute path auto-calls the
             // value first, and the result is auto-called only if arguments were given.
-            let mut v = select_path(&mut eval, &root, path, &auto_args)?;
+            let mut v = select_path(eval, &root, path, &auto_args)?;
             if opts.eval_only && !auto_args.is_empty() {
-                v = auto_call(&mut eval, v, &auto_args)?;
+                v = auto_call(eval, v, &auto_args)?;
             }
             if opts.eval_only || opts.drv {
-                let out = render_value(&mut eval, &v, opts)?;
+                let out = render_value(eval, &v, opts)?;
                 write_out(&out);
             } else {
-                crate::instantiate::print_derivations(&mut eval, &v, &auto_args)?;
+                crate::instantiate::print_derivations(eval, &v, &auto_args)?;
             }
         }
     }
