@@ -5,34 +5,47 @@
 //! warms the thread's symbol interner and other per-thread tables.)
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::path::Path;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 
-/// The system allocator, counting the bytes currently allocated.
+/// The system allocator, counting the bytes currently allocated by each
+/// thread (so that the test harness's own threads never disturb a count).
 struct Counting;
 
-static LIVE_BYTES: AtomicI64 = AtomicI64::new(0);
+thread_local! {
+    static LIVE_BYTES: Cell<i64> = const { Cell::new(0) };
+}
 
-// SAFETY: defers to `System` and only adds bookkeeping.
+fn count(delta: i64) {
+    // Threads being torn down have no counter left: their frees do not matter.
+    let _ = LIVE_BYTES.try_with(|live| live.set(live.get() + delta));
+}
+
+/// Bytes the current thread has allocated and not freed.
+fn live_bytes() -> i64 {
+    LIVE_BYTES.with(Cell::get)
+}
+
+// SAFETY: defers to `System` and only adds bookkeeping (which never allocates).
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
-            LIVE_BYTES.fetch_add(layout.size() as i64, Ordering::Relaxed);
+            count(layout.size() as i64);
         }
         p
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) };
-        LIVE_BYTES.fetch_sub(layout.size() as i64, Ordering::Relaxed);
+        count(-(layout.size() as i64));
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc_zeroed(layout) };
         if !p.is_null() {
-            LIVE_BYTES.fetch_add(layout.size() as i64, Ordering::Relaxed);
+            count(layout.size() as i64);
         }
         p
     }
@@ -40,7 +53,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
-            LIVE_BYTES.fetch_add(new_size as i64 - layout.size() as i64, Ordering::Relaxed);
+            count(new_size as i64 - layout.size() as i64);
         }
         p
     }
@@ -49,7 +62,7 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// Tests in this file run one at a time: the counter is process-wide.
+/// Tests in this file run one at a time, so that they do not compete for the CPU.
 static SERIAL: Mutex<()> = Mutex::new(());
 
 /// Evaluates `file` as `nix-instantiate --eval --strict` would, ignoring
@@ -71,9 +84,9 @@ fn evaluate(file: &Path) {
 /// Live bytes left behind by evaluating `file` a second time.
 fn leaked_by(file: &Path) -> i64 {
     evaluate(file);
-    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    let before = live_bytes();
     evaluate(file);
-    LIVE_BYTES.load(Ordering::Relaxed) - before
+    live_bytes() - before
 }
 
 #[test]

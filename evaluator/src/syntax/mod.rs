@@ -267,20 +267,100 @@ fn lex_like_cpp_nix(text: &str) -> Option<String> {
 }
 
 /// Whether [`lex_like_cpp_nix`] could change anything: the text has a
-/// carriage return, or an `e`/`E` after a digit or `.` that no exponent digit
-/// follows. A byte scan, so most files skip the extra tokenizing.
+/// carriage return, or, in code (not inside a string or comment), an
+/// `e`/`E` after a digit or `.` that no exponent digit follows. A byte scan,
+/// so most files skip the extra tokenizing, hashes in strings included.
 fn needs_lexing_fixes(b: &[u8]) -> bool {
-    b.iter().enumerate().any(|(i, &c)| match c {
-        b'\r' => true,
-        b'e' | b'E' if i > 0 && (b[i - 1].is_ascii_digit() || b[i - 1] == b'.') => {
-            let mut j = i + 1;
-            if matches!(b.get(j), Some(b'+' | b'-')) {
-                j += 1;
-            }
-            !b.get(j).is_some_and(u8::is_ascii_digit)
+    if b.contains(&b'\r') {
+        return true;
+    }
+    enum Ctx {
+        Code { braces: u32 },
+        Str,
+        IndStr,
+    }
+    let ident_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'-');
+    let dangling_exponent = |i: usize| {
+        let mut j = i + 1;
+        if matches!(b.get(j), Some(b'+' | b'-')) {
+            j += 1;
         }
-        _ => false,
-    })
+        !b.get(j).is_some_and(u8::is_ascii_digit)
+    };
+    let mut stack = vec![Ctx::Code { braces: 0 }];
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let next = b.get(i + 1).copied();
+        let Some(ctx) = stack.last_mut() else {
+            return true;
+        };
+        match ctx {
+            Ctx::Code { braces } => match c {
+                b'"' => stack.push(Ctx::Str),
+                b'\'' if next == Some(b'\'') && (i == 0 || !ident_byte(b[i - 1])) => {
+                    stack.push(Ctx::IndStr);
+                    i += 1;
+                }
+                b'#' => {
+                    while b.get(i).is_some_and(|&c| c != b'\n') {
+                        i += 1;
+                    }
+                }
+                b'/' if next == Some(b'*') => {
+                    i += 2;
+                    while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'{' => *braces += 1,
+                b'}' if *braces == 0 => {
+                    // The end of an interpolation (or a stray brace).
+                    if stack.len() > 1 {
+                        stack.pop();
+                    }
+                }
+                b'}' => *braces -= 1,
+                b'e' | b'E'
+                    if i > 0
+                        && (b[i - 1].is_ascii_digit() || b[i - 1] == b'.')
+                        && dangling_exponent(i) =>
+                {
+                    return true
+                }
+                _ => {}
+            },
+            Ctx::Str => match c {
+                b'\\' | b'$' if c == b'\\' || next == Some(b'$') => i += 1,
+                b'$' if next == Some(b'{') => {
+                    stack.push(Ctx::Code { braces: 0 });
+                    i += 1;
+                }
+                b'"' => {
+                    stack.pop();
+                }
+                _ => {}
+            },
+            Ctx::IndStr => match c {
+                b'\'' if next == Some(b'\'') => match b.get(i + 2) {
+                    Some(b'\'' | b'$') => i += 2,
+                    Some(b'\\') => i += 3,
+                    _ => {
+                        stack.pop();
+                        i += 1;
+                    }
+                },
+                b'$' if next == Some(b'$') => i += 1,
+                b'$' if next == Some(b'{') => {
+                    stack.push(Ctx::Code { braces: 0 });
+                    i += 1;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    false
 }
 
 /// The source file with this id.
@@ -382,6 +462,9 @@ pub fn parse_with<R>(
     let bound = nesting::stack_needed(text.len());
     let needed = if stacker::remaining_stack().is_some_and(|left| left > bound) {
         bound
+    } else if let Some(levels) = Some(nesting::quick_bound(text)).filter(|&l| l != usize::MAX) {
+        // Shallow enough by a byte scan: the tokenizing estimate is not needed.
+        nesting::stack_needed(levels)
     } else {
         match nesting::estimate(text) {
             Ok(levels) => nesting::stack_needed(levels),
@@ -906,5 +989,30 @@ pub fn parse_to_string(text: &str) -> Result<String, Error> {
             &std::env::current_dir().unwrap_or_default(),
         )),
         Err(mut errs) => Err(errs.remove(0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_lexing_fixes;
+
+    #[test]
+    fn lexing_fixes_are_needed_only_for_code() {
+        let needs = |s: &str| needs_lexing_fixes(s.as_bytes());
+        assert!(needs("1.5e"));
+        assert!(needs("[ 1.5e+ ]"));
+        assert!(needs("\"${1.5e}\""));
+        assert!(needs("''${ { a = 1.5e; }.a }''"));
+        assert!(needs("x'' + 1.5e"));
+        assert!(needs("\"$${\" + 1.5e"));
+        assert!(needs("a\rb"));
+        assert!(!needs("\"1.5e\""));
+        assert!(!needs("{ sha256 = \"0e\"; hash = ''4e''; }"));
+        assert!(!needs("''a''' 1.5e''"));
+        assert!(!needs("''a''${ 1.5e''"));
+        assert!(!needs("\"\\\"1.5e\""));
+        assert!(!needs("# 1.5e\n1"));
+        assert!(!needs("/* 1.5e */ 1"));
+        assert!(!needs("1.5e3 + 2E-1"));
     }
 }

@@ -109,6 +109,135 @@ pub fn estimate(text: &str) -> Result<usize, TooDeep> {
     Ok(deepest)
 }
 
+/// A quick upper bound on [`estimate`], from the bytes alone (no
+/// tokenizing): the same frames (brackets, `let … in`, strings and their
+/// interpolations), but every token of an expression counts a level, not
+/// only operators and applied arguments. Several times cheaper than
+/// [`estimate`]; large files of many shallow bindings (generated package
+/// sets) get a small bound from it and skip the exact estimate.
+/// `usize::MAX` once past [`MAX_NESTING`].
+pub fn quick_bound(text: &str) -> usize {
+    #[derive(PartialEq)]
+    enum Kind {
+        Expr,
+        List,
+        Str,
+        IndStr,
+    }
+    let b = text.as_bytes();
+    let word_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'-');
+    // (kind, tokens counted in this frame since its last `;` or `,`)
+    let mut stack: Vec<(Kind, usize)> = vec![(Kind::Expr, 0)];
+    let mut depth = 1usize;
+    let mut deepest = 1usize;
+    let mut i = 0;
+    // One more token in the innermost frame (levels count in expressions only).
+    fn token(stack: &mut [(Kind, usize)], depth: &mut usize) {
+        if let Some((Kind::Expr, count)) = stack.last_mut() {
+            *count += 1;
+            *depth += 1;
+        }
+    }
+    fn close(stack: &mut Vec<(Kind, usize)>, depth: &mut usize) {
+        if stack.len() > 1 {
+            if let Some((_, count)) = stack.pop() {
+                *depth -= 1 + count;
+            }
+        }
+    }
+    while let Some(&c) = b.get(i) {
+        let next = b.get(i + 1).copied();
+        let kind = match stack.last() {
+            Some((k, _)) => k,
+            None => return usize::MAX,
+        };
+        match kind {
+            Kind::Str | Kind::IndStr => {
+                let ind = *kind == Kind::IndStr;
+                match c {
+                    b'\\' if !ind => i += 1,
+                    b'$' if next == Some(b'$') => i += 1,
+                    b'$' if next == Some(b'{') => {
+                        stack.push((Kind::Expr, 0));
+                        depth += 1;
+                        i += 1;
+                    }
+                    b'"' if !ind => close(&mut stack, &mut depth),
+                    b'\'' if ind && next == Some(b'\'') => match b.get(i + 2) {
+                        Some(b'\'' | b'$') => i += 2,
+                        Some(b'\\') => i += 3,
+                        _ => {
+                            close(&mut stack, &mut depth);
+                            i += 1;
+                        }
+                    },
+                    _ => {}
+                }
+            }
+            Kind::Expr | Kind::List => match c {
+                b' ' | b'\t' | b'\n' | b'\r' => {}
+                b'#' => {
+                    while b.get(i).is_some_and(|&c| c != b'\n') {
+                        i += 1;
+                    }
+                }
+                b'/' if next == Some(b'*') => {
+                    i += 2;
+                    while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'"' => {
+                    token(&mut stack, &mut depth);
+                    stack.push((Kind::Str, 0));
+                    depth += 1;
+                }
+                b'\'' if next == Some(b'\'') => {
+                    token(&mut stack, &mut depth);
+                    stack.push((Kind::IndStr, 0));
+                    depth += 1;
+                    i += 1;
+                }
+                b'(' | b'{' | b'[' => {
+                    token(&mut stack, &mut depth);
+                    stack.push((if c == b'[' { Kind::List } else { Kind::Expr }, 0));
+                    depth += 1;
+                }
+                b')' | b'}' | b']' => close(&mut stack, &mut depth),
+                b';' | b',' => {
+                    if let Some((Kind::Expr, count)) = stack.last_mut() {
+                        depth -= *count;
+                        *count = 0;
+                    }
+                }
+                c if word_byte(c) => {
+                    let start = i;
+                    while b.get(i + 1).copied().is_some_and(word_byte) {
+                        i += 1;
+                    }
+                    match &b[start..=i] {
+                        b"let" => {
+                            token(&mut stack, &mut depth);
+                            stack.push((Kind::Expr, 0));
+                            depth += 1;
+                        }
+                        b"in" => close(&mut stack, &mut depth),
+                        _ => token(&mut stack, &mut depth),
+                    }
+                }
+                _ => token(&mut stack, &mut depth),
+            },
+        }
+        deepest = deepest.max(depth);
+        if deepest > MAX_NESTING {
+            return usize::MAX;
+        }
+        i += 1;
+    }
+    deepest
+}
+
 struct Frame {
     level: Level,
     count: usize,
@@ -156,6 +285,40 @@ pub fn stack_needed(levels: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quick_bound_is_at_least_the_estimate() {
+        let cases = [
+            "1",
+            "{ a = 1; b = { c = [ 1 2 3 ]; }; }",
+            "let a = let b = 1; in b; in a",
+            "f a b c d e",
+            r#""a ${ "b ${ x } c" } d" + ''e ${ f g } h'' + ''i''' ''$ j''"#,
+            "[ [ [ ( 1 + 2 + 3 ) ] ] ] ++ [ ] ++ [ ]",
+            "x: y: { inherit x; z = y.a or (y.b); } // { }",
+            "/* { [ ( */ # { [ (\n a",
+            "./a/${b}/c + https://example.org/x",
+            "rec { a = b; b = if a then assert c; d else with e; f; }",
+        ];
+        for src in cases {
+            let quick = quick_bound(src);
+            let exact = estimate(src).ok().unwrap_or(usize::MAX);
+            assert!(quick >= exact, "{src}: quick {quick} < estimate {exact}");
+        }
+        let chain = vec!["1"; 3000].join(" + ");
+        assert!(quick_bound(&chain) >= depth(&chain));
+        let brackets = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+        assert!(quick_bound(&brackets) >= depth(&brackets));
+        // Many shallow bindings stay shallow.
+        let flat: String = (0..10_000)
+            .map(|i| format!("p{i} = {{ v = \"{i}\"; }};\n"))
+            .collect();
+        assert!(quick_bound(&format!("{{ {flat} }}")) < 20);
+        // Past the limit it gives up (the exact estimate decides).
+        let n = MAX_NESTING + 1;
+        let deep = format!("{}1{}", "(".repeat(n), ")".repeat(n));
+        assert_eq!(quick_bound(&deep), usize::MAX);
+    }
 
     fn depth(s: &str) -> usize {
         estimate(s).ok().unwrap_or(usize::MAX)
