@@ -291,6 +291,7 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         let next = b.get(i + 1).copied();
+        let nested = stack.len() > 1;
         let Some(ctx) = stack.last_mut() else {
             return true;
         };
@@ -314,12 +315,11 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
                     i += 1;
                 }
                 b'{' => *braces += 1,
-                b'}' if *braces == 0 => {
-                    // The end of an interpolation (or a stray brace).
-                    if stack.len() > 1 {
-                        stack.pop();
-                    }
+                // The end of an interpolation (a stray brace is the parser's to report).
+                b'}' if *braces == 0 && nested => {
+                    stack.pop();
                 }
+                b'}' if *braces == 0 => {}
                 b'}' => *braces -= 1,
                 b'e' | b'E'
                     if i > 0
