@@ -289,7 +289,19 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
     };
     let mut stack = vec![Ctx::Code { braces: 0 }];
     let mut i = 0;
-    while let Some(&c) = b.get(i) {
+    loop {
+        // Skip the bytes that cannot matter where the scan is: most of a
+        // file, in a tight loop.
+        i += match stack.last() {
+            Some(Ctx::Str) => skip_until(&b[i..], |c| matches!(c, b'\\' | b'$' | b'"')),
+            Some(Ctx::IndStr) => skip_until(&b[i..], |c| matches!(c, b'\'' | b'$')),
+            _ => skip_until(&b[i..], |c| {
+                matches!(c, b'"' | b'\'' | b'#' | b'/' | b'{' | b'}' | b'e' | b'E')
+            }),
+        };
+        let Some(&c) = b.get(i) else {
+            break;
+        };
         let next = b.get(i + 1).copied();
         let nested = stack.len() > 1;
         let Some(ctx) = stack.last_mut() else {
@@ -361,6 +373,12 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
         i += 1;
     }
     false
+}
+
+/// How many bytes at the start of `b` are not `special` (all of them if none is).
+#[inline]
+pub(crate) fn skip_until(b: &[u8], special: impl Fn(u8) -> bool) -> usize {
+    b.iter().position(|&c| special(c)).unwrap_or(b.len())
 }
 
 /// The source file with this id.
@@ -709,23 +727,47 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
 fn intern_in_source_order(root: &rnix::SyntaxNode) {
     use rnix::SyntaxKind as K;
     use rowan::ast::AstNode;
-    for event in root.preorder_with_tokens() {
-        let rnix::WalkEvent::Enter(element) = event else {
-            continue;
-        };
-        match element {
-            rowan::NodeOrToken::Token(t) if t.kind() == K::TOKEN_IDENT => {
-                crate::value::Symbol::from_str(t.text());
+    use rowan::NodeOrToken;
+    let raw = |k: K| rowan::SyntaxKind(k as u16);
+    let (ident, string, dynamic, attrpath) = (
+        raw(K::TOKEN_IDENT),
+        raw(K::NODE_STRING),
+        raw(K::NODE_DYNAMIC),
+        raw(K::NODE_ATTRPATH),
+    );
+    // A walk over the green tree: no cursor node is made per element, which
+    // matters for large files (most elements are tokens).
+    let green = root.green();
+    let mut offset: u32 = root.text_range().start().into();
+    // (children still to visit, whether they belong to an attribute path)
+    let mut stack = vec![(green.children(), false)];
+    while let Some((children, in_attrpath)) = stack.last_mut() {
+        let in_attrpath = *in_attrpath;
+        match children.next() {
+            None => {
+                stack.pop();
             }
-            rowan::NodeOrToken::Node(n)
-                if matches!(n.kind(), K::NODE_STRING | K::NODE_DYNAMIC)
-                    && n.parent().is_some_and(|p| p.kind() == K::NODE_ATTRPATH) =>
-            {
-                if let Some(attr) = rnix::ast::Attr::cast(n) {
-                    crate::compiler::static_attr_name(&attr);
+            Some(NodeOrToken::Token(t)) => {
+                if t.kind() == ident {
+                    crate::value::Symbol::from_str(t.text());
                 }
+                offset += u32::from(t.text_len());
             }
-            _ => {}
+            Some(NodeOrToken::Node(n)) => {
+                let kind = n.kind();
+                if in_attrpath && (kind == string || kind == dynamic) {
+                    // A quoted or interpolated attribute name: interned if static.
+                    let range = rowan::TextRange::at(offset.into(), n.text_len());
+                    if let Some(attr) = root
+                        .covering_element(range)
+                        .into_node()
+                        .and_then(rnix::ast::Attr::cast)
+                    {
+                        crate::compiler::static_attr_name(&attr);
+                    }
+                }
+                stack.push((n.children(), kind == attrpath));
+            }
         }
     }
 }

@@ -145,7 +145,18 @@ pub fn quick_bound(text: &str) -> usize {
             }
         }
     }
-    while let Some(&c) = b.get(i) {
+    loop {
+        // Text and blanks in a tight loop: they never change the bound.
+        i += match stack.last() {
+            Some((Kind::Str, _)) => {
+                super::skip_until(&b[i..], |c| matches!(c, b'\\' | b'$' | b'"'))
+            }
+            Some((Kind::IndStr, _)) => super::skip_until(&b[i..], |c| matches!(c, b'\'' | b'$')),
+            _ => super::skip_until(&b[i..], |c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
+        };
+        let Some(&c) = b.get(i) else {
+            break;
+        };
         let next = b.get(i + 1).copied();
         let kind = match stack.last() {
             Some((k, _)) => k,
