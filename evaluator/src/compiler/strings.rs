@@ -45,6 +45,10 @@ pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
 /// Decodes the text of a `"…"` string as C++ Nix's `unescapeStr` does:
 /// `\n`, `\r`, `\t` and `\c` escapes, and a raw CR or CR LF becomes LF.
 fn unescape_quoted(raw: &str) -> String {
+    // Most strings have nothing to decode: copy them whole.
+    if !raw.bytes().any(|b| b == b'\\' || b == b'\r') {
+        return raw.to_owned();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {

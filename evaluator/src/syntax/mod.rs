@@ -168,11 +168,16 @@ pub fn add_source_bytes(name: String, path: Option<PathBuf>, text: &str, raw_byt
 fn line_starts_of(text: &str) -> Vec<u32> {
     let bytes = text.as_bytes();
     let mut line_starts = vec![0u32];
-    for (i, b) in bytes.iter().enumerate() {
-        let ends_line = *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-        if ends_line {
+    let mut i = 0;
+    loop {
+        i += skip_until(&bytes[i..], |b| b == b'\n' || b == b'\r');
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        if b == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
             line_starts.push(i as u32 + 1);
         }
+        i += 1;
     }
     line_starts
 }
