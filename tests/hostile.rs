@@ -116,3 +116,27 @@ fn allocation_bombs_are_errors() {
         assert!(err.is_limit_error(), "{bomb}: {err}");
     }
 }
+
+#[test]
+fn parser_checks_stay_linear_on_deep_files_full_of_their_patterns() {
+    // Every `or` word and every `''` is looked at by a parse-time check;
+    // each used to be looked up from the root, so deep nesting made the
+    // checks quadratic (a minute for this size).
+    let n = 12_000;
+    let ors = format!(
+        "{}{}{}",
+        "[".repeat(n),
+        " x or".repeat(50_000),
+        "]".repeat(n)
+    );
+    let err = quick(|| tvix_serde::from_str::<serde_json::Value>(&ors)).unwrap_err();
+    assert!(err.message().contains("undefined variable 'x'"), "{err}");
+    let strings = format!(
+        "{}{}{}",
+        "[".repeat(n),
+        " ''a''".repeat(50_000),
+        "]".repeat(n)
+    );
+    let err = quick(|| tvix_serde::from_str::<serde_json::Value>(&strings)).unwrap_err();
+    assert!(err.message().contains("nested more than"), "{err}");
+}

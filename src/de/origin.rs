@@ -201,24 +201,41 @@ fn attr_value(name: Span, symbol: Symbol) -> Option<(u32, SyntaxNode)> {
 }
 
 thread_local! {
-    /// The syntax tree of the file last looked at, by file id.
-    static TREE: RefCell<Option<(u32, SyntaxNode)>> = const { RefCell::new(None) };
+    /// The syntax tree of the file last looked at, by file id, with the
+    /// host stack its depth needs.
+    static TREE: RefCell<Option<(u32, SyntaxNode, usize)>> = const { RefCell::new(None) };
 }
 
-/// Calls `f` with the syntax tree of source file `file` (parsed once).
+/// Calls `f` with the syntax tree of source file `file` (parsed once), on
+/// a stack deep enough for the tree: `f`'s lookups recurse through it, and
+/// errors are often located deep inside a value's nesting already.
 fn with_tree<T>(file: u32, f: impl FnOnce(&SyntaxNode) -> T) -> Option<T> {
-    TREE.with(|t| {
-        let mut t = t.borrow_mut();
-        if let Some((id, root)) = t.as_ref() {
-            if *id == file {
-                return Some(f(root));
+    let cached = TREE.with(|t| {
+        t.borrow()
+            .as_ref()
+            .and_then(|(id, _, stack)| (*id == file).then_some(*stack))
+    });
+    let source = match cached {
+        Some(_) => None,
+        None => Some(tvix_eval::syntax::source(file)?),
+    };
+    let stack = match (&source, cached) {
+        (Some(source), _) => tvix_eval::syntax::stack_for(&source.text),
+        (None, Some(stack)) => stack,
+        (None, None) => return None,
+    };
+    // Dropping the previous tree may need its own depth.
+    let previous = TREE.with(|t| t.borrow().as_ref().map_or(0, |(_, _, s)| *s));
+    let needed = stack.max(previous);
+    stacker::maybe_grow(needed, needed, || {
+        TREE.with(|t| {
+            let mut t = t.borrow_mut();
+            if let Some(source) = &source {
+                let root = rnix::Root::parse(&source.text).syntax();
+                *t = Some((file, root, stack));
             }
-        }
-        let source = tvix_eval::syntax::source(file)?;
-        let root = rnix::Root::parse(&source.text).syntax();
-        let out = f(&root);
-        *t = Some((file, root));
-        Some(out)
+            t.as_ref().map(|(_, root, _)| f(root))
+        })
     })
 }
 

@@ -139,73 +139,72 @@ fn first_literal(parts: Vec<ast::InterpolPart<ast::PathContent>>) -> Option<Stri
 /// Current Nix's warnings about `or` used as an identifier where a future
 /// release will read it differently (NixOS/nix#11118): `f x or`, `[ x or ]`
 /// and `a.b or x or`, where `x or` means `x` applied to a variable named
-/// `or`. Each is a complete message, as current Nix prints it. Only the
-/// places where the word `or` occurs are looked at, so files without such
-/// uses cost one scan of their text.
+/// `or`. Each is a complete message, as current Nix prints it. Files in
+/// which the word `or` does not occur are not walked.
 pub fn cursed_or(root: &rnix::SyntaxNode, src: &str, file: u32) -> Vec<String> {
-    use rnix::SyntaxKind::{NODE_APPLY, NODE_IDENT, NODE_LIST, NODE_SELECT, TOKEN_IDENT, TOKEN_OR};
+    use super::walk::{raw, Visit};
+    use rnix::SyntaxKind as K;
     let mut found = Vec::new();
-    // The whole tree (`root` may be the expression inside it).
-    let top = root.ancestors().last().unwrap_or_else(|| root.clone());
-    let bytes = src.as_bytes();
-    let is_ident_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'\'' || b == b'-';
-    let mut from = 0;
-    while let Some(i) = src[from..].find("or").map(|i| i + from) {
-        from = i + 2;
-        let before = i.checked_sub(1).map(|j| bytes[j]);
-        let after = bytes.get(i + 2).copied();
-        if before.is_some_and(is_ident_byte) || after.is_some_and(is_ident_byte) {
-            continue;
+    if !has_word_or(src) {
+        return found;
+    }
+    let (ident_token, ident, apply, list, select) = (
+        raw(K::TOKEN_IDENT),
+        raw(K::NODE_IDENT),
+        raw(K::NODE_APPLY),
+        raw(K::NODE_LIST),
+        raw(K::NODE_SELECT),
+    );
+    let green = root.green();
+    super::walk::walk(green, root.text_range().start().into(), |visit, frames| {
+        let proceed = std::ops::ControlFlow::Continue(());
+        let Visit::Token(kind, "or") = visit else {
+            return proceed;
+        };
+        // `x or`: an application whose argument (its second child node) is
+        // the identifier `or` …
+        let [.., parent, call, var] = frames else {
+            return proceed;
+        };
+        if kind != ident_token || var.kind != ident || call.kind != apply || call.nodes_before != 2
+        {
+            return proceed;
         }
-        let Ok(offset) = u32::try_from(i) else {
-            break;
-        };
-        let Some(token) = super::token_covering(&top, offset, 2) else {
-            continue;
-        };
-        if token.kind() != TOKEN_IDENT || token.text() != "or" {
-            continue;
-        }
-        // `x or`: an application whose argument is the identifier `or`.
-        let Some(ident) = token.parent().filter(|n| n.kind() == NODE_IDENT) else {
-            continue;
-        };
-        let Some(call) = ident.parent().filter(|n| n.kind() == NODE_APPLY) else {
-            continue;
-        };
-        if call.last_child().as_ref() != Some(&ident) {
-            continue;
-        }
-        let Some(parent) = call.parent() else {
-            continue;
-        };
-        let cursed = match parent.kind() {
-            // The argument of an application (not its function: `map or []`).
-            NODE_APPLY => parent.last_child().as_ref() == Some(&call),
-            NODE_LIST => true,
-            // The default of `a.b or …`.
-            NODE_SELECT => call
-                .siblings_with_tokens(rowan::Direction::Prev)
-                .any(|t| t.kind() == TOKEN_OR),
-            _ => false,
-        };
+        // … as the argument of another application (not its function:
+        // `map or [ ]`), a list element, or the default of `a.b or …`.
+        let cursed = (parent.kind == apply && parent.nodes_before == 2)
+            || parent.kind == list
+            || (parent.kind == select && parent.after_or);
         if !cursed {
-            continue;
+            return proceed;
         }
-        let range = call.text_range();
         let span = Span {
             file,
-            start: range.start().into(),
-            end: range.end().into(),
+            start: call.start,
+            end: call.start + call.len,
         };
         let pos = match super::locate(span) {
             Some(loc) => format!("{}:{}:{}", loc.file, loc.line, loc.column),
             None => "«unknown»".into(),
         };
-        let snippet = &src[usize::from(range.start())..usize::from(range.end())];
+        let snippet = src
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("");
         found.push(format!(
             "warning: at {pos}: This expression uses `or` as an identifier in a way that will change in a future Nix release.\nWrap this entire expression in parentheses to preserve its current meaning:\n    ({snippet})\nGive feedback at https://github.com/NixOS/nix/pull/11121"
         ));
-    }
+        proceed
+    });
     found
+}
+
+/// Whether `or` occurs as a word (not inside a longer name) in `src`.
+fn has_word_or(src: &str) -> bool {
+    let bytes = src.as_bytes();
+    let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'\'' || b == b'-';
+    src.match_indices("or").any(|(i, _)| {
+        let before = i > 0 && name_byte(bytes[i - 1]);
+        let after = bytes.get(i + 2).copied().is_some_and(name_byte);
+        !before && !after
+    })
 }

@@ -9,6 +9,7 @@ use crate::errors::{Error, ErrorKind};
 
 pub mod lint;
 pub mod nesting;
+mod walk;
 
 /// A byte range in one source file. `file == u32::MAX` means "no location".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -468,6 +469,20 @@ pub fn locate_in(ctx: &crate::state::Context, span: Span) -> Option<Location> {
     })
 }
 
+/// The host stack parsing `text` (and walking or dropping its syntax tree)
+/// may need: an upper bound from its size for small texts, else from its
+/// nesting. For texts that parse, [`parse_with`] has refused deeper ones.
+pub fn stack_for(text: &str) -> usize {
+    if text.len() <= 16 * 1024 {
+        return nesting::stack_needed(text.len());
+    }
+    let levels = match nesting::quick_bound(text) {
+        usize::MAX => nesting::estimate(text).unwrap_or(nesting::MAX_NESTING),
+        levels => levels,
+    };
+    nesting::stack_needed(levels)
+}
+
 /// Parses `text` (registered as `file`) and passes the expression to `f`,
 /// returning every parse error instead if there are any.
 ///
@@ -513,55 +528,38 @@ pub fn parse_with<R>(
     })
 }
 
-/// The token holding the `len` bytes at `offset` in the tree `top`, found
-/// by binary search level by level (no recursion, no scan of wide nodes).
-pub(crate) fn token_covering(
-    top: &rnix::SyntaxNode,
-    offset: u32,
-    len: u32,
-) -> Option<rnix::SyntaxToken> {
-    let range = rowan::TextRange::at(offset.into(), len.into());
-    if !top.text_range().contains_range(range) {
-        return None;
-    }
-    let mut node = top.clone();
-    loop {
-        match node.child_or_token_at_range(range)? {
-            rowan::NodeOrToken::Node(n) => node = n,
-            rowan::NodeOrToken::Token(t) => return Some(t),
-        }
-    }
-}
-
 /// rnix accepts an indented string (`''x''`) as an attribute name; C++
 /// Nix's grammar does not. The syntax error it reports for the first one.
-fn indented_string_attr_name(top: &rnix::SyntaxNode, text: &str, file: u32) -> Option<Error> {
-    use rnix::SyntaxKind::{NODE_ATTRPATH, NODE_ATTRPATH_VALUE, NODE_INHERIT, NODE_STRING};
-    let mut from = 0;
-    while let Some(i) = text[from..].find("''").map(|i| i + from) {
-        from = i + 2;
-        let offset = u32::try_from(i).ok()?;
-        let Some(token) = token_covering(top, offset, 2) else {
-            continue;
+fn indented_string_attr_name(top: &rnix::SyntaxNode, file: u32) -> Option<Error> {
+    use rnix::SyntaxKind as K;
+    use walk::{raw, Visit};
+    let (string, attrpath, binding, inherit) = (
+        raw(K::NODE_STRING),
+        raw(K::NODE_ATTRPATH),
+        raw(K::NODE_ATTRPATH_VALUE),
+        raw(K::NODE_INHERIT),
+    );
+    let green = top.green();
+    let mut found = None;
+    walk::walk(green, top.text_range().start().into(), |visit, frames| {
+        let Visit::Node(n, offset) = visit else {
+            return std::ops::ControlFlow::Continue(());
         };
-        if token.kind() != rnix::SyntaxKind::TOKEN_STRING_START {
-            continue;
-        }
-        let Some(string) = token.parent().filter(|n| n.kind() == NODE_STRING) else {
-            continue;
+        let indented = n.kind() == string
+            && n.children()
+                .next()
+                .and_then(|c| c.into_token())
+                .is_some_and(|t| t.text() == "''");
+        let Some(parent) = frames.last().filter(|_| indented) else {
+            return std::ops::ControlFlow::Continue(());
         };
-        let Some(parent) = string.parent() else {
-            continue;
-        };
-        let at_binding_start = match parent.kind() {
-            NODE_INHERIT => true,
-            NODE_ATTRPATH => {
-                parent.first_child().as_ref() == Some(&string)
-                    && parent
-                        .parent()
-                        .is_some_and(|p| p.kind() == NODE_ATTRPATH_VALUE)
-            }
-            _ => continue,
+        let at_binding_start = if parent.kind == inherit {
+            true
+        } else if parent.kind == attrpath {
+            let grandparent = frames.len().checked_sub(2).and_then(|i| frames.get(i));
+            parent.nodes_before == 0 && grandparent.is_some_and(|g| g.kind == binding)
+        } else {
+            return std::ops::ControlFlow::Continue(());
         };
         let message = if at_binding_start {
             "syntax error, unexpected IND_STRING_OPEN".to_string()
@@ -569,7 +567,7 @@ fn indented_string_attr_name(top: &rnix::SyntaxNode, text: &str, file: u32) -> O
             "syntax error, unexpected IND_STRING_OPEN, expecting ID or OR_KW or DOLLAR_CURLY or '\"'"
                 .to_string()
         };
-        return Some(Error::new(
+        found = Some(Error::new(
             ErrorKind::ParseError(message),
             Span {
                 file,
@@ -577,8 +575,9 @@ fn indented_string_attr_name(top: &rnix::SyntaxNode, text: &str, file: u32) -> O
                 end: offset + 2,
             },
         ));
-    }
-    None
+        std::ops::ControlFlow::Break(())
+    });
+    found
 }
 
 /// Current Nix refuses string literals containing NUL bytes (its strings
@@ -663,7 +662,7 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
         .map(|e| parse_error(file, text, e))
         .collect();
     if text.contains("''") {
-        if let Some(e) = indented_string_attr_name(&parsed.syntax(), text, file) {
+        if let Some(e) = indented_string_attr_name(&parsed.syntax(), file) {
             // It is where C++ Nix's parser stops, unless something before it
             // stopped rnix already.
             if errors
@@ -732,49 +731,33 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
 fn intern_in_source_order(root: &rnix::SyntaxNode) {
     use rnix::SyntaxKind as K;
     use rowan::ast::AstNode;
-    use rowan::NodeOrToken;
-    let raw = |k: K| rowan::SyntaxKind(k as u16);
+    use walk::{raw, Visit};
     let (ident, string, dynamic, attrpath) = (
         raw(K::TOKEN_IDENT),
         raw(K::NODE_STRING),
         raw(K::NODE_DYNAMIC),
         raw(K::NODE_ATTRPATH),
     );
-    // A walk over the green tree: no cursor node is made per element, which
-    // matters for large files (most elements are tokens).
     let green = root.green();
-    let mut offset: u32 = root.text_range().start().into();
-    // (children still to visit, whether they belong to an attribute path)
-    let mut stack = vec![(green.children(), false)];
-    while let Some((children, in_attrpath)) = stack.last_mut() {
-        let in_attrpath = *in_attrpath;
-        match children.next() {
-            None => {
-                stack.pop();
+    walk::walk(green, root.text_range().start().into(), |visit, frames| {
+        match visit {
+            Visit::Token(kind, text) if kind == ident => {
+                crate::value::Symbol::from_str(text);
             }
-            Some(NodeOrToken::Token(t)) => {
-                if t.kind() == ident {
-                    crate::value::Symbol::from_str(t.text());
+            Visit::Node(n, _)
+                if (n.kind() == string || n.kind() == dynamic)
+                    && frames.last().is_some_and(|f| f.kind == attrpath) =>
+            {
+                // A quoted or interpolated attribute name: interned if static.
+                let node = rnix::SyntaxNode::new_root(n.to_owned());
+                if let Some(attr) = rnix::ast::Attr::cast(node) {
+                    crate::compiler::static_attr_name(&attr);
                 }
-                offset += u32::from(t.text_len());
             }
-            Some(NodeOrToken::Node(n)) => {
-                let kind = n.kind();
-                if in_attrpath && (kind == string || kind == dynamic) {
-                    // A quoted or interpolated attribute name: interned if static.
-                    let range = rowan::TextRange::at(offset.into(), n.text_len());
-                    if let Some(attr) = root
-                        .covering_element(range)
-                        .into_node()
-                        .and_then(rnix::ast::Attr::cast)
-                    {
-                        crate::compiler::static_attr_name(&attr);
-                    }
-                }
-                stack.push((n.children(), kind == attrpath));
-            }
+            _ => {}
         }
-    }
+        std::ops::ControlFlow::Continue(())
+    });
 }
 
 fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
