@@ -13,12 +13,15 @@ targets=("$@")
 # Leaks of one input are caught in the loop; at exit only the per-thread
 # symbol interner remains, which is deliberate.
 export LSAN_OPTIONS="suppressions=$PWD/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+status=0
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
     if [ "$t" != builtins ] && [ -z "$(ls -A "corpus/$t")" ]; then
         cp ../evaluator/tests/lang/*.nix "corpus/$t/"
     fi
+    # A finding stops this target only: the others still run.
     cargo +nightly fuzz run "$t" "corpus/$t" -- \
         -dict=nix.dict -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=4096 -print_final_stats=1
+        -max_len=4096 -print_final_stats=1 || status=1
 done
+exit $status

@@ -136,21 +136,24 @@ pub enum Value {
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
 /// "the built-in function 'NAME'" (or "the partially applied …"), as C++
-/// Nix describes a primop in messages. Made once per builtin and kept.
+/// Nix describes a primop in messages. Made once per builtin for the whole
+/// process and kept (at most two per builtin, so a bounded set; a static
+/// table rather than a per-thread one, so threads that come and go do not
+/// each leave a copy behind).
 fn builtin_description(name: &'static str, partial: bool) -> &'static str {
-    thread_local! {
-        static DESCRIPTIONS: std::cell::RefCell<std::collections::HashMap<(&'static str, bool), &'static str>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
-    }
-    DESCRIPTIONS.with(|d| {
-        *d.borrow_mut().entry((name, partial)).or_insert_with(|| {
-            let kind = if partial {
-                "the partially applied built-in function"
-            } else {
-                "the built-in function"
-            };
-            Box::leak(format!("{kind} '{name}'").into_boxed_str())
-        })
+    type Descriptions = std::collections::HashMap<(&'static str, bool), &'static str>;
+    static DESCRIPTIONS: std::sync::LazyLock<std::sync::Mutex<Descriptions>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut d = DESCRIPTIONS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    d.entry((name, partial)).or_insert_with(|| {
+        let kind = if partial {
+            "the partially applied built-in function"
+        } else {
+            "the built-in function"
+        };
+        Box::leak(format!("{kind} '{name}'").into_boxed_str())
     })
 }
 
@@ -222,5 +225,22 @@ impl Value {
     /// Whether this value can be called.
     pub fn is_function(&self) -> bool {
         matches!(self, Value::Closure(_) | Value::Builtin(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::builtin_description;
+
+    #[test]
+    fn builtin_descriptions_are_made_once_per_process() {
+        // Found by fuzzing: a per-thread table left a copy of every
+        // description behind for each thread that had used it.
+        let here = builtin_description("map", true);
+        let there = std::thread::spawn(|| builtin_description("map", true))
+            .join()
+            .expect("the thread runs");
+        assert_eq!(here, "the partially applied built-in function 'map'");
+        assert!(std::ptr::eq(here, there));
     }
 }
