@@ -105,8 +105,13 @@
 //! ([`Error::is_limit_error`]) and that Nix's `tryEval` cannot catch.
 //! Nothing a config does aborts the host process or overflows its stack:
 //! impossible allocations, deep nesting and cyclic values are errors too.
-//! An evaluation holds no global state, so a service can reload its config
-//! any number of times without its memory growing.
+//! An evaluation leaves nothing behind when dropped except the names it
+//! interned: identifiers and attribute names are interned once per thread
+//! for the life of the process. So a service can reload its config any
+//! number of times without its memory growing; only names no earlier
+//! config on that thread used add to it (a config that generates ever new
+//! names, loaded on ever new threads, is the case to bound with
+//! [`Limits::max_memory`] and a thread pool).
 //!
 //! Set tighter limits, or stop an evaluation from another thread with an
 //! [`InterruptHandle`]:
