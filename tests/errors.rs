@@ -305,3 +305,25 @@ fn errors_in_imported_files_name_the_file() {
     assert!(loc.file.ends_with("ups.nix"), "{}", loc.file);
     assert_eq!((loc.line, loc.column), (2, 24));
 }
+
+#[test]
+fn errors_of_later_loads_are_located_in_their_own_source() {
+    // Found by fuzzing: the syntax tree cached for locating errors was keyed
+    // by file id, which each evaluation numbers from the start, so a later
+    // load on the same thread looked its error up in an earlier file's tree
+    // (and rowan panicked on an offset past its end).
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct X {
+        x: String,
+    }
+    let first = tvix_serde::from_str::<X>("{ x = 1; }").unwrap_err();
+    assert_eq!(
+        first.location().map(|l| (l.line, l.column)),
+        Some((1, 7)),
+        "{first}"
+    );
+    let second = tvix_serde::from_str::<X>("{ aaaaaaaaaa = 0;\n  x = 1; }").unwrap_err();
+    let location = second.location().expect("the error is located");
+    assert_eq!((location.line, location.column), (2, 7), "{second}");
+}

@@ -201,38 +201,33 @@ fn attr_value(name: Span, symbol: Symbol) -> Option<(u32, SyntaxNode)> {
 }
 
 thread_local! {
-    /// The syntax tree of the file last looked at, by file id, with the
-    /// host stack its depth needs.
-    static TREE: RefCell<Option<(u32, SyntaxNode, usize)>> = const { RefCell::new(None) };
+    /// The syntax tree of the file last looked at, with the text it was
+    /// parsed from (file ids are per evaluation, so the text itself tells
+    /// whether the cached tree is the file's) and the host stack its depth
+    /// needs.
+    static TREE: RefCell<Option<(Rc<str>, SyntaxNode, usize)>> = const { RefCell::new(None) };
 }
 
 /// Calls `f` with the syntax tree of source file `file` (parsed once), on
 /// a stack deep enough for the tree: `f`'s lookups recurse through it, and
 /// errors are often located deep inside a value's nesting already.
 fn with_tree<T>(file: u32, f: impl FnOnce(&SyntaxNode) -> T) -> Option<T> {
+    let text = tvix_eval::syntax::source(file)?.text.clone();
     let cached = TREE.with(|t| {
         t.borrow()
             .as_ref()
-            .and_then(|(id, _, stack)| (*id == file).then_some(*stack))
+            .and_then(|(cached, _, stack)| Rc::ptr_eq(cached, &text).then_some(*stack))
     });
-    let source = match cached {
-        Some(_) => None,
-        None => Some(tvix_eval::syntax::source(file)?),
-    };
-    let stack = match (&source, cached) {
-        (Some(source), _) => tvix_eval::syntax::stack_for(&source.text),
-        (None, Some(stack)) => stack,
-        (None, None) => return None,
-    };
+    let stack = cached.unwrap_or_else(|| tvix_eval::syntax::stack_for(&text));
     // Dropping the previous tree may need its own depth.
     let previous = TREE.with(|t| t.borrow().as_ref().map_or(0, |(_, _, s)| *s));
     let needed = stack.max(previous);
     stacker::maybe_grow(needed, needed, || {
         TREE.with(|t| {
             let mut t = t.borrow_mut();
-            if let Some(source) = &source {
-                let root = rnix::Root::parse(&source.text).syntax();
-                *t = Some((file, root, stack));
+            if cached.is_none() {
+                let root = rnix::Root::parse(&text).syntax();
+                *t = Some((text, root, stack));
             }
             t.as_ref().map(|(_, root, _)| f(root))
         })
@@ -245,8 +240,13 @@ fn token_at(span: Span) -> Option<(u32, rnix::SyntaxToken)> {
         return None;
     }
     let token = with_tree(span.file, |root| {
-        root.token_at_offset(TextSize::from(span.start))
-            .right_biased()
+        // A span past the tree's end (it should not happen) finds nothing
+        // rather than making rowan panic.
+        let at = TextSize::from(span.start);
+        if !root.text_range().contains_inclusive(at) {
+            return None;
+        }
+        root.token_at_offset(at).right_biased()
     })??;
     Some((span.file, token))
 }
