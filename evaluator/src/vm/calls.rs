@@ -1,0 +1,541 @@
+//! Forcing thunks, calling closures and builtins, and the native frames of
+//! `filter`, `sort` and `foldl'`: each pushes frames rather than recursing.
+
+use super::*;
+
+impl Vm {
+    /// Forces the value on top of the stack. Either it is already in weak head
+    /// normal form (replaced in place), or frames are pushed that will leave
+    /// it there. With `discard`, the forced value is dropped afterwards.
+    pub(crate) fn force_top(&mut self, discard: bool) -> Result<(), ErrorKind> {
+        let Some(Value::Thunk(t)) = self.stack.last().cloned() else {
+            if discard {
+                self.stack.pop();
+            }
+            return Ok(());
+        };
+        if let Some(v) = t.value() {
+            if discard {
+                self.stack.pop();
+            } else if let Some(top) = self.stack.last_mut() {
+                *top = v;
+            }
+            return Ok(());
+        }
+        self.stack.pop();
+        self.tick()?;
+        self.thunks_forced += 1;
+        match t.start() {
+            Start::Value(v) => {
+                self.thunks_forced -= 1;
+                if !discard {
+                    self.stack.push(v);
+                }
+                return Ok(());
+            }
+            Start::Code(chunk) => {
+                self.frames.push(Frame::Update {
+                    thunk: t.clone(),
+                    saved: None,
+                    discard,
+                });
+                let bp = self.push_locals(chunk.locals);
+                self.frames.push(Frame::Code {
+                    chunk,
+                    ip: 0,
+                    bp,
+                    up: Up::Thunk(t),
+                });
+                return Ok(());
+            }
+            Start::Running => return Err(ErrorKind::InfiniteRecursion),
+            Start::Other => {}
+        }
+        let state = t.enter();
+        match &state {
+            ThunkState::Apply(f, x) => {
+                let (f, x) = (f.clone(), x.clone());
+                self.frames.push(Frame::Update {
+                    thunk: t,
+                    saved: Some(state),
+                    discard,
+                });
+                // `f` may itself be a thunk: force it via a generator.
+                if f.is_pending() {
+                    let gen = generators::make_gen(move |co| async move {
+                        let f = co.force(f).await;
+                        Ok(co.call(f, x).await)
+                    });
+                    self.frames.push(Frame::Gen {
+                        gen,
+                        span: Span::NONE,
+                        awaiting: false,
+                    });
+                    return Ok(());
+                }
+                self.stack.push(f.shallow());
+                self.stack.push(x);
+                self.call(Span::NONE)
+            }
+            ThunkState::Alias(v) => {
+                let v = v.clone();
+                self.frames.push(Frame::Update {
+                    thunk: t,
+                    saved: Some(state),
+                    discard,
+                });
+                self.stack.push(v);
+                self.force_top(false)
+            }
+            ThunkState::Blackhole | ThunkState::Blank | ThunkState::Code { .. } => {
+                t.restore(state);
+                Err(ErrorKind::InfiniteRecursion)
+            }
+            ThunkState::Evaluated(_) => {
+                t.restore(state);
+                Ok(())
+            }
+            ThunkState::Failed(e) => {
+                let e = (**e).clone();
+                t.restore(state);
+                Err(ErrorKind::Spanned(Box::new(e)))
+            }
+        }
+    }
+
+    /// Calls the function below the argument on the stack. On return, either
+    /// the result is on the stack (in weak head normal form) or frames are pushed.
+    pub(crate) fn call(&mut self, span: Span) -> Result<(), ErrorKind> {
+        self.tick()?;
+        let arg = self.stack.pop().unwrap_or(Value::Null);
+        let f = self.stack.pop().unwrap_or(Value::Null);
+        match f.shallow() {
+            Value::Closure(c) => {
+                // `a: b: …` with the second argument waiting: enter the inner
+                // lambda directly, without running the outer body.
+                if let (Some(inner), Some(Frame::CallWith { .. })) =
+                    (curried_inner(&c.lambda.chunk), self.frames.last())
+                {
+                    let inner = inner.clone();
+                    if let Some(Frame::CallWith { arg: b, .. }) = self.frames.pop() {
+                        let (chunk, bp) = self.enter_lambda(&inner, b);
+                        let up = Up::Curried(c, arg);
+                        self.frames.push(Frame::Code {
+                            chunk,
+                            ip: 0,
+                            bp,
+                            up,
+                        });
+                        return Ok(());
+                    }
+                }
+                let (chunk, bp, up) = self.enter_closure(c, arg);
+                self.frames.push(Frame::Code {
+                    chunk,
+                    ip: 0,
+                    bp,
+                    up,
+                });
+                Ok(())
+            }
+            Value::Builtin(b) => {
+                let mut args = Vec::with_capacity(b.def.arity as usize);
+                args.extend(b.args.iter().cloned());
+                args.push(arg);
+                if args.len() < b.def.arity as usize {
+                    self.stack
+                        .push(Value::Builtin(Rc::new(PartialBuiltin { def: b.def, args })));
+                    return Ok(());
+                }
+                self.invoke_builtin(b.def, args, 0, span)
+            }
+            Value::Attrs(a) => {
+                let functor = crate::value::well_known(|w| w.functor);
+                let Some(fv) = a.get(functor).cloned() else {
+                    return Err(eval_err!(
+                        "attempt to call something which is not a function but a set"
+                    ));
+                };
+                let this = Value::Attrs(a.clone());
+                let gen = generators::make_gen(move |co| async move {
+                    let f = co.force(fv).await;
+                    let g = co.call(f, this).await;
+                    Ok(co.call(g, arg).await)
+                });
+                self.frames.push(Frame::Gen {
+                    gen,
+                    span,
+                    awaiting: false,
+                });
+                Ok(())
+            }
+            Value::Thunk(t) => {
+                // Only reachable through builtins handing back unforced functions.
+                let f = Value::Thunk(t);
+                let gen = generators::make_gen(move |co| async move {
+                    let f = co.force(f).await;
+                    Ok(co.call(f, arg).await)
+                });
+                self.frames.push(Frame::Gen {
+                    gen,
+                    span,
+                    awaiting: false,
+                });
+                Ok(())
+            }
+            other => Err(eval_err!(
+                "attempt to call something which is not a function but {}",
+                other.type_description()
+            )),
+        }
+    }
+
+    /// Sets up the locals of a call of closure `c` with `arg` (slot 0 for a
+    /// plain argument; for a formals pattern the `@` slot, with the argument
+    /// also pushed for the body's `BindFormals`). Returns the frame's parts.
+    #[inline(always)]
+    pub(super) fn enter_closure(&mut self, c: Rc<Closure>, arg: Value) -> (Rc<Chunk>, usize, Up) {
+        let (chunk, bp) = self.enter_lambda(&c.lambda, arg);
+        (chunk, bp, Up::Closure(c))
+    }
+
+    /// Sets up the locals for calling `lambda` with `arg`; returns its chunk
+    /// and the frame's base.
+    #[inline(always)]
+    pub(super) fn enter_lambda(
+        &mut self,
+        lambda: &crate::bytecode::Lambda,
+        arg: Value,
+    ) -> (Rc<Chunk>, usize) {
+        self.function_calls += 1;
+        let chunk = lambda.chunk.clone();
+        let bp = self.stack.len();
+        if !lambda.has_formals {
+            self.stack.push(arg);
+            for _ in 1..chunk.locals {
+                self.stack.push(Value::Null);
+            }
+        } else {
+            self.push_locals(chunk.locals);
+            if let Some(b) = lambda.bind_slot {
+                if let Some(slot) = self.stack.get_mut(bp + b as usize) {
+                    *slot = arg.clone();
+                }
+            }
+            self.stack.push(arg);
+        }
+        (chunk, bp)
+    }
+
+    /// Gives `v` as a builtin's result (from a `Frames` builtin).
+    pub(crate) fn return_value(&mut self, v: Value) -> Result<(), ErrorKind> {
+        self.stack.push(v);
+        Ok(())
+    }
+
+    /// Forces argument `index` of the builtin `name` and runs the builtin
+    /// again with it, for builtins that force an argument only in some cases.
+    pub(crate) fn rerun_with_forced_arg(
+        &mut self,
+        name: &str,
+        mut args: Vec<Value>,
+        index: usize,
+    ) -> Result<(), ErrorKind> {
+        let Some(def) = crate::builtins::find_builtin(name) else {
+            return Err(ErrorKind::Eval(format!("unknown builtin '{name}'")));
+        };
+        let Some(arg) = args.get_mut(index) else {
+            return Err(ErrorKind::Eval(format!(
+                "builtin '{name}' has no argument {index}"
+            )));
+        };
+        let thunk = std::mem::replace(arg, Value::Null);
+        self.frames.push(Frame::BuiltinArgs {
+            def,
+            args,
+            next: index,
+            span: Span::NONE,
+        });
+        self.stack.push(thunk);
+        self.force_top(false)
+    }
+
+    /// Starts `filter` once the list is forced (forcing it first if needed).
+    pub(crate) fn filter_start(&mut self, f: Value, list: Value) -> Result<(), ErrorKind> {
+        match evaluated_list(&list)? {
+            Some(l) => self.filter_step(f, l, 0, Vec::new()),
+            None => {
+                self.frames.push(Frame::FilterList { f });
+                self.stack.push(list);
+                self.force_top(false)
+            }
+        }
+    }
+
+    /// One step of `filter`: call the predicate on `list[next]`, or finish.
+    pub(super) fn filter_step(
+        &mut self,
+        f: Value,
+        list: crate::value::NixList,
+        next: usize,
+        kept: Vec<Value>,
+    ) -> Result<(), ErrorKind> {
+        let Some(x) = list.get(next).cloned() else {
+            self.stack.push(Value::list(kept));
+            return Ok(());
+        };
+        self.frames.push(Frame::Filter {
+            f: f.clone(),
+            list,
+            next: next + 1,
+            kept,
+        });
+        self.stack.push(f);
+        self.stack.push(x);
+        self.call(Span::NONE)
+    }
+
+    /// Starts `sort` once the list is forced (forcing it first if needed).
+    pub(crate) fn sort_start(&mut self, f: Value, list: Value) -> Result<(), ErrorKind> {
+        match evaluated_list(&list)? {
+            Some(l) => {
+                let machine = sort::SortMachine::new(f, l.iter().cloned().collect());
+                self.sort_resume(Box::new(machine), None)
+            }
+            None => {
+                self.frames.push(Frame::SortList { f });
+                self.stack.push(list);
+                self.force_top(false)
+            }
+        }
+    }
+
+    /// Runs the sort machine until it needs a value forced or a comparison
+    /// made (pushing frames for that), or is done.
+    pub(super) fn sort_resume(
+        &mut self,
+        mut m: Box<sort::SortMachine>,
+        input: Option<Value>,
+    ) -> Result<(), ErrorKind> {
+        match m.resume(input)? {
+            sort::Next::Force(v) => {
+                self.frames.push(Frame::Sort(m));
+                self.stack.push(v);
+                self.force_top(false)
+            }
+            sort::Next::Compare(a, b) => {
+                let cmp = m.comparator();
+                self.frames.push(Frame::Sort(m));
+                self.frames.push(Frame::CallWith {
+                    arg: b,
+                    span: Span::NONE,
+                });
+                self.stack.push(cmp);
+                self.stack.push(a);
+                self.call(Span::NONE)
+            }
+            sort::Next::Done(v) => {
+                self.stack.push(v);
+                Ok(())
+            }
+        }
+    }
+
+    /// Starts `foldl'` once the list is forced (forcing it first if needed).
+    pub(crate) fn foldl_start(
+        &mut self,
+        f: Value,
+        acc: Value,
+        list: Value,
+    ) -> Result<(), ErrorKind> {
+        match evaluated_list(&list)? {
+            Some(l) => self.foldl_step(f, l, 0, acc),
+            None => {
+                self.frames.push(Frame::FoldlList { f, acc });
+                self.stack.push(list);
+                self.force_top(false)
+            }
+        }
+    }
+
+    /// One step of `foldl'`: call `f acc list[next]`, or finish with `acc`.
+    pub(crate) fn foldl_step(
+        &mut self,
+        f: Value,
+        list: crate::value::NixList,
+        next: usize,
+        acc: Value,
+    ) -> Result<(), ErrorKind> {
+        let Some(x) = list.get(next).cloned() else {
+            self.stack.push(acc);
+            return self.force_top(false);
+        };
+        self.frames.push(Frame::Foldl {
+            f: f.clone(),
+            list,
+            next: next + 1,
+        });
+        self.frames.push(Frame::CallWith {
+            arg: x,
+            span: Span::NONE,
+        });
+        self.stack.push(f);
+        self.stack.push(acc);
+        self.call(Span::NONE)
+    }
+
+    /// Forces `v` under an `addErrorContext` frame carrying `message`.
+    pub(crate) fn push_error_context(&mut self, message: Value, v: Value) -> Result<(), ErrorKind> {
+        self.frames.push(Frame::ErrorContext { message });
+        self.stack.push(v);
+        self.force_top(false)
+    }
+
+    /// Forces strict arguments from `from` on, then runs the builtin.
+    pub(super) fn invoke_builtin(
+        &mut self,
+        def: &'static BuiltinDef,
+        mut args: Vec<Value>,
+        from: usize,
+        span: Span,
+    ) -> Result<(), ErrorKind> {
+        if from == 0 {
+            self.primop_calls += 1;
+        }
+        for i in from..args.len() {
+            if i == 1 {
+                // C++ Nix checks the first argument before forcing the next.
+                if let (Some(expected), Some(first)) = (def.first_arg, args.first()) {
+                    check_type(first, expected)?;
+                }
+            }
+            if def.strict & (1 << i) == 0 {
+                continue;
+            }
+            if let Value::Thunk(t) = &args[i] {
+                match t.value() {
+                    Some(v) => args[i] = v,
+                    None => {
+                        let thunk = args[i].clone();
+                        self.frames.push(Frame::BuiltinArgs {
+                            def,
+                            args,
+                            next: i,
+                            span,
+                        });
+                        self.stack.push(thunk);
+                        return self.force_top(false);
+                    }
+                }
+            }
+        }
+        match def.imp {
+            BuiltinImpl::Sync(f) => {
+                let v = f(self, args)?;
+                self.stack.push(v);
+                self.force_top(false)
+            }
+            BuiltinImpl::Async(f) => {
+                let gen = f(args, self.shared.clone());
+                self.frames.push(Frame::Gen {
+                    gen,
+                    span,
+                    awaiting: false,
+                });
+                Ok(())
+            }
+            BuiltinImpl::Frames(f) => f(self, args),
+            BuiltinImpl::Fast(fast, slow) => {
+                if let Some(r) = fast(&args) {
+                    self.stack.push(r?);
+                    return self.force_top(false);
+                }
+                let gen = slow(args, self.shared.clone());
+                self.frames.push(Frame::Gen {
+                    gen,
+                    span,
+                    awaiting: false,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    pub(super) fn resume_gen(
+        &mut self,
+        mut gen: Box<Gen>,
+        span: Span,
+        mut response: Response,
+    ) -> Result<(), Error> {
+        loop {
+            match gen.resume_with(response) {
+                GeneratorState::Yielded(req) => match req {
+                    Request::Force(v) => {
+                        if let Some(v) = ready(&v) {
+                            // Long walks over evaluated data (`toJSON`,
+                            // `deepSeq`) count as steps too, so limits and
+                            // interruption reach them.
+                            if let Err(k) = self.tick() {
+                                return Err(Error::new(k, span));
+                            }
+                            response = Response::Value(v);
+                            continue;
+                        }
+                        self.frames.push(Frame::Gen {
+                            gen,
+                            span,
+                            awaiting: true,
+                        });
+                        self.stack.push(v);
+                        return self.force_top(false).map_err(|k| Error::new(k, span));
+                    }
+                    Request::Call2(f, a, b) => {
+                        self.frames.push(Frame::Gen {
+                            gen,
+                            span,
+                            awaiting: true,
+                        });
+                        self.frames.push(Frame::CallWith { arg: b, span });
+                        self.stack.push(f);
+                        self.stack.push(a);
+                        return self.call(span).map_err(|k| Error::new(k, span));
+                    }
+                    Request::Call(f, x) => {
+                        self.frames.push(Frame::Gen {
+                            gen,
+                            span,
+                            awaiting: true,
+                        });
+                        self.stack.push(f);
+                        self.stack.push(x);
+                        return self.call(span).map_err(|k| Error::new(k, span));
+                    }
+                    Request::PathToStore(p) => {
+                        response = match crate::builtins::path_to_store(&self.shared, &p) {
+                            Ok(s) => Response::Value(Value::String(s)),
+                            Err(e) => Response::Error(e),
+                        };
+                        continue;
+                    }
+                    Request::TryForce(v) => {
+                        self.frames.push(Frame::Gen {
+                            gen,
+                            span,
+                            awaiting: true,
+                        });
+                        self.frames.push(Frame::Catch {
+                            stack_len: self.stack.len(),
+                        });
+                        self.stack.push(v);
+                        return self.force_top(false).map_err(|k| Error::new(k, span));
+                    }
+                },
+                GeneratorState::Complete(Ok(v)) => {
+                    self.stack.push(v);
+                    return self.force_top(false).map_err(|k| Error::new(k, span));
+                }
+                GeneratorState::Complete(Err(kind)) => return Err(Error::new(kind, span)),
+            }
+        }
+    }
+}
