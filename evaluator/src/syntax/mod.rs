@@ -1,5 +1,6 @@
 //! Source files, spans and parsing (via `rnix`) into a syntax tree.
 
+use lexfix::{lex_like_cpp_nix, skip_until};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -7,6 +8,7 @@ use rowan::ast::AstNode;
 
 use crate::errors::{Error, ErrorKind};
 
+mod lexfix;
 pub mod lint;
 pub mod nesting;
 mod walk;
@@ -204,187 +206,6 @@ fn replace_source_text(id: u32, text: &str) {
             *slot = Rc::new(file);
         }
     });
-}
-
-/// Adjusts the text where rnix's lexer differs from C++ Nix's, or returns
-/// `None` if nothing needs adjusting:
-/// - A lone carriage return is a line break for C++ Nix (it ends a `#`
-///   comment and counts as a new line); outside strings it becomes `\n`,
-///   which keeps every offset.
-/// - A float whose exponent has no digits (`1.5e`, `2.E+x`) is the float
-///   without it followed by an identifier (`1.5 e`, `2. E+x`); rnix rejects
-///   it, so a space is inserted (positions later on that line then shift by
-///   one column).
-fn lex_like_cpp_nix(text: &str) -> Option<String> {
-    if !needs_lexing_fixes(text.as_bytes()) {
-        return None;
-    }
-    let mut cuts = Vec::new();
-    let mut line_breaks = Vec::new();
-    let mut offset = 0usize;
-    for (kind, tok) in rnix::tokenize(text) {
-        if matches!(
-            kind,
-            rnix::SyntaxKind::TOKEN_COMMENT | rnix::SyntaxKind::TOKEN_WHITESPACE
-        ) {
-            let bytes = tok.as_bytes();
-            for (i, b) in bytes.iter().enumerate() {
-                if *b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
-                    line_breaks.push(offset + i);
-                }
-            }
-        }
-        if kind == rnix::SyntaxKind::TOKEN_ERROR {
-            let bytes = tok.as_bytes();
-            let mantissa = bytes
-                .iter()
-                .position(|b| *b == b'e' || *b == b'E')
-                .unwrap_or(bytes.len());
-            let (m, rest) = bytes.split_at(mantissa);
-            let is_mantissa = m.iter().filter(|b| **b == b'.').count() == 1
-                && m.iter().all(|b| b.is_ascii_digit() || *b == b'.')
-                && m.iter().any(|b| b.is_ascii_digit());
-            let is_dangling = matches!(rest, [b'e' | b'E'] | [b'e' | b'E', b'+' | b'-']);
-            if is_mantissa && is_dangling {
-                cuts.push(offset + mantissa);
-            }
-        }
-        offset += tok.len();
-    }
-    if cuts.is_empty() && line_breaks.is_empty() {
-        return None;
-    }
-    let mut bytes = text.as_bytes().to_vec();
-    for at in line_breaks {
-        bytes[at] = b'\n';
-    }
-    // Only ASCII bytes were replaced, so this is still UTF-8.
-    let text = String::from_utf8(bytes).ok()?;
-    let text = text.as_str();
-    let mut out = String::with_capacity(text.len() + cuts.len());
-    let mut last = 0;
-    for cut in cuts {
-        out.push_str(text.get(last..cut)?);
-        out.push(' ');
-        last = cut;
-    }
-    out.push_str(text.get(last..)?);
-    Some(out)
-}
-
-/// Whether [`lex_like_cpp_nix`] could change anything: the text has a
-/// carriage return, or, in code (not inside a string or comment), an
-/// `e`/`E` after a digit or `.` that no exponent digit follows. A byte scan,
-/// so most files skip the extra tokenizing, hashes in strings included.
-fn needs_lexing_fixes(b: &[u8]) -> bool {
-    if b.contains(&b'\r') {
-        return true;
-    }
-    enum Ctx {
-        Code { braces: u32 },
-        Str,
-        IndStr,
-    }
-    let ident_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'-');
-    let dangling_exponent = |i: usize| {
-        let mut j = i + 1;
-        if matches!(b.get(j), Some(b'+' | b'-')) {
-            j += 1;
-        }
-        !b.get(j).is_some_and(u8::is_ascii_digit)
-    };
-    let mut stack = vec![Ctx::Code { braces: 0 }];
-    let mut i = 0;
-    loop {
-        // Skip the bytes that cannot matter where the scan is: most of a
-        // file, in a tight loop.
-        i += match stack.last() {
-            Some(Ctx::Str) => skip_until(&b[i..], |c| matches!(c, b'\\' | b'$' | b'"')),
-            Some(Ctx::IndStr) => skip_until(&b[i..], |c| matches!(c, b'\'' | b'$')),
-            _ => skip_until(&b[i..], |c| {
-                matches!(c, b'"' | b'\'' | b'#' | b'/' | b'{' | b'}' | b'e' | b'E')
-            }),
-        };
-        let Some(&c) = b.get(i) else {
-            break;
-        };
-        let next = b.get(i + 1).copied();
-        let nested = stack.len() > 1;
-        let Some(ctx) = stack.last_mut() else {
-            return true;
-        };
-        match ctx {
-            Ctx::Code { braces } => match c {
-                b'"' => stack.push(Ctx::Str),
-                b'\'' if next == Some(b'\'') && (i == 0 || !ident_byte(b[i - 1])) => {
-                    stack.push(Ctx::IndStr);
-                    i += 1;
-                }
-                b'#' => {
-                    while b.get(i).is_some_and(|&c| c != b'\n') {
-                        i += 1;
-                    }
-                }
-                b'/' if next == Some(b'*') => {
-                    i += 2;
-                    while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                b'{' => *braces += 1,
-                // The end of an interpolation (a stray brace is the parser's to report).
-                b'}' if *braces == 0 && nested => {
-                    stack.pop();
-                }
-                b'}' if *braces == 0 => {}
-                b'}' => *braces -= 1,
-                b'e' | b'E'
-                    if i > 0
-                        && (b[i - 1].is_ascii_digit() || b[i - 1] == b'.')
-                        && dangling_exponent(i) =>
-                {
-                    return true
-                }
-                _ => {}
-            },
-            Ctx::Str => match c {
-                b'\\' | b'$' if c == b'\\' || next == Some(b'$') => i += 1,
-                b'$' if next == Some(b'{') => {
-                    stack.push(Ctx::Code { braces: 0 });
-                    i += 1;
-                }
-                b'"' => {
-                    stack.pop();
-                }
-                _ => {}
-            },
-            Ctx::IndStr => match c {
-                b'\'' if next == Some(b'\'') => match b.get(i + 2) {
-                    Some(b'\'' | b'$') => i += 2,
-                    Some(b'\\') => i += 3,
-                    _ => {
-                        stack.pop();
-                        i += 1;
-                    }
-                },
-                b'$' if next == Some(b'$') => i += 1,
-                b'$' if next == Some(b'{') => {
-                    stack.push(Ctx::Code { braces: 0 });
-                    i += 1;
-                }
-                _ => {}
-            },
-        }
-        i += 1;
-    }
-    false
-}
-
-/// How many bytes at the start of `b` are not `special` (all of them if none is).
-#[inline]
-pub(crate) fn skip_until(b: &[u8], special: impl Fn(u8) -> bool) -> usize {
-    b.iter().position(|&c| special(c)).unwrap_or(b.len())
 }
 
 /// The source file with this id.
@@ -1019,30 +840,5 @@ pub fn parse_to_string(text: &str) -> Result<String, Error> {
             &std::env::current_dir().unwrap_or_default(),
         )),
         Err(mut errs) => Err(errs.remove(0)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::needs_lexing_fixes;
-
-    #[test]
-    fn lexing_fixes_are_needed_only_for_code() {
-        let needs = |s: &str| needs_lexing_fixes(s.as_bytes());
-        assert!(needs("1.5e"));
-        assert!(needs("[ 1.5e+ ]"));
-        assert!(needs("\"${1.5e}\""));
-        assert!(needs("''${ { a = 1.5e; }.a }''"));
-        assert!(needs("x'' + 1.5e"));
-        assert!(needs("\"$${\" + 1.5e"));
-        assert!(needs("a\rb"));
-        assert!(!needs("\"1.5e\""));
-        assert!(!needs("{ sha256 = \"0e\"; hash = ''4e''; }"));
-        assert!(!needs("''a''' 1.5e''"));
-        assert!(!needs("''a''${ 1.5e''"));
-        assert!(!needs("\"\\\"1.5e\""));
-        assert!(!needs("# 1.5e\n1"));
-        assert!(!needs("/* 1.5e */ 1"));
-        assert!(!needs("1.5e3 + 2E-1"));
     }
 }
