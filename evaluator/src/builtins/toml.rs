@@ -115,7 +115,7 @@ fn timestamp_text(dt: &toml::value::Datetime, written_digits: Option<usize>) -> 
             let precision = digits.div_ceil(3).clamp(1, 3) * 3;
             let all = format!("{nanos:09}");
             out.push('.');
-            out.push_str(&all[..precision]);
+            out.push_str(all.get(..precision).unwrap_or(&all));
         }
     }
     match dt.offset {
