@@ -200,36 +200,57 @@ fn attr_value(name: Span, symbol: Symbol) -> Option<(u32, SyntaxNode)> {
     }
 }
 
+/// The syntax tree of the file last looked at, with the text it was parsed
+/// from (file ids are per evaluation, so the text itself tells whether the
+/// cached tree is the file's) and the host stack its depth needs.
+struct Cached {
+    text: Rc<str>,
+    root: SyntaxNode,
+    stack: usize,
+}
+
+/// The cache cell. A deep tree is dropped on a stack sized for it, also when
+/// the thread exits (rowan frees a tree recursively).
+struct TreeCache(Option<Cached>);
+
+impl Drop for TreeCache {
+    fn drop(&mut self) {
+        if let Some(cached) = self.0.take() {
+            let stack = cached.stack;
+            stacker::maybe_grow(stack, stack, move || drop(cached));
+        }
+    }
+}
+
 thread_local! {
-    /// The syntax tree of the file last looked at, with the text it was
-    /// parsed from (file ids are per evaluation, so the text itself tells
-    /// whether the cached tree is the file's) and the host stack its depth
-    /// needs.
-    static TREE: RefCell<Option<(Rc<str>, SyntaxNode, usize)>> = const { RefCell::new(None) };
+    static TREE: RefCell<TreeCache> = const { RefCell::new(TreeCache(None)) };
 }
 
 /// Calls `f` with the syntax tree of source file `file` (parsed once), on
 /// a stack deep enough for the tree: `f`'s lookups recurse through it, and
-/// errors are often located deep inside a value's nesting already.
+/// errors are often located deep inside a value's nesting already. The
+/// tree stays cached, so nodes `f` returns never free it on a small stack.
 fn with_tree<T>(file: u32, f: impl FnOnce(&SyntaxNode) -> T) -> Option<T> {
     let text = tvix_eval::syntax::source(file)?.text.clone();
-    let cached = TREE.with(|t| {
-        t.borrow()
-            .as_ref()
-            .and_then(|(cached, _, stack)| Rc::ptr_eq(cached, &text).then_some(*stack))
+    let (cached, previous) = TREE.with(|t| {
+        let t = t.borrow();
+        let previous = t.0.as_ref().map_or(0, |c| c.stack);
+        let hit =
+            t.0.as_ref()
+                .and_then(|c| Rc::ptr_eq(&c.text, &text).then_some(c.stack));
+        (hit, previous)
     });
     let stack = cached.unwrap_or_else(|| tvix_eval::syntax::stack_for(&text));
-    // Dropping the previous tree may need its own depth.
-    let previous = TREE.with(|t| t.borrow().as_ref().map_or(0, |(_, _, s)| *s));
+    // Replacing the previous tree drops it: that needs its depth too.
     let needed = stack.max(previous);
     stacker::maybe_grow(needed, needed, || {
         TREE.with(|t| {
             let mut t = t.borrow_mut();
             if cached.is_none() {
                 let root = rnix::Root::parse(&text).syntax();
-                *t = Some((text, root, stack));
+                t.0 = Some(Cached { text, root, stack });
             }
-            t.as_ref().map(|(_, root, _)| f(root))
+            t.0.as_ref().map(|c| f(&c.root))
         })
     })
 }
