@@ -98,32 +98,29 @@ impl Attrs {
         self.entries.is_empty()
     }
 
-    fn index_of(&self, name: Symbol) -> Result<usize, usize> {
+    /// Where `name` is, if present: for a lookup that misses, a small set
+    /// needs no insertion point (finding it compares names byte by byte).
+    #[inline]
+    fn find(&self, name: Symbol) -> Option<usize> {
         if self.entries.len() <= LINEAR_SCAN_MAX {
-            for (i, attr) in self.entries.iter().enumerate() {
-                if attr.name == name {
-                    return Ok(i);
-                }
-            }
-            // Not present: only the insertion point is needed now, which is rare.
-            return Err(self.entries.partition_point(|a| a.name < name));
+            return self.entries.iter().position(|attr| attr.name == name);
         }
-        self.entries.binary_search_by(|a| a.name.cmp(&name))
+        self.entries.binary_search_by(|a| a.name.cmp(&name)).ok()
     }
 
     /// The value of `name`, if present.
     pub fn get(&self, name: Symbol) -> Option<&Value> {
-        self.index_of(name).ok().map(|i| &self.entries[i].value)
+        self.find(name).map(|i| &self.entries[i].value)
     }
 
     /// The whole attribute `name`, if present.
     pub fn get_attr(&self, name: Symbol) -> Option<&Attr> {
-        self.index_of(name).ok().map(|i| &self.entries[i])
+        self.find(name).map(|i| &self.entries[i])
     }
 
     /// Whether `name` is present.
     pub fn contains(&self, name: Symbol) -> bool {
-        self.index_of(name).is_ok()
+        self.find(name).is_some()
     }
 
     /// The attributes in name order.
