@@ -857,16 +857,34 @@ struct Executor<'a> {
     rep: Vec<(Option<usize>, u8)>,
     steps: u64,
     stack: Vec<Frame>,
+    /// Asked every [`POLL_INTERVAL`] steps whether the evaluation must stop
+    /// (interruption, timeout): a long match stops with it.
+    poll: &'a mut dyn FnMut() -> Result<(), ErrorKind>,
 }
 
-struct TooComplex;
+/// Why a match was abandoned.
+enum Stop {
+    /// One attempt took more than [`STEP_LIMIT`] steps.
+    TooComplex,
+    /// The evaluation was stopped (a limit or an interruption).
+    Limit(ErrorKind),
+}
+
+/// Steps between two polls of the evaluation's limits.
+const POLL_INTERVAL: u64 = 1 << 16;
 
 /// Byte spans of the capture groups (group 0 first); `None` for a group
 /// that did not take part in the match.
 type Captures = Vec<Option<(usize, usize)>>;
 
 impl<'a> Executor<'a> {
-    fn new(prog: &'a Program, hay: &'a [u8], mode: Mode, flags: Flags) -> Self {
+    fn new(
+        prog: &'a Program,
+        hay: &'a [u8],
+        mode: Mode,
+        flags: Flags,
+        poll: &'a mut dyn FnMut() -> Result<(), ErrorKind>,
+    ) -> Self {
         Executor {
             prog,
             hay,
@@ -880,6 +898,7 @@ impl<'a> Executor<'a> {
             rep: vec![(None, 0); prog.states.len()],
             steps: 0,
             stack: Vec::new(),
+            poll,
         }
     }
 
@@ -900,7 +919,7 @@ impl<'a> Executor<'a> {
     }
 
     /// One attempt at `self.begin` (libstdc++'s `_M_main`).
-    fn run(&mut self) -> Result<bool, TooComplex> {
+    fn run(&mut self) -> Result<bool, Stop> {
         self.has_sol = false;
         self.sol_pos = None;
         self.steps = 0;
@@ -913,11 +932,14 @@ impl<'a> Executor<'a> {
         result
     }
 
-    fn explore(&mut self, stack: &mut Vec<Frame>) -> Result<bool, TooComplex> {
+    fn explore(&mut self, stack: &mut Vec<Frame>) -> Result<bool, Stop> {
         while let Some(frame) = stack.pop() {
             self.steps += 1;
-            if self.steps > STEP_LIMIT {
-                return Err(TooComplex);
+            if self.steps % POLL_INTERVAL == 0 {
+                (self.poll)().map_err(Stop::Limit)?;
+                if self.steps > STEP_LIMIT {
+                    return Err(Stop::TooComplex);
+                }
             }
             match frame {
                 Frame::Explore(s, pos) => {
@@ -1003,7 +1025,7 @@ impl<'a> Executor<'a> {
     }
 
     /// `regex_search` from `from`: the first start position with a match.
-    fn search(&mut self, from: usize) -> Result<bool, TooComplex> {
+    fn search(&mut self, from: usize) -> Result<bool, Stop> {
         self.begin = from;
         self.results.fill(Sub::default());
         if self.can_start(from) && self.run()? {
@@ -1023,16 +1045,24 @@ impl<'a> Executor<'a> {
     }
 }
 
-fn too_complex(re: &[u8]) -> ErrorKind {
-    eval_err!(
-        "regular expression '{}' is too expensive to match against this string",
-        String::from_utf8_lossy(re)
-    )
+/// The error for an abandoned match.
+fn stopped(re: &[u8], stop: Stop) -> ErrorKind {
+    match stop {
+        Stop::TooComplex => eval_err!(
+            "regular expression '{}' is too expensive to match against this string",
+            String::from_utf8_lossy(re)
+        ),
+        Stop::Limit(e) => e,
+    }
 }
 
 /// The captures of a whole-string match (`regex_match`), or `None`.
-fn full_match(prog: &Program, hay: &[u8]) -> Result<Option<Captures>, TooComplex> {
-    let mut ex = Executor::new(prog, hay, Mode::Exact, Flags::default());
+fn full_match(
+    prog: &Program,
+    hay: &[u8],
+    poll: &mut dyn FnMut() -> Result<(), ErrorKind>,
+) -> Result<Option<Captures>, Stop> {
+    let mut ex = Executor::new(prog, hay, Mode::Exact, Flags::default(), poll);
     ex.begin = 0;
     if !ex.run()? {
         return Ok(None);
@@ -1047,12 +1077,16 @@ fn full_match(prog: &Program, hay: &[u8]) -> Result<Option<Captures>, TooComplex
 
 /// The successive matches `std::sregex_iterator` yields, each as its captures
 /// (group 0 is the whole match).
-fn all_matches(prog: &Program, hay: &[u8]) -> Result<Vec<Captures>, TooComplex> {
+fn all_matches(
+    prog: &Program,
+    hay: &[u8],
+    poll: &mut dyn FnMut() -> Result<(), ErrorKind>,
+) -> Result<Vec<Captures>, Stop> {
     let mut out = Vec::new();
     let mut flags = Flags::default();
     // One executor throughout: its repeat counters are back to their initial
     // state after every attempt.
-    let mut ex = Executor::new(prog, hay, Mode::Prefix, flags);
+    let mut ex = Executor::new(prog, hay, Mode::Prefix, flags, poll);
     if !ex.search(0)? {
         return Ok(out);
     }
@@ -1096,12 +1130,13 @@ fn substring(hay: &[u8], span: Option<(usize, usize)>) -> Value {
     }
 }
 
-fn match_builtin(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+fn match_builtin(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let re = to_str_no_ctx(&args[0])?;
     let prog = compiled(re.as_bytes())?;
     let s = to_str(&args[1])?;
     let hay = s.as_bytes();
-    match full_match(&prog, hay).map_err(|_| too_complex(re.as_bytes()))? {
+    let mut poll = || vm.poll_limits();
+    match full_match(&prog, hay, &mut poll).map_err(|e| stopped(re.as_bytes(), e))? {
         None => Ok(Value::Null),
         Some(groups) => Ok(Value::list(
             groups[1..].iter().map(|g| substring(hay, *g)).collect(),
@@ -1109,12 +1144,13 @@ fn match_builtin(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     }
 }
 
-fn split_builtin(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
+fn split_builtin(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let re = to_str_no_ctx(&args[0])?;
     let prog = compiled(re.as_bytes())?;
     let s = to_str(&args[1])?;
     let hay = s.as_bytes();
-    let matches = all_matches(&prog, hay).map_err(|_| too_complex(re.as_bytes()))?;
+    let mut poll = || vm.poll_limits();
+    let matches = all_matches(&prog, hay, &mut poll).map_err(|e| stopped(re.as_bytes(), e))?;
     if matches.is_empty() {
         return Ok(Value::list(vec![args[1].clone()]));
     }
@@ -1138,7 +1174,9 @@ mod tests {
 
     fn m(re: &str, s: &str) -> Option<Vec<Option<String>>> {
         let prog = compile(re.as_bytes()).unwrap_or_else(|e| panic!("{re:?}: {e:?}"));
-        let groups = full_match(&prog, s.as_bytes()).ok().flatten()?;
+        let groups = full_match(&prog, s.as_bytes(), &mut || Ok(()))
+            .ok()
+            .flatten()?;
         Some(
             groups[1..]
                 .iter()
@@ -1149,7 +1187,9 @@ mod tests {
 
     fn sp(re: &str, s: &str) -> Vec<(String, Vec<Option<String>>)> {
         let prog = compile(re.as_bytes()).unwrap_or_else(|e| panic!("{re:?}: {e:?}"));
-        let ms = all_matches(&prog, s.as_bytes()).ok().unwrap_or_default();
+        let ms = all_matches(&prog, s.as_bytes(), &mut || Ok(()))
+            .ok()
+            .unwrap_or_default();
         ms.iter()
             .map(|g| {
                 let (a, b) = g[0].unwrap_or((0, 0));
@@ -1166,6 +1206,28 @@ mod tests {
 
     fn some(v: &[&str]) -> Option<Vec<Option<String>>> {
         Some(v.iter().map(|x| Some(x.to_string())).collect())
+    }
+
+    #[test]
+    fn long_matches_poll_the_evaluation_limits() {
+        // Found by fuzzing (`builtins.split` with nested quantifiers took 10 s):
+        // the match stays under the per-attempt step limit at each start
+        // position, so only polling the evaluation's limits can stop it.
+        let re: &[u8] = b"(a*)**+\n*+\n*++\n*+*.\0\x000.\xae?";
+        let prog = compile(re).expect("a valid regular expression");
+        let mut polls = 0;
+        let mut poll = || {
+            polls += 1;
+            if polls > 3 {
+                Err(ErrorKind::Limit(
+                    crate::state::limits::LimitKind::Interrupted,
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        let r = all_matches(&prog, b"aab-cd_ef 123 xyz", &mut poll);
+        assert!(matches!(r, Err(Stop::Limit(ErrorKind::Limit(_)))));
     }
 
     #[test]

@@ -190,6 +190,12 @@ impl Vm {
         Ok(())
     }
 
+    /// Checks the limits and the interrupt flag now: for builtins that run
+    /// long without making steps (a regular expression's backtracking).
+    pub(crate) fn poll_limits(&mut self) -> Result<(), ErrorKind> {
+        self.check_limits()
+    }
+
     #[cold]
     fn check_limits(&mut self) -> Result<(), ErrorKind> {
         use crate::state::limits::LimitKind;
