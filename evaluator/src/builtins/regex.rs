@@ -935,7 +935,7 @@ impl<'a> Executor<'a> {
     fn explore(&mut self, stack: &mut Vec<Frame>) -> Result<bool, Stop> {
         while let Some(frame) = stack.pop() {
             self.steps += 1;
-            if self.steps % POLL_INTERVAL == 0 {
+            if self.steps.is_multiple_of(POLL_INTERVAL) {
                 (self.poll)().map_err(Stop::Limit)?;
                 if self.steps > STEP_LIMIT {
                     return Err(Stop::TooComplex);
