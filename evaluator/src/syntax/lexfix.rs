@@ -116,18 +116,7 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
                     stack.push(Ctx::IndStr);
                     i += 1;
                 }
-                b'#' => {
-                    while b.get(i).is_some_and(|&c| c != b'\n') {
-                        i += 1;
-                    }
-                }
-                b'/' if next == Some(b'*') => {
-                    i += 2;
-                    while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
-                        i += 1;
-                    }
-                    i += 1;
-                }
+                b'#' | b'/' if c == b'#' || next == Some(b'*') => i = comment_end(b, i),
                 b'{' => *braces += 1,
                 // The end of an interpolation (a stray brace is the parser's to report).
                 b'}' if *braces == 0 && nested => {
@@ -175,6 +164,20 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
         i += 1;
     }
     false
+}
+
+/// Where the comment starting at `b[start]` (`#` or `/*`) ends: the index
+/// of its last byte (the end of the text for an unterminated one).
+pub(crate) fn comment_end(b: &[u8], start: usize) -> usize {
+    let end = if b.get(start) == Some(&b'#') {
+        start + skip_until(&b[start..], |c| c == b'\n')
+    } else {
+        let body = start + 2;
+        b.get(body..)
+            .and_then(|rest| rest.windows(2).position(|w| w == b"*/"))
+            .map_or(b.len(), |p| body + p + 2)
+    };
+    end.saturating_sub(1).max(start)
 }
 
 /// How many bytes at the start of `b` are not `special` (all of them if none is).

@@ -1,6 +1,6 @@
 //! Source files, spans and parsing (via `rnix`) into a syntax tree.
 
-use lexfix::{lex_like_cpp_nix, skip_until};
+use lexfix::{comment_end, lex_like_cpp_nix, skip_until};
 use std::path::PathBuf;
 use std::rc::Rc;
 

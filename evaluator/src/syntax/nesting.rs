@@ -187,18 +187,7 @@ pub fn quick_bound(text: &str) -> usize {
             }
             Kind::Expr | Kind::List => match c {
                 b' ' | b'\t' | b'\n' | b'\r' => {}
-                b'#' => {
-                    while b.get(i).is_some_and(|&c| c != b'\n') {
-                        i += 1;
-                    }
-                }
-                b'/' if next == Some(b'*') => {
-                    i += 2;
-                    while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
-                        i += 1;
-                    }
-                    i += 1;
-                }
+                b'#' | b'/' if c == b'#' || next == Some(b'*') => i = super::comment_end(b, i),
                 b'"' => {
                     token(&mut stack, &mut depth);
                     stack.push((Kind::Str, 0));
