@@ -95,9 +95,13 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
         // Skip the bytes that cannot matter where the scan is: most of a
         // file, in a tight loop.
         i += match stack.last() {
-            Some(Ctx::Str) => skip_until(&b[i..], |c| matches!(c, b'\\' | b'$' | b'"')),
-            Some(Ctx::IndStr) => skip_until(&b[i..], |c| matches!(c, b'\'' | b'$')),
-            _ => skip_until(&b[i..], |c| {
+            Some(Ctx::Str) => skip_until(b.get(i..).unwrap_or(&[]), |c| {
+                matches!(c, b'\\' | b'$' | b'"')
+            }),
+            Some(Ctx::IndStr) => {
+                skip_until(b.get(i..).unwrap_or(&[]), |c| matches!(c, b'\'' | b'$'))
+            }
+            _ => skip_until(b.get(i..).unwrap_or(&[]), |c| {
                 matches!(c, b'"' | b'\'' | b'#' | b'/' | b'{' | b'}' | b'e' | b'E')
             }),
         };
@@ -208,5 +212,22 @@ mod tests {
         assert!(!needs("# 1.5e\n1"));
         assert!(!needs("/* 1.5e */ 1"));
         assert!(!needs("1.5e3 + 2E-1"));
+        // Found by fuzzing: scans ending inside an escape or a comment ran
+        // past the end of the text.
+        let edges = [
+            r#""a\"#,
+            "# no newline",
+            "/* open",
+            "''a''",
+            "''a'''",
+            "x ''",
+            r#""$"#,
+            "''$",
+            r#""\"#,
+        ];
+        for text in edges {
+            let _ = needs(text);
+            let _ = crate::syntax::nesting::quick_bound(text);
+        }
     }
 }

@@ -148,11 +148,15 @@ pub fn quick_bound(text: &str) -> usize {
     loop {
         // Text and blanks in a tight loop: they never change the bound.
         i += match stack.last() {
-            Some((Kind::Str, _)) => {
-                super::skip_until(&b[i..], |c| matches!(c, b'\\' | b'$' | b'"'))
+            Some((Kind::Str, _)) => super::skip_until(b.get(i..).unwrap_or(&[]), |c| {
+                matches!(c, b'\\' | b'$' | b'"')
+            }),
+            Some((Kind::IndStr, _)) => {
+                super::skip_until(b.get(i..).unwrap_or(&[]), |c| matches!(c, b'\'' | b'$'))
             }
-            Some((Kind::IndStr, _)) => super::skip_until(&b[i..], |c| matches!(c, b'\'' | b'$')),
-            _ => super::skip_until(&b[i..], |c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
+            _ => super::skip_until(b.get(i..).unwrap_or(&[]), |c| {
+                !matches!(c, b' ' | b'\t' | b'\n' | b'\r')
+            }),
         };
         let Some(&c) = b.get(i) else {
             break;
