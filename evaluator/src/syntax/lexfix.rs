@@ -224,6 +224,7 @@ mod tests {
             r#""$"#,
             "''$",
             r#""\"#,
+            r"''a''\",
         ];
         for text in edges {
             let _ = needs(text);
