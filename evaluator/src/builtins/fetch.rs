@@ -11,7 +11,8 @@ use super::versions::to_str_no_ctx;
 use super::{to_attrs, BuiltinDef, BuiltinImpl::*, ALL};
 use crate::errors::ErrorKind;
 use crate::eval_err;
-use crate::value::Value;
+use crate::store::{first_illegal_name_char, MAX_NAME_LEN};
+use crate::value::{well_known, Value};
 use crate::vm::generators::{coerce_to_string, make_gen, Co, Coercion};
 use crate::Shared;
 
@@ -102,9 +103,9 @@ fn store_name_problem(name: &str) -> Option<String> {
     if name.is_empty() {
         return Some("name must not be empty".into());
     }
-    if name.len() > 211 {
+    if name.len() > MAX_NAME_LEN {
         return Some(format!(
-            "name '{name}' must be no longer than 211 characters"
+            "name '{name}' must be no longer than {MAX_NAME_LEN} characters"
         ));
     }
     let bytes = name.as_bytes();
@@ -125,9 +126,7 @@ fn store_name_problem(name: &str) -> Option<String> {
             _ => {}
         }
     }
-    name.chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "+-._?=".contains(*c)))
-        .map(|c| format!("name '{name}' contains illegal character '{c}'"))
+    first_illegal_name_char(name).map(|c| format!("name '{name}' contains illegal character '{c}'"))
 }
 
 /// The last component of a URL or path, ignoring one trailing slash (C++
@@ -228,7 +227,7 @@ async fn fetch_tree(
         "fetchTree"
     };
     if let Value::Attrs(attrs) = &args[0] {
-        let type_sym = crate::value::Symbol::from_str("type");
+        let (type_sym, name_sym) = well_known(|w| (w.type_, w.name));
         match attrs.get(type_sym) {
             Some(_) if is_fetch_git => return Err(eval_err!("unexpected argument 'type'")),
             Some(v) => {
@@ -249,10 +248,7 @@ async fn fetch_tree(
             let v = co.force(attr.value.clone()).await;
             let name = attr.name.to_str_lossy();
             match &v {
-                Value::String(_) | Value::Path(_) => {
-                    coerce_to_string(&co, v.clone(), Coercion::PATH_APPEND).await?;
-                }
-                Value::Bool(_) => {}
+                Value::String(_) | Value::Path(_) | Value::Bool(_) => {}
                 Value::Int(i) if *i < 0 => {
                     return Err(eval_err!(
                         "negative value given for '{fetcher}' argument '{name}': {i}"
@@ -272,7 +268,7 @@ async fn fetch_tree(
                 }
             }
         }
-        if !is_fetch_git && attrs.get(crate::value::Symbol::from_str("name")).is_some() {
+        if !is_fetch_git && attrs.contains(name_sym) {
             return Err(eval_err!(
                 "argument 'name' isn’t supported in call to '{fetcher}'"
             ));

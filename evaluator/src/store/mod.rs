@@ -73,10 +73,10 @@ fn compress_hash(hash: &[u8], size: usize) -> Vec<u8> {
 }
 
 /// The longest name a store path may have.
-const MAX_NAME_LEN: usize = 211;
+pub(crate) const MAX_NAME_LEN: usize = 211;
 
 /// The first character a store path name may not contain.
-fn first_illegal_name_char(name: &str) -> Option<char> {
+pub(crate) fn first_illegal_name_char(name: &str) -> Option<char> {
     name.chars()
         .find(|c| !(c.is_ascii_alphanumeric() || "+-._?=".contains(*c)))
 }
