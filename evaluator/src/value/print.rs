@@ -56,6 +56,20 @@ enum Task {
     AttrName(Symbol),
 }
 
+/// Prints a value without parts (null, Booleans, numbers, strings, paths)
+/// as both printers show it; anything else prints nothing.
+pub(super) fn print_plain(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        Value::Float(f) => out.extend_from_slice(format_float(*f).as_bytes()),
+        Value::String(s) => escape_string(s.as_bytes(), out),
+        Value::Path(p) => out.extend_from_slice(p.as_os_str().as_encoded_bytes()),
+        _ => {}
+    }
+}
+
 /// Prints `value` like `nix-instantiate --eval`: unevaluated thunks as
 /// `<CODE>`, sets and lists seen before as `«repeated»`.
 pub fn print_value(value: &Value) -> Vec<u8> {
@@ -83,12 +97,12 @@ pub fn print_value(value: &Value) -> Vec<u8> {
             }
         };
         match v.shallow() {
-            Value::Null => out.extend_from_slice(b"null"),
-            Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
-            Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
-            Value::Float(f) => out.extend_from_slice(format_float(f).as_bytes()),
-            Value::String(s) => escape_string(s.as_bytes(), &mut out),
-            Value::Path(p) => out.extend_from_slice(p.as_os_str().as_encoded_bytes()),
+            plain @ (Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::String(_)
+            | Value::Path(_)) => print_plain(&plain, &mut out),
             Value::Closure(_) => out.extend_from_slice(b"<LAMBDA>"),
             Value::Builtin(b) if b.args.is_empty() => out.extend_from_slice(b"<PRIMOP>"),
             Value::Builtin(_) => out.extend_from_slice(b"<PRIMOP-APP>"),

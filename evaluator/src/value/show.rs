@@ -5,13 +5,13 @@
 
 use std::collections::HashSet;
 
-use super::print::{escape_string, quote_attr_name};
-use super::{format_float, ThunkState, Value};
+use super::print::{print_plain, quote_attr_name};
+use super::{Symbol, ThunkState, Value};
 
 enum Task {
     Value(Value),
     Text(&'static str),
-    AttrName(Vec<u8>),
+    AttrName(Symbol),
 }
 
 /// Prints `value` as current Nix's `builtins.trace` does: sets with their
@@ -30,7 +30,7 @@ pub fn show_value(value: &Value) -> Vec<u8> {
                 continue;
             }
             Task::AttrName(n) => {
-                quote_attr_name(&n, &mut out);
+                quote_attr_name(n.as_bytes(), &mut out);
                 continue;
             }
             Task::Value(v) => v,
@@ -58,12 +58,12 @@ pub fn show_value(value: &Value) -> Vec<u8> {
         match v {
             // An evaluated thunk may hold another thunk (an alias).
             Value::Thunk(_) => tasks.push(Task::Value(v)),
-            Value::Null => out.extend_from_slice(b"null"),
-            Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
-            Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
-            Value::Float(f) => out.extend_from_slice(format_float(f).as_bytes()),
-            Value::String(s) => escape_string(s.as_bytes(), &mut out),
-            Value::Path(p) => out.extend_from_slice(p.as_os_str().as_encoded_bytes()),
+            plain @ (Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::String(_)
+            | Value::Path(_)) => print_plain(&plain, &mut out),
             Value::Closure(c) => {
                 out.extend_from_slice("«lambda".as_bytes());
                 if let Some(name) = c.lambda.name {
@@ -93,18 +93,15 @@ pub fn show_value(value: &Value) -> Vec<u8> {
                     out.extend_from_slice(b"{ }");
                     continue;
                 }
-                let mut sorted: Vec<_> = attrs
-                    .iter()
-                    .map(|a| (a.name.as_bytes().to_vec(), a.value.clone()))
-                    .collect();
-                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                // A set is stored sorted by name bytes, the order C++ Nix
+                // sorts the names into here.
                 out.extend_from_slice(b"{");
                 tasks.push(Task::Text(" }"));
-                for (name, value) in sorted.into_iter().rev() {
+                for attr in attrs.iter().rev() {
                     tasks.push(Task::Text(";"));
-                    tasks.push(Task::Value(value));
+                    tasks.push(Task::Value(attr.value.clone()));
                     tasks.push(Task::Text(" = "));
-                    tasks.push(Task::AttrName(name));
+                    tasks.push(Task::AttrName(attr.name));
                     tasks.push(Task::Text(" "));
                 }
             }
