@@ -639,14 +639,10 @@ pub(crate) fn compile_source(
     let globals = shared.globals();
     syntax::parse_with(file, src, |expr| {
         use rowan::ast::AstNode;
-        let warnings = syntax::lint::check(expr.syntax(), file, &shared.settings.lints)
-            .map_err(|e| vec![e])?;
-        for w in warnings {
-            shared.trace(errors::render_warning(&w.message, w.span).trim_end());
-        }
-        for w in syntax::lint::cursed_or(expr.syntax(), src, file) {
-            shared.trace(&w);
-        }
+        syntax::lint::diagnose(expr.syntax(), src, file, &shared.settings.lints, |w| {
+            shared.trace(w)
+        })
+        .map_err(|e| vec![e])?;
         compiler::compile(expr, file, dir, &globals, scope)
     })
     .and_then(|r| r)

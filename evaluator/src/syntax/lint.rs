@@ -208,3 +208,22 @@ fn has_word_or(src: &str) -> bool {
         !before && !after
     })
 }
+
+/// Every parse-time diagnostic of a file, as the parser gives them: the
+/// literal lints (the first fatal one is the error) and the cursed-`or`
+/// warnings, each rendered and handed to `warn` in that order.
+pub fn diagnose(
+    root: &rnix::SyntaxNode,
+    src: &str,
+    file: u32,
+    lints: &Lints,
+    mut warn: impl FnMut(&str),
+) -> Result<(), Error> {
+    for w in check(root, file, lints)? {
+        warn(crate::errors::render_warning(&w.message, w.span).trim_end());
+    }
+    for w in cursed_or(root, src, file) {
+        warn(&w);
+    }
+    Ok(())
+}

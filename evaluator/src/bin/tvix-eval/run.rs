@@ -258,16 +258,12 @@ fn parse_source(eval: &mut Evaluation, source: &Source) -> Result<String, Error>
         // C++ Nix's parser also lints literals, binds variables and checks
         // attribute sets, so what only the compiler reports here is a parse
         // error there too.
-        let lints = &eval.shared().settings.lints;
-        let warnings = tvix_eval::syntax::lint::check(rowan::ast::AstNode::syntax(e), file, lints)
-            .map_err(|e| vec![e])?;
-        for w in warnings {
-            eval.shared()
-                .trace(tvix_eval::errors::render_warning(&w.message, w.span).trim_end());
-        }
-        for w in tvix_eval::syntax::lint::cursed_or(rowan::ast::AstNode::syntax(e), &text, file) {
-            eval.shared().trace(&w);
-        }
+        let shared = eval.shared();
+        let root = rowan::ast::AstNode::syntax(e);
+        tvix_eval::syntax::lint::diagnose(root, &text, file, &shared.settings.lints, |w| {
+            shared.trace(w)
+        })
+        .map_err(|e| vec![e])?;
         tvix_eval::compiler::compile(e, file, &dir, &globals, None)?;
         Ok(tvix_eval::syntax::with_file_bytes(file, || {
             tvix_eval::compiler::show(e, &dir)
