@@ -297,11 +297,7 @@ pub fn stack_for(text: &str) -> usize {
     if text.len() <= 16 * 1024 {
         return nesting::stack_needed(text.len());
     }
-    let levels = match nesting::quick_bound(text) {
-        usize::MAX => nesting::estimate(text).unwrap_or(nesting::MAX_NESTING),
-        levels => levels,
-    };
-    nesting::stack_needed(levels)
+    nesting::stack_needed(nesting::levels(text).unwrap_or(nesting::MAX_NESTING))
 }
 
 /// Parses `text` (registered as `file`) and passes the expression to `f`,
@@ -321,11 +317,8 @@ pub fn parse_with<R>(
     let bound = nesting::stack_needed(text.len());
     let needed = if stacker::remaining_stack().is_some_and(|left| left > bound) {
         bound
-    } else if let Some(levels) = Some(nesting::quick_bound(text)).filter(|&l| l != usize::MAX) {
-        // Shallow enough by a byte scan: the tokenizing estimate is not needed.
-        nesting::stack_needed(levels)
     } else {
-        match nesting::estimate(text) {
+        match nesting::levels(text) {
             Ok(levels) => nesting::stack_needed(levels),
             Err(e) => {
                 let span = Span {

@@ -109,6 +109,16 @@ pub fn estimate(text: &str) -> Result<usize, TooDeep> {
     Ok(deepest)
 }
 
+/// The nesting to size the stack for: the byte-level [`quick_bound`] when
+/// it is small enough, else the tokenizing [`estimate`] (which also refuses
+/// text nested beyond [`MAX_NESTING`]).
+pub fn levels(text: &str) -> Result<usize, TooDeep> {
+    match quick_bound(text) {
+        usize::MAX => estimate(text),
+        levels => Ok(levels),
+    }
+}
+
 /// A quick upper bound on [`estimate`], from the bytes alone (no
 /// tokenizing): the same frames (brackets, `let … in`, strings and their
 /// interpolations), but every token of an expression counts a level, not
