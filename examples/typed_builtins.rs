@@ -2,7 +2,8 @@
 //!
 //! `add_fn` takes a closure of one to three arguments whose types implement
 //! `Deserialize`; Nix calls it curried. Arguments are read lazily, like a
-//! config, and a result of `Err` is a Nix `throw`.
+//! config, and a result of `Err` is a Nix `throw`. Errors that are only
+//! `Display` (here `ParseIntError`) go through `FnError` and `?`.
 //!
 //! Run: `cargo run --example typed_builtins`
 
@@ -26,6 +27,7 @@ struct Endpoint {
 struct Config {
     endpoints: Vec<String>,
     https_port: u16,
+    admin_port: u16,
 }
 
 const CONFIG: &str = r#"
@@ -35,6 +37,7 @@ let
 in {
   endpoints = map (u: (endpoint u).url) upstreams;
   https_port = builtins.wellKnownPort "https";
+  admin_port = builtins.parsePort " 9090 ";
 }
 "#;
 
@@ -47,6 +50,9 @@ fn configure(b: Builder) -> Builder {
         "http" => Ok(80),
         "https" => Ok(443),
         _ => Err(format!("no well-known port for '{service}'")),
+    })
+    .add_fn("parsePort", |s: String| -> Result<u16, FnError> {
+        Ok(s.trim().parse()?)
     })
 }
 

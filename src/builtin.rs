@@ -1,7 +1,9 @@
 //! Typed Rust builtins: closures of one to three `Deserialize` arguments
 //! returning a `Serialize` result, added to an evaluation as curried Nix
-//! functions whose arguments are deserialized lazily.
+//! functions whose arguments are deserialized lazily, and [`FnError`], the
+//! error type that lets them fail with any `Display` error.
 
+use std::fmt;
 use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
@@ -23,7 +25,10 @@ pub trait BuilderExt: Sized {
     /// fails with the argument's path and location. The result is anything
     /// that implements [`Serialize`]; a `Result<T, E>` whose `Ok` is `T` and
     /// whose `Err` serializes to a string (such as `String` or `&str`) makes
-    /// `Err` a Nix `throw` with that message.
+    /// `Err` a Nix `throw` with that message. For an error type that is only
+    /// [`Display`](std::fmt::Display) (`std::io::Error`, `anyhow::Error`,
+    /// your own), return `Result<T, FnError>`: `?` converts any `Display`
+    /// error into an [`FnError`] carrying its message.
     ///
     /// ```
     /// use tvix_serde::prelude::*;
@@ -46,6 +51,13 @@ pub trait BuilderExt: Sized {
     ///     }),
     /// ).unwrap();
     /// assert!(!r);
+    ///
+    /// // Any `Display` error works through `FnError` and `?` …
+    /// let n: u16 = tvix_serde::from_str_with_config(
+    ///     "builtins.parsePort \"8080\"",
+    ///     |b| b.add_fn("parsePort", |s: String| -> Result<u16, FnError> { Ok(s.parse()?) }),
+    /// ).unwrap();
+    /// assert_eq!(n, 8080);
     ///
     /// // … and an argument that does not fit names its path.
     /// let err = tvix_serde::from_str_with_config::<String, _>(
@@ -71,6 +83,73 @@ impl BuilderExt for Builder {
     }
 }
 
+/// The error of a typed builtin: what a closure given to
+/// [`BuilderExt::add_fn`] returns as `Err` when its own errors are only
+/// [`Display`](fmt::Display).
+///
+/// Every `Display` type converts into it (so `?` works on `std::io::Error`,
+/// `ParseIntError`, `anyhow::Error`, …), keeping the error's message. In Nix,
+/// `Err(FnError)` is a `throw` with that message, which `tryEval` catches.
+///
+/// Like `anyhow::Error`, `FnError` does not implement `Display` itself: that
+/// is what lets it convert from every type that does.
+///
+/// ```
+/// use tvix_serde::prelude::*;
+///
+/// fn read_port(s: String) -> Result<u16, FnError> {
+///     let port: u16 = s.trim().parse()?; // a ParseIntError
+///     if port == 0 {
+///         return Err(FnError::new("port 0 is reserved"));
+///     }
+///     Ok(port)
+/// }
+///
+/// let config = |b: Builder| b.add_fn("port", read_port);
+/// let err = tvix_serde::from_str_with_config::<u16, _>("builtins.port \"http\"", config)
+///     .unwrap_err();
+/// assert_eq!(err.message(), "port: invalid digit found in string");
+/// let err = tvix_serde::from_str_with_config::<u16, _>("builtins.port \"0\"", config)
+///     .unwrap_err();
+/// assert_eq!(err.message(), "port: port 0 is reserved");
+/// ```
+pub struct FnError {
+    message: String,
+}
+
+impl FnError {
+    /// An error with this message.
+    pub fn new(message: impl fmt::Display) -> Self {
+        FnError {
+            message: message.to_string(),
+        }
+    }
+
+    /// The message the Nix `throw` carries.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl<E: fmt::Display> From<E> for FnError {
+    fn from(error: E) -> Self {
+        FnError::new(error)
+    }
+}
+
+impl fmt::Debug for FnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("FnError").field(&self.message).finish()
+    }
+}
+
+/// Serializes as its message, which is what makes `Err(FnError)` a `throw`.
+impl Serialize for FnError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.message)
+    }
+}
+
 /// A Rust closure [`BuilderExt::add_fn`] can add as a Nix function:
 /// implemented for closures of one to three arguments whose types implement
 /// `DeserializeOwned` and whose result implements `Serialize`. `Args` is
@@ -78,7 +157,7 @@ impl BuilderExt for Builder {
 #[diagnostic::on_unimplemented(
     message = "this closure cannot be added as a Nix function",
     label = "not a closure of 1 to 3 owned `Deserialize` arguments with a `Serialize` result",
-    note = "`add_fn` takes closures like `|a: u16, b: String| …` whose argument types implement `serde::de::DeserializeOwned` and whose result implements `serde::Serialize`"
+    note = "`add_fn` takes closures like `|a: u16, b: String| …` whose argument types implement `serde::de::DeserializeOwned` and whose result implements `serde::Serialize`; for a `Result` whose error is only `Display`, return `Result<T, tvix_serde::FnError>` and convert with `?`"
 )]
 pub trait NixFn<Args>: 'static {
     /// How many arguments the function takes.

@@ -155,7 +155,7 @@ mod ser;
 mod value;
 
 #[doc(inline)]
-pub use builtin::{BuilderExt, NixFn};
+pub use builtin::{BuilderExt, FnError, NixFn};
 #[doc(inline)]
 pub use error::{Error, Location};
 #[doc(inline)]
@@ -191,5 +191,5 @@ pub mod eval {
 /// The names most programs need: `use tvix_serde::prelude::*;`.
 pub mod prelude {
     #[doc(no_inline)]
-    pub use crate::{Builder, BuilderExt, Error, ExtraBuiltin, Value};
+    pub use crate::{Builder, BuilderExt, Error, ExtraBuiltin, FnError, Value};
 }

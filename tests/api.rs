@@ -281,3 +281,63 @@ fn raw_rust_builtins_still_work() {
             .unwrap();
     assert_eq!(n, 42);
 }
+
+/// An error type that is `Display` but not `Serialize`, like most library
+/// errors.
+#[derive(Debug)]
+struct QuotaExceeded {
+    limit: u32,
+}
+
+impl std::fmt::Display for QuotaExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "quota of {} exceeded", self.limit)
+    }
+}
+
+#[test]
+fn typed_builtins_fail_with_any_display_error_through_fn_error() {
+    let config = |b: Builder| {
+        b.add_fn("replicas", |n: u32| -> Result<u32, FnError> {
+            if n > 10 {
+                return Err(QuotaExceeded { limit: 10 }.into());
+            }
+            Ok(n)
+        })
+        .add_fn("portOf", |s: String| -> Result<u16, FnError> {
+            Ok(s.parse::<u16>()?)
+        })
+        .add_fn("readSecret", |path: String| -> Result<String, FnError> {
+            Ok(std::fs::read_to_string(path)?)
+        })
+    };
+    let ok: u32 = tvix_serde::from_str_with_config("builtins.replicas 3", config).unwrap();
+    assert_eq!(ok, 3);
+    let err =
+        tvix_serde::from_str_with_config::<u32, _>("builtins.replicas 11", config).unwrap_err();
+    assert_eq!(err.message(), "replicas: quota of 10 exceeded");
+    assert!(err.is_eval_error());
+
+    let err =
+        tvix_serde::from_str_with_config::<u16, _>("builtins.portOf \"x80\"", config).unwrap_err();
+    assert_eq!(err.message(), "portOf: invalid digit found in string");
+
+    let missing = temp_dir("fn-error").join("does-not-exist");
+    let src = format!("builtins.readSecret \"{}\"", missing.display());
+    let err = tvix_serde::from_str_with_config::<String, _>(&src, config).unwrap_err();
+    assert!(
+        err.message()
+            .starts_with("readSecret: No such file or directory"),
+        "{}",
+        err.message()
+    );
+
+    // A throw like any other: tryEval catches it.
+    let caught: bool = tvix_serde::from_str_with_config(
+        "(builtins.tryEval (builtins.portOf \"http\")).success",
+        config,
+    )
+    .unwrap();
+    assert!(!caught);
+    assert_eq!(FnError::new("plain").message(), "plain");
+}
