@@ -137,12 +137,22 @@ fn has_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
 
 /// `removeAttrs`' result: always a new set, as in C++ Nix (it matters for
 /// «repeated» in printing).
-fn attrs_without(a: &Attrs, remove: &std::collections::HashSet<Symbol>) -> Value {
-    let kept: Vec<Attr> = a
-        .iter()
-        .filter(|x| !remove.contains(&x.name))
-        .cloned()
-        .collect();
+/// `a` without the attributes named in `remove`. The names are looked up in
+/// `a` (usually a few names against a larger set) rather than hashing every
+/// attribute of `a`.
+fn attrs_without(a: &Attrs, remove: &[Symbol]) -> Value {
+    let mut gone: Vec<usize> = remove.iter().filter_map(|s| a.index_of(*s)).collect();
+    gone.sort_unstable();
+    gone.dedup();
+    let mut kept = Vec::with_capacity(a.len() - gone.len());
+    let mut next_gone = gone.iter().copied().peekable();
+    for (i, attr) in a.iter().enumerate() {
+        if next_gone.peek() == Some(&i) {
+            next_gone.next();
+        } else {
+            kept.push(attr.clone());
+        }
+    }
     Value::attrs(Attrs::from_sorted(kept))
 }
 
@@ -167,12 +177,12 @@ fn remove_attrs_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
     let run = || -> Result<Option<Value>, ErrorKind> {
         let a = to_attrs(&a)?;
         let names = to_list(&names)?;
-        let mut remove = std::collections::HashSet::new();
+        let mut remove = Vec::with_capacity(names.len());
         for n in names.iter() {
             let Some(n) = super::evaluated(n) else {
                 return Ok(None);
             };
-            remove.insert(Symbol::new(to_str(&n)?.as_bytes()));
+            remove.push(Symbol::new(to_str(&n)?.as_bytes()));
         }
         Ok(Some(attrs_without(&a, &remove)))
     };
@@ -224,10 +234,10 @@ fn remove_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let a = to_attrs(&args[0])?;
         let names = to_list(&args[1])?;
-        let mut remove = std::collections::HashSet::new();
+        let mut remove = Vec::with_capacity(names.len());
         for n in names.iter() {
             let n = co.force(n.clone()).await;
-            remove.insert(Symbol::new(to_str(&n)?.as_bytes()));
+            remove.push(Symbol::new(to_str(&n)?.as_bytes()));
         }
         Ok(attrs_without(&a, &remove))
     })

@@ -108,6 +108,11 @@ impl Attrs {
         self.entries.binary_search_by(|a| a.name.cmp(&name)).ok()
     }
 
+    /// The index of `name` in name order, if present.
+    pub(crate) fn index_of(&self, name: Symbol) -> Option<usize> {
+        self.find(name)
+    }
+
     /// The value of `name`, if present.
     pub fn get(&self, name: Symbol) -> Option<&Value> {
         self.find(name).map(|i| &self.entries[i].value)
