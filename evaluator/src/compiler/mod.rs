@@ -3,7 +3,9 @@
 //! sets merged statically the way C++ Nix's parser merges them.
 
 mod attrs;
+mod lambda;
 mod last_use;
+mod operators;
 mod scope;
 mod show;
 mod strings;
@@ -15,10 +17,11 @@ use std::rc::Rc;
 use rnix::ast::{self, AstToken};
 use rowan::ast::AstNode;
 
-use crate::bytecode::{Capture, Chunk, Formal, FormalDefault, Formals, Idx, Lambda, Op};
+use crate::bytecode::{Capture, Chunk, Idx, Op};
 use crate::errors::{Error, ErrorKind};
 use crate::syntax::{locate, Pos, Span};
 use crate::value::{Attr, Attrs, NixString, Symbol, Value};
+use operators::Operand;
 pub use scope::{Binding, Level, LevelKind, Lookup, Scopes};
 pub use show::show;
 
@@ -775,119 +778,6 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// C++ Nix parses `-`, `*`, `/` and the comparisons into calls of
-    /// `__sub`, `__mul`, `__div` and `__lessThan`, looked up like variables:
-    /// when the program binds such a name itself (not through `with`), the
-    /// operator calls it. Returns whether it emitted such a call.
-    fn compile_user_operator(&mut self, name: &str, a: Operand, b: Operand, span: Span) -> bool {
-        let sym = Symbol::from_str(name);
-        let Lookup::Static(binding) = self.scopes.lookup(sym, 0) else {
-            return false;
-        };
-        self.emit_binding(binding, span);
-        self.emit(Op::Force, span);
-        for operand in [a, b] {
-            match operand {
-                Operand::Expr(e) => self.compile_lazy(&e, None),
-                Operand::Constant(v) => self.emit_constant(v, span),
-            }
-        }
-        self.emit(Op::Call2, span);
-        true
-    }
-
-    fn compile_binop(&mut self, b: &ast::BinOp, span: Span) {
-        use ast::BinOpKind as K;
-        let Some(op) = b.operator() else {
-            return self.error(ErrorKind::ParseError("missing operator".into()), span);
-        };
-        let user = match op {
-            K::Sub => Some(("__sub", false, false)),
-            K::Mul => Some(("__mul", false, false)),
-            K::Div => Some(("__div", false, false)),
-            K::Less => Some(("__lessThan", false, false)),
-            K::More => Some(("__lessThan", true, false)),
-            K::LessOrEq => Some(("__lessThan", true, true)),
-            K::MoreOrEq => Some(("__lessThan", false, true)),
-            _ => None,
-        };
-        if let (Some((name, swap, negate)), Some(l), Some(r)) = (user, b.lhs(), b.rhs()) {
-            let (x, y) = if swap { (r, l) } else { (l, r) };
-            if self.compile_user_operator(name, Operand::Expr(x), Operand::Expr(y), span) {
-                if negate {
-                    self.emit(Op::Not, span);
-                }
-                return;
-            }
-        }
-        match op {
-            K::And | K::Or | K::Implication => {
-                self.compile_opt(b.lhs(), span);
-                let j = match op {
-                    K::Or => self.emit(Op::JumpIfTrue(0), span),
-                    _ => self.emit(Op::JumpIfFalse(0), span),
-                };
-                self.compile_opt(b.rhs(), span);
-                self.emit(Op::AssertBool, span);
-                let jend = self.emit(Op::Jump(0), span);
-                self.patch_jump(j);
-                self.emit_constant(Value::Bool(op != K::And), span);
-                self.patch_jump(jend);
-            }
-            K::PipeLeft | K::PipeRight => self.error(
-                ErrorKind::ParseError(
-                    "the pipe operators require the experimental feature 'pipe-operators'".into(),
-                ),
-                span,
-            ),
-            // Comparisons are calls of `__lessThan` in C++ Nix, with the
-            // operands swapped for `>` and `<=`: that decides which operand
-            // is evaluated (and can fail) first.
-            K::Less | K::MoreOrEq => {
-                self.compile_opt(b.lhs(), span);
-                self.compile_opt(b.rhs(), span);
-                self.emit(Op::Less, span);
-                if op == K::MoreOrEq {
-                    self.emit(Op::Not, span);
-                }
-            }
-            K::More | K::LessOrEq => {
-                self.compile_opt(b.rhs(), span);
-                self.compile_opt(b.lhs(), span);
-                self.emit(Op::Less, span);
-                if op == K::LessOrEq {
-                    self.emit(Op::Not, span);
-                }
-            }
-            _ => {
-                self.compile_opt(b.lhs(), span);
-                // C++ Nix checks these left operands before evaluating the right one.
-                match op {
-                    K::Add => {
-                        self.emit(Op::CheckAddLhs, span);
-                    }
-                    K::Update => {
-                        self.emit(Op::CheckUpdateLhs, span);
-                    }
-                    _ => {}
-                }
-                self.compile_opt(b.rhs(), span);
-                let o = match op {
-                    K::Concat => Op::Concat,
-                    K::Update => Op::Update,
-                    K::Add => Op::Add,
-                    K::Sub => Op::Sub,
-                    K::Mul => Op::Mul,
-                    K::Div => Op::Div,
-                    K::Equal => Op::Equal,
-                    K::NotEqual => Op::NotEqual,
-                    _ => Op::Equal,
-                };
-                self.emit(o, span);
-            }
-        }
-    }
-
     /// Emits code leaving a dynamic attribute name (a string) on the stack.
     fn compile_dynamic_key(&mut self, a: &ast::Attr) {
         let span = self.span(a);
@@ -981,162 +871,6 @@ impl<'a> Compiler<'a> {
             self.patch_jump(jend);
         }
     }
-
-    /// A lambda's body; a body that is itself a lambda gets the same name
-    /// (C++ Nix's `setName` recurses into curried lambdas).
-    fn compile_lambda_body(&mut self, l: &ast::Lambda, name: Option<Symbol>, span: Span) {
-        match l.body() {
-            Some(ast::Expr::Lambda(inner)) => self.compile_lambda(&inner, name),
-            Some(b) => self.compile_strict(&b),
-            None => self.error(
-                ErrorKind::ParseError("syntax error, missing expression".into()),
-                span,
-            ),
-        }
-    }
-
-    fn compile_lambda(&mut self, l: &ast::Lambda, name: Option<Symbol>) {
-        let span = self.span(l);
-        let lambda = match l.param() {
-            Some(ast::Param::IdentParam(p)) => {
-                let Some(id) = p.ident() else {
-                    return self.error(ErrorKind::ParseError("missing parameter".into()), span);
-                };
-                let sym = ident_name(&id);
-                let chunk = self.sub_chunk(None, |c| {
-                    // The argument is local slot 0.
-                    c.push_vars(vec![Some(sym)]);
-                    c.chunk().lambda_name = name;
-                    c.chunk().lambda_span = span;
-                    c.compile_lambda_body(l, name, span);
-                    c.emit(Op::Return, span);
-                    c.pop_level();
-                });
-                Lambda {
-                    chunk,
-                    has_formals: false,
-                    name,
-                    span,
-                    bind_slot: None,
-                }
-            }
-            Some(ast::Param::Pattern(p)) => {
-                let mut entries: Vec<(Symbol, Option<ast::Expr>)> = Vec::new();
-                let mut positions = std::collections::HashMap::new();
-                for e in p.pat_entries() {
-                    if let Some(id) = e.ident() {
-                        positions.insert(ident_name(&id), Pos::new(self.span(&id)));
-                        entries.push((ident_name(&id), e.default()));
-                    }
-                }
-                entries.sort_by_key(|a| a.0);
-                if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
-                    let msg = format!("duplicate formal function argument '{}'", w[0].0);
-                    return self.error(ErrorKind::ParseError(msg), span);
-                }
-                let bind = p.pat_bind().and_then(|b| b.ident()).map(|i| ident_name(&i));
-                if let Some(b) = bind {
-                    if entries.iter().any(|(n, _)| *n == b) {
-                        self.error(
-                            ErrorKind::ParseError(format!(
-                                "duplicate formal function argument '{b}'"
-                            )),
-                            span,
-                        );
-                        return;
-                    }
-                }
-                let mut names: Vec<Option<Symbol>> =
-                    entries.iter().map(|(n, _)| Some(*n)).collect();
-                let bind_slot = bind.map(|b| {
-                    names.push(Some(b));
-                    (names.len() - 1) as u32
-                });
-                let ellipsis = p.ellipsis_token().is_some();
-                let chunk = self.sub_chunk(None, |c| {
-                    // Formal `i` is local slot `i`, the `@` binding follows them.
-                    c.push_vars(names);
-                    let mut formals = Vec::new();
-                    for (i, (sym, default)) in entries.iter().enumerate() {
-                        let default = default
-                            .as_ref()
-                            .map(|d| c.formal_default(d, i as u32, bind_slot));
-                        formals.push(Formal {
-                            name: *sym,
-                            default,
-                            pos: positions.get(sym).copied().unwrap_or(Pos::NONE),
-                        });
-                    }
-                    c.chunk().formals = Some(Formals {
-                        entries: formals,
-                        ellipsis,
-                    });
-                    c.chunk().lambda_name = name;
-                    c.chunk().lambda_span = span;
-                    c.emit(Op::Force, span);
-                    c.emit(Op::BindFormals, span);
-                    c.compile_lambda_body(l, name, span);
-                    c.emit(Op::Return, span);
-                    c.pop_level();
-                });
-                Lambda {
-                    chunk,
-                    has_formals: true,
-                    name,
-                    span,
-                    bind_slot,
-                }
-            }
-            None => return self.error(ErrorKind::ParseError("missing parameter".into()), span),
-        };
-        let c = self.chunk();
-        c.lambdas.push(Rc::new(lambda));
-        let i = (c.lambdas.len() - 1) as Idx;
-        self.emit(Op::MakeClosure(i), span);
-    }
-
-    /// How formal `slot` gets its default `d` (compiled inside the lambda's
-    /// unit): literals and variables already bound (outer ones, earlier
-    /// formals, the `@` binding) are shared, as C++ Nix's `maybeThunk` shares
-    /// them; anything else is a thunk.
-    fn formal_default(
-        &mut self,
-        d: &ast::Expr,
-        slot: u32,
-        bind_slot: Option<u32>,
-    ) -> FormalDefault {
-        let dspan = self.span(d);
-        let chunk = self.sub_chunk(None, |c| {
-            c.compile_strict(d);
-            c.emit(Op::Return, dspan);
-        });
-        match chunk.code.as_slice() {
-            // A literal, or a global such as `null` or `map` (a variable in C++ Nix).
-            [Op::Constant(k), Op::Return] | [Op::Constant(k), Op::Force, Op::Return] => {
-                if let Some(v) = chunk.constants.get(*k as usize) {
-                    return FormalDefault::Constant(v.clone());
-                }
-            }
-            [Op::GetUpvalue(k) | Op::MoveUpvalue(k), Op::Force, Op::Return] => {
-                match chunk.captures.get(*k as usize) {
-                    // Earlier formals are bound, and so is the `@` binding (first, in C++ Nix).
-                    Some(&Capture::Local(s)) if s < slot || Some(s) == bind_slot => {
-                        return FormalDefault::Share(Capture::Local(s))
-                    }
-                    Some(&Capture::Upvalue(u)) => return FormalDefault::Share(Capture::Upvalue(u)),
-                    _ => {}
-                }
-            }
-            _ => {}
-        }
-        FormalDefault::Thunk(chunk)
-    }
-}
-
-/// An operand of a desugared operator call.
-enum Operand {
-    Expr(ast::Expr),
-    Constant(Value),
 }
 
 /// The `{ column; file; line; }` set C++ Nix uses for positions.
