@@ -60,18 +60,15 @@ impl Vm {
                     saved: Some(state),
                     discard,
                 });
-                // `f` may itself be a thunk: force it via a generator.
+                // `f` may itself be a thunk (`map` over a function that is
+                // still a thunk): force it, then the frame calls it with `x`.
                 if f.is_pending() {
-                    let gen = generators::make_gen(move |co| async move {
-                        let f = co.force(f).await;
-                        Ok(co.call(f, x).await)
-                    });
-                    self.frames.push(Frame::Gen {
-                        gen,
+                    self.frames.push(Frame::CallWith {
+                        arg: x,
                         span: Span::NONE,
-                        awaiting: false,
                     });
-                    return Ok(());
+                    self.stack.push(f);
+                    return self.force_top(false);
                 }
                 self.stack.push(f.shallow());
                 self.stack.push(x);
