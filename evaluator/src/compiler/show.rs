@@ -101,6 +101,27 @@ struct ShownSet {
     items: Vec<(String, Shown)>,
     /// Dynamic names in source order.
     dynamics: Vec<(ast::Attr, Shown)>,
+    /// Where the first set bound to each static name is in `items`, so that
+    /// later paths find it without scanning (large generated files).
+    sets: std::collections::HashMap<String, usize>,
+}
+
+impl ShownSet {
+    fn push_item(&mut self, name: String, value: Shown) {
+        if matches!(value, Shown::Set(_)) && !self.sets.contains_key(&name) {
+            self.sets.insert(name.clone(), self.items.len());
+        }
+        self.items.push((name, value));
+    }
+
+    /// The first set bound to `name`.
+    fn set_named(&mut self, name: &str) -> Option<&mut ShownSet> {
+        let i = *self.sets.get(name)?;
+        match self.items.get_mut(i) {
+            Some((_, Shown::Set(sub))) => Some(sub),
+            _ => None,
+        }
+    }
 }
 
 /// Numbers `inherit (from)` clauses in source order.
@@ -129,7 +150,7 @@ fn collect_entries(node: &impl HasEntry, recursive: bool, clauses: &mut Clauses)
                         Some(e) => Shown::InheritFrom(clause, e.clone()),
                         None => Shown::Inherit,
                     };
-                    set.items.push((name.to_str_lossy().into_owned(), v));
+                    set.push_item(name.to_str_lossy().into_owned(), v);
                 }
             }
             ast::Entry::AttrpathValue(kv) => {
@@ -170,23 +191,22 @@ fn insert_shown(set: &mut ShownSet, path: &[ast::Attr], value: Shown) {
         set.dynamics.push((first.clone(), value));
         return;
     };
-    let existing = set.items.iter_mut().find_map(|(n, v)| match v {
-        Shown::Set(sub) if *n == name => Some(sub),
-        _ => None,
-    });
+    let existing = set.set_named(&name);
     match (existing, path.len(), value) {
         (Some(sub), 1, Shown::Set(more)) => {
             // Two set literals for one name: one set (duplicates were
             // refused by the compiler).
-            sub.items.extend(more.items);
+            for (n, v) in more.items {
+                sub.push_item(n, v);
+            }
             sub.dynamics.extend(more.dynamics);
         }
         (Some(sub), n, value) if n > 1 => insert_shown(sub, &path[1..], value),
-        (_, 1, value) => set.items.push((name, value)),
+        (_, 1, value) => set.push_item(name, value),
         (_, _, value) => {
             let mut sub = ShownSet::default();
             insert_shown(&mut sub, &path[1..], value);
-            set.items.push((name, Shown::Set(sub)));
+            set.push_item(name, Shown::Set(sub));
         }
     }
 }

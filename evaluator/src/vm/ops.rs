@@ -338,7 +338,9 @@ pub(super) fn bind_formals(
         });
     };
     let mut used = 0;
-    let mut missing = false;
+    // The formals the argument lacks, so the default passes below need not
+    // look every name up again.
+    let mut missing: smallvec::SmallVec<[usize; 8]> = smallvec::SmallVec::new();
     for (i, formal) in formals.entries.iter().enumerate() {
         let Some(slot) = stack.get_mut(bp + i) else {
             break;
@@ -350,10 +352,10 @@ pub(super) fn bind_formals(
             }
             None => match &formal.default {
                 Some(FormalDefault::Thunk(_)) => {
-                    missing = true;
+                    missing.push(i);
                     *slot = Value::Thunk(Thunk::new_blank());
                 }
-                Some(_) => missing = true,
+                Some(_) => missing.push(i),
                 None => {
                     return Err(eval_err!(
                         "{} called without required argument '{}'",
@@ -364,12 +366,12 @@ pub(super) fn bind_formals(
             },
         }
     }
-    if missing {
+    if !missing.is_empty() {
         for pass_thunks in [false, true] {
-            for (i, formal) in formals.entries.iter().enumerate() {
-                if attrs.get(formal.name).is_some() {
+            for &i in &missing {
+                let Some(formal) = formals.entries.get(i) else {
                     continue;
-                }
+                };
                 let v = match (&formal.default, pass_thunks) {
                     (Some(FormalDefault::Constant(v)), false) => v.clone(),
                     (Some(FormalDefault::Share(c)), false) => match *c {
