@@ -23,7 +23,8 @@ impl Vm {
             ));
         }
         let start = self.stack.len() - total;
-        let mut values = self.stack.split_off(start).into_iter();
+        // Drained in place: `split_off` allocated a vector per set literal.
+        let mut values = self.stack.drain(start..);
         let mut entries: Vec<Attr> = Vec::with_capacity(n_static + dynamic as usize);
         for (name, pos) in &d.names {
             let value = values.next().unwrap_or(Value::Null);
