@@ -158,14 +158,9 @@ impl PartialOrd for Symbol {
 impl Ord for Symbol {
     fn cmp(&self, other: &Symbol) -> Ordering {
         if self == other {
-            return Ordering::Equal;
-        }
-        let (a, b) = (self.0.bytes, other.0.bytes);
-        // Most names differ in their first byte: decide those without a
-        // `memcmp` call (binary searches in large sets compare many names).
-        match (a.first(), b.first()) {
-            (Some(x), Some(y)) if x != y => x.cmp(y),
-            _ => a.cmp(b),
+            Ordering::Equal
+        } else {
+            self.0.bytes.cmp(other.0.bytes)
         }
     }
 }

@@ -126,8 +126,10 @@ impl Up {
 /// (locals from `bp` on `stack`, upvalues from `up`).
 #[inline(always)]
 fn capture(captures: &[Capture], chunk: &Chunk, stack: &[Value], bp: usize, up: &Up) -> Upvalues {
-    // Sized up front: growing 2 → 4 → 8 cost an allocation and a copy per step.
-    let mut out = smallvec::SmallVec::with_capacity(captures.len());
+    let mut out = smallvec::SmallVec::new();
+    if captures.len() > 2 {
+        reserve_captures(&mut out, captures.len());
+    }
     for c in captures {
         out.push(match *c {
             Capture::Local(s) => stack.get(bp + s as usize).cloned().unwrap_or(Value::Null),
@@ -135,6 +137,16 @@ fn capture(captures: &[Capture], chunk: &Chunk, stack: &[Value], bp: usize, up: 
         });
     }
     Upvalues(out)
+}
+
+/// Sizes the upvalues of a thunk or closure with more captures than fit
+/// inline once: pushing regrew them 2 → 4 → 8, an allocation and a copy a
+/// step. Out of line, so that the dispatch loop it is inlined into stays as
+/// tight for the common case of up to two captures.
+#[cold]
+#[inline(never)]
+fn reserve_captures(out: &mut smallvec::SmallVec<[Value; 2]>, n: usize) {
+    out.reserve_exact(n);
 }
 
 /// The evaluator's machine state. Owned by an [`crate::Evaluation`].
