@@ -136,12 +136,21 @@
 //!
 //! # Typed Rust builtins
 //!
+//! [`BuilderExt::add_fn`] adds a Rust closure of one to three `Deserialize`
+//! arguments as a curried Nix function. A closure that returns `Err` throws
+//! in Nix; with [`FnError`] as the error type, `?` takes any `Display` error.
+//!
 //! ```
 //! use tvix_serde::prelude::*;
 //! let n: u64 = tvix_serde::from_str_with_config("builtins.add3 1 2 3", |b| {
 //!     b.add_fn("add3", |a: u64, b: u64, c: u64| a + b + c)
 //! }).unwrap();
 //! assert_eq!(n, 6);
+//!
+//! let err = tvix_serde::from_str_with_config::<u16, _>("builtins.port \"http\"", |b| {
+//!     b.add_fn("port", |s: String| -> Result<u16, FnError> { Ok(s.parse()?) })
+//! }).unwrap_err();
+//! assert_eq!(err.message(), "port: invalid digit found in string");
 //! ```
 
 #![warn(missing_docs)]
