@@ -2,6 +2,8 @@
 //! parsing (see [`lex_like_cpp_nix`]), after a byte scan that decides
 //! whether anything can need it.
 
+use super::scan::{comment_end, in_string, skip_until, string_text, InString};
+
 /// Adjusts the text where rnix's lexer differs from C++ Nix's, or returns
 /// `None` if nothing needs adjusting:
 /// - A lone carriage return is a line break for C++ Nix (it ends a `#`
@@ -95,12 +97,8 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
         // Skip the bytes that cannot matter where the scan is: most of a
         // file, in a tight loop.
         i += match stack.last() {
-            Some(Ctx::Str) => skip_until(b.get(i..).unwrap_or(&[]), |c| {
-                matches!(c, b'\\' | b'$' | b'"')
-            }),
-            Some(Ctx::IndStr) => {
-                skip_until(b.get(i..).unwrap_or(&[]), |c| matches!(c, b'\'' | b'$'))
-            }
+            Some(Ctx::Str) => string_text(b, i, false),
+            Some(Ctx::IndStr) => string_text(b, i, true),
             _ => skip_until(b.get(i..).unwrap_or(&[]), |c| {
                 matches!(c, b'"' | b'\'' | b'#' | b'/' | b'{' | b'}' | b'e' | b'E')
             }),
@@ -137,57 +135,21 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
                 }
                 _ => {}
             },
-            Ctx::Str => match c {
-                b'\\' | b'$' if c == b'\\' || next == Some(b'$') => i += 1,
-                b'$' if next == Some(b'{') => {
+            Ctx::Str | Ctx::IndStr => match in_string(b, i, matches!(ctx, Ctx::IndStr)) {
+                InString::Text(n) => i += n,
+                InString::Interpolation(n) => {
                     stack.push(Ctx::Code { braces: 0 });
-                    i += 1;
+                    i += n;
                 }
-                b'"' => {
+                InString::End(n) => {
                     stack.pop();
+                    i += n;
                 }
-                _ => {}
-            },
-            Ctx::IndStr => match c {
-                b'\'' if next == Some(b'\'') => match b.get(i + 2) {
-                    Some(b'\'' | b'$') => i += 2,
-                    Some(b'\\') => i += 3,
-                    _ => {
-                        stack.pop();
-                        i += 1;
-                    }
-                },
-                b'$' if next == Some(b'$') => i += 1,
-                b'$' if next == Some(b'{') => {
-                    stack.push(Ctx::Code { braces: 0 });
-                    i += 1;
-                }
-                _ => {}
             },
         }
         i += 1;
     }
     false
-}
-
-/// Where the comment starting at `b[start]` (`#` or `/*`) ends: the index
-/// of its last byte (the end of the text for an unterminated one).
-pub(crate) fn comment_end(b: &[u8], start: usize) -> usize {
-    let end = if b.get(start) == Some(&b'#') {
-        start + skip_until(&b[start..], |c| c == b'\n')
-    } else {
-        let body = start + 2;
-        b.get(body..)
-            .and_then(|rest| rest.windows(2).position(|w| w == b"*/"))
-            .map_or(b.len(), |p| body + p + 2)
-    };
-    end.saturating_sub(1).max(start)
-}
-
-/// How many bytes at the start of `b` are not `special` (all of them if none is).
-#[inline]
-pub(crate) fn skip_until(b: &[u8], special: impl Fn(u8) -> bool) -> usize {
-    b.iter().position(|&c| special(c)).unwrap_or(b.len())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Source files, spans and parsing (via `rnix`) into a syntax tree.
 
-use lexfix::{comment_end, lex_like_cpp_nix, skip_until};
+use lexfix::lex_like_cpp_nix;
+use scan::skip_until;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -11,6 +12,7 @@ use crate::errors::{Error, ErrorKind};
 mod lexfix;
 pub mod lint;
 pub mod nesting;
+mod scan;
 mod walk;
 
 /// A byte range in one source file. `file == u32::MAX` means "no location".

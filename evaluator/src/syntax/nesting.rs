@@ -11,6 +11,8 @@
 
 use rnix::SyntaxKind::*;
 
+use super::scan::{self, InString};
+
 /// The deepest estimated nesting accepted: twice what C++ Nix 2.8 reaches
 /// (about 10,000 levels). Deeper, rowan's tree building turns quadratic
 /// (it rehashes deep subtrees recursively), so refusing keeps parsing fast.
@@ -158,13 +160,9 @@ pub fn quick_bound(text: &str) -> usize {
     loop {
         // Text and blanks in a tight loop: they never change the bound.
         i += match stack.last() {
-            Some((Kind::Str, _)) => super::skip_until(b.get(i..).unwrap_or(&[]), |c| {
-                matches!(c, b'\\' | b'$' | b'"')
-            }),
-            Some((Kind::IndStr, _)) => {
-                super::skip_until(b.get(i..).unwrap_or(&[]), |c| matches!(c, b'\'' | b'$'))
-            }
-            _ => super::skip_until(b.get(i..).unwrap_or(&[]), |c| {
+            Some((Kind::Str, _)) => scan::string_text(b, i, false),
+            Some((Kind::IndStr, _)) => scan::string_text(b, i, true),
+            _ => scan::skip_until(b.get(i..).unwrap_or(&[]), |c| {
                 !matches!(c, b' ' | b'\t' | b'\n' | b'\r')
             }),
         };
@@ -177,31 +175,21 @@ pub fn quick_bound(text: &str) -> usize {
             None => return usize::MAX,
         };
         match kind {
-            Kind::Str | Kind::IndStr => {
-                let ind = *kind == Kind::IndStr;
-                match c {
-                    b'\\' if !ind => i += 1,
-                    b'$' if next == Some(b'$') => i += 1,
-                    b'$' if next == Some(b'{') => {
-                        stack.push((Kind::Expr, 0));
-                        depth += 1;
-                        i += 1;
-                    }
-                    b'"' if !ind => close(&mut stack, &mut depth),
-                    b'\'' if ind && next == Some(b'\'') => match b.get(i + 2) {
-                        Some(b'\'' | b'$') => i += 2,
-                        Some(b'\\') => i += 3,
-                        _ => {
-                            close(&mut stack, &mut depth);
-                            i += 1;
-                        }
-                    },
-                    _ => {}
+            Kind::Str | Kind::IndStr => match scan::in_string(b, i, *kind == Kind::IndStr) {
+                InString::Text(n) => i += n,
+                InString::Interpolation(n) => {
+                    stack.push((Kind::Expr, 0));
+                    depth += 1;
+                    i += n;
                 }
-            }
+                InString::End(n) => {
+                    close(&mut stack, &mut depth);
+                    i += n;
+                }
+            },
             Kind::Expr | Kind::List => match c {
                 b' ' | b'\t' | b'\n' | b'\r' => {}
-                b'#' | b'/' if c == b'#' || next == Some(b'*') => i = super::comment_end(b, i),
+                b'#' | b'/' if c == b'#' || next == Some(b'*') => i = scan::comment_end(b, i),
                 b'"' => {
                     token(&mut stack, &mut depth);
                     stack.push((Kind::Str, 0));

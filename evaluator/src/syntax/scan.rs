@@ -1,0 +1,100 @@
+//! Byte-level scanning shared by the checks that run before parsing (the
+//! lexing pre-check and the nesting bound): skipping runs of bytes, comments,
+//! and stepping through string literals the way the lexer does.
+
+/// How many bytes at the start of `b` are not `special` (all of them if none is).
+#[inline]
+pub(crate) fn skip_until(b: &[u8], special: impl Fn(u8) -> bool) -> usize {
+    b.iter().position(|&c| special(c)).unwrap_or(b.len())
+}
+
+/// Where the comment starting at `b[start]` (`#` or `/*`) ends: the index
+/// of its last byte (the end of the text for an unterminated one).
+pub(crate) fn comment_end(b: &[u8], start: usize) -> usize {
+    let end = if b.get(start) == Some(&b'#') {
+        start + skip_until(&b[start..], |c| c == b'\n')
+    } else {
+        let body = start + 2;
+        b.get(body..)
+            .and_then(|rest| rest.windows(2).position(|w| w == b"*/"))
+            .map_or(b.len(), |p| body + p + 2)
+    };
+    end.saturating_sub(1).max(start)
+}
+
+/// How many bytes from `b[i]` on are plain text of a string literal
+/// (`indented` for `''…''`): the bytes that cannot end it, escape or
+/// interpolate.
+#[inline]
+pub(crate) fn string_text(b: &[u8], i: usize, indented: bool) -> usize {
+    let rest = b.get(i..).unwrap_or(&[]);
+    if indented {
+        skip_until(rest, |c| matches!(c, b'\'' | b'$'))
+    } else {
+        skip_until(rest, |c| matches!(c, b'\\' | b'$' | b'"'))
+    }
+}
+
+/// What the byte at `b[i]` does inside a string literal.
+#[derive(Debug, PartialEq)]
+pub(crate) enum InString {
+    /// Text: an escape or an escaped `$`; the scan goes on past the
+    /// given number of further bytes.
+    Text(usize),
+    /// `${`: code starts after the given number of further bytes.
+    Interpolation(usize),
+    /// The closing delimiter, ending after the given number of further bytes.
+    End(usize),
+}
+
+/// Steps over `b[i]` inside a string literal (`indented` for `''…''`), as
+/// the lexer reads it: `\x` in a plain string, `''\x`, `'''` and `''$` in an
+/// indented one, and `$$` in both are text.
+#[inline]
+pub(crate) fn in_string(b: &[u8], i: usize, indented: bool) -> InString {
+    let next = b.get(i + 1).copied();
+    match b.get(i) {
+        Some(b'\\') if !indented => InString::Text(1),
+        Some(b'$') if next == Some(b'$') => InString::Text(1),
+        Some(b'$') if next == Some(b'{') => InString::Interpolation(1),
+        Some(b'"') if !indented => InString::End(0),
+        Some(b'\'') if indented && next == Some(b'\'') => match b.get(i + 2) {
+            Some(b'\'' | b'$') => InString::Text(2),
+            Some(b'\\') => InString::Text(3),
+            _ => InString::End(1),
+        },
+        _ => InString::Text(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_step_like_the_lexer() {
+        assert_eq!(in_string(br#"\"x"#, 0, false), InString::Text(1));
+        assert_eq!(in_string(b"$${", 0, false), InString::Text(1));
+        assert_eq!(in_string(b"${x}", 0, false), InString::Interpolation(1));
+        assert_eq!(in_string(b"\"", 0, false), InString::End(0));
+        assert_eq!(in_string(b"''", 0, false), InString::Text(0));
+        assert_eq!(in_string(b"'''", 0, true), InString::Text(2));
+        assert_eq!(in_string(b"''${", 0, true), InString::Text(2));
+        assert_eq!(in_string(b"''\\n", 0, true), InString::Text(3));
+        assert_eq!(in_string(b"'';", 0, true), InString::End(1));
+        assert_eq!(in_string(b"''", 0, true), InString::End(1));
+        assert_eq!(in_string(b"\"", 0, true), InString::Text(0));
+        // At the very end of the text nothing steps past it.
+        assert_eq!(in_string(b"$", 0, false), InString::Text(0));
+        assert_eq!(string_text(b"abc$", 0, false), 3);
+        assert_eq!(string_text(b"ab\"c", 1, true), 3);
+    }
+
+    #[test]
+    fn comments_end_where_the_lexer_ends_them() {
+        assert_eq!(comment_end(b"# x\ny", 0), 2);
+        assert_eq!(comment_end(b"/* x */y", 0), 6);
+        assert_eq!(comment_end(b"/* x", 0), 3);
+        assert_eq!(comment_end(b"#", 0), 0);
+    }
+}
