@@ -237,92 +237,73 @@ pub(crate) fn with_current<R>(f: impl FnOnce(&Context) -> R) -> R {
     f(&ctx)
 }
 
+/// Runs `f` on the current evaluation's meter, if an evaluation is installed.
+#[inline(always)]
+fn with_meter<R>(f: impl FnOnce(&Meter) -> R) -> Option<R> {
+    let m = METER.get();
+    if m.is_null() {
+        return None;
+    }
+    // SAFETY: METER is null or points into the context CURRENT holds, which
+    // stays installed (and alive) while values of it are made or dropped on
+    // this thread (see `install`); the reference does not outlive `f`.
+    Some(f(unsafe { &*m }))
+}
+
 /// Records `bytes` more held by the current evaluation, without checking
 /// (fixed-size allocations; the VM checks the total at its next step).
 #[inline]
 pub(crate) fn charge(bytes: u64) {
-    let m = METER.get();
-    if !m.is_null() {
-        // SAFETY: METER points into the context CURRENT holds (see `install`).
-        let m = unsafe { &*m };
-        m.used.set(m.used.get().saturating_add(bytes));
-    }
+    with_meter(|m| m.used.set(m.used.get().saturating_add(bytes)));
 }
 
 /// Records a new thunk: its bytes and, for the statistics, the count.
 #[inline]
 pub(crate) fn charge_thunk(bytes: u64) {
-    let m = METER.get();
-    if !m.is_null() {
-        // SAFETY: as in `charge`.
-        let m = unsafe { &*m };
+    with_meter(|m| {
         m.used.set(m.used.get().saturating_add(bytes));
         m.thunks.set(m.thunks.get() + 1);
-    }
+    });
 }
 
 /// Thunks the current evaluation has made.
 pub(crate) fn thunks_made() -> u64 {
-    let m = METER.get();
-    if m.is_null() {
-        return 0;
-    }
-    // SAFETY: as in `charge`.
-    unsafe { &*m }.thunks.get()
+    with_meter(|m| m.thunks.get()).unwrap_or(0)
 }
 
 /// Records `bytes` released.
 #[inline]
 pub(crate) fn credit(bytes: u64) {
-    let m = METER.get();
-    if !m.is_null() {
-        // SAFETY: as in `charge`.
-        let m = unsafe { &*m };
-        m.used.set(m.used.get().saturating_sub(bytes));
-    }
+    with_meter(|m| m.used.set(m.used.get().saturating_sub(bytes)));
 }
 
 /// Checks that `bytes` more fit the memory limit, and charges them.
 /// Sizes computed from input go through here before anything is allocated.
 pub(crate) fn reserve(bytes: u64) -> Result<(), ErrorKind> {
-    let m = METER.get();
-    if m.is_null() {
-        return if bytes > HOST_MAX_ALLOCATION {
-            Err(ErrorKind::Limit(LimitKind::OutOfMemory(bytes)))
-        } else {
-            Ok(())
-        };
+    let charged = with_meter(|m| {
+        let total = m.used.get().saturating_add(bytes);
+        if total > m.limit || bytes > HOST_MAX_ALLOCATION {
+            return Err(m.exceeded(bytes));
+        }
+        m.used.set(total);
+        Ok(())
+    });
+    match charged {
+        Some(result) => result,
+        None if bytes > HOST_MAX_ALLOCATION => Err(ErrorKind::Limit(LimitKind::OutOfMemory(bytes))),
+        None => Ok(()),
     }
-    // SAFETY: as in `charge`.
-    let m = unsafe { &*m };
-    let total = m.used.get().saturating_add(bytes);
-    if total > m.limit || bytes > HOST_MAX_ALLOCATION {
-        return Err(m.exceeded(bytes));
-    }
-    m.used.set(total);
-    Ok(())
 }
 
 /// Whether the current evaluation holds more than its limit allows.
 #[inline]
 pub(crate) fn over_limit() -> Option<ErrorKind> {
-    let m = METER.get();
-    if m.is_null() {
-        return None;
-    }
-    // SAFETY: as in `charge`.
-    let m = unsafe { &*m };
-    (m.used.get() > m.limit).then(|| m.exceeded(0))
+    with_meter(|m| (m.used.get() > m.limit).then(|| m.exceeded(0))).flatten()
 }
 
 /// Bytes the current evaluation's values hold, as accounted.
 pub fn memory_used() -> u64 {
-    let m = METER.get();
-    if m.is_null() {
-        return 0;
-    }
-    // SAFETY: as in `charge`.
-    unsafe { &*m }.used.get()
+    with_meter(|m| m.used.get()).unwrap_or(0)
 }
 
 /// With no memory limit set, values may hold half of the
