@@ -14,6 +14,7 @@ mod sort;
 use std::rc::Rc;
 
 use genawaiter::GeneratorState;
+use smallvec::SmallVec;
 
 use crate::builtins::{BuiltinDef, BuiltinImpl};
 use crate::bytecode::{Capture, Chunk, Op};
@@ -126,17 +127,23 @@ impl Up {
 /// (locals from `bp` on `stack`, upvalues from `up`).
 #[inline(always)]
 fn capture(captures: &[Capture], chunk: &Chunk, stack: &[Value], bp: usize, up: &Up) -> Upvalues {
-    let mut out = smallvec::SmallVec::new();
-    if captures.len() > 2 {
-        reserve_captures(&mut out, captures.len());
-    }
-    for c in captures {
-        out.push(match *c {
-            Capture::Local(s) => stack.get(bp + s as usize).cloned().unwrap_or(Value::Null),
-            Capture::Upvalue(i) => up.get(chunk, i),
-        });
-    }
-    Upvalues(out)
+    let get = |c: &Capture| match *c {
+        Capture::Local(s) => stack.get(bp + s as usize).cloned().unwrap_or(Value::Null),
+        Capture::Upvalue(i) => up.get(chunk, i),
+    };
+    // Up to two captures (most thunks) are written straight into the inline
+    // buffer; the `Null` past a single capture is never read or dropped.
+    Upvalues(match captures {
+        [] => SmallVec::new(),
+        [a] => SmallVec::from_buf_and_len([get(a), Value::Null], 1),
+        [a, b] => SmallVec::from_buf([get(a), get(b)]),
+        more => {
+            let mut out = SmallVec::new();
+            reserve_captures(&mut out, more.len());
+            out.extend(more.iter().map(get));
+            out
+        }
+    })
 }
 
 /// Sizes the upvalues of a thunk or closure with more captures than fit
@@ -145,7 +152,7 @@ fn capture(captures: &[Capture], chunk: &Chunk, stack: &[Value], bp: usize, up: 
 /// tight for the common case of up to two captures.
 #[cold]
 #[inline(never)]
-fn reserve_captures(out: &mut smallvec::SmallVec<[Value; 2]>, n: usize) {
+fn reserve_captures(out: &mut SmallVec<[Value; 2]>, n: usize) {
     out.reserve_exact(n);
 }
 
