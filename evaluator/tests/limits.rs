@@ -173,3 +173,22 @@ fn limit_errors_carry_a_span() {
     assert_eq!(loc.line, 2);
     assert!(e.kind.is_limit());
 }
+
+#[test]
+fn output_buffers_are_checked_before_they_grow() {
+    // toJSON/toXML output grew inside `Vec` (doubling) and was checked only
+    // afterwards: a 100,000-deep toXML reached twice the limit in RSS before
+    // it was refused. Now the buffer grows by half, checked first; a large
+    // output that fits is still produced.
+    let json = r#"let s = builtins.concatStringsSep "" (builtins.genList (_: "x") 100);
+        in builtins.stringLength (builtins.toJSON (builtins.genList (_: s) 400000))"#;
+    let mut eval = Evaluation::builder().limits(memory(96 * MIB)).build();
+    let v = eval
+        .evaluate_str(json)
+        .and_then(|v| eval.force_deep(&v))
+        .unwrap();
+    assert!(matches!(v, tvix_eval::Value::Int(41_200_001)), "{v:?}");
+    let xml = "builtins.toXML (let d = n: if n == 0 then 1 else [ (d (n - 1)) ]; in d 100000)";
+    let e = fails_with(xml, memory(64 * MIB));
+    assert!(e.contains("memory limit"), "{e}");
+}

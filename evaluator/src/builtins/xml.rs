@@ -159,9 +159,8 @@ async fn value_to_xml_with(
     let mut drvs_seen: HashSet<Vec<u8>> = HashSet::new();
     let (type_sym, drv_path_sym, out_path_sym) = well_known(|w| (w.type_, w.drv_path, w.out_path));
     let mut work = vec![Task::Visit(v, 1)];
-    let mut checked = crate::state::BufferCheck::default();
     while let Some(task) = work.pop() {
-        checked.check(w.out.len())?;
+        crate::state::grow_output(&mut w.out)?;
         let (v, depth) = match task {
             Task::OpenAttr(name, pos, depth) => {
                 match crate::syntax::nix_pos(pos.span()).filter(|_| location) {

@@ -377,24 +377,19 @@ pub(crate) fn extend_checked<T: Clone>(out: &mut Vec<T>, items: &[T]) -> Result<
     Ok(())
 }
 
-/// Checks an output buffer (`toJSON`, `toXML`) against the memory limit
-/// each time it has grown by another step.
-#[derive(Default)]
-pub(crate) struct BufferCheck {
-    next: usize,
-}
-
-impl BufferCheck {
-    const STEP: usize = 1 << 20;
-
-    /// Call with the buffer's length as it grows.
-    #[inline]
-    pub(crate) fn check(&mut self, len: usize) -> Result<(), ErrorKind> {
-        if len < self.next {
-            return Ok(());
-        }
-        check_growth(len, Self::STEP)?;
-        self.next = len + Self::STEP;
-        Ok(())
+/// Keeps an output buffer (`toJSON`, `toXML`) ahead of its writes, checked
+/// against the memory limit: when little room is left, it grows by half
+/// here, after the check, rather than in a write, where `Vec` would double
+/// it unchecked (a 100,000-deep `toXML` reached twice the limit before it
+/// was refused). Called before each piece of output, which is small but
+/// for the text of a string already in memory.
+pub(crate) fn grow_output(out: &mut Vec<u8>) -> Result<(), ErrorKind> {
+    let (len, capacity) = (out.len(), out.capacity());
+    if capacity - len >= (capacity / 8).max(1 << 12) {
+        return Ok(());
     }
+    let extra = (capacity / 2).max(1 << 16);
+    check_growth(capacity, extra)?;
+    out.try_reserve_exact(capacity.saturating_add(extra).saturating_sub(len))
+        .map_err(|_| ErrorKind::Limit(LimitKind::OutOfMemory(extra as u64)))
 }

@@ -119,9 +119,8 @@ pub(crate) async fn value_to_json(
     let mut ctx = StringBuilder::new();
     let mut work = vec![Task::Visit(v, 0)];
     let (to_string_sym, out_path_sym) = well_known(|w| (w.to_string, w.out_path));
-    let mut checked = crate::state::BufferCheck::default();
     while let Some(task) = work.pop() {
-        checked.check(out.len())?;
+        crate::state::grow_output(&mut out)?;
         let v = match task {
             Task::Emit(b) => {
                 out.extend_from_slice(&b);
