@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::{Symbol, Value};
 use crate::syntax::Pos;
 
-/// One attribute: its name, its value and where it was defined. 32 bytes.
+/// One attribute: its name, its value and where it was defined. 24 bytes.
 #[derive(Clone, Debug)]
 pub struct Attr {
     /// The name.

@@ -1,5 +1,6 @@
-//! Interned identifiers and attribute names: `Symbol` is a pointer-sized handle
-//! whose equality is pointer equality and whose order is Nix's byte order.
+//! Interned identifiers and attribute names: `Symbol` is a four-byte index
+//! into the thread's table of names; its equality is index equality and its
+//! order is Nix's byte order.
 //! Each symbol also remembers when it was first interned: C++ Nix walks a
 //! set's attributes in that order when it forces a value deeply or compares
 //! two sets, which decides which error such an evaluation reports.
@@ -9,12 +10,21 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 
 /// An interned name. Two symbols are equal exactly when their bytes are equal,
 /// because every distinct byte string is interned once per thread. Each
 /// evaluation keeps its own order of names (see `creation_index`).
+///
+/// Four bytes: an index into this thread's table of names, which keeps an
+/// attribute (name, position, value) at 24 bytes. Not `Send`: the index
+/// means nothing on another thread.
 #[derive(Clone, Copy)]
-pub struct Symbol(&'static Interned);
+pub struct Symbol {
+    index: u32,
+    _this_thread: PhantomData<*const Interned>,
+}
 
 /// The one copy of an interned name.
 struct Interned {
@@ -24,24 +34,46 @@ struct Interned {
     order: Cell<(u32, u32)>,
 }
 
-/// The interner's map: FxHash, since every dynamic attribute name is looked up here.
-type Interner = HashMap<&'static [u8], Symbol, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>;
+/// The interner: a map from names to symbols (FxHash, since every dynamic
+/// attribute name is looked up here) and the table symbols index.
+struct Interner {
+    map: HashMap<&'static [u8], Symbol, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>,
+    /// Never freed, not even at thread exit: a symbol held anywhere (a
+    /// value in another thread-local, dropped later) can still be read.
+    table: ManuallyDrop<Vec<&'static Interned>>,
+}
 
 thread_local! {
-    static INTERNER: RefCell<Interner> = RefCell::new(Interner::default());
+    static INTERNER: RefCell<Interner> = RefCell::new(Interner {
+        map: HashMap::default(),
+        table: ManuallyDrop::new(Vec::new()),
+    });
+    /// The start of `Interner::table`, so that reading a symbol needs no
+    /// borrow of the interner.
+    static TABLE: Cell<*const &'static Interned> = const { Cell::new(std::ptr::null()) };
 }
 
 /// Adds a name that is not interned yet.
-fn intern_new(map: &mut Interner, name: &[u8]) -> Symbol {
-    if let Some(sym) = map.get(name) {
+fn intern_new(it: &mut Interner, name: &[u8]) -> Symbol {
+    if let Some(sym) = it.map.get(name) {
         return *sym;
     }
+    // Past 2^32 names (hundreds of gigabytes of table and map first, so the
+    // allocator fails long before) an index would wrap to an earlier, still
+    // valid entry: a wrong name, never a read out of bounds.
+    let index = it.table.len() as u32;
     let bytes: &'static [u8] = Box::leak(name.to_vec().into_boxed_slice());
-    let sym = Symbol(Box::leak(Box::new(Interned {
+    let entry: &'static Interned = Box::leak(Box::new(Interned {
         bytes,
         order: Cell::new((0, 0)),
-    })));
-    map.insert(bytes, sym);
+    }));
+    it.table.push(entry);
+    TABLE.set(it.table.as_ptr());
+    let sym = Symbol {
+        index,
+        _this_thread: PhantomData,
+    };
+    it.map.insert(bytes, sym);
     sym
 }
 
@@ -49,32 +81,33 @@ fn intern_new(map: &mut Interner, name: &[u8]) -> Symbol {
 /// has none there yet. The first use in an evaluation places C++ Nix's
 /// startup names first, in its order.
 #[inline]
-fn touch(sym: Symbol, map: &mut Interner) -> u32 {
+fn touch(sym: Symbol, it: &mut Interner) -> u32 {
     let ctx = crate::state::current_id();
-    let (owner, index) = sym.0.order.get();
+    let (owner, index) = sym.entry().order.get();
     if owner == ctx {
         return index;
     }
     let seen = crate::state::symbols_seen();
     if seen == 0 {
         for n in super::symbol_order::CPP_STARTUP_SYMBOLS {
-            let s = intern_new(map, n.as_bytes());
+            let s = intern_new(it, n.as_bytes());
             place(s, ctx);
         }
-        if sym.0.order.get().0 == ctx {
-            return sym.0.order.get().1;
+        if sym.entry().order.get().0 == ctx {
+            return sym.entry().order.get().1;
         }
     }
     place(sym, ctx)
 }
 
 fn place(sym: Symbol, ctx: u32) -> u32 {
-    if sym.0.order.get().0 == ctx {
-        return sym.0.order.get().1;
+    let order = &sym.entry().order;
+    if order.get().0 == ctx {
+        return order.get().1;
     }
     let index = crate::state::symbols_seen();
     crate::state::set_symbols_seen(index + 1);
-    sym.0.order.set((ctx, index));
+    order.set((ctx, index));
     index
 }
 
@@ -82,15 +115,15 @@ impl Symbol {
     /// Interns `name`, returning the one symbol for these bytes.
     ///
     /// Interned names live for the rest of the process: names are few in
-    /// practice, and leaking them is what makes a symbol a plain pointer.
+    /// practice, and leaking them is what makes a symbol a plain index.
     pub fn new(name: &[u8]) -> Symbol {
         INTERNER.with(|interner| {
-            let mut map = interner.borrow_mut();
-            let sym = match map.get(name) {
+            let mut it = interner.borrow_mut();
+            let sym = match it.map.get(name) {
                 Some(sym) => *sym,
-                None => intern_new(&mut map, name),
+                None => intern_new(&mut it, name),
             };
-            touch(sym, &mut map);
+            touch(sym, &mut it);
             sym
         })
     }
@@ -101,15 +134,25 @@ impl Symbol {
         Symbol::new(name.as_bytes())
     }
 
+    /// This symbol's entry in the thread's table.
+    #[inline(always)]
+    fn entry(self) -> &'static Interned {
+        // SAFETY: symbols are made only by `intern_new`, on this thread (they
+        // are not `Send`), after pushing their entry and pointing `TABLE` at
+        // the table's buffer; the table only grows (`TABLE` follows it) and is
+        // never freed, so `index` is in bounds of the buffer `TABLE` points to.
+        unsafe { *TABLE.get().add(self.index as usize) }
+    }
+
     /// The bytes of the name.
     #[inline]
     pub fn as_bytes(self) -> &'static [u8] {
-        self.0.bytes
+        self.entry().bytes
     }
 
     /// The name as text, with invalid UTF-8 replaced.
     pub fn to_str_lossy(self) -> std::borrow::Cow<'static, str> {
-        String::from_utf8_lossy(self.0.bytes)
+        String::from_utf8_lossy(self.as_bytes())
     }
 
     /// When the current evaluation first interned the name (0 for the
@@ -117,7 +160,7 @@ impl Symbol {
     /// the module note).
     #[inline]
     pub fn creation_index(self) -> u32 {
-        let (owner, index) = self.0.order.get();
+        let (owner, index) = self.entry().order.get();
         if owner == crate::state::current_id() {
             return index;
         }
@@ -132,21 +175,22 @@ impl Symbol {
     /// plain identifier (`"a b"`).
     pub fn display_name(self) -> String {
         let mut out = Vec::new();
-        crate::value::quote_attr_name(self.0.bytes, &mut out);
+        crate::value::quote_attr_name(self.as_bytes(), &mut out);
         String::from_utf8_lossy(&out).into_owned()
     }
 }
 
 impl PartialEq for Symbol {
+    #[inline]
     fn eq(&self, other: &Symbol) -> bool {
-        std::ptr::eq(self.0, other.0)
+        self.index == other.index
     }
 }
 impl Eq for Symbol {}
 
 impl Hash for Symbol {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.0 as *const Interned as usize).hash(state)
+        self.index.hash(state)
     }
 }
 
@@ -160,7 +204,7 @@ impl Ord for Symbol {
         if self == other {
             Ordering::Equal
         } else {
-            self.0.bytes.cmp(other.0.bytes)
+            self.as_bytes().cmp(other.as_bytes())
         }
     }
 }
@@ -238,6 +282,12 @@ pub fn well_known<R>(f: impl FnOnce(&WellKnown) -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn symbols_keep_attributes_at_24_bytes() {
+        assert_eq!(std::mem::size_of::<Symbol>(), 4);
+        assert_eq!(std::mem::size_of::<crate::value::Attr>(), 24);
+    }
 
     #[test]
     fn interning_is_identity() {
