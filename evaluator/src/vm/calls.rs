@@ -63,12 +63,11 @@ impl Vm {
                 // `f` may itself be a thunk (`map` over a function that is
                 // still a thunk): force it, then the frame calls it with `x`.
                 if f.is_pending() {
-                    self.frames.push(Frame::CallWith {
+                    let then_call = Frame::CallWith {
                         arg: x,
                         span: Span::NONE,
-                    });
-                    self.stack.push(f);
-                    return self.force_top(false);
+                    };
+                    return self.force_under(then_call, f);
                 }
                 self.stack.push(f.shallow());
                 self.stack.push(x);
@@ -76,13 +75,12 @@ impl Vm {
             }
             ThunkState::Alias(v) => {
                 let v = v.clone();
-                self.frames.push(Frame::Update {
+                let update = Frame::Update {
                     thunk: t,
                     saved: Some(state),
                     discard,
-                });
-                self.stack.push(v);
-                self.force_top(false)
+                };
+                self.force_under(update, v)
             }
             ThunkState::Blackhole | ThunkState::Blank | ThunkState::Code { .. } => {
                 t.restore(state);
@@ -247,25 +245,20 @@ impl Vm {
             )));
         };
         let thunk = std::mem::replace(arg, Value::Null);
-        self.frames.push(Frame::BuiltinArgs {
+        let waiting = Frame::BuiltinArgs {
             def,
             args,
             next: index,
             span: Span::NONE,
-        });
-        self.stack.push(thunk);
-        self.force_top(false)
+        };
+        self.force_under(waiting, thunk)
     }
 
     /// Starts `filter` once the list is forced (forcing it first if needed).
     pub(crate) fn filter_start(&mut self, f: Value, list: Value) -> Result<(), ErrorKind> {
         match evaluated_list(&list)? {
             Some(l) => self.filter_step(f, l, 0, Vec::new()),
-            None => {
-                self.frames.push(Frame::FilterList { f });
-                self.stack.push(list);
-                self.force_top(false)
-            }
+            None => self.force_under(Frame::FilterList { f }, list),
         }
     }
 
@@ -299,11 +292,7 @@ impl Vm {
                 let machine = sort::SortMachine::new(f, l.iter().cloned().collect());
                 self.sort_resume(Box::new(machine), None)
             }
-            None => {
-                self.frames.push(Frame::SortList { f });
-                self.stack.push(list);
-                self.force_top(false)
-            }
+            None => self.force_under(Frame::SortList { f }, list),
         }
     }
 
@@ -315,11 +304,7 @@ impl Vm {
         input: Option<Value>,
     ) -> Result<(), ErrorKind> {
         match m.resume(input)? {
-            sort::Next::Force(v) => {
-                self.frames.push(Frame::Sort(m));
-                self.stack.push(v);
-                self.force_top(false)
-            }
+            sort::Next::Force(v) => self.force_under(Frame::Sort(m), v),
             sort::Next::Compare(a, b) => {
                 let cmp = m.comparator();
                 self.frames.push(Frame::Sort(m));
@@ -347,11 +332,7 @@ impl Vm {
     ) -> Result<(), ErrorKind> {
         match evaluated_list(&list)? {
             Some(l) => self.foldl_step(f, l, 0, acc),
-            None => {
-                self.frames.push(Frame::FoldlList { f, acc });
-                self.stack.push(list);
-                self.force_top(false)
-            }
+            None => self.force_under(Frame::FoldlList { f, acc }, list),
         }
     }
 
@@ -383,7 +364,13 @@ impl Vm {
 
     /// Forces `v` under an `addErrorContext` frame carrying `message`.
     pub(crate) fn push_error_context(&mut self, message: Value, v: Value) -> Result<(), ErrorKind> {
-        self.frames.push(Frame::ErrorContext { message });
+        self.force_under(Frame::ErrorContext { message }, v)
+    }
+
+    /// Forces `v` with `frame` below it, which then takes the forced value.
+    #[inline(always)]
+    pub(crate) fn force_under(&mut self, frame: Frame, v: Value) -> Result<(), ErrorKind> {
+        self.frames.push(frame);
         self.stack.push(v);
         self.force_top(false)
     }
@@ -414,14 +401,13 @@ impl Vm {
                     Some(v) => args[i] = v,
                     None => {
                         let thunk = args[i].clone();
-                        self.frames.push(Frame::BuiltinArgs {
+                        let waiting = Frame::BuiltinArgs {
                             def,
                             args,
                             next: i,
                             span,
-                        });
-                        self.stack.push(thunk);
-                        return self.force_top(false);
+                        };
+                        return self.force_under(waiting, thunk);
                     }
                 }
             }
@@ -478,13 +464,14 @@ impl Vm {
                             response = Response::Value(v);
                             continue;
                         }
-                        self.frames.push(Frame::Gen {
+                        let waiting = Frame::Gen {
                             gen,
                             span,
                             awaiting: true,
-                        });
-                        self.stack.push(v);
-                        return self.force_top(false).map_err(|k| Error::new(k, span));
+                        };
+                        return self
+                            .force_under(waiting, v)
+                            .map_err(|k| Error::new(k, span));
                     }
                     Request::Call2(f, a, b) => {
                         self.frames.push(Frame::Gen {
@@ -520,11 +507,10 @@ impl Vm {
                             span,
                             awaiting: true,
                         });
-                        self.frames.push(Frame::Catch {
+                        let catch = Frame::Catch {
                             stack_len: self.stack.len(),
-                        });
-                        self.stack.push(v);
-                        return self.force_top(false).map_err(|k| Error::new(k, span));
+                        };
+                        return self.force_under(catch, v).map_err(|k| Error::new(k, span));
                     }
                 },
                 GeneratorState::Complete(Ok(v)) => {

@@ -151,6 +151,21 @@ impl Vm {
                 }
             };
         }
+        // Suspend this frame (resuming at `ip`) under a generator that leaves
+        // the operation's result, located at the instruction just run.
+        macro_rules! suspend_for {
+            ($gen:expr) => {{
+                let span = chunk.span_at(ip - 1);
+                let gen = $gen;
+                self.frames.push(Frame::Code { chunk, ip, bp, up });
+                self.frames.push(Frame::Gen {
+                    gen,
+                    span,
+                    awaiting: false,
+                });
+                return Ok(());
+            }};
+        }
         // Suspend this frame (resuming at `ip`) so the outer loop can run others.
         macro_rules! suspend_then {
             ($e:expr) => {{
@@ -403,16 +418,9 @@ impl Vm {
                     match ops::arith(op, &a, &b) {
                         Some(r) => self.stack.push(tryk!(r)),
                         None => {
-                            let span = chunk.span_at(ip - 1);
-                            let gen =
-                                generators::make_gen(move |co| generators::add_slow(co, a, b));
-                            self.frames.push(Frame::Code { chunk, ip, bp, up });
-                            self.frames.push(Frame::Gen {
-                                gen,
-                                span,
-                                awaiting: false,
-                            });
-                            return Ok(());
+                            suspend_for!(generators::make_gen(move |co| generators::add_slow(
+                                co, a, b
+                            )))
                         }
                     }
                 }
@@ -425,18 +433,10 @@ impl Vm {
                     match quick {
                         Some(r) => self.stack.push(Value::Bool(r != negate)),
                         None => {
-                            let span = chunk.span_at(ip - 1);
-                            let gen = generators::make_gen(move |co| async move {
+                            suspend_for!(generators::make_gen(move |co| async move {
                                 let r = generators::equal(&co, a, b).await?;
                                 Ok(Value::Bool(r != negate))
-                            });
-                            self.frames.push(Frame::Code { chunk, ip, bp, up });
-                            self.frames.push(Frame::Gen {
-                                gen,
-                                span,
-                                awaiting: false,
-                            });
-                            return Ok(());
+                            }))
                         }
                     }
                 }
@@ -455,18 +455,10 @@ impl Vm {
                     match ops::less_shallow(&x, &y) {
                         Some(r) => self.stack.push(Value::Bool(tryk!(r) != negate)),
                         None => {
-                            let span = chunk.span_at(ip - 1);
-                            let gen = generators::make_gen(move |co| async move {
+                            suspend_for!(generators::make_gen(move |co| async move {
                                 let r = generators::less_than(&co, x, y).await?;
                                 Ok(Value::Bool(r != negate))
-                            });
-                            self.frames.push(Frame::Code { chunk, ip, bp, up });
-                            self.frames.push(Frame::Gen {
-                                gen,
-                                span,
-                                awaiting: false,
-                            });
-                            return Ok(());
+                            }))
                         }
                     }
                 }
@@ -596,8 +588,7 @@ impl Vm {
                         continue;
                     }
                     let v = pop!();
-                    let span = chunk.span_at(ip - 1);
-                    let gen = generators::make_gen(move |co| async move {
+                    suspend_for!(generators::make_gen(move |co| async move {
                         let s = generators::coerce_to_string(
                             &co,
                             v,
@@ -605,14 +596,7 @@ impl Vm {
                         )
                         .await?;
                         Ok(Value::String(s))
-                    });
-                    self.frames.push(Frame::Code { chunk, ip, bp, up });
-                    self.frames.push(Frame::Gen {
-                        gen,
-                        span,
-                        awaiting: false,
-                    });
-                    return Ok(());
+                    }))
                 }
                 Op::Interpolate(n) => {
                     let start = self.stack.len().saturating_sub(n as usize);
