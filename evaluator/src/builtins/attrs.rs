@@ -135,11 +135,10 @@ fn has_attr(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     Ok(Value::Bool(a.contains(Symbol::new(name.as_bytes()))))
 }
 
-/// `removeAttrs`' result: always a new set, as in C++ Nix (it matters for
-/// «repeated» in printing).
-/// `a` without the attributes named in `remove`. The names are looked up in
-/// `a` (usually a few names against a larger set) rather than hashing every
-/// attribute of `a`.
+/// `removeAttrs`' result: `a` without the attributes named in `remove`,
+/// always a new set, as in C++ Nix (it matters for «repeated» in printing).
+/// The names are looked up in `a` (usually a few names against a larger set)
+/// rather than hashing every attribute of `a`.
 fn attrs_without(a: &Attrs, remove: &[Symbol]) -> Value {
     let mut gone: Vec<usize> = remove.iter().filter_map(|s| a.index_of(*s)).collect();
     gone.sort_unstable();

@@ -261,10 +261,8 @@ async fn value_to_xml_with(
         }
     }
     w.out.extend_from_slice(b"</expr>\n");
-    let mut b = StringBuilder::new();
-    b.push_bytes(&w.out);
-    b.push_str(&ctx.finish()?);
-    b.finish()
+    // `ctx` holds only the contexts of the strings written.
+    ctx.finish_with(w.out)
 }
 
 fn push_attrs(work: &mut Vec<Task>, a: &crate::value::Attrs, depth: usize) {

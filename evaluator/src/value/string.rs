@@ -222,6 +222,22 @@ impl StringBuilder {
         &self.bytes
     }
 
+    /// Finishes with `bytes` as the string, after what was pushed here, and
+    /// the contexts gathered here: for writers that grow their own output
+    /// (checked against the memory limit as it grew), so that it is not
+    /// copied once more at the end.
+    pub(crate) fn finish_with(
+        mut self,
+        bytes: Vec<u8>,
+    ) -> Result<NixString, crate::errors::ErrorKind> {
+        if self.bytes.is_empty() {
+            self.bytes = bytes;
+        } else {
+            self.push_bytes(&bytes);
+        }
+        self.finish()
+    }
+
     /// Finishes the string; fails if it grew past the memory limit.
     pub fn finish(self) -> Result<NixString, crate::errors::ErrorKind> {
         match self.failed {

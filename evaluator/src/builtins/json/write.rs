@@ -198,8 +198,6 @@ pub(crate) async fn value_to_json(
             }
         }
     }
-    let mut b = StringBuilder::new();
-    b.push_bytes(&out);
-    b.push_str(&ctx.finish()?);
-    b.finish()
+    // `ctx` holds only the contexts of the strings written.
+    ctx.finish_with(out)
 }
