@@ -105,13 +105,15 @@
 //! ([`Error::is_limit_error`]) and that Nix's `tryEval` cannot catch.
 //! Nothing a config does aborts the host process or overflows its stack:
 //! impossible allocations, deep nesting and cyclic values are errors too.
-//! An evaluation leaves nothing behind when dropped except the names it
-//! interned: identifiers and attribute names are interned once per thread
-//! for the life of the process. So a service can reload its config any
-//! number of times without its memory growing; only names no earlier
-//! config on that thread used add to it (a config that generates ever new
-//! names, loaded on ever new threads, is the case to bound with
-//! [`Limits::max_memory`] and a thread pool).
+//! An evaluation leaves nothing behind when dropped. Identifiers and
+//! attribute names are interned per thread; when no evaluation and none of
+//! its values is alive on a thread, the next evaluation built there frees
+//! them, and a thread's names go when it ends. So a service can reload its
+//! config any number of times, even one that generates new names on every
+//! load, without its memory growing. What stays is what the host keeps: a
+//! live `tvix_eval::Evaluation` or `tvix_eval::Value` keeps every name its
+//! thread interned since the last reclaim, so keep deserialized Rust values
+//! (or a [`Value`]), not evaluator values, across reloads.
 //!
 //! Set tighter limits, or stop an evaluation from another thread with an
 //! [`InterruptHandle`]:

@@ -1,6 +1,15 @@
 //! Loading a config many times in one thread keeps memory flat, and what
 //! one load sees never depends on what the thread loaded before.
 
+/// The tests here measure the process's RSS: they run one at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn rss_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let pages: u64 = statm
@@ -11,8 +20,19 @@ fn rss_bytes() -> u64 {
     pages * 4096
 }
 
+/// Fails if RSS grew by 16 MiB or more since `before` over `what`.
+fn assert_rss_flat(before: u64, what: &str) {
+    let growth = rss_bytes().saturating_sub(before);
+    assert!(
+        growth < 16 << 20,
+        "RSS grew by {} KiB over {what}",
+        growth >> 10
+    );
+}
+
 #[test]
 fn twenty_thousand_loads_keep_rss_flat() {
+    let _serial = serial();
     if !std::path::Path::new("/proc/self/statm").exists() {
         return;
     }
@@ -29,16 +49,12 @@ fn twenty_thousand_loads_keep_rss_flat() {
         let n: u8 = tvix_serde::from_str("1").unwrap();
         assert_eq!(n, 1);
     }
-    let growth = rss_bytes().saturating_sub(before);
-    assert!(
-        growth < 16 << 20,
-        "RSS grew by {} KiB over 20,000 loads",
-        growth >> 10
-    );
+    assert_rss_flat(before, "20,000 loads");
 }
 
 #[test]
 fn attribute_order_does_not_depend_on_earlier_loads() {
+    let _serial = serial();
     // `deepSeq` walks a set in the order its names were first seen; an
     // earlier load that used `b` before `a` must not change which error
     // this one reports.
@@ -50,4 +66,81 @@ fn attribute_order_does_not_depend_on_earlier_loads() {
     let _: i64 = tvix_serde::from_str("let b = 1; zz = 2; a = 3; in b + zz + a").unwrap();
     let after = tvix_serde::from_str::<i64>(src).unwrap_err().to_string();
     assert_eq!(fresh, after);
+}
+
+/// Names of this load only: `{ <tag>_<i>_0 = 0; … }`, so that no two loads
+/// share one.
+fn fresh_names_config(tag: &str, i: u32, count: u32) -> String {
+    let mut src = String::from("builtins.length (builtins.attrNames {");
+    for k in 0..count {
+        src.push_str(&format!(" {tag}_{i}_{k} = {k};"));
+    }
+    src.push_str(" })");
+    src
+}
+
+#[test]
+fn loads_with_ever_new_names_free_them() {
+    let _serial = serial();
+    // Without reclaiming, each load would keep its 400 names for good
+    // (about 90 bytes each: 36 MB across the loop).
+    let _: u32 = tvix_serde::from_str(&fresh_names_config("warm", 0, 400)).unwrap();
+    let baseline = tvix_eval::value::interned_names();
+    let before = rss_bytes();
+    let mut most = 0;
+    for i in 0..1_000u32 {
+        let n: u32 = tvix_serde::from_str(&fresh_names_config("name", i, 400)).unwrap();
+        assert_eq!(n, 400);
+        most = most.max(tvix_eval::value::interned_names());
+    }
+    assert!(
+        most <= baseline + 400,
+        "the table grew from {baseline} to {most} names"
+    );
+    if std::path::Path::new("/proc/self/statm").exists() {
+        assert_rss_flat(before, "1,000 loads");
+    }
+}
+
+#[test]
+fn a_thread_per_load_frees_its_names() {
+    let _serial = serial();
+    let load = |i: u32| {
+        std::thread::spawn(move || {
+            tvix_serde::from_str::<u32>(&fresh_names_config("thread", i, 800)).unwrap()
+        })
+        .join()
+        .unwrap()
+    };
+    for i in 0..20 {
+        assert_eq!(load(i), 800);
+    }
+    // Without freeing a thread's table when it ends, 500 threads would
+    // leave 400,000 names behind.
+    let before = rss_bytes();
+    for i in 20..520 {
+        assert_eq!(load(i), 800);
+    }
+    assert_rss_flat(before, "500 threads");
+}
+
+#[test]
+fn values_kept_from_a_dropped_evaluation_keep_their_names() {
+    let _serial = serial();
+    let kept = {
+        let mut eval = tvix_eval::Evaluation::builder().build();
+        eval.evaluate_str("{ kept_name_only_here = \"yes\"; }")
+            .unwrap()
+    };
+    // Building another evaluation must not free the names `kept` uses.
+    let v: String = tvix_serde::from_str_with_config("builtins.site.kept_name_only_here", |b| {
+        b.add_builtin("site", tvix_serde::ExtraBuiltin::Value(kept.clone()))
+    })
+    .unwrap();
+    assert_eq!(v, "yes");
+    let tvix_eval::Value::Attrs(attrs) = &kept else {
+        panic!("not a set: {kept:?}");
+    };
+    let names: Vec<String> = attrs.iter().map(|a| a.name.to_string()).collect();
+    assert_eq!(names, ["kept_name_only_here"]);
 }

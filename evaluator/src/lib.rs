@@ -148,6 +148,9 @@ pub struct Shared {
     pub(crate) interrupt: Option<InterruptHandle>,
     /// Sources, positions, symbol order and memory accounting.
     pub(crate) context: Rc<state::Context>,
+    /// Keeps names interned while the evaluation exists (see
+    /// [`value::NameLease`]).
+    _names_lease: value::NameLease,
 }
 
 /// Where `trace` and `warn` lines go.
@@ -352,6 +355,10 @@ impl EvaluationBuilder {
 
     /// Creates the evaluation.
     pub fn build(self) -> Evaluation {
+        // Nothing of an earlier evaluation is left if no lease is held:
+        // its names go, so that a thread that loads config after config
+        // does not keep every name it ever saw.
+        value::reclaim_unused_names();
         let context = state::Context::new(self.limits.memory);
         let _entered = state::enter(&context);
         let mut shared = Shared {
@@ -370,6 +377,7 @@ impl EvaluationBuilder {
             limits: self.limits,
             interrupt: self.interrupt,
             context,
+            _names_lease: value::NameLease::new(),
         };
         // Nix-source builtins are thunks compiled against the plain globals.
         let base = builtins::globals(&shared);

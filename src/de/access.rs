@@ -110,7 +110,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, '_> {
         let Some(attr) = self.attr(self.index) else {
             return Ok(None);
         };
-        let key = attr.name.to_str_lossy().into_owned();
+        let key = attr.name.to_string();
         // A bad key (an unknown attribute, say) points at the name.
         let name = attr.pos.span();
         let path = join_field(&self.de.path, &key);
@@ -124,7 +124,7 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, '_> {
             return Err(Error::data("value requested without a key"));
         };
         self.index += 1;
-        let path = join_field(&self.de.path, &attr.name.to_str_lossy());
+        let path = join_field(&self.de.path, &attr.name.to_string());
         let origin = self.de.origin.attr(&attr);
         let child = self.de.child(attr.value, &path, origin.clone());
         seed.deserialize(child)

@@ -469,7 +469,7 @@ impl<'de> de::Deserializer<'de> for Deserializer<'_> {
                 let Some(attr) = a.iter().next().cloned() else {
                     return Err(self.mismatch("an enum", &Value::Attrs(a)));
                 };
-                let name = attr.name.to_str_lossy().into_owned();
+                let name = attr.name.to_string();
                 let path = join_field(&self.path, &name);
                 let origin = self.origin.attr(&attr);
                 let address = Rc::as_ptr(&a) as usize;

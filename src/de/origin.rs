@@ -183,10 +183,10 @@ fn attr_value(name: Span, symbol: Symbol) -> Option<(u32, SyntaxNode)> {
         .find(|n| matches!(n.kind(), K::NODE_ATTRPATH_VALUE | K::NODE_INHERIT))?;
     if binding.kind() == K::NODE_INHERIT {
         // `inherit port;` (recorded at `inherit`): the name is the value.
-        let text = symbol.to_str_lossy();
+        let text = symbol.to_string();
         let ident = binding
             .children()
-            .find(|n| n.kind() != K::NODE_INHERIT_FROM && n.text() == text.as_ref())?;
+            .find(|n| n.kind() != K::NODE_INHERIT_FROM && n.text() == text.as_str())?;
         return Some((file, ident));
     }
     let attrpath = binding.children().find(|n| n.kind() == K::NODE_ATTRPATH)?;

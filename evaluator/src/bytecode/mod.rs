@@ -184,6 +184,8 @@ pub struct Chunk {
     pub lambda_name: Option<Symbol>,
     /// Where the lambda is written.
     pub lambda_span: Span,
+    /// Keeps the names this code uses interned (zero-sized).
+    pub names_lease: crate::value::NameLease,
 }
 
 /// Code nests as deep as the source (a 10,000-deep list literal makes
@@ -231,6 +233,7 @@ impl Default for Chunk {
             formals: None,
             lambda_name: None,
             lambda_span: Span::NONE,
+            names_lease: crate::value::NameLease::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use super::symbol::NameLease;
 use super::{Symbol, Value};
 use crate::syntax::Pos;
 
@@ -21,6 +22,8 @@ pub struct Attr {
 #[derive(Debug, Default)]
 pub struct Attrs {
     entries: Vec<Attr>,
+    /// Keeps the names of `entries` interned (zero-sized).
+    _names: NameLease,
 }
 
 /// Bytes an attribute counts for in the memory accounting.
@@ -30,7 +33,10 @@ impl Attrs {
     /// A set over `entries`, charged to the current evaluation.
     fn charged(entries: Vec<Attr>) -> Attrs {
         crate::state::charge(entries.len() as u64 * ATTR_BYTES);
-        Attrs { entries }
+        Attrs {
+            entries,
+            _names: NameLease::new(),
+        }
     }
 }
 
@@ -66,6 +72,7 @@ impl Attrs {
     pub fn empty() -> Attrs {
         Attrs {
             entries: Vec::new(),
+            _names: NameLease::new(),
         }
     }
 

@@ -18,7 +18,8 @@ pub use float::format_float;
 pub use print::{escape_string, print_value, quote_attr_name};
 pub use show::show_value;
 pub use string::{ContextElement, NixContext, NixString, StringBuilder};
-pub use symbol::{well_known, Symbol, WellKnown};
+pub(crate) use symbol::reclaim_unused_names;
+pub use symbol::{interned_names, well_known, NameLease, Symbol, SymbolBytes, WellKnown};
 pub(crate) use thunk::Start;
 pub use thunk::{Thunk, ThunkState, Upvalues, THUNK_BYTES};
 

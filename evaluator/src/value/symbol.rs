@@ -4,6 +4,14 @@
 //! Each symbol also remembers when it was first interned: C++ Nix walks a
 //! set's attributes in that order when it forces a value deeply or compares
 //! two sets, which decides which error such an evaluation reports.
+//!
+//! Names are reclaimed. Sets and compiled code hold a [`NameLease`]; when
+//! an evaluation is built while the thread holds none (every earlier
+//! evaluation and all of its values are gone), every name but the
+//! well-known ones is freed, so a service that loads configs with ever new
+//! names keeps a table the size of one load. Names are only freed there,
+//! never while a set, code or evaluation exists, so a symbol read during an
+//! evaluation always has its name.
 
 use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
@@ -11,7 +19,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
-use std::mem::ManuallyDrop;
 
 /// An interned name. Two symbols are equal exactly when their bytes are equal,
 /// because every distinct byte string is interned once per thread. Each
@@ -20,6 +27,12 @@ use std::mem::ManuallyDrop;
 /// Four bytes: an index into this thread's table of names, which keeps an
 /// attribute (name, position, value) at 24 bytes. Not `Send`: the index
 /// means nothing on another thread.
+///
+/// A symbol kept on its own after every evaluation, set and piece of code
+/// of its thread is gone loses its name when the next evaluation is built
+/// (see the module note): it then reads as the empty name, or as a name
+/// interned later. Intern names through a live evaluation
+/// ([`crate::Evaluation::symbol`]) or keep them as text.
 #[derive(Clone, Copy)]
 pub struct Symbol {
     index: u32,
@@ -28,7 +41,7 @@ pub struct Symbol {
 
 /// The one copy of an interned name.
 struct Interned {
-    bytes: &'static [u8],
+    bytes: Box<[u8]>,
     /// Which evaluation last used the name, and how many names that
     /// evaluation had used before it (its order there).
     order: Cell<(u32, u32)>,
@@ -37,20 +50,162 @@ struct Interned {
 /// The interner: a map from names to symbols (FxHash, since every dynamic
 /// attribute name is looked up here) and the table symbols index.
 struct Interner {
+    /// Keys borrow the bytes of `table`'s entries: an entry leaves the map
+    /// before it is freed (see [`Interner::reclaim`]).
     map: HashMap<&'static [u8], Symbol, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>,
-    /// Never freed, not even at thread exit: a symbol held anywhere (a
-    /// value in another thread-local, dropped later) can still be read.
-    table: ManuallyDrop<Vec<&'static Interned>>,
+    /// Boxed so that an entry stays put while the table grows.
+    #[allow(clippy::vec_box)]
+    table: Vec<Box<Interned>>,
+    /// The names at the start of the table that are never reclaimed: C++
+    /// Nix's startup names and the evaluator's well-known ones.
+    permanent: usize,
 }
 
+impl Interner {
+    /// A table holding the permanent names, in C++ Nix's startup order.
+    fn new() -> Interner {
+        let mut it = Interner {
+            map: HashMap::default(),
+            table: Vec::new(),
+            permanent: 0,
+        };
+        for name in super::symbol_order::CPP_STARTUP_SYMBOLS
+            .iter()
+            .chain(EXTRA_PERMANENT_NAMES)
+        {
+            intern_new(&mut it, name.as_bytes());
+        }
+        it.permanent = it.table.len();
+        it
+    }
+
+    /// Frees every name after the permanent ones.
+    fn reclaim(&mut self) {
+        for entry in self.table.drain(self.permanent..) {
+            self.map.remove(&*entry.bytes);
+        }
+        self.table.shrink_to(self.permanent.max(1024));
+        publish(&self.table);
+    }
+}
+
+impl Drop for Interner {
+    fn drop(&mut self) {
+        if LEASES.try_with(Cell::get).unwrap_or(0) != 0 {
+            // Something still borrows names at thread exit (a set or a
+            // name's bytes in a thread-local dropped after this one): the
+            // names stay, leaked, and readable.
+            std::mem::forget(std::mem::take(&mut self.table));
+            return;
+        }
+        // Symbols read during thread teardown find no table and read as
+        // the empty name instead of freed memory.
+        TABLE.set((std::ptr::null(), 0));
+    }
+}
+
+/// Well-known names that are not among C++ Nix's startup names.
+const EXTRA_PERMANENT_NAMES: &[&str] = &["success"];
+
 thread_local! {
-    static INTERNER: RefCell<Interner> = RefCell::new(Interner {
-        map: HashMap::default(),
-        table: ManuallyDrop::new(Vec::new()),
-    });
-    /// The start of `Interner::table`, so that reading a symbol needs no
-    /// borrow of the interner.
-    static TABLE: Cell<*const &'static Interned> = const { Cell::new(std::ptr::null()) };
+    static INTERNER: RefCell<Interner> = RefCell::new(Interner::new());
+    /// The start and length of `Interner::table`, so that reading a symbol
+    /// needs no borrow of the interner.
+    static TABLE: Cell<(*const Box<Interned>, u32)> = const { Cell::new((std::ptr::null(), 0)) };
+    /// Sets, pieces of code and evaluations alive on this thread (see
+    /// [`NameLease`]).
+    static LEASES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Points `TABLE` at `table` after it changed.
+fn publish(table: &[Box<Interned>]) {
+    TABLE.set((table.as_ptr(), table.len() as u32));
+}
+
+/// Held by everything that keeps symbols beyond one call (sets, compiled
+/// code, evaluations): while any lease exists on a thread, none of its
+/// names is freed. Zero-sized; taking and returning one is a counter step.
+#[derive(Debug)]
+pub struct NameLease(PhantomData<*const Interned>);
+
+impl NameLease {
+    /// Takes a lease.
+    #[inline]
+    pub fn new() -> NameLease {
+        LEASES.set(LEASES.get() + 1);
+        NameLease(PhantomData)
+    }
+}
+
+impl Default for NameLease {
+    fn default() -> NameLease {
+        NameLease::new()
+    }
+}
+
+impl Clone for NameLease {
+    fn clone(&self) -> NameLease {
+        NameLease::new()
+    }
+}
+
+impl Drop for NameLease {
+    #[inline]
+    fn drop(&mut self) {
+        LEASES.set(LEASES.get().saturating_sub(1));
+    }
+}
+
+/// A symbol's name, borrowed (see [`Symbol::bytes`]): while it lives, the
+/// thread's names are not reclaimed.
+pub struct SymbolBytes<'a> {
+    bytes: &'a [u8],
+    _lease: NameLease,
+}
+
+impl std::ops::Deref for SymbolBytes<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.bytes
+    }
+}
+
+impl AsRef<[u8]> for SymbolBytes<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes
+    }
+}
+
+impl fmt::Debug for SymbolBytes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&String::from_utf8_lossy(self.bytes), f)
+    }
+}
+
+/// Frees the names interned since the permanent ones if nothing on this
+/// thread can still refer to them (no [`NameLease`] is held). Called when
+/// an evaluation is built, before it interns anything; returns whether the
+/// names were freed.
+pub(crate) fn reclaim_unused_names() -> bool {
+    if LEASES.get() != 0 {
+        return false;
+    }
+    INTERNER
+        .try_with(|interner| match interner.try_borrow_mut() {
+            Ok(mut it) => {
+                it.reclaim();
+                true
+            }
+            Err(_) => false,
+        })
+        .unwrap_or(false)
+}
+
+/// How many names this thread's table holds (for tests of reclaiming).
+#[doc(hidden)]
+pub fn interned_names() -> usize {
+    TABLE.get().1 as usize
 }
 
 /// Adds a name that is not interned yet.
@@ -59,23 +214,32 @@ fn intern_new(it: &mut Interner, name: &[u8]) -> Symbol {
         return *sym;
     }
     // Past 2^32 names (hundreds of gigabytes of table and map first, so the
-    // allocator fails long before) an index would wrap to an earlier, still
-    // valid entry: a wrong name, never a read out of bounds.
+    // allocator fails long before) an index would wrap to an earlier entry:
+    // a wrong name, never a read out of bounds.
     let index = it.table.len() as u32;
-    let bytes: &'static [u8] = Box::leak(name.to_vec().into_boxed_slice());
-    let entry: &'static Interned = Box::leak(Box::new(Interned {
-        bytes,
+    let entry = Box::new(Interned {
+        bytes: name.into(),
         order: Cell::new((0, 0)),
-    }));
+    });
+    // SAFETY: the key borrows the entry's bytes, which live on the heap
+    // until `Interner::reclaim` (or the interner's drop) frees the entry;
+    // reclaim removes the key first, and the map drops before the table.
+    let key: &'static [u8] = unsafe { &*(&*entry.bytes as *const [u8]) };
     it.table.push(entry);
-    TABLE.set(it.table.as_ptr());
+    publish(&it.table);
+    // The table's own bytes for the name count against the evaluation
+    // that interns it (a set of a million generated names holds them).
+    crate::state::charge(name.len() as u64 + INTERNED_OVERHEAD);
     let sym = Symbol {
         index,
         _this_thread: PhantomData,
     };
-    it.map.insert(bytes, sym);
+    it.map.insert(key, sym);
     sym
 }
+
+/// Bytes a name costs beyond its own: its entry, table slot and map slot.
+const INTERNED_OVERHEAD: u64 = 64;
 
 /// Gives `sym` its place in the current evaluation's symbol order, if it
 /// has none there yet. The first use in an evaluation places C++ Nix's
@@ -83,7 +247,10 @@ fn intern_new(it: &mut Interner, name: &[u8]) -> Symbol {
 #[inline]
 fn touch(sym: Symbol, it: &mut Interner) -> u32 {
     let ctx = crate::state::current_id();
-    let (owner, index) = sym.entry().order.get();
+    let Some(entry) = sym.entry() else {
+        return 0;
+    };
+    let (owner, index) = entry.order.get();
     if owner == ctx {
         return index;
     }
@@ -93,15 +260,20 @@ fn touch(sym: Symbol, it: &mut Interner) -> u32 {
             let s = intern_new(it, n.as_bytes());
             place(s, ctx);
         }
-        if sym.entry().order.get().0 == ctx {
-            return sym.entry().order.get().1;
+        if let Some((owner, index)) = sym.entry().map(|e| e.order.get()) {
+            if owner == ctx {
+                return index;
+            }
         }
     }
     place(sym, ctx)
 }
 
 fn place(sym: Symbol, ctx: u32) -> u32 {
-    let order = &sym.entry().order;
+    let Some(entry) = sym.entry() else {
+        return 0;
+    };
+    let order = &entry.order;
     if order.get().0 == ctx {
         return order.get().1;
     }
@@ -113,9 +285,6 @@ fn place(sym: Symbol, ctx: u32) -> u32 {
 
 impl Symbol {
     /// Interns `name`, returning the one symbol for these bytes.
-    ///
-    /// Interned names live for the rest of the process: names are few in
-    /// practice, and leaking them is what makes a symbol a plain index.
     pub fn new(name: &[u8]) -> Symbol {
         INTERNER.with(|interner| {
             let mut it = interner.borrow_mut();
@@ -134,25 +303,56 @@ impl Symbol {
         Symbol::new(name.as_bytes())
     }
 
-    /// This symbol's entry in the thread's table.
+    /// This symbol's entry in the thread's table, if the name is still
+    /// there (see [`Symbol`]).
     #[inline(always)]
-    fn entry(self) -> &'static Interned {
-        // SAFETY: symbols are made only by `intern_new`, on this thread (they
-        // are not `Send`), after pushing their entry and pointing `TABLE` at
-        // the table's buffer; the table only grows (`TABLE` follows it) and is
-        // never freed, so `index` is in bounds of the buffer `TABLE` points to.
-        unsafe { *TABLE.get().add(self.index as usize) }
+    fn entry<'a>(self) -> Option<&'a Interned> {
+        let (table, len) = TABLE.get();
+        if self.index >= len {
+            return None;
+        }
+        // SAFETY: `TABLE` describes the live table (`publish` runs after
+        // every change, and the interner's drop clears it), and `index` is
+        // in bounds. The entry is boxed, so it stays put while the table
+        // grows; it is freed only by `reclaim`, which runs when an
+        // evaluation is built and no set, code or evaluation holds names.
+        Some(unsafe { &**table.add(self.index as usize) })
     }
 
-    /// The bytes of the name.
+    /// The bytes of the name (empty for a reclaimed name, see [`Symbol`]).
+    ///
+    /// Inside the crate only: the slice is not protected from reclaiming,
+    /// which is sound because the crate never builds an evaluation (the
+    /// only place names are freed) while it holds one.
     #[inline]
-    pub fn as_bytes(self) -> &'static [u8] {
-        self.entry().bytes
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self.entry() {
+            Some(entry) => &entry.bytes,
+            None => b"",
+        }
     }
 
-    /// The name as text, with invalid UTF-8 replaced.
-    pub fn to_str_lossy(self) -> std::borrow::Cow<'static, str> {
+    /// The name as text, with invalid UTF-8 replaced (crate-internal, as
+    /// [`Symbol::as_bytes`]). By reference: the text borrows the name.
+    #[allow(clippy::wrong_self_convention)]
+    pub(crate) fn to_str_lossy(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(self.as_bytes())
+    }
+
+    /// The bytes of the name (empty for a reclaimed name, see [`Symbol`]).
+    /// The names of the thread are not reclaimed while the returned bytes
+    /// are borrowed.
+    ///
+    /// ```
+    /// use tvix_eval::Symbol;
+    /// let name = Symbol::from_str("services");
+    /// assert_eq!(&*name.bytes(), b"services");
+    /// ```
+    pub fn bytes(&self) -> SymbolBytes<'_> {
+        SymbolBytes {
+            bytes: self.as_bytes(),
+            _lease: NameLease::new(),
+        }
     }
 
     /// When the current evaluation first interned the name (0 for the
@@ -160,7 +360,10 @@ impl Symbol {
     /// the module note).
     #[inline]
     pub fn creation_index(self) -> u32 {
-        let (owner, index) = self.entry().order.get();
+        let Some(entry) = self.entry() else {
+            return 0;
+        };
+        let (owner, index) = entry.order.get();
         if owner == crate::state::current_id() {
             return index;
         }
@@ -296,5 +499,37 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, Symbol::from_str("abd"));
         assert!(Symbol::from_str("B") < Symbol::from_str("a"));
+    }
+
+    #[test]
+    fn reclaiming_frees_all_but_the_permanent_names() {
+        let kept = Symbol::from_str("name");
+        let gone = Symbol::from_str("only_in_this_test");
+        let before = interned_names();
+        assert!(reclaim_unused_names());
+        assert!(interned_names() < before);
+        assert_eq!(kept.as_bytes(), b"name");
+        assert_eq!(kept, Symbol::from_str("name"));
+        // A bare symbol kept past reclaiming reads as the empty name,
+        // never as freed memory.
+        assert_eq!(gone.as_bytes(), b"");
+        assert_eq!(gone.to_string(), "");
+        let again = Symbol::from_str("only_in_this_test");
+        assert_eq!(again.as_bytes(), b"only_in_this_test");
+    }
+
+    #[test]
+    fn leases_keep_names() {
+        let sym = Symbol::from_str("leased_name");
+        let lease = NameLease::new();
+        assert!(!reclaim_unused_names());
+        assert_eq!(sym.as_bytes(), b"leased_name");
+        drop(lease);
+        let bytes = sym.bytes();
+        assert!(!reclaim_unused_names(), "borrowed bytes are a lease");
+        assert_eq!(&*bytes, b"leased_name");
+        drop(bytes);
+        assert!(reclaim_unused_names());
+        assert_eq!(sym.as_bytes(), b"");
     }
 }

@@ -37,7 +37,7 @@ pub fn auto_call(
                 Value::Closure(c) => c.lambda.chunk.formals.as_ref().is_some_and(|fs| {
                     fs.entries
                         .iter()
-                        .any(|e| e.name.as_bytes() == f.as_bytes() && e.default.is_some())
+                        .any(|e| *e.name.bytes() == *f.as_bytes() && e.default.is_some())
                 }),
                 _ => false,
             };
