@@ -177,7 +177,9 @@ fn arg<T: DeserializeOwned>(
     i: usize,
 ) -> Result<T, ErrorKind> {
     let v = args.get(i).cloned().unwrap_or(Value::Null);
-    T::deserialize(Deserializer::new(vm, v)).map_err(|e| e.into_native(name, Some(i + 1)))
+    let result = T::deserialize(Deserializer::new(vm, v));
+    crate::de::forget_tree();
+    result.map_err(|e| e.into_native(name, Some(i + 1)))
 }
 
 /// The Nix value of a result.

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tvix_eval::{Evaluation, Value};
 
-use crate::de::{next_file_id, Deserializer, Origin};
+use crate::de::{forget_tree, next_file_id, Deserializer, Origin};
 use crate::{Builder, Error};
 
 /// Evaluates `src` in pure mode (no file system, environment or clock) and
@@ -219,7 +219,9 @@ where
 ///
 /// An evaluation error while forcing part of `v`, or a value that does not fit `T`.
 pub fn deserialize<T: DeserializeOwned>(eval: &mut Evaluation, v: Value) -> Result<T, Error> {
-    T::deserialize(Deserializer::new(eval, v))
+    let result = T::deserialize(Deserializer::new(eval, v));
+    forget_tree();
+    result
 }
 
 /// Deserializes `v`, the value of the source file registered as `file`.
@@ -228,7 +230,9 @@ fn deserialize_file<T: DeserializeOwned>(
     v: Value,
     file: u32,
 ) -> Result<T, Error> {
-    T::deserialize(Deserializer::at(eval, v, "", Origin::file(file)))
+    let result = T::deserialize(Deserializer::at(eval, v, "", Origin::file(file)));
+    forget_tree();
+    result
 }
 
 /// The builder every `from_str*` function starts from.
@@ -326,4 +330,20 @@ fn only_requested_args(eval: &mut Evaluation, f: &Value, args: Value) -> Result<
         .cloned()
         .collect();
     Ok(Value::attrs(tvix_eval::Attrs::from_sorted(kept)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_load_does_not_keep_its_syntax_tree() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Config {
+            port: u16,
+        }
+        // Locating the bad value parses the source into a syntax tree.
+        let err = super::from_str::<Config>("{\n  port = \"eighty\";\n}").unwrap_err();
+        assert_eq!(err.location().map(|l| l.line), Some(2), "{err}");
+        assert!(!crate::de::tree_cached());
+    }
 }

@@ -11,7 +11,9 @@ use tvix_eval::{Evaluation, NixString, Value, Vm};
 
 use crate::error::Error;
 use access::{EnumAccess, MapAccess, SeqAccess};
-pub(crate) use origin::{next_file_id, Origin};
+#[cfg(test)]
+pub(crate) use origin::tree_cached;
+pub(crate) use origin::{forget_tree, next_file_id, Origin};
 
 /// What the deserializer needs from the evaluator: an [`Evaluation`] from
 /// the host, or the VM itself inside a native function.

@@ -226,6 +226,21 @@ thread_local! {
     static TREE: RefCell<TreeCache> = const { RefCell::new(TreeCache(None)) };
 }
 
+/// Drops the cached syntax tree: called when a deserialization ends, so
+/// that a thread does not keep the last config's text and tree (hundreds
+/// of megabytes for a large generated file) after the load.
+pub(crate) fn forget_tree() {
+    let cached = TREE.try_with(|t| t.borrow_mut().0.take()).ok().flatten();
+    // Dropped through `TreeCache`, on a stack sized for the tree.
+    drop(TreeCache(cached));
+}
+
+/// Whether a syntax tree is cached on this thread.
+#[cfg(test)]
+pub(crate) fn tree_cached() -> bool {
+    TREE.with(|t| t.borrow().0.is_some())
+}
+
 /// Calls `f` with the syntax tree of source file `file` (parsed once), on
 /// a stack deep enough for the tree: `f`'s lookups recurse through it, and
 /// errors are often located deep inside a value's nesting already. The
