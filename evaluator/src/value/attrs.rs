@@ -112,7 +112,17 @@ impl Attrs {
         if self.entries.len() <= LINEAR_SCAN_MAX {
             return self.entries.iter().position(|attr| attr.name == name);
         }
-        self.entries.binary_search_by(|a| a.name.cmp(&name)).ok()
+        // The probe's name is read once, not at every step.
+        let key = name.as_bytes();
+        self.entries
+            .binary_search_by(|a| {
+                if a.name == name {
+                    std::cmp::Ordering::Equal
+                } else {
+                    a.name.as_bytes().cmp(key)
+                }
+            })
+            .ok()
     }
 
     /// The index of `name` in name order, if present.

@@ -407,7 +407,17 @@ impl Ord for Symbol {
         if self == other {
             Ordering::Equal
         } else {
-            self.as_bytes().cmp(other.as_bytes())
+            // One read of the table for both names: sorting and searching
+            // sets compare names in their inner loops.
+            let (table, len) = TABLE.get();
+            let bytes = |sym: &Symbol| -> &[u8] {
+                if sym.index >= len {
+                    return b"";
+                }
+                // SAFETY: as in `Symbol::entry`.
+                unsafe { &(*table.add(sym.index as usize)).bytes }
+            };
+            bytes(self).cmp(bytes(other))
         }
     }
 }
