@@ -144,3 +144,16 @@ fn values_kept_from_a_dropped_evaluation_keep_their_names() {
     let names: Vec<String> = attrs.iter().map(|a| a.name.to_string()).collect();
     assert_eq!(names, ["kept_name_only_here"]);
 }
+
+#[test]
+fn compiled_regular_expressions_go_with_their_evaluation() {
+    let _serial = serial();
+    // Each expression compiles to about 3 MB: a cache that outlived the
+    // load would keep 40 of them (over 100 MB).
+    let src = r#"builtins.length (builtins.filter (m: m != null) (builtins.genList (i: builtins.match "(a{300}){300}|y${toString i}" "y${toString i}") 40))"#;
+    let _: u32 = tvix_serde::from_str(r#"builtins.length (builtins.split "a" "bab")"#).unwrap();
+    let before = rss_bytes();
+    let n: u32 = tvix_serde::from_str(src).unwrap();
+    assert_eq!(n, 40);
+    assert_rss_flat(before, "one load of 40 large regular expressions");
+}

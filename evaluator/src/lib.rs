@@ -148,6 +148,8 @@ pub struct Shared {
     pub(crate) interrupt: Option<InterruptHandle>,
     /// Sources, positions, symbol order and memory accounting.
     pub(crate) context: Rc<state::Context>,
+    /// Compiled regular expressions of `match` and `split`.
+    pub(crate) regex_cache: RefCell<builtins::RegexCache>,
     /// Keeps names interned while the evaluation exists (see
     /// [`value::NameLease`]).
     _names_lease: value::NameLease,
@@ -377,6 +379,7 @@ impl EvaluationBuilder {
             limits: self.limits,
             interrupt: self.interrupt,
             context,
+            regex_cache: RefCell::default(),
             _names_lease: value::NameLease::new(),
         };
         // Nix-source builtins are thunks compiled against the plain globals.

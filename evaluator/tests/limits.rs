@@ -192,3 +192,22 @@ fn output_buffers_are_checked_before_they_grow() {
     let e = fails_with(xml, memory(64 * MIB));
     assert!(e.contains("memory limit"), "{e}");
 }
+
+#[test]
+fn compiled_regular_expressions_count_against_the_memory_limit() {
+    let mut eval = Evaluation::builder().limits(memory(2 * MIB)).build();
+    let v = eval.evaluate_str(r#"builtins.match "(a{3}){3}" "aaaaaaaaa""#);
+    assert!(v.is_ok(), "{v:?}");
+    // 90,000 states: about 3 MB of automaton.
+    let e = fails_with(r#"builtins.match "(a{300}){300}" "a""#, memory(2 * MIB));
+    assert!(e.contains("max-memory = 2 MiB"), "{e}");
+    // Many of them fit a larger limit: the cache starts over rather than
+    // holding them all (40 would be over 100 MB).
+    let mut eval = Evaluation::builder().limits(memory(48 * MIB)).build();
+    let v = eval
+        .evaluate_str(
+            r#"builtins.length (builtins.filter (m: m != null) (builtins.genList (i: builtins.match "(a{300}){300}|x${toString i}" "x${toString i}") 40))"#,
+        )
+        .unwrap();
+    assert!(matches!(v, tvix_eval::Value::Int(40)), "{v:?}");
+}

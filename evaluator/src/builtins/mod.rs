@@ -11,6 +11,7 @@ mod lists;
 mod math;
 mod misc;
 mod regex;
+pub(crate) use regex::RegexCache;
 mod store;
 mod strings;
 mod toml;

@@ -50,6 +50,14 @@ pub(crate) struct Program {
     pub(super) first: Option<ByteSet>,
 }
 
+impl Program {
+    /// The bytes the program holds on the heap.
+    pub(crate) fn heap_bytes(&self) -> u64 {
+        (self.states.capacity() * std::mem::size_of::<State>()
+            + self.sets.capacity() * std::mem::size_of::<ByteSet>()) as u64
+    }
+}
+
 /// The first-byte set of the automaton from `start`, or `None` if it can
 /// accept without consuming input. Assertions are treated as passable, which
 /// can only enlarge the set.

@@ -6,7 +6,7 @@
 //! parses the same grammar (`syntax`), builds the same automaton shape
 //! (`automaton`) and runs the same depth-first search (`exec`, with an
 //! explicit stack instead of recursion), so captures, empty matches and
-//! errors agree with C++ Nix. Compiled expressions are cached per thread.
+//! errors agree with C++ Nix. Compiled expressions are cached per evaluation.
 
 mod automaton;
 mod exec;
@@ -14,7 +14,6 @@ mod syntax;
 #[cfg(test)]
 mod tests;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -45,14 +44,26 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
     },
 ];
 
-thread_local! {
-    static CACHE: RefCell<HashMap<Vec<u8>, Rc<Program>>> = RefCell::new(HashMap::new());
+/// An evaluation's compiled expressions, by source text. C++ Nix keeps
+/// every expression an evaluation compiles; this cache is bounded, since
+/// one expression compiles to up to 100,000 states (megabytes), and its
+/// bytes count against the memory limit.
+#[derive(Default)]
+pub(crate) struct RegexCache {
+    programs: HashMap<Vec<u8>, Rc<Program>>,
+    /// Bytes the cached programs hold, as charged to the meter.
+    bytes: u64,
 }
 
-/// The compiled form of `re`, from the per-thread cache when possible.
-pub(crate) fn compiled(re: &[u8]) -> Result<Rc<Program>, ErrorKind> {
-    if let Some(p) = CACHE.with(|c| c.borrow().get(re).cloned()) {
-        return Ok(p);
+/// At most this many bytes of compiled expressions stay cached (a quarter
+/// of a smaller memory limit): past it the cache starts over.
+const CACHE_BYTES: u64 = 64 << 20;
+
+/// The compiled form of `re`, from the evaluation's cache when possible.
+pub(crate) fn compiled(vm: &Vm, re: &[u8]) -> Result<Rc<Program>, ErrorKind> {
+    let shared = vm.shared();
+    if let Some(p) = shared.regex_cache.borrow().programs.get(re) {
+        return Ok(p.clone());
     }
     let text = String::from_utf8_lossy(re);
     let prog = match compile(re) {
@@ -64,13 +75,17 @@ pub(crate) fn compiled(re: &[u8]) -> Result<Rc<Program>, ErrorKind> {
         }
         Err(RegexError::Invalid) => return Err(eval_err!("invalid regular expression '{text}'")),
     };
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() > 1000 {
-            c.clear();
-        }
-        c.insert(re.to_vec(), prog.clone());
-    });
+    let size = prog.heap_bytes() + re.len() as u64;
+    let budget = CACHE_BYTES.min(shared.limits.memory.unwrap_or(u64::MAX) / 4);
+    let mut cache = shared.regex_cache.borrow_mut();
+    if cache.programs.len() >= 1000 || cache.bytes.saturating_add(size) > budget {
+        crate::state::credit(cache.bytes);
+        cache.programs.clear();
+        cache.bytes = 0;
+    }
+    crate::state::reserve(size)?;
+    cache.bytes += size;
+    cache.programs.insert(re.to_vec(), prog.clone());
     Ok(prog)
 }
 
@@ -94,7 +109,7 @@ fn substring(hay: &[u8], span: Option<(usize, usize)>) -> Value {
 
 fn match_builtin(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let re = to_str_no_ctx(&args[0])?;
-    let prog = compiled(re.as_bytes())?;
+    let prog = compiled(vm, re.as_bytes())?;
     let s = to_str(&args[1])?;
     let hay = s.as_bytes();
     let mut poll = || vm.poll_limits();
@@ -108,7 +123,7 @@ fn match_builtin(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
 
 fn split_builtin(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let re = to_str_no_ctx(&args[0])?;
-    let prog = compiled(re.as_bytes())?;
+    let prog = compiled(vm, re.as_bytes())?;
     let s = to_str(&args[1])?;
     let hay = s.as_bytes();
     let mut poll = || vm.poll_limits();
