@@ -157,3 +157,35 @@ fn compiled_regular_expressions_go_with_their_evaluation() {
     assert_eq!(n, 40);
     assert_rss_flat(before, "one load of 40 large regular expressions");
 }
+
+#[test]
+fn cyclic_and_failing_loads_free_their_names_too() {
+    let _serial = serial();
+    // A set left on a reference cycle, or one an error abandons mid-way,
+    // would hold its lease forever and stop all reclaiming on the thread.
+    let cases = [
+        "let x = { y = x; NAME = 1; }; in x.y.y.NAME",
+        "(rec { a = b; b = 1; NAME = a; }).NAME",
+        "let fix = f: let x = f x; in x; in (fix (self: { NAME = 1; b = self.NAME; })).b",
+        "let f = x: { NAME = f; v = x; }; in (f 1).v",
+        "let xs = [ xs { NAME = 1; } ]; in builtins.length xs",
+        "let x = { NAME = x; }; in throw \"boom\"",
+        "let x = { NAME = x; y = x.y; }; in x.y",
+        "let x = { NAME = 1; }; in x.nope",
+        "(derivation { name = \"NAME\"; system = \"x\"; builder = \"/b\"; NAME = 1; }).drvPath",
+        "builtins.tryEval (let x = { NAME = x; }; in throw x.NAME)",
+    ];
+    for (k, case) in cases.iter().enumerate() {
+        let mut sizes = Vec::new();
+        for i in 0..20 {
+            let src = case.replace("NAME", &format!("name_{k}_{i}"));
+            let _ = tvix_serde::from_str::<tvix_serde::Value>(&src);
+            sizes.push(tvix_eval::value::interned_names());
+        }
+        let (least, most) = (sizes.iter().min(), sizes.iter().max());
+        assert!(
+            most.zip(least).is_some_and(|(m, l)| m - l <= 2),
+            "{case}: the table kept growing: {sizes:?}"
+        );
+    }
+}
