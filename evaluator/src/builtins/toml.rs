@@ -20,6 +20,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[BuiltinDef {
 
 fn from_toml(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let s = to_str_no_ctx(&args[0])?;
+    crate::state::check_building(0, parse_bytes_bound(s.as_bytes()))?;
     let text = String::from_utf8_lossy(s.as_bytes());
     let timestamps = vm
         .shared()
@@ -29,6 +30,23 @@ fn from_toml(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
         .map_err(|m| eval_err!("while parsing a TOML string: {m}"))?;
     super::json::reject_nul_bytes(&v).map_err(|m| eval_err!("while parsing TOML: error: {m}"))?;
     Ok(v)
+}
+
+/// What parsing `src` may take at most, checked against the memory limit
+/// first: the `toml` crate builds its whole document (and its spans)
+/// before any value is made here, and `a = [[],[],…]` takes about 280
+/// bytes per three bytes of input. Every value follows one of `[`, `{`,
+/// `,` or `=`.
+fn parse_bytes_bound(src: &[u8]) -> u64 {
+    const PER_VALUE: u64 = 320;
+    let values = src
+        .iter()
+        .filter(|&&b| matches!(b, b'[' | b'{' | b',' | b'='))
+        .count() as u64
+        + 1;
+    values
+        .saturating_mul(PER_VALUE)
+        .saturating_add((src.len() as u64).saturating_mul(4))
 }
 
 /// Parses a TOML 1.0 document into a Nix attribute set; dates and times

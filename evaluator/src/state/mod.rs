@@ -349,6 +349,30 @@ pub(crate) fn vec_with_capacity<T>(n: usize) -> Result<Vec<T>, ErrorKind> {
     Ok(v)
 }
 
+/// Items a builtin that builds many values in one call (`split`,
+/// `splitVersion`, `fromJSON`) makes between two checks of the memory
+/// limit: the VM checks only between its own steps, and such a call can
+/// turn a string into many times its size in values.
+pub(crate) const BUILD_CHECK_INTERVAL: usize = 4096;
+
+/// Checks, every [`BUILD_CHECK_INTERVAL`] items, that the values made so
+/// far plus `pending` bytes not charged yet (the vector being filled) fit
+/// the memory limit.
+#[inline]
+pub(crate) fn check_building(items: usize, pending: u64) -> Result<(), ErrorKind> {
+    if !items.is_multiple_of(BUILD_CHECK_INTERVAL) {
+        return Ok(());
+    }
+    reserve(pending)?;
+    credit(pending);
+    Ok(())
+}
+
+/// Bytes `values` holds as a vector (its capacity, not only its length).
+pub(crate) fn vec_bytes<T>(values: &Vec<T>) -> u64 {
+    (values.capacity() as u64).saturating_mul(std::mem::size_of::<T>() as u64)
+}
+
 /// Checks that a buffer of `current` bytes may grow by `extra` bytes
 /// (strings built from input) within the memory limit.
 pub(crate) fn check_growth(current: usize, extra: usize) -> Result<(), ErrorKind> {

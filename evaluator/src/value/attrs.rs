@@ -29,10 +29,14 @@ pub struct Attrs {
 /// Bytes an attribute counts for in the memory accounting.
 const ATTR_BYTES: u64 = std::mem::size_of::<Attr>() as u64;
 
+/// Bytes a set counts for besides its attributes: the block holding the
+/// set and its `Rc` counts (a million empty sets hold 48 MB).
+const SET_BYTES: u64 = (std::mem::size_of::<Attrs>() as u64 + 16).next_multiple_of(16);
+
 impl Attrs {
     /// A set over `entries`, charged to the current evaluation.
     fn charged(entries: Vec<Attr>) -> Attrs {
-        crate::state::charge(entries.len() as u64 * ATTR_BYTES);
+        crate::state::charge(entries.len() as u64 * ATTR_BYTES + SET_BYTES);
         Attrs {
             entries,
             _names: NameLease::new(),
@@ -51,10 +55,10 @@ const LINEAR_SCAN_MAX: usize = 8;
 
 impl Drop for Attrs {
     fn drop(&mut self) {
+        crate::state::credit(self.entries.len() as u64 * ATTR_BYTES + SET_BYTES);
         if self.entries.is_empty() {
             return;
         }
-        crate::state::credit(self.entries.len() as u64 * ATTR_BYTES);
         match super::drop::enter() {
             Some(depth) => {
                 self.entries.clear();
@@ -70,6 +74,7 @@ impl Drop for Attrs {
 impl Attrs {
     /// The empty set.
     pub fn empty() -> Attrs {
+        crate::state::charge(SET_BYTES);
         Attrs {
             entries: Vec::new(),
             _names: NameLease::new(),

@@ -30,16 +30,28 @@ use crate::bytecode::Lambda;
 pub type NixList = Rc<ListItems>;
 
 /// The elements of a list (a `Vec` that frees nested lists iteratively).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ListItems(pub Vec<Value>);
 
 /// Bytes a list element counts for in the memory accounting.
 pub(crate) const ELEMENT_BYTES: u64 = std::mem::size_of::<Value>() as u64;
 
+/// Bytes a list counts for besides its elements: the block holding the
+/// list and its `Rc` counts (`split` can return millions of empty lists).
+pub(crate) const LIST_BYTES: u64 =
+    (std::mem::size_of::<ListItems>() as u64 + 16).next_multiple_of(16);
+
 impl Clone for ListItems {
     fn clone(&self) -> ListItems {
-        crate::state::charge(self.0.len() as u64 * ELEMENT_BYTES);
+        crate::state::charge(self.0.len() as u64 * ELEMENT_BYTES + LIST_BYTES);
         ListItems(self.0.clone())
+    }
+}
+
+impl Default for ListItems {
+    fn default() -> ListItems {
+        crate::state::charge(LIST_BYTES);
+        ListItems(Vec::new())
     }
 }
 
@@ -58,10 +70,10 @@ impl std::ops::DerefMut for ListItems {
 
 impl Drop for ListItems {
     fn drop(&mut self) {
+        crate::state::credit(self.0.len() as u64 * ELEMENT_BYTES + LIST_BYTES);
         if self.0.is_empty() {
             return;
         }
-        crate::state::credit(self.0.len() as u64 * ELEMENT_BYTES);
         match drop::enter() {
             Some(depth) => {
                 self.0.clear();
@@ -166,7 +178,7 @@ impl Value {
 
     /// A list value.
     pub fn list(items: Vec<Value>) -> Value {
-        crate::state::charge(items.len() as u64 * ELEMENT_BYTES);
+        crate::state::charge(items.len() as u64 * ELEMENT_BYTES + LIST_BYTES);
         Value::List(Rc::new(ListItems(items)))
     }
 

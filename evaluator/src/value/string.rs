@@ -41,8 +41,11 @@ struct StrData {
     context: Option<Box<NixContext>>,
 }
 
-/// Bytes a string counts for beyond its text in the memory accounting.
-const STRING_OVERHEAD: u64 = 32;
+/// Bytes a string counts for beyond its text in the memory accounting: its
+/// `Rc` box (counts and `StrData`, 40 bytes, a 48-byte block) and the
+/// rounding of the text's own block. Millions of short strings (`split`,
+/// `splitVersion`) hold about this much each.
+const STRING_OVERHEAD: u64 = 56;
 
 impl StrData {
     fn charged(bytes: Box<[u8]>, context: Option<Box<NixContext>>) -> StrData {

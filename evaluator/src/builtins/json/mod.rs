@@ -50,7 +50,7 @@ fn to_json(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
 
 fn from_json(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let s = to_str_no_ctx(&args[0])?;
-    let v = parse_json(s.as_bytes()).map_err(ErrorKind::Eval)?;
+    let v = parse_json(s.as_bytes())?;
     reject_nul_bytes(&v).map_err(ErrorKind::Eval)?;
     Ok(v)
 }

@@ -3,6 +3,7 @@
 
 use super::lex::{token_type_name, Lexer, Tok};
 use crate::builtins::make_attrs;
+use crate::errors::ErrorKind;
 use crate::value::{Symbol, Value};
 
 enum Frame {
@@ -33,6 +34,17 @@ impl Builder {
         if let Some(Frame::Object(_, key)) = self.stack.last_mut() {
             *key = Some(Symbol::new(k));
         }
+    }
+
+    /// Bytes the arrays and objects being filled hold.
+    fn pending_bytes(&self) -> u64 {
+        self.stack
+            .iter()
+            .map(|f| match f {
+                Frame::Array(items) => crate::state::vec_bytes(items),
+                Frame::Object(pairs, _) => crate::state::vec_bytes(pairs),
+            })
+            .sum()
     }
 
     fn end(&mut self) {
@@ -84,13 +96,25 @@ impl Parser<'_> {
         Value::string(self.lexer.token_buffer.clone())
     }
 
-    fn parse(mut self) -> Result<Value, String> {
+    /// Parses the input; a memory limit reached on the way is left in
+    /// `stop` (the `Err` text is then empty).
+    fn parse(mut self, stop: &mut Option<ErrorKind>) -> Result<Value, String> {
         let mut b = Builder::default();
         // `true`: inside an array; `false`: inside an object.
         let mut states: Vec<bool> = Vec::new();
         let mut skip_to_state_evaluation = false;
+        let mut rounds = 0usize;
         self.get_token();
         loop {
+            // Values are charged as they are made, the arrays and objects
+            // being filled only when they end.
+            rounds += 1;
+            if rounds.is_multiple_of(crate::state::BUILD_CHECK_INTERVAL) {
+                if let Err(e) = crate::state::check_building(0, b.pending_bytes()) {
+                    *stop = Some(e);
+                    return Err(String::new());
+                }
+            }
             if !skip_to_state_evaluation {
                 match self.last {
                     Tok::BeginObject => {
@@ -193,11 +217,14 @@ impl Parser<'_> {
     }
 }
 
-/// Parses JSON text into a Nix value, with nlohmann::json's error messages.
-pub(crate) fn parse_json(input: &[u8]) -> Result<Value, String> {
-    Parser {
+/// Parses JSON text into a Nix value, with nlohmann::json's error messages
+/// (as `ErrorKind::Eval`), or stops at the memory limit.
+pub(crate) fn parse_json(input: &[u8]) -> Result<Value, ErrorKind> {
+    let mut stop = None;
+    let parsed = Parser {
         lexer: Lexer::new(input),
         last: Tok::Uninitialized,
     }
-    .parse()
+    .parse(&mut stop);
+    parsed.map_err(|msg| stop.unwrap_or(ErrorKind::Eval(msg)))
 }

@@ -44,7 +44,8 @@ fn strings_are_escaped_like_nlohmann() {
 
 fn err(s: &str) -> String {
     match parse_json(s.as_bytes()) {
-        Err(e) => e,
+        Err(crate::errors::ErrorKind::Eval(e)) => e,
+        Err(e) => panic!("{s:?} failed with {e:?}"),
         Ok(v) => panic!("{s:?} parsed to {v:?}"),
     }
 }

@@ -74,6 +74,9 @@ const POLL_INTERVAL: u64 = 1 << 16;
 /// that did not take part in the match.
 type Captures = Vec<Option<(usize, usize)>>;
 
+/// What `each_match` hands each match to.
+pub(super) type OnMatch<'a> = dyn FnMut(&[Option<(usize, usize)>]) -> Result<(), ErrorKind> + 'a;
+
 impl<'a> Executor<'a> {
     fn new(
         prog: &'a Program,
@@ -263,27 +266,46 @@ pub(super) fn full_match(
 
 /// The successive matches `std::sregex_iterator` yields, each as its captures
 /// (group 0 is the whole match).
+#[cfg(test)]
 pub(super) fn all_matches(
     prog: &Program,
     hay: &[u8],
     poll: &mut dyn FnMut() -> Result<(), ErrorKind>,
 ) -> Result<Vec<Captures>, Stop> {
     let mut out = Vec::new();
+    each_match(prog, hay, poll, &mut |m| {
+        out.push(m.to_vec());
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Calls `found` with each match `std::sregex_iterator` yields, as its
+/// captures, as soon as it is found: `split` builds its result from them
+/// without holding them all (an empty expression matches at every byte).
+pub(super) fn each_match(
+    prog: &Program,
+    hay: &[u8],
+    poll: &mut dyn FnMut() -> Result<(), ErrorKind>,
+    found: &mut OnMatch<'_>,
+) -> Result<(), Stop> {
     let mut flags = Flags::default();
     // One executor throughout: its repeat counters are back to their initial
     // state after every attempt.
     let mut ex = Executor::new(prog, hay, Mode::Prefix, flags, poll);
     if !ex.search(0)? {
-        return Ok(out);
+        return Ok(());
     }
+    let mut m: Captures = Vec::new();
     loop {
-        let m: Captures = ex
-            .results
-            .iter()
-            .map(|s| s.matched.then_some((s.start, s.end)))
-            .collect();
+        m.clear();
+        m.extend(
+            ex.results
+                .iter()
+                .map(|s| s.matched.then_some((s.start, s.end))),
+        );
         let (start, end) = m[0].unwrap_or((0, 0));
-        out.push(m);
+        found(&m).map_err(Stop::Limit)?;
         let mut from = end;
         if start == end {
             if from == hay.len() {
@@ -306,5 +328,5 @@ pub(super) fn all_matches(
             break;
         }
     }
-    Ok(out)
+    Ok(())
 }

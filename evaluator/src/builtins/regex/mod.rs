@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use self::automaton::{compile, Program};
-use self::exec::{all_matches, full_match, Stop};
+use self::exec::{each_match, full_match, Stop};
 use self::syntax::RegexError;
 use super::versions::to_str_no_ctx;
 use super::{to_str, BuiltinDef, BuiltinImpl::*, ALL};
@@ -126,20 +126,23 @@ fn split_builtin(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let prog = compiled(vm, re.as_bytes())?;
     let s = to_str(&args[1])?;
     let hay = s.as_bytes();
-    let mut poll = || vm.poll_limits();
-    let matches = all_matches(&prog, hay, &mut poll).map_err(|e| stopped(re.as_bytes(), e))?;
-    if matches.is_empty() {
-        return Ok(Value::list(vec![args[1].clone()]));
-    }
-    let mut out = Vec::with_capacity(2 * matches.len() + 1);
+    let mut out = Vec::new();
     let mut prev_end = 0;
-    for m in &matches {
+    let mut add = |m: &[Option<(usize, usize)>]| {
         let (start, end) = m[0].unwrap_or((prev_end, prev_end));
         out.push(Value::string(hay[prev_end..start].to_vec()));
         out.push(Value::list(
             m[1..].iter().map(|g| substring(hay, *g)).collect(),
         ));
         prev_end = end;
+        // An empty expression matches at every byte: the result can be
+        // many times the input's size.
+        crate::state::check_building(out.len() / 2, crate::state::vec_bytes(&out))
+    };
+    let mut poll = || vm.poll_limits();
+    each_match(&prog, hay, &mut poll, &mut add).map_err(|e| stopped(re.as_bytes(), e))?;
+    if out.is_empty() {
+        return Ok(Value::list(vec![args[1].clone()]));
     }
     out.push(Value::string(hay[prev_end..].to_vec()));
     Ok(Value::list(out))
