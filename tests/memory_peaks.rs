@@ -1,5 +1,5 @@
-//! Builtins that turn a string into many values in one call (`split`,
-//! `splitVersion`, `fromJSON`, `fromTOML`) stop near the memory limit
+//! Builtins that make many values in one call (`split`, `splitVersion`,
+//! `fromJSON`, `fromTOML`, `genericClosure`) stop near the memory limit
 //! instead of allocating many times it before the evaluator looks: this
 //! test binary counts every byte it allocates, and checks the peak.
 
@@ -61,6 +61,10 @@ fn value_building_builtins_stop_near_the_memory_limit() {
         format!(r#"{double} builtins.length (builtins.fromJSON ("[" + d 22 "[]," + "[]]"))"#),
         format!(r#"{double} builtins.length (builtins.fromJSON ("[" + d 22 "{{}}," + "{{}}]"))"#),
         format!(r#"{double} builtins.length (builtins.fromTOML ("a = [" + d 20 "[]," + "[]]")).a"#),
+        // Its queue, keys and result are not values until it ends.
+        "builtins.length (builtins.genericClosure { startSet = [ { key = 0; } ]; \
+         operator = x: [ { key = x.key + 1; } ]; })"
+            .to_string(),
     ];
     for src in &bombs {
         let before = IN_USE.load(Ordering::Relaxed);

@@ -10,7 +10,7 @@ use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::syntax::Pos;
 use crate::value::{well_known, Attr, Attrs, Symbol, Thunk, Value};
-use crate::vm::generators::{less_than, make_gen, Gen};
+use crate::vm::generators::{make_gen, Gen};
 use crate::vm::Vm;
 use crate::Shared;
 
@@ -97,7 +97,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         arity: 1,
         strict: ALL,
         first_arg: None,
-        imp: Async(generic_closure),
+        imp: Async(super::closure::generic_closure),
     },
     BuiltinDef {
         name: "unsafeGetAttrPos",
@@ -354,51 +354,6 @@ fn zip_attrs_with(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
                 })
                 .collect(),
         ))
-    })
-}
-
-fn generic_closure(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
-    make_gen(move |co| async move {
-        let a = to_attrs(&args[0])?;
-        let start = required_attr(&a, Symbol::from_str("startSet"), "genericClosure")?;
-        let op = required_attr(&a, Symbol::from_str("operator"), "genericClosure")?;
-        let start = co.force(start).await;
-        let op = co.force(op).await;
-        let key_sym = well_known(|w| w.key);
-        let mut queue: std::collections::VecDeque<Value> =
-            to_list(&start)?.iter().cloned().collect();
-        // C++ Nix keeps the keys in a std::set ordered by `<`: incomparable
-        // keys are an error, and 1 and 1.0 are the same key.
-        let mut seen: Vec<Value> = Vec::new();
-        let mut out = Vec::new();
-        while let Some(item) = queue.pop_front() {
-            let item = co.force(item).await;
-            let Some(key) = to_attrs(&item)?.get(key_sym).cloned() else {
-                return Err(eval_err!("attribute 'key' required"));
-            };
-            let key = co.force(key).await;
-            let (mut lo, mut hi) = (0, seen.len());
-            let mut found = false;
-            while lo < hi {
-                let mid = (lo + hi) / 2;
-                if less_than(&co, key.clone(), seen[mid].clone()).await? {
-                    hi = mid;
-                } else if less_than(&co, seen[mid].clone(), key.clone()).await? {
-                    lo = mid + 1;
-                } else {
-                    found = true;
-                    break;
-                }
-            }
-            if found {
-                continue;
-            }
-            seen.insert(lo, key);
-            out.push(item.clone());
-            let next = co.call(op.clone(), item).await;
-            queue.extend(to_list(&next)?.iter().cloned());
-        }
-        Ok(Value::list(out))
     })
 }
 

@@ -2,6 +2,7 @@
 //! (`builtins`, `true`, `map`, `__add`, …) every program starts in.
 
 mod attrs;
+mod closure;
 mod control;
 mod fetch;
 mod hash;
