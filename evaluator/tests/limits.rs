@@ -211,3 +211,29 @@ fn compiled_regular_expressions_count_against_the_memory_limit() {
         .unwrap();
     assert!(matches!(v, tvix_eval::Value::Int(40)), "{v:?}");
 }
+
+#[test]
+fn long_walks_over_evaluated_data_meet_the_timeout() {
+    // Loops that force nothing new (comparing two shared-structure values
+    // of 2^60 leaves, trying 20,000 patterns at every byte) still let the
+    // VM check the limits.
+    let dag = "let d = n: if n == 0 then [ 1 ] else let x = d (n - 1); in [ x x ]; in";
+    let walks = [
+        format!("{dag} d 60 == d 60"),
+        format!("{dag} builtins.elem (d 60) [ 1 (d 60) ]"),
+        format!("{dag} builtins.lessThan (d 60) (d 60)"),
+        format!(
+            "{dag} builtins.length (builtins.genericClosure {{ startSet = [ {{ key = d 60; }} {{ key = d 60; }} ]; operator = _: [ ]; }})"
+        ),
+        r#"let pats = builtins.genList (i: "pattern-${toString i}-") 20000;
+               s = builtins.concatStringsSep "" (builtins.genList (_: "abcdefghij") 100000);
+           in builtins.replaceStrings pats pats s"#
+            .to_string(),
+    ];
+    for src in &walks {
+        let start = Instant::now();
+        let e = fails_with(src, Limits::default().timeout(Duration::from_millis(300)));
+        assert!(e.contains("timed out"), "{src}: {e}");
+        assert!(start.elapsed() < Duration::from_secs(10), "{src}");
+    }
+}

@@ -166,9 +166,11 @@ fn elem_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
     let Value::List(list) = args[1].shallow() else {
         return None;
     };
-    // Compared in order; anything that would need forcing ends the attempt.
+    // Compared in order; anything that would need forcing, or more work than
+    // one budget, ends the attempt (the generator below polls the limits).
+    let mut budget = crate::vm::generators::SYNC_EQUALITY_PAIRS;
     for x in list.iter() {
-        if crate::vm::generators::equal_evaluated(&args[0], x, true)? {
+        if crate::vm::generators::equal_evaluated_within(&args[0], x, true, &mut budget)? {
             return Some(Ok(Value::Bool(true)));
         }
     }
@@ -273,7 +275,11 @@ fn foldl(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
 fn elem(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
         let list = to_list(&args[1])?;
-        for x in list.iter() {
+        for (i, x) in list.iter().enumerate() {
+            // Each quick comparison below can cost a budget of work.
+            if i % 16 == 15 {
+                co.tick().await;
+            }
             // Once both sides are evaluated, no trip through the generator.
             let equal = match crate::vm::generators::equal_evaluated(&args[0], x, true) {
                 Some(r) => r,

@@ -222,9 +222,16 @@ fn replace_strings(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         out.add_context(s.context());
         // Runs one past the last byte so an empty pattern also matches at the end.
         let mut p = 0;
+        let mut tests = 0usize;
         while p <= input.len() {
             let mut found = false;
             for (k, pat) in from.iter().enumerate() {
+                // Every position tries every pattern: many patterns over a
+                // long string are long enough to need the limits polled.
+                tests += 1;
+                if tests.is_multiple_of(1 << 14) {
+                    co.tick().await;
+                }
                 let pat_bytes = pat.as_bytes();
                 if input[p..].starts_with(pat_bytes) {
                     found = true;

@@ -68,6 +68,12 @@ impl Co {
         }
     }
 
+    /// Lets the VM count a step and check the evaluation's limits (a
+    /// forced value that is ready): for long loops that force nothing.
+    pub async fn tick(&self) {
+        let _ = self.0.yield_(Request::Force(Value::Null)).await;
+    }
+
     /// Calls `f x`, returning the result in weak head normal form.
     pub async fn call(&self, f: Value, x: Value) -> Value {
         match self.0.yield_(Request::Call(f, x)).await {
@@ -187,12 +193,31 @@ pub async fn equal_cells(co: &Co, a: Value, b: Value) -> Result<bool, ErrorKind>
     equal_impl(co, a, b, true).await
 }
 
+/// Pairs of values [`equal_evaluated`] compares at most: past it, the
+/// comparison goes step by step through the VM, where limits and
+/// interruption reach it (two distinct but shared-structure values, `[ x x ]`
+/// sixty levels deep, are 2^60 pairs).
+pub(crate) const SYNC_EQUALITY_PAIRS: usize = 1 << 16;
+
 /// `==` when nothing the comparison could look at still needs evaluating:
 /// then it forces nothing, so no order of forcing can matter and the answer
 /// is structural. `None` if a pending thunk is reachable (or two sets have
-/// different names); the caller then compares step by step, forcing in C++
-/// Nix's order. Follows the same rules as [`equal_impl`].
+/// different names), or past [`SYNC_EQUALITY_PAIRS`]; the caller then
+/// compares step by step, forcing in C++ Nix's order. Follows the same
+/// rules as [`equal_impl`].
 pub(crate) fn equal_evaluated(a: &Value, b: &Value, cells_at_top: bool) -> Option<bool> {
+    let mut budget = SYNC_EQUALITY_PAIRS;
+    equal_evaluated_within(a, b, cells_at_top, &mut budget)
+}
+
+/// [`equal_evaluated`], comparing at most `budget` pairs (what is left of
+/// it is written back, so that one budget can serve many comparisons).
+pub(crate) fn equal_evaluated_within(
+    a: &Value,
+    b: &Value,
+    cells_at_top: bool,
+    budget: &mut usize,
+) -> Option<bool> {
     let (type_sym, out) = well_known(|w| (w.type_, w.out_path));
     let is_drv = |set: &crate::value::Attrs| -> Option<bool> {
         match set.get(type_sym) {
@@ -217,6 +242,7 @@ pub(crate) fn equal_evaluated(a: &Value, b: &Value, cells_at_top: bool) -> Optio
     let mut equal = true;
     let mut work = vec![(a.clone(), b.clone(), true)];
     while let Some((a, b, top)) = work.pop() {
+        *budget = budget.checked_sub(1)?;
         let same_cell = match (&a, &b) {
             (Value::Thunk(x), Value::Thunk(y)) => x.ptr_eq(y),
             (Value::Thunk(_), _) | (_, Value::Thunk(_)) => false,
@@ -286,7 +312,14 @@ async fn equal_impl(co: &Co, a: Value, b: Value, cells_at_top: bool) -> Result<b
         y_order: Option<Vec<u32>>,
     }
     let mut work = vec![Work::Pair(a, b, true)];
+    let mut pairs = 0u32;
     while let Some(item) = work.pop() {
+        // Evaluated values skip the VM below: let it check the limits now
+        // and then (shared structure makes walks exponential).
+        pairs = pairs.wrapping_add(1);
+        if pairs.is_multiple_of(1024) {
+            co.tick().await;
+        }
         let (a, b, top) = match item {
             Work::Pair(a, b, top) => (a, b, top),
             Work::AttrsFrom(pair, i) => {
