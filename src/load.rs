@@ -249,7 +249,8 @@ fn pure_builder() -> Builder {
 ///
 /// - memory: 1 GiB held by the evaluation's values (strings, lists, sets,
 ///   thunks, closures);
-/// - steps: 1,000,000,000 function calls and forcings (tens of seconds of
+/// - steps: 1,000,000,000 function calls and forcings (and a step per 256
+///   elements of large values built at once; tens of seconds of
 ///   evaluation; deterministic, so a config that loads once always loads);
 /// - timeout: 60 seconds of wall-clock time;
 /// - call depth: the evaluator's default, 2,500,000 frames, enough for a

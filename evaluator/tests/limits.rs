@@ -237,3 +237,32 @@ fn long_walks_over_evaluated_data_meet_the_timeout() {
         assert!(start.elapsed() < Duration::from_secs(10), "{src}");
     }
 }
+
+#[test]
+fn large_steps_count_by_the_work_they_do() {
+    // Each loop makes 2,000 steps that copy 100,000 attributes or elements:
+    // counted a step per 256 elements, they exceed 200,000 steps (they
+    // counted a handful each, and a loop of `//` on a large set did seconds
+    // of work between two checks of the timeout or the interrupt flag).
+    let loops = [
+        r#"let s = builtins.listToAttrs (builtins.genList (i: { name = "a${toString i}"; value = i; }) 100000);
+           in builtins.attrNames (builtins.foldl' (acc: i: acc // s) { } (builtins.genList (x: x) 2000))"#,
+        r#"let l = builtins.genList (x: x) 100000;
+           in builtins.foldl' (acc: i: builtins.seq (l ++ [ i ]) acc) 0 (builtins.genList (x: x) 2000)"#,
+        r#"let s = builtins.listToAttrs (builtins.genList (i: { name = "a${toString i}"; value = i; }) 100000);
+           in builtins.foldl' (acc: i: builtins.seq (builtins.attrValues s) acc) 0 (builtins.genList (x: x) 2000)"#,
+    ];
+    for src in loops {
+        let e = fails_with(src, Limits::default().max_steps(200_000));
+        assert!(e.contains("max-steps = 200000"), "{src}: {e}");
+    }
+    // Returning a large value that already exists is no work.
+    let mut eval = Evaluation::builder()
+        .limits(Limits::default().max_steps(200_000))
+        .build();
+    let v = eval.evaluate_str(
+        r#"let s = { big = builtins.genList (x: x) 100000; };
+           in builtins.foldl' (acc: i: builtins.seq (builtins.getAttr "big" s) (acc + 1)) 0 (builtins.genList (x: x) 2000)"#,
+    );
+    assert!(matches!(v, Ok(tvix_eval::Value::Int(2000))), "{v:?}");
+}

@@ -30,7 +30,8 @@ pub struct Limits {
     /// Bytes the evaluation's values may hold at once (`None`: no limit
     /// beyond what the host can allocate).
     pub memory: Option<u64>,
-    /// Function calls and thunk forcings the evaluation may make in all.
+    /// Steps the evaluation may make in all: function calls and thunk
+    /// forcings, plus one per 256 elements an operation builds at once.
     pub steps: Option<u64>,
     /// Nested calls and forcings (frames on the VM's frame stack).
     pub call_depth: usize,
@@ -70,8 +71,11 @@ impl Limits {
         self
     }
 
-    /// Limits the number of function calls and thunk forcings. Deterministic:
-    /// the same program stops at the same point every time.
+    /// Limits the number of steps: function calls and thunk forcings, and
+    /// for an operation that builds a large value at once (a `//` of large
+    /// sets, a builtin's long list) one more per 256 elements (4 KiB of a
+    /// string) it makes. Deterministic: the same program stops at the same
+    /// point every time.
     pub fn max_steps(mut self, steps: u64) -> Limits {
         self.steps = Some(steps);
         self

@@ -95,6 +95,11 @@ impl NixString {
         std::str::from_utf8(&self.0.bytes).ok()
     }
 
+    /// Whether nothing else holds this string (it was just made).
+    pub(crate) fn is_unique(&self) -> bool {
+        Rc::strong_count(&self.0) == 1
+    }
+
     /// The length in bytes.
     pub fn len(&self) -> usize {
         self.0.bytes.len()

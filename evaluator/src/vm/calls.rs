@@ -415,6 +415,7 @@ impl Vm {
         match def.imp {
             BuiltinImpl::Sync(f) => {
                 let v = f(self, args)?;
+                self.count_work(&v);
                 self.stack.push(v);
                 self.force_top(false)
             }

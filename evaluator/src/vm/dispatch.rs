@@ -465,6 +465,14 @@ impl Vm {
                 Op::Concat => {
                     let b = pop!();
                     let a = pop!();
+                    // What is copied: the right side, and the left one
+                    // unless it is extended in place.
+                    let copied = match (&a, &b) {
+                        (Value::List(x), Value::List(y)) if Rc::strong_count(x) == 1 => y.len(),
+                        (Value::List(x), Value::List(y)) => x.len() + y.len(),
+                        _ => 0,
+                    };
+                    self.count_elements(copied);
                     self.stack.push(tryk!(ops::concat_lists(a, b)));
                 }
                 Op::Update => {
@@ -473,7 +481,9 @@ impl Vm {
                     let a = pop!();
                     match (&a, &b) {
                         (Value::Attrs(x), Value::Attrs(y)) => {
-                            self.stack.push(Value::Attrs(Attrs::update(x, y)))
+                            let merged = Value::Attrs(Attrs::update(x, y));
+                            self.count_work(&merged);
+                            self.stack.push(merged)
                         }
                         (Value::Attrs(_), other) | (other, _) => {
                             fail!(ErrorKind::TypeError {
