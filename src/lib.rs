@@ -105,7 +105,10 @@
 //! ([`Error::is_limit_error`]) and that Nix's `tryEval` cannot catch.
 //! Nothing a config does aborts the host process or overflows its stack:
 //! impossible allocations, deep nesting and cyclic values are errors too.
-//! An evaluation leaves nothing behind when dropped. Identifiers and
+//! Builtins that make many values in one call (`split`, `fromJSON`,
+//! `fromTOML`, `genericClosure`) check the memory limit as they go, and
+//! long loops inside one operation still meet the timeout and the
+//! interrupt. An evaluation leaves nothing behind when dropped. Identifiers and
 //! attribute names are interned per thread; when no evaluation and none of
 //! its values is alive on a thread, the next evaluation built there frees
 //! them, and a thread's names go when it ends. So a service can reload its
