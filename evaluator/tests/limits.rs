@@ -266,3 +266,15 @@ fn large_steps_count_by_the_work_they_do() {
     );
     assert!(matches!(v, Ok(tvix_eval::Value::Int(2000))), "{v:?}");
 }
+
+#[test]
+fn the_syntax_tree_of_a_large_source_must_fit_the_memory_limit() {
+    // Two million tokens: rowan's tree takes about 100 MB, the list it
+    // evaluates to 16 MB.
+    let src = format!("[{} ]", " 1".repeat(1_000_000));
+    let e = fails_with(&src, memory(64 * MIB));
+    assert!(e.contains("max-memory = 64 MiB"), "{e}");
+    let mut eval = Evaluation::builder().limits(memory(512 * MIB)).build();
+    let v = eval.evaluate_str(&format!("builtins.length {src}"));
+    assert!(matches!(v, Ok(tvix_eval::Value::Int(1_000_000))), "{v:?}");
+}
