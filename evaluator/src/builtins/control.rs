@@ -8,6 +8,7 @@ use crate::value::Value;
 use crate::vm::generators::{coerce_to_string, deep_force, make_gen, Coercion, Gen};
 use crate::vm::Vm;
 use crate::Shared;
+use crate::Span;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
@@ -152,7 +153,7 @@ fn warn(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
 }
 
 /// Forces the value under a frame that adds the message to any error's trace.
-fn add_error_context(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
+fn add_error_context(vm: &mut Vm, args: Vec<Value>, _: Span) -> Result<(), ErrorKind> {
     vm.push_error_context(args[0].clone(), args[1].clone())
 }
 

@@ -11,6 +11,7 @@ use crate::value::{NixList, Symbol, Thunk, Value};
 use crate::vm::generators::{equal_cells, make_gen, Co, Gen};
 use crate::vm::Vm;
 use crate::Shared;
+use crate::Span;
 
 pub(super) static BUILTINS: &[BuiltinDef] = &[
     BuiltinDef {
@@ -109,14 +110,14 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         arity: 2,
         strict: 0b1,
         first_arg: None,
-        imp: Async(all),
+        imp: Frames(all),
     },
     BuiltinDef {
         name: "any",
         arity: 2,
         strict: 0b1,
         first_arg: None,
-        imp: Async(any),
+        imp: Frames(any),
     },
     BuiltinDef {
         name: "groupBy",
@@ -221,9 +222,9 @@ async fn predicate(co: &Co, f: &Value, x: Value) -> Result<bool, ErrorKind> {
 }
 
 /// `filter` runs as a native frame: one predicate call per element.
-fn filter(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
-    match function_after_list("filter", vm, args)? {
-        Some(args) => filter_checked(vm, args),
+fn filter(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
+    match function_after_list("filter", vm, args, span)? {
+        Some(args) => filter_checked(vm, args, span),
         None => Ok(()),
     }
 }
@@ -235,6 +236,7 @@ fn function_after_list(
     name: &str,
     vm: &mut Vm,
     args: Vec<Value>,
+    span: Span,
 ) -> Result<Option<Vec<Value>>, ErrorKind> {
     if to_list(&args[1])?.is_empty() {
         vm.return_value(args[1].clone())?;
@@ -242,7 +244,7 @@ fn function_after_list(
     }
     if let Value::Thunk(t) = &args[0] {
         if t.value().is_none() {
-            vm.rerun_with_forced_arg(name, args, 0)?;
+            vm.rerun_with_forced_arg(name, args, 0, span)?;
             return Ok(None);
         }
     }
@@ -252,17 +254,17 @@ fn function_after_list(
     Ok(Some(args))
 }
 
-fn filter_checked(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
+fn filter_checked(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
     let mut args = args.into_iter();
     let f = args.next().unwrap_or(Value::Null);
     let list = args.next().unwrap_or(Value::Null);
-    vm.filter_start(f, list)
+    vm.filter_start(f, list, span)
 }
 
 /// `foldl'` runs as a native frame (no generator): each step calls
 /// `op acc x` and forces the result; the initial value is forced only for
 /// an empty list, as in C++ Nix.
-fn foldl(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
+fn foldl(vm: &mut Vm, args: Vec<Value>, _: Span) -> Result<(), ErrorKind> {
     // The function is checked before the list is forced, as in C++ Nix.
     to_function(&args[0])?;
     let mut args = args.into_iter();
@@ -352,26 +354,23 @@ fn partition(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     })
 }
 
-fn all(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
-    make_gen(move |co| async move {
-        for x in function_then_list(&co, &args[0], &args[1]).await?.iter() {
-            if !predicate(&co, &args[0], x.clone()).await? {
-                return Ok(Value::Bool(false));
-            }
-        }
-        Ok(Value::Bool(true))
-    })
+/// `all` and `any` run as native frames, like `filter`: the function is
+/// checked, then the list forced, then the predicate called per element
+/// until one gives the answer.
+fn all(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
+    any_all(vm, args, false, span)
 }
 
-fn any(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
-    make_gen(move |co| async move {
-        for x in function_then_list(&co, &args[0], &args[1]).await?.iter() {
-            if predicate(&co, &args[0], x.clone()).await? {
-                return Ok(Value::Bool(true));
-            }
-        }
-        Ok(Value::Bool(false))
-    })
+fn any(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
+    any_all(vm, args, true, span)
+}
+
+fn any_all(vm: &mut Vm, args: Vec<Value>, want: bool, span: Span) -> Result<(), ErrorKind> {
+    to_function(&args[0])?;
+    let mut args = args.into_iter();
+    let f = args.next().unwrap_or(Value::Null).shallow();
+    let list = args.next().unwrap_or(Value::Null);
+    vm.any_all_start(f, list, want, span)
 }
 
 fn group_by(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
@@ -400,12 +399,12 @@ fn group_by(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 
 /// `sort` runs as a native frame (`vm/sort.rs`): libstdc++'s stable sort,
 /// one comparator call per step.
-fn sort(vm: &mut Vm, args: Vec<Value>) -> Result<(), ErrorKind> {
-    let Some(args) = function_after_list("sort", vm, args)? else {
+fn sort(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
+    let Some(args) = function_after_list("sort", vm, args, span)? else {
         return Ok(());
     };
     let mut args = args.into_iter();
     let f = args.next().unwrap_or(Value::Null);
     let list = args.next().unwrap_or(Value::Null);
-    vm.sort_start(f, list)
+    vm.sort_start(f, list, span)
 }

@@ -29,6 +29,7 @@ use crate::value::{Attr, Attrs, NixList, NixString, PartialBuiltin, Symbol, Valu
 use crate::vm::generators::Gen;
 use crate::vm::Vm;
 use crate::Shared;
+use crate::Span;
 
 pub(crate) use hash::HashAlgo;
 pub use io::import_value;
@@ -41,8 +42,9 @@ pub enum BuiltinImpl {
     Sync(fn(&mut Vm, Vec<Value>) -> Result<Value, ErrorKind>),
     /// A generator, for builtins that force nested values or call functions.
     Async(fn(Vec<Value>, Rc<Shared>) -> Box<Gen>),
-    /// Arranges frames itself (e.g. `tryEval`) and leaves its result on the stack.
-    Frames(fn(&mut Vm, Vec<Value>) -> Result<(), ErrorKind>),
+    /// Arranges frames itself (e.g. `tryEval`) and leaves its result on the
+    /// stack; gets the call's span for the errors its frames raise.
+    Frames(fn(&mut Vm, Vec<Value>, Span) -> Result<(), ErrorKind>),
     /// A generator with a synchronous first attempt: when the arguments are
     /// already plain values (nothing to force or coerce), the first function
     /// answers exactly as the generator would; `None` runs the generator.

@@ -229,12 +229,14 @@ impl Vm {
     }
 
     /// Forces argument `index` of the builtin `name` and runs the builtin
-    /// again with it, for builtins that force an argument only in some cases.
+    /// again with it, for builtins that force an argument only in some cases
+    /// (`span` is the call's).
     pub(crate) fn rerun_with_forced_arg(
         &mut self,
         name: &str,
         mut args: Vec<Value>,
         index: usize,
+        span: Span,
     ) -> Result<(), ErrorKind> {
         let Some(def) = crate::builtins::find_builtin(name) else {
             return Err(ErrorKind::Eval(format!("unknown builtin '{name}'")));
@@ -249,16 +251,21 @@ impl Vm {
             def,
             args,
             next: index,
-            span: Span::NONE,
+            span,
         };
         self.force_under(waiting, thunk)
     }
 
     /// Starts `filter` once the list is forced (forcing it first if needed).
-    pub(crate) fn filter_start(&mut self, f: Value, list: Value) -> Result<(), ErrorKind> {
+    pub(crate) fn filter_start(
+        &mut self,
+        f: Value,
+        list: Value,
+        span: Span,
+    ) -> Result<(), ErrorKind> {
         match evaluated_list(&list)? {
-            Some(l) => self.filter_step(f, l, 0, Vec::new()),
-            None => self.force_under(Frame::FilterList { f }, list),
+            Some(l) => self.filter_step(f, l, 0, Vec::new(), span),
+            None => self.force_under(Frame::FilterList { f, span }, list),
         }
     }
 
@@ -269,6 +276,7 @@ impl Vm {
         list: crate::value::NixList,
         next: usize,
         kept: Vec<Value>,
+        span: Span,
     ) -> Result<(), ErrorKind> {
         let Some(x) = list.get(next).cloned() else {
             self.stack.push(Value::list(kept));
@@ -279,6 +287,48 @@ impl Vm {
             list,
             next: next + 1,
             kept,
+            span,
+        });
+        self.stack.push(f);
+        self.stack.push(x);
+        self.call(Span::NONE)
+    }
+
+    /// Starts `any` (`want` true) or `all` (false) once the list is forced
+    /// (forcing it first if needed).
+    pub(crate) fn any_all_start(
+        &mut self,
+        f: Value,
+        list: Value,
+        want: bool,
+        span: Span,
+    ) -> Result<(), ErrorKind> {
+        match evaluated_list(&list)? {
+            Some(l) => self.any_all_step(f, l, 0, want, span),
+            None => self.force_under(Frame::AnyAllList { f, want, span }, list),
+        }
+    }
+
+    /// One step of `any`/`all`: call the predicate on `list[next]`, or
+    /// finish (no element gave `want`).
+    pub(super) fn any_all_step(
+        &mut self,
+        f: Value,
+        list: crate::value::NixList,
+        next: usize,
+        want: bool,
+        span: Span,
+    ) -> Result<(), ErrorKind> {
+        let Some(x) = list.get(next).cloned() else {
+            self.stack.push(Value::Bool(!want));
+            return Ok(());
+        };
+        self.frames.push(Frame::AnyAll {
+            f: f.clone(),
+            list,
+            next: next + 1,
+            want,
+            span,
         });
         self.stack.push(f);
         self.stack.push(x);
@@ -286,13 +336,18 @@ impl Vm {
     }
 
     /// Starts `sort` once the list is forced (forcing it first if needed).
-    pub(crate) fn sort_start(&mut self, f: Value, list: Value) -> Result<(), ErrorKind> {
+    pub(crate) fn sort_start(
+        &mut self,
+        f: Value,
+        list: Value,
+        span: Span,
+    ) -> Result<(), ErrorKind> {
         match evaluated_list(&list)? {
             Some(l) => {
                 let machine = sort::SortMachine::new(f, l.iter().cloned().collect());
-                self.sort_resume(Box::new(machine), None)
+                self.sort_resume(Box::new(machine), None, span)
             }
-            None => self.force_under(Frame::SortList { f }, list),
+            None => self.force_under(Frame::SortList { f, span }, list),
         }
     }
 
@@ -302,12 +357,13 @@ impl Vm {
         &mut self,
         mut m: Box<sort::SortMachine>,
         input: Option<Value>,
+        span: Span,
     ) -> Result<(), ErrorKind> {
         match m.resume(input)? {
-            sort::Next::Force(v) => self.force_under(Frame::Sort(m), v),
+            sort::Next::Force(v) => self.force_under(Frame::Sort(m, span), v),
             sort::Next::Compare(a, b) => {
                 let cmp = m.comparator();
-                self.frames.push(Frame::Sort(m));
+                self.frames.push(Frame::Sort(m, span));
                 self.frames.push(Frame::CallWith {
                     arg: b,
                     span: Span::NONE,
@@ -428,7 +484,7 @@ impl Vm {
                 });
                 Ok(())
             }
-            BuiltinImpl::Frames(f) => f(self, args),
+            BuiltinImpl::Frames(f) => f(self, args, span),
             BuiltinImpl::Fast(fast, slow) => {
                 if let Some(r) = fast(&args) {
                     self.stack.push(r?);

@@ -82,13 +82,27 @@ pub(crate) enum Frame {
         list: crate::value::NixList,
         next: usize,
         kept: Vec<Value>,
+        /// The call's, for a predicate that gives no Boolean.
+        span: Span,
     },
     /// `filter` before its list is forced.
-    FilterList { f: Value },
+    FilterList { f: Value, span: Span },
+    /// `any` (`want` true) or `all` (false): the frame above leaves the
+    /// predicate's result for `list[next - 1]`.
+    AnyAll {
+        f: Value,
+        list: crate::value::NixList,
+        next: usize,
+        want: bool,
+        /// The call's, for a predicate that gives no Boolean.
+        span: Span,
+    },
+    /// `any` or `all` before its list is forced.
+    AnyAllList { f: Value, want: bool, span: Span },
     /// `sort`: the frame above leaves what the machine asked for.
-    Sort(Box<sort::SortMachine>),
+    Sort(Box<sort::SortMachine>, Span),
     /// `sort` before its list is forced.
-    SortList { f: Value },
+    SortList { f: Value, span: Span },
 }
 
 /// Where a running frame's upvalues live: in the thunk or closure it runs.
@@ -421,16 +435,17 @@ impl Vm {
                     Ok(())
                 }
                 Frame::ErrorContext { .. } => Ok(()),
-                Frame::FilterList { f } => {
+                Frame::FilterList { f, span } => {
                     let list = self.stack.pop().unwrap_or(Value::Null);
-                    self.filter_start(f, list)
-                        .map_err(|k| Error::new(k, Span::NONE))
+                    self.filter_start(f, list, span)
+                        .map_err(|k| Error::new(k, span))
                 }
                 Frame::Filter {
                     f,
                     list,
                     next,
                     mut kept,
+                    span,
                 } => {
                     let keep = self.stack.pop().unwrap_or(Value::Null);
                     match keep {
@@ -438,18 +453,45 @@ impl Vm {
                             if b {
                                 kept.push(list[next - 1].clone());
                             }
-                            self.filter_step(f, list, next, kept)
-                                .map_err(|k| Error::new(k, Span::NONE))
+                            self.filter_step(f, list, next, kept, span)
+                                .map_err(|k| Error::new(k, span))
                         }
                         other => Err(Error::new(
                             ErrorKind::TypeError {
                                 expected: "a Boolean",
                                 actual: other.type_description(),
                             },
-                            Span::NONE,
+                            span,
                         )),
                     }
                 }
+                Frame::AnyAllList { f, want, span } => {
+                    let list = self.stack.pop().unwrap_or(Value::Null);
+                    self.any_all_start(f, list, want, span)
+                        .map_err(|k| Error::new(k, span))
+                }
+                Frame::AnyAll {
+                    f,
+                    list,
+                    next,
+                    want,
+                    span,
+                } => match self.stack.pop().unwrap_or(Value::Null) {
+                    Value::Bool(b) if b == want => {
+                        self.stack.push(Value::Bool(want));
+                        Ok(())
+                    }
+                    Value::Bool(_) => self
+                        .any_all_step(f, list, next, want, span)
+                        .map_err(|k| Error::new(k, span)),
+                    other => Err(Error::new(
+                        ErrorKind::TypeError {
+                            expected: "a Boolean",
+                            actual: other.type_description(),
+                        },
+                        span,
+                    )),
+                },
                 Frame::FoldlList { f, acc } => {
                     let list = self.stack.pop().unwrap_or(Value::Null);
                     self.foldl_start(f, acc, list)
@@ -464,15 +506,15 @@ impl Vm {
                     self.stack.push(arg);
                     self.call(span).map_err(|k| Error::new(k, span))
                 }
-                Frame::Sort(m) => {
+                Frame::Sort(m, span) => {
                     let v = self.stack.pop().unwrap_or(Value::Null);
-                    self.sort_resume(m, Some(v))
-                        .map_err(|k| Error::new(k, Span::NONE))
+                    self.sort_resume(m, Some(v), span)
+                        .map_err(|k| Error::new(k, span))
                 }
-                Frame::SortList { f } => {
+                Frame::SortList { f, span } => {
                     let list = self.stack.pop().unwrap_or(Value::Null);
-                    self.sort_start(f, list)
-                        .map_err(|k| Error::new(k, Span::NONE))
+                    self.sort_start(f, list, span)
+                        .map_err(|k| Error::new(k, span))
                 }
             };
             if let Err(e) = result {
@@ -539,7 +581,9 @@ impl Vm {
                 | Frame::FoldlList { .. }
                 | Frame::Filter { .. }
                 | Frame::FilterList { .. }
-                | Frame::Sort(_)
+                | Frame::AnyAll { .. }
+                | Frame::AnyAllList { .. }
+                | Frame::Sort(..)
                 | Frame::SortList { .. } => {}
                 Frame::ErrorContext { message } => {
                     let text = match message.shallow() {

@@ -1,0 +1,25 @@
+//! Errors raised by builtins that run as native frames point at the call.
+
+#[test]
+fn predicates_that_give_no_boolean_point_at_the_call() {
+    // `filter`, `any`, `all` and `sort` run as native frames; their type
+    // error carries the call's location (it had none).
+    for call in [
+        "builtins.filter (x: 1) l",
+        "builtins.any (x: 1) l",
+        "builtins.all (x: 1) l",
+        "builtins.sort (a: b: 1) l",
+    ] {
+        let mut eval = tvix_eval::Evaluation::builder().build();
+        let e = eval
+            .evaluate_str(&format!("let l = [ 1 2 ]; in\n  {call}"))
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("value is an integer while a Boolean was expected"),
+            "{call}: {e}"
+        );
+        let loc = e.location().unwrap_or_else(|| panic!("{call}: no location"));
+        assert_eq!((loc.line, loc.column), (2, 3), "{call}");
+    }
+}
