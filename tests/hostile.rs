@@ -140,3 +140,25 @@ fn parser_checks_stay_linear_on_deep_files_full_of_their_patterns() {
     let err = quick(|| tvix_serde::from_str::<serde_json::Value>(&strings)).unwrap_err();
     assert!(err.message().contains("nested more than"), "{err}");
 }
+
+#[test]
+fn a_path_spaced_from_an_interpolation_is_a_syntax_error() {
+    // Found by fuzzing: rnix reads `a/b ${n}` as one path and panicked when
+    // asked for its parts; C++ Nix's path ends at the space.
+    let found =
+        "# Raw CR and CR LF p-feature-flakes)\nmap (n: builtin/wo ${n}) [ \"fetchTree\n\" ]\n";
+    for src in [
+        found,
+        "a/b ${1}",
+        "[ /a /* c */ ${\"x\"} ]",
+        "{ p = ~/x ${1}; }",
+    ] {
+        let err = tvix_serde::from_str::<tvix_serde::Value>(src).unwrap_err();
+        assert!(
+            err.message()
+                .contains("syntax error, unexpected DOLLAR_CURLY"),
+            "{src:?}: {err}"
+        );
+        assert!(err.location().is_some(), "{src:?}: {err}");
+    }
+}

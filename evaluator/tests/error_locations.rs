@@ -19,7 +19,9 @@ fn predicates_that_give_no_boolean_point_at_the_call() {
                 .contains("value is an integer while a Boolean was expected"),
             "{call}: {e}"
         );
-        let loc = e.location().unwrap_or_else(|| panic!("{call}: no location"));
+        let loc = e
+            .location()
+            .unwrap_or_else(|| panic!("{call}: no location"));
         assert_eq!((loc.line, loc.column), (2, 3), "{call}");
     }
 }

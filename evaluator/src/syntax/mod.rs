@@ -382,6 +382,75 @@ fn tree_bytes_bound(text: &[u8]) -> u64 {
     tokens * PER_TOKEN + len
 }
 
+/// rnix takes `a/b ${x}` (space or comment before the `${`) as one path
+/// and then panics when asked for its parts; for C++ Nix's lexer the path
+/// ends at the space and `${` is a token no expression may be followed by.
+/// The syntax error it reports there, in the words our other errors use:
+/// the text is parsed again with a `,` (also a token nothing is followed by
+/// there) in place of the `$`, whose error names what bison expected.
+fn spaced_path_interpolation(top: &rnix::SyntaxNode, file: u32, text: &str) -> Option<Error> {
+    use rnix::SyntaxKind as K;
+    use walk::{raw, Visit};
+    let paths = [
+        raw(K::NODE_PATH_ABS),
+        raw(K::NODE_PATH_REL),
+        raw(K::NODE_PATH_HOME),
+        raw(K::NODE_PATH_SEARCH),
+    ];
+    let (whitespace, comment, interpol) = (
+        raw(K::TOKEN_WHITESPACE),
+        raw(K::TOKEN_COMMENT),
+        raw(K::NODE_INTERPOL),
+    );
+    let mut at = None;
+    // The start of the path whose children included trivia last.
+    let mut trivia_in = None;
+    walk::walk(
+        top.green(),
+        top.text_range().start().into(),
+        |visit, frames| {
+            let Some(parent) = frames.last().filter(|f| paths.contains(&f.kind)) else {
+                return std::ops::ControlFlow::Continue(());
+            };
+            match visit {
+                Visit::Token(kind, _) if kind == whitespace || kind == comment => {
+                    trivia_in = Some(parent.start);
+                }
+                Visit::Node(n, offset)
+                    if n.kind() == interpol && trivia_in == Some(parent.start) =>
+                {
+                    at = Some(offset);
+                    return std::ops::ControlFlow::Break(());
+                }
+                _ => {}
+            }
+            std::ops::ControlFlow::Continue(())
+        },
+    );
+    let at = at?;
+    let span = Span {
+        file,
+        start: at,
+        end: at + 2,
+    };
+    let mut probe = text.to_string();
+    probe.replace_range(at as usize..at as usize + 1, ",");
+    let reparsed = rnix::Root::parse(&probe);
+    let message = reparsed
+        .errors()
+        .first()
+        .map(|e| parse_error(file, &probe, e))
+        .filter(|e| e.span.start == at)
+        .and_then(|e| match e.kind {
+            ErrorKind::ParseError(m) => {
+                Some(m.replacen("unexpected ','", "unexpected DOLLAR_CURLY", 1))
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| "syntax error, unexpected DOLLAR_CURLY".to_string());
+    Some(Error::new(ErrorKind::ParseError(message), span))
+}
+
 /// rnix accepts an indented string (`''x''`) as an attribute name; C++
 /// Nix's grammar does not. The syntax error it reports for the first one.
 fn indented_string_attr_name(top: &rnix::SyntaxNode, file: u32) -> Option<Error> {
@@ -525,6 +594,11 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
             {
                 return Err(vec![e]);
             }
+        }
+    }
+    if errors.is_empty() && text.contains("${") {
+        if let Some(e) = spaced_path_interpolation(&parsed.syntax(), file, text) {
+            return Err(vec![e]);
         }
     }
     if !errors.is_empty() {
