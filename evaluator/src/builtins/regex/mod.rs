@@ -145,5 +145,7 @@ fn split_builtin(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
         return Ok(Value::list(vec![args[1].clone()]));
     }
     out.push(Value::string(hay[prev_end..].to_vec()));
+    // Grown by doubling: the list keeps only what it holds.
+    out.shrink_to_fit();
     Ok(Value::list(out))
 }
