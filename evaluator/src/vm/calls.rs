@@ -282,13 +282,20 @@ impl Vm {
             self.stack.push(Value::list(kept));
             return Ok(());
         };
-        self.frames.push(Frame::Filter {
+        let waiting = Frame::Filter {
             f: f.clone(),
             list,
             next: next + 1,
             kept,
             span,
-        });
+        };
+        self.call_under(waiting, f, x)
+    }
+
+    /// Pushes `frame` to receive the result of `f x`, and calls it (one
+    /// step of a builtin that runs as native frames).
+    fn call_under(&mut self, frame: Frame, f: Value, x: Value) -> Result<(), ErrorKind> {
+        self.frames.push(frame);
         self.stack.push(f);
         self.stack.push(x);
         self.call(Span::NONE)
@@ -323,16 +330,14 @@ impl Vm {
             self.stack.push(Value::Bool(!want));
             return Ok(());
         };
-        self.frames.push(Frame::AnyAll {
+        let waiting = Frame::AnyAll {
             f: f.clone(),
             list,
             next: next + 1,
             want,
             span,
-        });
-        self.stack.push(f);
-        self.stack.push(x);
-        self.call(Span::NONE)
+        };
+        self.call_under(waiting, f, x)
     }
 
     /// Starts `sort` once the list is forced (forcing it first if needed).
