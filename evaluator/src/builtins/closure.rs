@@ -144,10 +144,11 @@ pub(super) fn generic_closure(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
             rounds += 1;
             // The queue, the keys and the result are not values yet: an
             // endless closure grows them without the evaluator seeing it.
-            let pending = crate::state::vec_bytes(&out)
-                + (queue.capacity() * std::mem::size_of::<Value>()) as u64
-                + seen.bytes();
-            crate::state::check_building(rounds, pending)?;
+            crate::state::check_building(rounds, || {
+                crate::state::vec_bytes(&out)
+                    + (queue.capacity() * std::mem::size_of::<Value>()) as u64
+                    + seen.bytes()
+            })?;
             let item = co.force(item).await;
             let Some(key) = to_attrs(&item)?.get(key_sym).cloned() else {
                 return Err(eval_err!("attribute 'key' required"));

@@ -146,7 +146,7 @@ fn gen_list(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let f = &args[0];
     // Each element is a thunk: check the whole size before making any.
     let bytes = (n as u64).saturating_mul(crate::value::THUNK_BYTES);
-    crate::state::check_growth(0, usize::try_from(bytes).unwrap_or(usize::MAX))?;
+    crate::state::check_room(bytes)?;
     let mut items = crate::state::vec_with_capacity(n as usize)?;
     items.extend((0..n).map(|i| Value::Thunk(Thunk::new_apply(f.clone(), Value::Int(i)))));
     Ok(Value::list(items))

@@ -20,7 +20,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[BuiltinDef {
 
 fn from_toml(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let s = to_str_no_ctx(&args[0])?;
-    crate::state::check_building(0, parse_bytes_bound(s.as_bytes()))?;
+    crate::state::check_room(parse_bytes_bound(s.as_bytes()))?;
     let text = String::from_utf8_lossy(s.as_bytes());
     let timestamps = vm
         .shared()

@@ -121,7 +121,7 @@ fn split_version(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
             break;
         }
         out.push(Value::string(c.to_vec()));
-        crate::state::check_building(out.len(), crate::state::vec_bytes(&out))?;
+        crate::state::check_building(out.len(), || crate::state::vec_bytes(&out))?;
     }
     Ok(Value::list(out))
 }

@@ -356,15 +356,22 @@ pub(crate) fn vec_with_capacity<T>(n: usize) -> Result<Vec<T>, ErrorKind> {
 pub(crate) const BUILD_CHECK_INTERVAL: usize = 4096;
 
 /// Checks, every [`BUILD_CHECK_INTERVAL`] items, that the values made so
-/// far plus `pending` bytes not charged yet (the vector being filled) fit
-/// the memory limit.
+/// far plus the `pending` bytes not charged yet (the vectors being filled,
+/// computed only then) fit the memory limit.
 #[inline]
-pub(crate) fn check_building(items: usize, pending: u64) -> Result<(), ErrorKind> {
+pub(crate) fn check_building(items: usize, pending: impl FnOnce() -> u64) -> Result<(), ErrorKind> {
     if !items.is_multiple_of(BUILD_CHECK_INTERVAL) {
         return Ok(());
     }
-    reserve(pending)?;
-    credit(pending);
+    check_room(pending())
+}
+
+/// Checks that `bytes` more would fit the memory limit, without charging
+/// them (for memory that is not a value: a parser's tree, a vector being
+/// filled, an output buffer before it grows).
+pub(crate) fn check_room(bytes: u64) -> Result<(), ErrorKind> {
+    reserve(bytes)?;
+    credit(bytes);
     Ok(())
 }
 
@@ -376,10 +383,7 @@ pub(crate) fn vec_bytes<T>(values: &Vec<T>) -> u64 {
 /// Checks that a buffer of `current` bytes may grow by `extra` bytes
 /// (strings built from input) within the memory limit.
 pub(crate) fn check_growth(current: usize, extra: usize) -> Result<(), ErrorKind> {
-    let bytes = (current as u64).saturating_add(extra as u64);
-    reserve(bytes)?;
-    credit(bytes);
-    Ok(())
+    check_room((current as u64).saturating_add(extra as u64))
 }
 
 /// Appends `items` to `out`, checking growth against the memory limit

@@ -317,7 +317,7 @@ pub fn parse_with<R>(
 ) -> Result<R, Vec<Error>> {
     // The syntax tree is not a value, but it is most of what a large file
     // costs (60 times its size for `[ 1 1 1 … ]`): it must fit the limit.
-    if let Err(kind) = crate::state::check_building(0, tree_bytes_bound(text.as_bytes())) {
+    if let Err(kind) = crate::state::check_room(tree_bytes_bound(text.as_bytes())) {
         let span = Span {
             file,
             start: 0,

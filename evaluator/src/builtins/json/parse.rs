@@ -109,11 +109,9 @@ impl Parser<'_> {
             // Values are charged as they are made, the arrays and objects
             // being filled only when they end.
             rounds += 1;
-            if rounds.is_multiple_of(crate::state::BUILD_CHECK_INTERVAL) {
-                if let Err(e) = crate::state::check_building(0, b.pending_bytes()) {
-                    *stop = Some(e);
-                    return Err(String::new());
-                }
+            if let Err(e) = crate::state::check_building(rounds, || b.pending_bytes()) {
+                *stop = Some(e);
+                return Err(String::new());
             }
             if !skip_to_state_evaluation {
                 match self.last {

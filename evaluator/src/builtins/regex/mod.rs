@@ -137,7 +137,7 @@ fn split_builtin(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
         prev_end = end;
         // An empty expression matches at every byte: the result can be
         // many times the input's size.
-        crate::state::check_building(out.len() / 2, crate::state::vec_bytes(&out))
+        crate::state::check_building(out.len() / 2, || crate::state::vec_bytes(&out))
     };
     let mut poll = || vm.poll_limits();
     each_match(&prog, hay, &mut poll, &mut add).map_err(|e| stopped(re.as_bytes(), e))?;
