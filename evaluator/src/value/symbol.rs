@@ -307,7 +307,13 @@ impl Symbol {
     /// there (see [`Symbol`]).
     #[inline(always)]
     fn entry<'a>(self) -> Option<&'a Interned> {
-        let (table, len) = TABLE.get();
+        self.entry_in(TABLE.get())
+    }
+
+    /// [`Symbol::entry`] in `table` as read from `TABLE` (one read can
+    /// serve several symbols).
+    #[inline(always)]
+    fn entry_in<'a>(self, (table, len): (*const Box<Interned>, u32)) -> Option<&'a Interned> {
         if self.index >= len {
             return None;
         }
@@ -409,14 +415,9 @@ impl Ord for Symbol {
         } else {
             // One read of the table for both names: sorting and searching
             // sets compare names in their inner loops.
-            let (table, len) = TABLE.get();
-            let bytes = |sym: &Symbol| -> &[u8] {
-                if sym.index >= len {
-                    return b"";
-                }
-                // SAFETY: as in `Symbol::entry`.
-                unsafe { &(*table.add(sym.index as usize)).bytes }
-            };
+            let table = TABLE.get();
+            let bytes =
+                |sym: &Symbol| -> &[u8] { sym.entry_in(table).map_or(b"", |entry| &entry.bytes) };
             bytes(self).cmp(bytes(other))
         }
     }

@@ -229,6 +229,7 @@ impl Vm {
     /// that the limits are checked about as often in time as when steps are
     /// small: a loop of `//` on a set of 100,000 attributes did 1,024 of
     /// them (seconds) between two checks of the timeout.
+    ///
     /// Only a value made by the step counts: one it merely returns (a
     /// `getAttr` of a large set) is held elsewhere too.
     #[inline]
@@ -448,22 +449,14 @@ impl Vm {
                     span,
                 } => {
                     let keep = self.stack.pop().unwrap_or(Value::Null);
-                    match keep {
-                        Value::Bool(b) => {
-                            if b {
+                    crate::builtins::to_bool(&keep)
+                        .and_then(|keep| {
+                            if keep {
                                 kept.push(list[next - 1].clone());
                             }
                             self.filter_step(f, list, next, kept, span)
-                                .map_err(|k| Error::new(k, span))
-                        }
-                        other => Err(Error::new(
-                            ErrorKind::TypeError {
-                                expected: "a Boolean",
-                                actual: other.type_description(),
-                            },
-                            span,
-                        )),
-                    }
+                        })
+                        .map_err(|k| Error::new(k, span))
                 }
                 Frame::AnyAllList { f, want, span } => {
                     let list = self.stack.pop().unwrap_or(Value::Null);
@@ -476,22 +469,19 @@ impl Vm {
                     next,
                     want,
                     span,
-                } => match self.stack.pop().unwrap_or(Value::Null) {
-                    Value::Bool(b) if b == want => {
-                        self.stack.push(Value::Bool(want));
-                        Ok(())
-                    }
-                    Value::Bool(_) => self
-                        .any_all_step(f, list, next, want, span)
-                        .map_err(|k| Error::new(k, span)),
-                    other => Err(Error::new(
-                        ErrorKind::TypeError {
-                            expected: "a Boolean",
-                            actual: other.type_description(),
-                        },
-                        span,
-                    )),
-                },
+                } => {
+                    let answer = self.stack.pop().unwrap_or(Value::Null);
+                    crate::builtins::to_bool(&answer)
+                        .and_then(|b| {
+                            if b == want {
+                                self.stack.push(Value::Bool(want));
+                                Ok(())
+                            } else {
+                                self.any_all_step(f, list, next, want, span)
+                            }
+                        })
+                        .map_err(|k| Error::new(k, span))
+                }
                 Frame::FoldlList { f, acc } => {
                     let list = self.stack.pop().unwrap_or(Value::Null);
                     self.foldl_start(f, acc, list)
