@@ -216,7 +216,7 @@ impl<'a> Compiler<'a> {
         let converted = match &tree.statics[pos].value {
             Value_::Nested(_) => None,
             Value_::Expr(e) => match unparen(e) {
-                ast::Expr::AttrSet(set) => Some(self.build_tree(&set, set.rec_token().is_some())),
+                ast::Expr::AttrSet(set) => Some(self.build_tree(&set, super::is_rec(&set))),
                 _ => return dup(self),
             },
             Value_::Inherit(_) => return dup(self),
@@ -281,7 +281,7 @@ impl<'a> Compiler<'a> {
         match value {
             Value_::Nested(t) => Some(std::mem::take(&mut **t)),
             Value_::Expr(e) => match unparen(e) {
-                ast::Expr::AttrSet(set) => Some(self.build_tree(&set, set.rec_token().is_some())),
+                ast::Expr::AttrSet(set) => Some(self.build_tree(&set, super::is_rec(&set))),
                 _ => None,
             },
             Value_::Inherit(_) => None,
@@ -291,7 +291,7 @@ impl<'a> Compiler<'a> {
     // ---- code generation ---------------------------------------------
 
     pub(super) fn compile_attr_set(&mut self, set: &ast::AttrSet, span: Span) {
-        let tree = self.build_tree(set, set.rec_token().is_some());
+        let tree = self.build_tree(set, super::is_rec(set));
         self.compile_tree(&tree, span);
     }
 

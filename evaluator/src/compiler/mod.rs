@@ -143,8 +143,25 @@ struct Compiler<'a> {
     expect_direct: bool,
 }
 
+/// The name an identifier node spells. Read from the green tree: going
+/// through rowan's cursor API allocated a node and a `String` per identifier.
 fn ident_name(i: &ast::Ident) -> Symbol {
+    let green = i.syntax().green();
+    let mut children = green.children();
+    if let (Some(rowan::NodeOrToken::Token(t)), None) = (children.next(), children.next()) {
+        return Symbol::from_str(t.text());
+    }
     Symbol::from_str(i.syntax().text().to_string().as_str())
+}
+
+/// Whether a set literal is `rec { … }`: its first element is the keyword
+/// (the parser puts leading trivia outside the node). rnix's `rec_token`
+/// looks through every child, i.e. every binding of the set.
+fn is_rec(set: &ast::AttrSet) -> bool {
+    let green = set.syntax().green();
+    let first = green.children().next();
+    matches!(first, Some(rowan::NodeOrToken::Token(t))
+        if t.kind() == rowan::SyntaxKind(rnix::SyntaxKind::TOKEN_REC as u16))
 }
 
 /// Strips parentheses, which C++ Nix's syntax tree does not keep.

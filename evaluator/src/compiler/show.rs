@@ -172,7 +172,7 @@ fn collect_entries(node: &impl HasEntry, recursive: bool, clauses: &mut Clauses)
 /// merge (`x = { y = 1; }; x.z = 2;`).
 fn shown_value(v: ast::Expr, clauses: &mut Clauses) -> Shown {
     match &v {
-        ast::Expr::AttrSet(a) => Shown::Set(collect_entries(a, a.rec_token().is_some(), clauses)),
+        ast::Expr::AttrSet(a) => Shown::Set(collect_entries(a, super::is_rec(a), clauses)),
         _ => Shown::Expr(v),
     }
 }
@@ -388,7 +388,7 @@ fn show_expr(e: &ast::Expr, out: &mut String) {
             out.push(']');
         }
         Expr::AttrSet(a) => {
-            let set = collect_entries(a, a.rec_token().is_some(), &mut Clauses::default());
+            let set = collect_entries(a, super::is_rec(a), &mut Clauses::default());
             show_set(&set, out);
         }
         Expr::Select(s) => {

@@ -9,7 +9,30 @@ use rowan::ast::AstNode;
 
 /// The parts of a string literal: decoded text and interpolations.
 pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
-    let indented = s.syntax().first_token().is_some_and(|t| t.text() == "''");
+    // Most strings are `"…"` without interpolation: read them from the green
+    // tree, without the cursor nodes `parts()` allocates for every piece.
+    let green = s.syntax().green();
+    let mut children = green.children().map(|c| c.into_token());
+    let indented = match children.next() {
+        Some(Some(open)) if open.text() == "\"" => {
+            let kind = |k: rnix::SyntaxKind| rowan::SyntaxKind(k as u16);
+            let (content, end) = (
+                kind(rnix::SyntaxKind::TOKEN_STRING_CONTENT),
+                kind(rnix::SyntaxKind::TOKEN_STRING_END),
+            );
+            match (children.next(), children.next(), children.next()) {
+                (Some(Some(close)), None, _) if close.kind() == end => return Vec::new(),
+                (Some(Some(text)), Some(Some(close)), None)
+                    if text.kind() == content && close.kind() == end =>
+                {
+                    return vec![InterpolPart::Literal(unescape_quoted(text.text()))];
+                }
+                _ => false,
+            }
+        }
+        Some(Some(open)) => open.text() == "''",
+        _ => false,
+    };
     if !indented {
         return s
             .parts()
