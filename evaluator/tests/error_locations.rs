@@ -1,4 +1,4 @@
-//! Errors raised by builtins that run as native frames point at the call.
+//! Errors raised by builtins that run as native frames point where C++ Nix points.
 
 #[test]
 fn predicates_that_give_no_boolean_point_at_the_call() {
@@ -23,5 +23,34 @@ fn predicates_that_give_no_boolean_point_at_the_call() {
             .location()
             .unwrap_or_else(|| panic!("{call}: no location"));
         assert_eq!((loc.line, loc.column), (2, 3), "{call}");
+    }
+}
+
+#[test]
+fn concat_map_results_that_are_no_list_point_where_cpp_nix_points() {
+    // As C++ Nix's `determinePos`: the result's position if it is a function,
+    // else the function's, else (a builtin) the call's.
+    for (call, expected, at) in [
+        ("builtins.concatMap (x: x) l", "an integer", (2, 23)),
+        ("builtins.concatMap (x: y: y) l", "a function", (2, 26)),
+        (
+            "builtins.concatMap builtins.head [ [ 1 ] ]",
+            "an integer",
+            (2, 3),
+        ),
+    ] {
+        let mut eval = tvix_eval::Evaluation::builder().build();
+        let e = eval
+            .evaluate_str(&format!("let l = [ 1 2 ]; in\n  {call}"))
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(&format!("value is {expected} while a list was expected")),
+            "{call}: {e}"
+        );
+        let loc = e
+            .location()
+            .unwrap_or_else(|| panic!("{call}: no location"));
+        assert_eq!((loc.line, loc.column), at, "{call}");
     }
 }

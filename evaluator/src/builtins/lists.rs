@@ -9,7 +9,7 @@ use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::value::{NixList, Symbol, Thunk, Value};
 use crate::vm::generators::{equal_cells, make_gen, Co, Gen};
-use crate::vm::Vm;
+use crate::vm::{Collect, Vm};
 use crate::Shared;
 use crate::Span;
 
@@ -89,7 +89,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         arity: 2,
         strict: 0b1,
         first_arg: None,
-        imp: Async(concat_map),
+        imp: Frames(concat_map),
     },
     BuiltinDef {
         name: "partition",
@@ -258,7 +258,7 @@ fn filter_checked(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), Error
     let mut args = args.into_iter();
     let f = args.next().unwrap_or(Value::Null);
     let list = args.next().unwrap_or(Value::Null);
-    vm.filter_start(f, list, span)
+    vm.collect_start(Collect::Filter, f, list, span)
 }
 
 /// `foldl'` runs as a native frame (no generator): each step calls
@@ -324,16 +324,15 @@ fn concat_lists(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     })
 }
 
-fn concat_map(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
-    make_gen(move |co| async move {
-        let list = function_then_list(&co, &args[0], &args[1]).await?;
-        let mut out = Vec::new();
-        for x in list.iter() {
-            let l = co.call(args[0].clone(), x.clone()).await;
-            crate::state::extend_checked(&mut out, &to_list(&l)?)?;
-        }
-        Ok(Value::list(out))
-    })
+/// `concatMap` runs as native frames, like `filter`: the function (forced
+/// as the strict argument) is checked, then the list forced, then `f` called
+/// on each element and its result forced to a list.
+fn concat_map(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
+    let mut args = args.into_iter();
+    let f = args.next().unwrap_or(Value::Null).shallow();
+    let list = args.next().unwrap_or(Value::Null);
+    to_function(&f)?;
+    vm.collect_start(Collect::ConcatMap, f, list, span)
 }
 
 fn partition(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {

@@ -256,37 +256,44 @@ impl Vm {
         self.force_under(waiting, thunk)
     }
 
-    /// Starts `filter` once the list is forced (forcing it first if needed).
-    pub(crate) fn filter_start(
+    /// Starts `filter` or `concatMap` once the list is forced (forcing it
+    /// first if needed).
+    pub(crate) fn collect_start(
         &mut self,
+        op: Collect,
         f: Value,
         list: Value,
         span: Span,
     ) -> Result<(), ErrorKind> {
         match evaluated_list(&list)? {
-            Some(l) => self.filter_step(f, l, 0, Vec::new(), span),
-            None => self.force_under(Frame::FilterList { f, span }, list),
+            Some(l) => self.collect_step(op, f, l, 0, Vec::new(), span),
+            None => self.force_under(Frame::CollectList { op, f, span }, list),
         }
     }
 
-    /// One step of `filter`: call the predicate on `list[next]`, or finish.
-    pub(super) fn filter_step(
+    /// One step of `filter` or `concatMap`: call `f` on `list[next]`, or
+    /// finish with what was collected.
+    pub(super) fn collect_step(
         &mut self,
+        op: Collect,
         f: Value,
         list: crate::value::NixList,
         next: usize,
-        kept: Vec<Value>,
+        out: Vec<Value>,
         span: Span,
     ) -> Result<(), ErrorKind> {
         let Some(x) = list.get(next).cloned() else {
-            self.stack.push(Value::list(kept));
+            let result = Value::list(out);
+            self.count_work(&result);
+            self.stack.push(result);
             return Ok(());
         };
-        let waiting = Frame::Filter {
+        let waiting = Frame::Collect {
+            op,
             f: f.clone(),
             list,
             next: next + 1,
-            kept,
+            out,
             span,
         };
         self.call_under(waiting, f, x)

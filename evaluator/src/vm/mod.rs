@@ -76,17 +76,19 @@ pub(crate) enum Frame {
     },
     /// `foldl'` before its list is forced: the frame above leaves the list.
     FoldlList { f: Value, acc: Value },
-    /// `filter`: the frame above leaves the predicate's result for `list[next - 1]`.
-    Filter {
+    /// `filter` or `concatMap`: the frame above leaves `f list[next - 1]`.
+    Collect {
+        op: Collect,
         f: Value,
         list: crate::value::NixList,
         next: usize,
-        kept: Vec<Value>,
-        /// The call's, for a predicate that gives no Boolean.
+        /// The result so far.
+        out: Vec<Value>,
+        /// The call's, for a result of the wrong type.
         span: Span,
     },
-    /// `filter` before its list is forced.
-    FilterList { f: Value, span: Span },
+    /// `filter` or `concatMap` before its list is forced.
+    CollectList { op: Collect, f: Value, span: Span },
     /// `any` (`want` true) or `all` (false): the frame above leaves the
     /// predicate's result for `list[next - 1]`.
     AnyAll {
@@ -103,6 +105,15 @@ pub(crate) enum Frame {
     Sort(Box<sort::SortMachine>, Span),
     /// `sort` before its list is forced.
     SortList { f: Value, span: Span },
+}
+
+/// What a [`Frame::Collect`] builds from the results of `f` on each element.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Collect {
+    /// `filter`: the elements for which the predicate gives `true`.
+    Filter,
+    /// `concatMap`: the concatenation of the lists `f` gives.
+    ConcatMap,
 }
 
 /// Where a running frame's upvalues live: in the thunk or closure it runs.
@@ -436,27 +447,48 @@ impl Vm {
                     Ok(())
                 }
                 Frame::ErrorContext { .. } => Ok(()),
-                Frame::FilterList { f, span } => {
+                Frame::CollectList { op, f, span } => {
                     let list = self.stack.pop().unwrap_or(Value::Null);
-                    self.filter_start(f, list, span)
+                    self.collect_start(op, f, list, span)
                         .map_err(|k| Error::new(k, span))
                 }
-                Frame::Filter {
+                Frame::Collect {
+                    op,
                     f,
                     list,
                     next,
-                    mut kept,
+                    mut out,
                     span,
                 } => {
-                    let keep = self.stack.pop().unwrap_or(Value::Null);
-                    crate::builtins::to_bool(&keep)
-                        .and_then(|keep| {
-                            if keep {
-                                kept.push(list[next - 1].clone());
-                            }
-                            self.filter_step(f, list, next, kept, span)
-                        })
-                        .map_err(|k| Error::new(k, span))
+                    let result = self.stack.pop().unwrap_or(Value::Null);
+                    match op {
+                        Collect::Filter => crate::builtins::to_bool(&result)
+                            .map(|keep| {
+                                if keep {
+                                    out.push(list[next - 1].clone());
+                                }
+                            })
+                            .map_err(|k| Error::new(k, span)),
+                        // As C++ Nix, a result that is no list is reported at
+                        // the result's position if it has one (a function),
+                        // else the function's, else the call's.
+                        Collect::ConcatMap => crate::builtins::to_list(&result)
+                            .map_err(|k| {
+                                let at = [&result, &f].into_iter().find_map(|v| match v {
+                                    Value::Closure(c) => Some(c.lambda.span),
+                                    _ => None,
+                                });
+                                Error::new(k, at.unwrap_or(span))
+                            })
+                            .and_then(|l| {
+                                crate::state::extend_checked(&mut out, &l)
+                                    .map_err(|k| Error::new(k, span))
+                            }),
+                    }
+                    .and_then(|()| {
+                        self.collect_step(op, f, list, next, out, span)
+                            .map_err(|k| Error::new(k, span))
+                    })
                 }
                 Frame::AnyAllList { f, want, span } => {
                     let list = self.stack.pop().unwrap_or(Value::Null);
@@ -569,8 +601,8 @@ impl Vm {
                 Frame::CallWith { .. }
                 | Frame::Foldl { .. }
                 | Frame::FoldlList { .. }
-                | Frame::Filter { .. }
-                | Frame::FilterList { .. }
+                | Frame::Collect { .. }
+                | Frame::CollectList { .. }
                 | Frame::AnyAll { .. }
                 | Frame::AnyAllList { .. }
                 | Frame::Sort(..)
