@@ -1,11 +1,8 @@
 //! Attribute-set builtins: `attrNames`, `mapAttrs`, `listToAttrs`, ….
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::{
-    make_attrs, required_attr, to_attrs, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL,
-};
+use super::{required_attr, to_attrs, to_list, to_str, BuiltinDef, BuiltinImpl::*, ALL};
 use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::syntax::Pos;
@@ -90,7 +87,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         arity: 2,
         strict: 0b1,
         first_arg: None,
-        imp: Async(zip_attrs_with),
+        imp: Fast(zip_attrs_with_fast, zip_attrs_with),
     },
     BuiltinDef {
         name: "genericClosure",
@@ -322,39 +319,71 @@ fn function_args(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     }
 }
 
+/// `zipAttrsWith` when the function, the list and its sets need no
+/// evaluation (`None` otherwise: the generator forces them in order).
+fn zip_attrs_with_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
+    let f = super::evaluated(&args[0])?;
+    if let Err(e) = super::to_function(&f) {
+        return Some(Err(e));
+    }
+    let list = super::evaluated(&args[1])?;
+    let run = || -> Result<Option<Value>, ErrorKind> {
+        let mut sets = Vec::new();
+        for x in to_list(&list)?.iter() {
+            let Some(x) = super::evaluated(x) else {
+                return Ok(None);
+            };
+            sets.push(to_attrs(&x)?);
+        }
+        Ok(Some(zip_sets(&f, &sets)))
+    };
+    run().transpose()
+}
+
 fn zip_attrs_with(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     make_gen(move |co| async move {
-        let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
-        let mut index: HashMap<Symbol, usize> = HashMap::new();
+        let mut sets = Vec::new();
         for x in super::lists::function_then_list(&co, &args[0], &args[1])
             .await?
             .iter()
         {
             let x = co.force(x.clone()).await;
-            for attr in to_attrs(&x)?.iter() {
-                match index.get(&attr.name) {
-                    Some(&i) => groups[i].1.push(attr.value.clone()),
-                    None => {
-                        index.insert(attr.name, groups.len());
-                        groups.push((attr.name, vec![attr.value.clone()]));
-                    }
-                }
-            }
+            sets.push(to_attrs(&x)?);
         }
-        let f = args[0].clone();
-        Ok(make_attrs(
-            groups
-                .into_iter()
-                .map(|(k, vs)| {
-                    let partial = Value::Thunk(Thunk::new_apply(
-                        f.clone(),
-                        Value::string(k.as_bytes().to_vec()),
-                    ));
-                    (k, Value::Thunk(Thunk::new_apply(partial, Value::list(vs))))
-                })
-                .collect(),
-        ))
+        Ok(zip_sets(&args[0], &sets))
     })
+}
+
+/// `zipAttrsWith f sets`: for each name, a lazy `f name [ values … ]` with
+/// the values in list order. Every set is sorted by name, so one stable
+/// sort of all attributes (runs it merges) groups them already in the
+/// result's order: no hashing, no second sort.
+fn zip_sets(f: &Value, sets: &[Rc<Attrs>]) -> Value {
+    let mut all: Vec<(Symbol, Value)> = sets
+        .iter()
+        .flat_map(|set| set.iter().map(|a| (a.name, a.value.clone())))
+        .collect();
+    if sets.len() > 1 {
+        all.sort_by_key(|a| a.0);
+    }
+    let mut entries: Vec<Attr> = Vec::new();
+    let mut all = all.into_iter().peekable();
+    while let Some((name, first)) = all.next() {
+        let mut values = vec![first];
+        while let Some((_, v)) = all.next_if(|(n, _)| *n == name) {
+            values.push(v);
+        }
+        let partial = Value::Thunk(Thunk::new_apply(
+            f.clone(),
+            Value::string(name.as_bytes().to_vec()),
+        ));
+        entries.push(Attr {
+            name,
+            value: Value::Thunk(Thunk::new_apply(partial, Value::list(values))),
+            pos: Pos::NONE,
+        });
+    }
+    Value::attrs(Attrs::from_sorted(entries))
 }
 
 fn unsafe_get_attr_pos(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
