@@ -44,6 +44,9 @@ pub enum Op {
     MakeThunk(Idx),
     /// Push a closure of `lambdas[i]` over the values its chunk's `captures` name.
     MakeClosure(Idx),
+    /// As `MakeClosure`, but push a thunk standing for the closure (a
+    /// lambda in a lazy position, which C++ Nix evaluates only when used).
+    MakeClosureThunk(Idx),
     /// Stack: [f, arg] → f arg (in weak head normal form).
     Call,
     /// Stack: [f, a, b] → f a b.

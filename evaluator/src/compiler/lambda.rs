@@ -26,6 +26,17 @@ impl Compiler<'_> {
     }
 
     pub(super) fn compile_lambda(&mut self, l: &ast::Lambda, name: Option<Symbol>) {
+        self.compile_lambda_as(l, name, false)
+    }
+
+    /// Compiles a lambda; `delayed`: as a thunk standing for the closure
+    /// (`MakeClosureThunk`), for a lazy position.
+    pub(super) fn compile_lambda_as(
+        &mut self,
+        l: &ast::Lambda,
+        name: Option<Symbol>,
+        delayed: bool,
+    ) {
         let span = self.span(l);
         let lambda = match l.param() {
             Some(ast::Param::IdentParam(p)) => {
@@ -122,7 +133,12 @@ impl Compiler<'_> {
         let c = self.chunk();
         c.lambdas.push(Rc::new(lambda));
         let i = (c.lambdas.len() - 1) as Idx;
-        self.emit(Op::MakeClosure(i), span);
+        let op = if delayed {
+            Op::MakeClosureThunk(i)
+        } else {
+            Op::MakeClosure(i)
+        };
+        self.emit(op, span);
     }
 
     /// How formal `slot` gets its default `d` (compiled inside the lambda's

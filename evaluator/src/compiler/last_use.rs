@@ -36,7 +36,7 @@ pub(super) fn mark_last_uses(chunk: &mut Chunk) {
                     }
                 }
             }
-            Op::MakeClosure(l) => {
+            Op::MakeClosure(l) | Op::MakeClosureThunk(l) => {
                 if let Some(lambda) = chunk.lambdas.get(l as usize) {
                     for cap in &lambda.chunk.captures {
                         note(cap, &mut locals, &mut upvalues);

@@ -473,7 +473,16 @@ impl<'a> Compiler<'a> {
             {
                 self.compile_strict(&e)
             }
-            // C++ Nix makes a thunk for a lambda in a lazy position too.
+            // C++ Nix makes a thunk for a lambda in a lazy position too, and
+            // it shows (`<CODE>` until used, in non-strict output). Making a
+            // closure evaluates nothing and cannot fail, so it is made now,
+            // in a thunk that stands for it: forcing that needs no frame, no
+            // second capture and no cycle-root registration. A recursive
+            // binding keeps a code thunk, which siblings capture before it
+            // is filled in.
+            ast::Expr::Lambda(l) if self.init_slot.is_none() => {
+                self.compile_lambda_as(l, name, true)
+            }
             ast::Expr::Lambda(l) => {
                 let description = name.map(|n| format!("while evaluating the attribute '{n}'"));
                 let l = l.clone();

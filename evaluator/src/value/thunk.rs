@@ -64,7 +64,8 @@ pub enum ThunkState {
     },
     /// A lazy application `f x`, made by builtins such as `map` without compiling anything.
     Apply(Value, Value),
-    /// Stands for another value (a `rec` binding replaced by `__overrides`).
+    /// Stands for another value: a closure made at once for a lambda in a
+    /// lazy position, or a `rec` binding replaced by `__overrides`.
     Alias(Value),
     /// Made for a recursive binding; its code is attached once every sibling exists.
     Blank,
@@ -104,6 +105,22 @@ impl Drop for Thunk {
     }
 }
 
+/// [`Thunk::start`] for an alias: one for a closure needs no evaluation and
+/// becomes its value. (No cycle-root registration: the closure was made
+/// before the thunk and cannot hold it.) Out of line, so that the forcing
+/// inlined into the dispatch loop stays small.
+#[inline(never)]
+fn start_alias(state: &mut ThunkState) -> Start {
+    match state {
+        ThunkState::Alias(v @ Value::Closure(_)) => {
+            let v = v.clone();
+            *state = ThunkState::Evaluated(v.clone());
+            Start::Value(v)
+        }
+        _ => Start::Other,
+    }
+}
+
 impl Thunk {
     /// A thunk that runs `chunk` over `upvalues`.
     pub fn new_code(chunk: Rc<Chunk>, upvalues: Upvalues) -> Thunk {
@@ -119,6 +136,13 @@ impl Thunk {
     pub fn new_apply(f: Value, x: Value) -> Thunk {
         crate::state::charge_thunk(THUNK_BYTES);
         Thunk(Rc::new(RefCell::new(ThunkState::Apply(f, x))))
+    }
+
+    /// A thunk standing for `v` (a closure made for a lazy position, or a
+    /// `rec` binding replaced by `__overrides`).
+    pub(crate) fn new_alias(v: Value) -> Thunk {
+        crate::state::charge_thunk(THUNK_BYTES);
+        Thunk(Rc::new(RefCell::new(ThunkState::Alias(v))))
     }
 
     /// A blank thunk for a recursive binding (filled in later by `Thunk::init`).
@@ -160,6 +184,7 @@ impl Thunk {
                 Start::Code(chunk.clone())
             }
             ThunkState::Code { .. } => Start::Running,
+            ThunkState::Alias(_) => start_alias(&mut state),
             _ => Start::Other,
         }
     }

@@ -121,6 +121,17 @@ impl Vm {
         Ok(Value::attrs(Attrs::from_sorted(extra)))
     }
 
+    /// `MakeClosureThunk`: a closure of `lambdas[i]`, in a thunk standing
+    /// for it. Out of line, like the set-building instructions, so that
+    /// the dispatch loop stays small.
+    #[inline(never)]
+    fn make_closure_thunk(&mut self, chunk: &Chunk, i: u32, bp: usize, up: &Up) -> Value {
+        let lambda = &chunk.lambdas[i as usize];
+        let upvalues = capture(&lambda.chunk.captures, chunk, &self.stack, bp, up);
+        let c = Closure::new(lambda.clone(), upvalues);
+        Value::Thunk(Thunk::new_alias(Value::Closure(Rc::new(c))))
+    }
+
     /// The inner loop: runs bytecode, switching frames in place for calls,
     /// forces and returns, and going back to the outer loop for anything else.
     pub(super) fn run_code(
@@ -282,6 +293,10 @@ impl Vm {
                     let upvalues = capture(&lambda.chunk.captures, &chunk, &self.stack, bp, &up);
                     let c = Closure::new(lambda.clone(), upvalues);
                     self.stack.push(Value::Closure(Rc::new(c)));
+                }
+                Op::MakeClosureThunk(i) => {
+                    let t = self.make_closure_thunk(&chunk, i, bp, &up);
+                    self.stack.push(t);
                 }
                 Op::Call => {
                     let len = self.stack.len();

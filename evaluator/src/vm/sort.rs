@@ -131,7 +131,7 @@ impl SortMachine {
     /// values, otherwise a comparator call for the VM to make.
     fn ask(&self, a: &Value, b: &Value) -> Result<Ask, ErrorKind> {
         if self.native_less {
-            if let Some(r) = less_shallow(a, b) {
+            if let Some(r) = less_shallow(&a.shallow(), &b.shallow()) {
                 return Ok(Ask::Known(r?));
             }
         }
@@ -151,11 +151,20 @@ impl SortMachine {
             let stage = std::mem::replace(&mut self.stage, Stage::Finished);
             match stage {
                 Stage::ForceItems { mut next } => {
+                    // C++ Nix sorts the list's cells, and equality treats
+                    // the very same cell as equal: an item whose value has
+                    // an identity (a set, list or function) stays its cell
+                    // (forcing updated it in place). Plain values, where
+                    // cells cannot be told apart, are taken out, so that
+                    // comparisons need not look through thunks.
                     if let Some(v) = input.take() {
+                        // The thunk now holds `v`; a cell the force could
+                        // not update (none should remain) takes the value.
                         if let Some(slot) = self.items.get_mut(next) {
-                            *slot = v;
+                            if slot.is_pending() {
+                                *slot = v;
+                            }
                         }
-                        next += 1;
                     }
                     while let Some(x) = self.items.get(next) {
                         if x.is_pending() {
@@ -164,7 +173,15 @@ impl SortMachine {
                             return Ok(Next::Force(x));
                         }
                         let v = x.shallow();
-                        self.items[next] = v;
+                        if !matches!(
+                            v,
+                            Value::Attrs(_)
+                                | Value::List(_)
+                                | Value::Closure(_)
+                                | Value::Builtin(_)
+                        ) {
+                            self.items[next] = v;
+                        }
                         next += 1;
                     }
                     let mut items = std::mem::take(&mut self.items);
