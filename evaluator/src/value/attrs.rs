@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::symbol::NameLease;
+use super::symbol::{NameLease, SymbolTable};
 use super::{Symbol, Value};
 use crate::syntax::Pos;
 
@@ -117,14 +117,14 @@ impl Attrs {
         if self.entries.len() <= LINEAR_SCAN_MAX {
             return self.entries.iter().position(|attr| attr.name == name);
         }
-        // The probe's name is read once, not at every step.
-        let key = name.as_bytes();
+        // The table is read once, not at every step.
+        let table = SymbolTable::current();
         self.entries
             .binary_search_by(|a| {
                 if a.name == name {
                     std::cmp::Ordering::Equal
                 } else {
-                    a.name.as_bytes().cmp(key)
+                    a.name.cmp_in(name, table)
                 }
             })
             .ok()

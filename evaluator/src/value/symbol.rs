@@ -42,6 +42,10 @@ pub struct Symbol {
 /// The one copy of an interned name.
 struct Interned {
     bytes: Box<[u8]>,
+    /// The first eight bytes, big-endian, zero-padded: two different
+    /// prefixes order their names as the bytes do, so most comparisons
+    /// (searching and sorting sets) need no `memcmp`.
+    prefix: u64,
     /// Which evaluation last used the name, and how many names that
     /// evaluation had used before it (its order there).
     order: Cell<(u32, u32)>,
@@ -209,6 +213,14 @@ pub fn interned_names() -> usize {
 }
 
 /// Adds a name that is not interned yet.
+/// [`Interned::prefix`] of `name`.
+fn name_prefix(name: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    let n = name.len().min(8);
+    head[..n].copy_from_slice(&name[..n]);
+    u64::from_be_bytes(head)
+}
+
 fn intern_new(it: &mut Interner, name: &[u8]) -> Symbol {
     if let Some(sym) = it.map.get(name) {
         return *sym;
@@ -219,6 +231,7 @@ fn intern_new(it: &mut Interner, name: &[u8]) -> Symbol {
     let index = it.table.len() as u32;
     let entry = Box::new(Interned {
         bytes: name.into(),
+        prefix: name_prefix(name),
         order: Cell::new((0, 0)),
     });
     // SAFETY: the key borrows the entry's bytes, which live on the heap
@@ -415,10 +428,38 @@ impl Ord for Symbol {
         } else {
             // One read of the table for both names: sorting and searching
             // sets compare names in their inner loops.
-            let table = TABLE.get();
-            let bytes =
-                |sym: &Symbol| -> &[u8] { sym.entry_in(table).map_or(b"", |entry| &entry.bytes) };
-            bytes(self).cmp(bytes(other))
+            self.cmp_in(*other, SymbolTable::current())
+        }
+    }
+}
+
+/// The thread's table of names as read once, for comparing many symbols
+/// (a set's binary search).
+#[derive(Clone, Copy)]
+pub(crate) struct SymbolTable((*const Box<Interned>, u32));
+
+impl SymbolTable {
+    /// The table as it is now.
+    #[inline]
+    pub(crate) fn current() -> SymbolTable {
+        SymbolTable(TABLE.get())
+    }
+}
+
+impl Symbol {
+    /// Name order, reading both names from `table`: the eight-byte
+    /// prefixes decide unless they are equal. (A reclaimed name reads as
+    /// empty, see [`Symbol`].)
+    #[inline]
+    pub(crate) fn cmp_in(self, other: Symbol, table: SymbolTable) -> Ordering {
+        match (self.entry_in(table.0), other.entry_in(table.0)) {
+            (Some(a), Some(b)) => a.prefix.cmp(&b.prefix).then_with(|| a.bytes.cmp(&b.bytes)),
+            (a, b) => {
+                fn bytes(e: Option<&Interned>) -> &[u8] {
+                    e.map_or(b"", |e| &e.bytes)
+                }
+                bytes(a).cmp(bytes(b))
+            }
         }
     }
 }
@@ -496,6 +537,41 @@ pub fn well_known<R>(f: impl FnOnce(&WellKnown) -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_order_is_byte_order() {
+        // Prefixes decide most comparisons; names equal in their first
+        // eight bytes, shorter names, NUL and high bytes still order as bytes.
+        let names: Vec<&[u8]> = vec![
+            b"",
+            b"a",
+            b"a\0",
+            b"a\0\0",
+            b"a\x01",
+            b"ab",
+            b"abcdefgh",
+            b"abcdefgh\0",
+            b"abcdefghi",
+            b"abcdefgha",
+            b"abcdefg",
+            b"b",
+            b"\xff",
+            b"\xff\xff",
+            b"\x7f",
+            b"services",
+            b"servicesA",
+            b"service",
+            b"z\0a",
+            b"z\0",
+            b"z",
+        ];
+        let syms: Vec<Symbol> = names.iter().map(|n| Symbol::new(n)).collect();
+        for (a, x) in names.iter().zip(&syms) {
+            for (b, y) in names.iter().zip(&syms) {
+                assert_eq!(x.cmp(y), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn symbols_keep_attributes_at_24_bytes() {
