@@ -1,7 +1,6 @@
 //! Source files, spans and parsing (via `rnix`) into a syntax tree.
 
 use lexfix::lex_like_cpp_nix;
-use scan::skip_until;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -175,7 +174,7 @@ fn line_starts_of(text: &str) -> Vec<u32> {
     let mut line_starts = vec![0u32];
     let mut i = 0;
     loop {
-        i += skip_until(&bytes[i..], |b| b == b'\n' || b == b'\r');
+        i += memchr::memchr2(b'\n', b'\r', &bytes[i..]).unwrap_or(bytes.len() - i);
         let Some(&b) = bytes.get(i) else {
             break;
         };

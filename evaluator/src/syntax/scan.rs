@@ -11,12 +11,13 @@ pub(crate) fn skip_until(b: &[u8], special: impl Fn(u8) -> bool) -> usize {
 /// Where the comment starting at `b[start]` (`#` or `/*`) ends: the index
 /// of its last byte (the end of the text for an unterminated one).
 pub(crate) fn comment_end(b: &[u8], start: usize) -> usize {
-    let end = if b.get(start) == Some(&b'#') {
-        start + skip_until(&b[start..], |c| c == b'\n')
+    let rest = b.get(start..).unwrap_or(&[]);
+    let end = if rest.first() == Some(&b'#') {
+        start + memchr::memchr(b'\n', rest).unwrap_or(rest.len())
     } else {
         let body = start + 2;
         b.get(body..)
-            .and_then(|rest| rest.windows(2).position(|w| w == b"*/"))
+            .and_then(|rest| memchr::memmem::find(rest, b"*/"))
             .map_or(b.len(), |p| body + p + 2)
     };
     end.saturating_sub(1).max(start)
@@ -28,10 +29,12 @@ pub(crate) fn comment_end(b: &[u8], start: usize) -> usize {
 #[inline]
 pub(crate) fn string_text(b: &[u8], i: usize, indented: bool) -> usize {
     let rest = b.get(i..).unwrap_or(&[]);
+    // Strings are most of a generated file: searched with memchr's
+    // vectorised scans rather than a byte at a time.
     if indented {
-        skip_until(rest, |c| matches!(c, b'\'' | b'$'))
+        memchr::memchr2(b'\'', b'$', rest).unwrap_or(rest.len())
     } else {
-        skip_until(rest, |c| matches!(c, b'\\' | b'$' | b'"'))
+        memchr::memchr3(b'\\', b'$', b'"', rest).unwrap_or(rest.len())
     }
 }
 
