@@ -47,6 +47,9 @@ pub enum Op {
     /// As `MakeClosure`, but push a thunk standing for the closure (a
     /// lambda in a lazy position, which C++ Nix evaluates only when used).
     MakeClosureThunk(Idx),
+    /// Push a thunk standing for `constants[i]` (`[ ]` or `{ }` in a lazy
+    /// position: a thunk in C++ Nix, but one with nothing to run).
+    MakeValueThunk(Idx),
     /// Stack: [f, arg] → f arg (in weak head normal form).
     Call,
     /// Stack: [f, a, b] → f a b.

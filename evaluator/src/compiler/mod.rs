@@ -483,6 +483,18 @@ impl<'a> Compiler<'a> {
             ast::Expr::Lambda(l) if self.init_slot.is_none() => {
                 self.compile_lambda_as(l, name, true)
             }
+            // Likewise an empty list or set: a shared constant in a thunk
+            // standing for it.
+            ast::Expr::List(l) if self.init_slot.is_none() && l.items().next().is_none() => {
+                let i = self.constant(Value::list(Vec::new()));
+                self.emit(Op::MakeValueThunk(i), span);
+            }
+            ast::Expr::AttrSet(a)
+                if self.init_slot.is_none() && rnix::ast::HasEntry::entries(a).next().is_none() =>
+            {
+                let i = self.constant(Value::attrs(Attrs::empty()));
+                self.emit(Op::MakeValueThunk(i), span);
+            }
             ast::Expr::Lambda(l) => {
                 let description = name.map(|n| format!("while evaluating the attribute '{n}'"));
                 let l = l.clone();

@@ -105,14 +105,14 @@ impl Drop for Thunk {
     }
 }
 
-/// [`Thunk::start`] for an alias: one for a closure needs no evaluation and
-/// becomes its value. (No cycle-root registration: the closure was made
-/// before the thunk and cannot hold it.) Out of line, so that the forcing
-/// inlined into the dispatch loop stays small.
+/// [`Thunk::start`] for an alias: one for a closure or a constant needs no
+/// evaluation and becomes its value. (No cycle-root registration: the value
+/// was made before the thunk and cannot hold it.) Out of line, so that the
+/// forcing inlined into the dispatch loop stays small.
 #[inline(never)]
 fn start_alias(state: &mut ThunkState) -> Start {
     match state {
-        ThunkState::Alias(v @ Value::Closure(_)) => {
+        ThunkState::Alias(v) if !matches!(v, Value::Thunk(_)) => {
             let v = v.clone();
             *state = ThunkState::Evaluated(v.clone());
             Start::Value(v)

@@ -294,6 +294,10 @@ impl Vm {
                     let c = Closure::new(lambda.clone(), upvalues);
                     self.stack.push(Value::Closure(Rc::new(c)));
                 }
+                Op::MakeValueThunk(i) => {
+                    let v = chunk.constants[i as usize].clone();
+                    self.stack.push(Value::Thunk(Thunk::new_alias(v)));
+                }
                 Op::MakeClosureThunk(i) => {
                     let t = self.make_closure_thunk(&chunk, i, bp, &up);
                     self.stack.push(t);
