@@ -54,7 +54,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
         arity: 2,
         strict: 0,
         first_arg: None,
-        imp: Fast(elem_at_fast, elem_at),
+        imp: Frames(elem_at),
     },
     BuiltinDef {
         name: "head",
@@ -153,16 +153,6 @@ fn gen_list(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
 }
 
 /// C++ Nix forces the index before the list here.
-fn elem_at_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
-    let (Value::List(list), Value::Int(i)) = (args[0].shallow(), args[1].shallow()) else {
-        return None;
-    };
-    if i < 0 || i as usize >= list.len() {
-        return Some(Err(eval_err!("list index {i} is out of bounds")));
-    }
-    Some(Ok(list[i as usize].clone()))
-}
-
 fn elem_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
     let Value::List(list) = args[1].shallow() else {
         return None;
@@ -178,15 +168,26 @@ fn elem_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
     Some(Ok(Value::Bool(false)))
 }
 
-fn elem_at(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
-    make_gen(move |co| async move {
-        let i = to_int(&co.force(args[1].clone()).await)?;
-        let list = to_list(&co.force(args[0].clone()).await)?;
-        if i < 0 || i as usize >= list.len() {
-            return Err(eval_err!("list index {i} is out of bounds"));
-        }
-        Ok(list[i as usize].clone())
-    })
+/// `elemAt list n` as C++ Nix runs it: the index is forced and checked
+/// first, then the list; the element is returned in weak head normal form.
+/// An argument still to evaluate is forced under the call, which then runs
+/// again (no generator).
+fn elem_at(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
+    static DEF: std::sync::OnceLock<Option<&'static super::BuiltinDef>> =
+        std::sync::OnceLock::new();
+    let def = *DEF.get_or_init(|| super::find_builtin("elemAt"));
+    if args[1].is_pending() {
+        return vm.rerun_with_forced_arg_of(def, args, 1, span);
+    }
+    let i = to_int(&args[1].shallow())?;
+    if args[0].is_pending() {
+        return vm.rerun_with_forced_arg_of(def, args, 0, span);
+    }
+    let list = to_list(&args[0].shallow())?;
+    if i < 0 || i as usize >= list.len() {
+        return Err(eval_err!("list index {i} is out of bounds"));
+    }
+    vm.return_forced(list[i as usize].clone())
 }
 
 fn head(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {

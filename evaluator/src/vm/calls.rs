@@ -228,19 +228,39 @@ impl Vm {
         Ok(())
     }
 
+    /// Gives `v` as a builtin's result, forced to weak head normal form
+    /// (from a `Frames` builtin whose result may be a thunk).
+    pub(crate) fn return_forced(&mut self, v: Value) -> Result<(), ErrorKind> {
+        self.stack.push(v);
+        self.force_top(false)
+    }
+
     /// Forces argument `index` of the builtin `name` and runs the builtin
     /// again with it, for builtins that force an argument only in some cases
     /// (`span` is the call's).
     pub(crate) fn rerun_with_forced_arg(
         &mut self,
         name: &str,
+        args: Vec<Value>,
+        index: usize,
+        span: Span,
+    ) -> Result<(), ErrorKind> {
+        self.rerun_with_forced_arg_of(crate::builtins::find_builtin(name), args, index, span)
+    }
+
+    /// [`Vm::rerun_with_forced_arg`] with the builtin's definition at hand
+    /// (`None`: not found, an internal error).
+    pub(crate) fn rerun_with_forced_arg_of(
+        &mut self,
+        def: Option<&'static crate::builtins::BuiltinDef>,
         mut args: Vec<Value>,
         index: usize,
         span: Span,
     ) -> Result<(), ErrorKind> {
-        let Some(def) = crate::builtins::find_builtin(name) else {
-            return Err(ErrorKind::Eval(format!("unknown builtin '{name}'")));
+        let Some(def) = def else {
+            return Err(ErrorKind::Eval("internal error: unknown builtin".into()));
         };
+        let name = def.name;
         let Some(arg) = args.get_mut(index) else {
             return Err(ErrorKind::Eval(format!(
                 "builtin '{name}' has no argument {index}"
