@@ -26,6 +26,15 @@ pub enum Op {
     MoveUpvalue(u32),
     /// Pop a value into local slot `i`.
     SetLocal(u32),
+    /// `GetLocal(i)` followed by a `Force` that it skips when the value
+    /// needs no evaluation (pushing an evaluated thunk's value directly).
+    GetLocalF(u32),
+    /// `MoveLocal(i)`, skipping the `Force` after it likewise.
+    MoveLocalF(u32),
+    /// `GetUpvalue(i)`, skipping the `Force` after it likewise.
+    GetUpvalueF(u32),
+    /// `MoveUpvalue(i)`, skipping the `Force` after it likewise.
+    MoveUpvalueF(u32),
     /// Put a fresh, not yet runnable thunk into local slot `i`, so that
     /// recursive bindings can capture it before its code is attached.
     MakeBlank(u32),

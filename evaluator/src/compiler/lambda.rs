@@ -163,7 +163,8 @@ impl Compiler<'_> {
                     return FormalDefault::Constant(v.clone());
                 }
             }
-            [Op::GetUpvalue(k) | Op::MoveUpvalue(k), Op::Force, Op::Return] => {
+            [Op::GetUpvalue(k) | Op::MoveUpvalue(k) | Op::GetUpvalueF(k) | Op::MoveUpvalueF(k), Op::Force, Op::Return] =>
+            {
                 match chunk.captures.get(*k as usize) {
                     // Earlier formals are bound, and so is the `@` binding (first, in C++ Nix).
                     Some(&Capture::Local(s)) if s < slot || Some(s) == bind_slot => {

@@ -3,6 +3,7 @@
 //! sets merged statically the way C++ Nix's parser merges them.
 
 mod attrs;
+mod fuse;
 mod lambda;
 mod last_use;
 mod operators;
@@ -102,6 +103,7 @@ struct Unit {
 impl Unit {
     fn finish(mut self) -> Chunk {
         last_use::mark_last_uses(&mut self.chunk);
+        fuse::fuse_forced_reads(&mut self.chunk);
         self.chunk
     }
 }

@@ -3,6 +3,20 @@
 
 use super::*;
 
+/// For the fused reads: an evaluated thunk's value, or the value itself
+/// when it is no thunk (`true`: the `Force` after the read can be skipped),
+/// or the pending thunk (`false`: it runs).
+#[inline(always)]
+fn ready_or_pending(v: Value) -> (Value, bool) {
+    match &v {
+        Value::Thunk(t) => match t.value() {
+            Some(x) => (x, true),
+            None => (v, false),
+        },
+        _ => (v, true),
+    }
+}
+
 impl Vm {
     /// `MakeAttrs`: builds a set from the static values and dynamic
     /// (key, value) pairs on the stack.
@@ -222,6 +236,43 @@ impl Vm {
                 }
                 Op::GetUpvalue(i) => {
                     let v = up.get(&chunk, i);
+                    self.stack.push(v);
+                }
+                Op::GetLocalF(i) => {
+                    let v = match self.stack.get(bp + i as usize) {
+                        Some(Value::Thunk(t)) => match t.value() {
+                            Some(v) => {
+                                ip += 1;
+                                v
+                            }
+                            None => Value::Thunk(t.clone()),
+                        },
+                        Some(v) => {
+                            ip += 1;
+                            v.clone()
+                        }
+                        None => fail!(eval_err!("internal error: bad local slot")),
+                    };
+                    self.stack.push(v);
+                }
+                Op::MoveLocalF(i) => {
+                    let v = match self.stack.get_mut(bp + i as usize) {
+                        Some(slot) => std::mem::replace(slot, Value::Null),
+                        None => fail!(eval_err!("internal error: bad local slot")),
+                    };
+                    let (v, ready) = ready_or_pending(v);
+                    ip += ready as usize;
+                    self.stack.push(v);
+                }
+                Op::GetUpvalueF(i) | Op::MoveUpvalueF(i) => {
+                    let v = match up {
+                        Up::Curried(..) if matches!(op, Op::MoveUpvalueF(_)) => {
+                            take_curried_upvalue(&mut up, &chunk, i)
+                        }
+                        _ => up.get(&chunk, i),
+                    };
+                    let (v, ready) = ready_or_pending(v);
+                    ip += ready as usize;
                     self.stack.push(v);
                 }
                 Op::SetLocal(i) => {
