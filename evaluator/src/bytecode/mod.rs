@@ -35,6 +35,13 @@ pub enum Op {
     GetUpvalueF(u32),
     /// `MoveUpvalue(i)`, skipping the `Force` after it likewise.
     MoveUpvalueF(u32),
+    /// `Constant(i)`, skipping the `Force` after it likewise.
+    ConstantF(Idx),
+    /// `Select(i)`, skipping the `Force` after it likewise.
+    SelectF(Idx),
+    /// `SelectOr(i, t)`, skipping the `Force` after it likewise when the
+    /// attribute is there.
+    SelectOrF(Idx, u32),
     /// Put a fresh, not yet runnable thunk into local slot `i`, so that
     /// recursive bindings can capture it before its code is attached.
     MakeBlank(u32),

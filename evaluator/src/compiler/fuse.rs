@@ -1,12 +1,13 @@
-//! Fused reads: a variable read directly followed by `Force` (most reads
-//! in strict positions) becomes one instruction that skips the `Force`
-//! when the value needs no evaluation, saving a dispatch and a round trip
-//! of the thunk through the stack.
+//! Fused reads: a variable read, constant or attribute selection directly
+//! followed by `Force` (most of them, in strict positions) becomes one
+//! instruction that skips the `Force` when the value needs no evaluation,
+//! saving a dispatch and a round trip of the thunk through the stack.
 
 use crate::bytecode::{Chunk, Op};
 
-/// Rewrites each `GetLocal`/`MoveLocal`/`GetUpvalue`/`MoveUpvalue` that is
-/// followed by `Force` into its fused form. The `Force` stays where it is
+/// Rewrites each `GetLocal`/`MoveLocal`/`GetUpvalue`/`MoveUpvalue`/
+/// `Constant`/`Select`/`SelectOr` that is followed by `Force` into its
+/// fused form. The `Force` stays where it is
 /// (it runs when the value is a pending thunk), so no jump target moves.
 pub(super) fn fuse_forced_reads(chunk: &mut Chunk) {
     for at in 0..chunk.code.len().saturating_sub(1) {
@@ -18,6 +19,9 @@ pub(super) fn fuse_forced_reads(chunk: &mut Chunk) {
             Op::MoveLocal(i) => Op::MoveLocalF(i),
             Op::GetUpvalue(i) => Op::GetUpvalueF(i),
             Op::MoveUpvalue(i) => Op::MoveUpvalueF(i),
+            Op::Constant(i) => Op::ConstantF(i),
+            Op::Select(n) => Op::SelectF(n),
+            Op::SelectOr(n, t) => Op::SelectOrF(n, t),
             other => other,
         };
     }
@@ -38,6 +42,10 @@ mod tests {
             Op::GetLocal(2),
             Op::Return,
             Op::Force,
+            Op::SelectOr(3, 9),
+            Op::Force,
+            Op::Constant(4),
+            Op::Pop,
         ];
         fuse_forced_reads(&mut chunk);
         assert_eq!(
@@ -50,6 +58,10 @@ mod tests {
                 Op::GetLocal(2),
                 Op::Return,
                 Op::Force,
+                Op::SelectOrF(3, 9),
+                Op::Force,
+                Op::Constant(4),
+                Op::Pop,
             ]
         );
     }

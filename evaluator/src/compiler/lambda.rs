@@ -158,7 +158,8 @@ impl Compiler<'_> {
         });
         match chunk.code.as_slice() {
             // A literal, or a global such as `null` or `map` (a variable in C++ Nix).
-            [Op::Constant(k), Op::Return] | [Op::Constant(k), Op::Force, Op::Return] => {
+            [Op::Constant(k), Op::Return]
+            | [Op::Constant(k) | Op::ConstantF(k), Op::Force, Op::Return] => {
                 if let Some(v) = chunk.constants.get(*k as usize) {
                     return FormalDefault::Constant(v.clone());
                 }

@@ -213,6 +213,11 @@ impl Vm {
             ip += 1;
             match op {
                 Op::Constant(i) => self.stack.push(chunk.constants[i as usize].clone()),
+                Op::ConstantF(i) => {
+                    let (v, ready) = ready_or_pending(chunk.constants[i as usize].clone());
+                    ip += ready as usize;
+                    self.stack.push(v);
+                }
                 Op::GetLocal(i) => {
                     let v = match self.stack.get(bp + i as usize) {
                         Some(v) => v.clone(),
@@ -618,6 +623,13 @@ impl Vm {
                     let v = pop!();
                     self.stack.push(tryk!(ops::select(&v, sym)));
                 }
+                Op::SelectF(n) => {
+                    let sym = chunk.names[n as usize];
+                    let v = pop!();
+                    let (x, ready) = ready_or_pending(tryk!(ops::select(&v, sym)));
+                    ip += ready as usize;
+                    self.stack.push(x);
+                }
                 Op::SelectDyn => {
                     let key = pop!();
                     let v = pop!();
@@ -629,6 +641,18 @@ impl Vm {
                     let v = pop!();
                     match ops::try_select(&v, sym) {
                         Some(x) => self.stack.push(x),
+                        None => ip = t as usize,
+                    }
+                }
+                Op::SelectOrF(n, t) => {
+                    let sym = chunk.names[n as usize];
+                    let v = pop!();
+                    match ops::try_select(&v, sym) {
+                        Some(x) => {
+                            let (x, ready) = ready_or_pending(x);
+                            ip += ready as usize;
+                            self.stack.push(x)
+                        }
                         None => ip = t as usize,
                     }
                 }
