@@ -1,5 +1,19 @@
 //! Errors raised by builtins that run as native frames point where C++ Nix points.
 
+/// Evaluates `call` on the second line of a file binding `l = [ 1 2 ]`;
+/// checks the error says `message` and returns its (line, column).
+fn error_at(call: &str, message: &str) -> (u32, u32) {
+    let mut eval = tvix_eval::Evaluation::builder().build();
+    let e = eval
+        .evaluate_str(&format!("let l = [ 1 2 ]; in\n  {call}"))
+        .unwrap_err();
+    assert!(e.to_string().contains(message), "{call}: {e}");
+    let loc = e
+        .location()
+        .unwrap_or_else(|| panic!("{call}: no location"));
+    (loc.line, loc.column)
+}
+
 #[test]
 fn predicates_that_give_no_boolean_point_at_the_call() {
     // `filter`, `any`, `all` and `sort` run as native frames; their type
@@ -10,19 +24,8 @@ fn predicates_that_give_no_boolean_point_at_the_call() {
         "builtins.all (x: 1) l",
         "builtins.sort (a: b: 1) l",
     ] {
-        let mut eval = tvix_eval::Evaluation::builder().build();
-        let e = eval
-            .evaluate_str(&format!("let l = [ 1 2 ]; in\n  {call}"))
-            .unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("value is an integer while a Boolean was expected"),
-            "{call}: {e}"
-        );
-        let loc = e
-            .location()
-            .unwrap_or_else(|| panic!("{call}: no location"));
-        assert_eq!((loc.line, loc.column), (2, 3), "{call}");
+        let at = error_at(call, "value is an integer while a Boolean was expected");
+        assert_eq!(at, (2, 3), "{call}");
     }
 }
 
@@ -30,7 +33,7 @@ fn predicates_that_give_no_boolean_point_at_the_call() {
 fn concat_map_results_that_are_no_list_point_where_cpp_nix_points() {
     // As C++ Nix's `determinePos`: the result's position if it is a function,
     // else the function's, else (a builtin) the call's.
-    for (call, expected, at) in [
+    for (call, actual, expected) in [
         ("builtins.concatMap (x: x) l", "an integer", (2, 23)),
         ("builtins.concatMap (x: y: y) l", "a function", (2, 26)),
         (
@@ -39,18 +42,10 @@ fn concat_map_results_that_are_no_list_point_where_cpp_nix_points() {
             (2, 3),
         ),
     ] {
-        let mut eval = tvix_eval::Evaluation::builder().build();
-        let e = eval
-            .evaluate_str(&format!("let l = [ 1 2 ]; in\n  {call}"))
-            .unwrap_err();
-        assert!(
-            e.to_string()
-                .contains(&format!("value is {expected} while a list was expected")),
-            "{call}: {e}"
+        let at = error_at(
+            call,
+            &format!("value is {actual} while a list was expected"),
         );
-        let loc = e
-            .location()
-            .unwrap_or_else(|| panic!("{call}: no location"));
-        assert_eq!((loc.line, loc.column), at, "{call}");
+        assert_eq!(at, expected, "{call}");
     }
 }
