@@ -406,6 +406,25 @@ impl Vm {
                         }
                     }
                     let span = chunk.span_at(ip - 1);
+                    // A builtin that these two arguments complete (`map f l`,
+                    // `elem x l`) is invoked at once, without making the
+                    // partial application and calling it again.
+                    if len >= 2 {
+                        if let Value::Builtin(f) = &self.stack[len - 2] {
+                            if f.args.len() + 2 == f.def.arity as usize {
+                                let def = f.def;
+                                let mut args = Vec::with_capacity(def.arity as usize);
+                                args.extend(f.args.iter().cloned());
+                                let a = pop!();
+                                self.stack.pop();
+                                args.push(a);
+                                args.push(b);
+                                suspend_then!(self
+                                    .tick()
+                                    .and_then(|()| self.invoke_builtin(def, args, 0, span)))
+                            }
+                        }
+                    }
                     self.frames.push(Frame::Code {
                         chunk: chunk.clone(),
                         ip,
