@@ -712,6 +712,8 @@ fn int_fast_path(stack: &[Value], op: Op) -> Option<Value> {
         Op::Add => x.checked_add(*y).map(Value::Int),
         Op::Sub => x.checked_sub(*y).map(Value::Int),
         Op::Mul => x.checked_mul(*y).map(Value::Int),
+        // Division by zero and `MIN / -1` take the slow path, which fails.
+        Op::Div if *y != 0 => x.checked_div(*y).map(Value::Int),
         Op::Less => Some(Value::Bool(x < y)),
         _ => None,
     }
