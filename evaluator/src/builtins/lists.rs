@@ -152,7 +152,6 @@ fn gen_list(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     Ok(Value::list(items))
 }
 
-/// C++ Nix forces the index before the list here.
 fn elem_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
     let Value::List(list) = args[1].shallow() else {
         return None;
@@ -225,7 +224,7 @@ async fn predicate(co: &Co, f: &Value, x: Value) -> Result<bool, ErrorKind> {
 /// `filter` runs as a native frame: one predicate call per element.
 fn filter(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
     match function_after_list("filter", vm, args, span)? {
-        Some(args) => filter_checked(vm, args, span),
+        Some(args) => function_then_collect(vm, args, Collect::Filter, span),
         None => Ok(()),
     }
 }
@@ -255,11 +254,21 @@ fn function_after_list(
     Ok(Some(args))
 }
 
-fn filter_checked(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
+/// `filter`, `concatMap`, `any` and `all` run as native frames (no
+/// generator): the function (forced as the strict argument, or by
+/// `filter` after the list) is checked, then the list forced, then `f`
+/// called on each element in turn (for `any`/`all` until one decides).
+fn function_then_collect(
+    vm: &mut Vm,
+    args: Vec<Value>,
+    op: Collect,
+    span: Span,
+) -> Result<(), ErrorKind> {
     let mut args = args.into_iter();
-    let f = args.next().unwrap_or(Value::Null);
+    let f = args.next().unwrap_or(Value::Null).shallow();
     let list = args.next().unwrap_or(Value::Null);
-    vm.collect_start(Collect::Filter, f, list, span)
+    to_function(&f)?;
+    vm.collect_start(op, f, list, span)
 }
 
 /// `foldl'` runs as a native frame (no generator): each step calls
@@ -325,15 +334,8 @@ fn concat_lists(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     })
 }
 
-/// `concatMap` runs as native frames, like `filter`: the function (forced
-/// as the strict argument) is checked, then the list forced, then `f` called
-/// on each element and its result forced to a list.
 fn concat_map(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
-    let mut args = args.into_iter();
-    let f = args.next().unwrap_or(Value::Null).shallow();
-    let list = args.next().unwrap_or(Value::Null);
-    to_function(&f)?;
-    vm.collect_start(Collect::ConcatMap, f, list, span)
+    function_then_collect(vm, args, Collect::ConcatMap, span)
 }
 
 fn partition(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
@@ -354,23 +356,12 @@ fn partition(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
     })
 }
 
-/// `all` and `any` run as native frames, like `filter`: the function is
-/// checked, then the list forced, then the predicate called per element
-/// until one gives the answer.
 fn all(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
-    any_all(vm, args, false, span)
+    function_then_collect(vm, args, Collect::All, span)
 }
 
 fn any(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
-    any_all(vm, args, true, span)
-}
-
-fn any_all(vm: &mut Vm, args: Vec<Value>, want: bool, span: Span) -> Result<(), ErrorKind> {
-    to_function(&args[0])?;
-    let mut args = args.into_iter();
-    let f = args.next().unwrap_or(Value::Null).shallow();
-    let list = args.next().unwrap_or(Value::Null);
-    vm.any_all_start(f, list, want, span)
+    function_then_collect(vm, args, Collect::Any, span)
 }
 
 fn group_by(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {

@@ -138,8 +138,8 @@ impl Thunk {
         Thunk(Rc::new(RefCell::new(ThunkState::Apply(f, x))))
     }
 
-    /// A thunk standing for `v` (a closure made for a lazy position, or a
-    /// `rec` binding replaced by `__overrides`).
+    /// A thunk standing for `v`, a closure or constant made at once for a
+    /// lazy position (C++ Nix has a thunk there, shown as `<CODE>`).
     pub(crate) fn new_alias(v: Value) -> Thunk {
         crate::state::charge_thunk(THUNK_BYTES);
         Thunk(Rc::new(RefCell::new(ThunkState::Alias(v))))

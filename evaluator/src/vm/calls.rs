@@ -276,8 +276,8 @@ impl Vm {
         self.force_under(waiting, thunk)
     }
 
-    /// Starts `filter` or `concatMap` once the list is forced (forcing it
-    /// first if needed).
+    /// Starts `filter`, `concatMap`, `any` or `all` once the list is forced
+    /// (forcing it first if needed).
     pub(crate) fn collect_start(
         &mut self,
         op: Collect,
@@ -291,8 +291,9 @@ impl Vm {
         }
     }
 
-    /// One step of `filter` or `concatMap`: call `f` on `list[next]`, or
-    /// finish with what was collected.
+    /// One step of `filter`, `concatMap`, `any` or `all`: call `f` on
+    /// `list[next]`, or finish with what was collected (for `any`/`all`, no
+    /// element decided: `false`/`true`).
     pub(super) fn collect_step(
         &mut self,
         op: Collect,
@@ -303,7 +304,10 @@ impl Vm {
         span: Span,
     ) -> Result<(), ErrorKind> {
         let Some(x) = list.get(next).cloned() else {
-            let result = Value::list(out);
+            let result = match op {
+                Collect::Any | Collect::All => Value::Bool(op == Collect::All),
+                Collect::Filter | Collect::ConcatMap => Value::list(out),
+            };
             self.count_work(&result);
             self.stack.push(result);
             return Ok(());
@@ -326,45 +330,6 @@ impl Vm {
         self.stack.push(f);
         self.stack.push(x);
         self.call(Span::NONE)
-    }
-
-    /// Starts `any` (`want` true) or `all` (false) once the list is forced
-    /// (forcing it first if needed).
-    pub(crate) fn any_all_start(
-        &mut self,
-        f: Value,
-        list: Value,
-        want: bool,
-        span: Span,
-    ) -> Result<(), ErrorKind> {
-        match evaluated_list(&list)? {
-            Some(l) => self.any_all_step(f, l, 0, want, span),
-            None => self.force_under(Frame::AnyAllList { f, want, span }, list),
-        }
-    }
-
-    /// One step of `any`/`all`: call the predicate on `list[next]`, or
-    /// finish (no element gave `want`).
-    pub(super) fn any_all_step(
-        &mut self,
-        f: Value,
-        list: crate::value::NixList,
-        next: usize,
-        want: bool,
-        span: Span,
-    ) -> Result<(), ErrorKind> {
-        let Some(x) = list.get(next).cloned() else {
-            self.stack.push(Value::Bool(!want));
-            return Ok(());
-        };
-        let waiting = Frame::AnyAll {
-            f: f.clone(),
-            list,
-            next: next + 1,
-            want,
-            span,
-        };
-        self.call_under(waiting, f, x)
     }
 
     /// Starts `sort` once the list is forced (forcing it first if needed).

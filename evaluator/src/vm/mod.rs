@@ -76,7 +76,8 @@ pub(crate) enum Frame {
     },
     /// `foldl'` before its list is forced: the frame above leaves the list.
     FoldlList { f: Value, acc: Value },
-    /// `filter` or `concatMap`: the frame above leaves `f list[next - 1]`.
+    /// `filter`, `concatMap`, `any` or `all`: the frame above leaves
+    /// `f list[next - 1]`.
     Collect {
         op: Collect,
         f: Value,
@@ -87,33 +88,25 @@ pub(crate) enum Frame {
         /// The call's, for a result of the wrong type.
         span: Span,
     },
-    /// `filter` or `concatMap` before its list is forced.
+    /// `filter`, `concatMap`, `any` or `all` before its list is forced.
     CollectList { op: Collect, f: Value, span: Span },
-    /// `any` (`want` true) or `all` (false): the frame above leaves the
-    /// predicate's result for `list[next - 1]`.
-    AnyAll {
-        f: Value,
-        list: crate::value::NixList,
-        next: usize,
-        want: bool,
-        /// The call's, for a predicate that gives no Boolean.
-        span: Span,
-    },
-    /// `any` or `all` before its list is forced.
-    AnyAllList { f: Value, want: bool, span: Span },
     /// `sort`: the frame above leaves what the machine asked for.
     Sort(Box<sort::SortMachine>, Span),
     /// `sort` before its list is forced.
     SortList { f: Value, span: Span },
 }
 
-/// What a [`Frame::Collect`] builds from the results of `f` on each element.
+/// What a [`Frame::Collect`] makes of the results of `f` on each element.
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) enum Collect {
     /// `filter`: the elements for which the predicate gives `true`.
     Filter,
     /// `concatMap`: the concatenation of the lists `f` gives.
     ConcatMap,
+    /// `any`: `true` at the first element the predicate gives `true` for.
+    Any,
+    /// `all`: `false` at the first element the predicate gives `false` for.
+    All,
 }
 
 /// Where a running frame's upvalues live: in the thunk or closure it runs.
@@ -461,13 +454,18 @@ impl Vm {
                     span,
                 } => {
                     let result = self.stack.pop().unwrap_or(Value::Null);
-                    match op {
+                    // Whether the result decides the answer (`any`/`all`).
+                    let decided = match op {
                         Collect::Filter => crate::builtins::to_bool(&result)
                             .map(|keep| {
                                 if keep {
                                     out.push(list[next - 1].clone());
                                 }
+                                false
                             })
+                            .map_err(|k| Error::new(k, span)),
+                        Collect::Any | Collect::All => crate::builtins::to_bool(&result)
+                            .map(|b| b == (op == Collect::Any))
                             .map_err(|k| Error::new(k, span)),
                         // As C++ Nix, a result that is no list is reported at
                         // the result's position if it has one (a function),
@@ -482,37 +480,20 @@ impl Vm {
                             })
                             .and_then(|l| {
                                 crate::state::extend_checked(&mut out, &l)
+                                    .map(|()| false)
                                     .map_err(|k| Error::new(k, span))
                             }),
+                    };
+                    match decided {
+                        Ok(true) => {
+                            self.stack.push(Value::Bool(op == Collect::Any));
+                            Ok(())
+                        }
+                        Ok(false) => self
+                            .collect_step(op, f, list, next, out, span)
+                            .map_err(|k| Error::new(k, span)),
+                        Err(e) => Err(e),
                     }
-                    .and_then(|()| {
-                        self.collect_step(op, f, list, next, out, span)
-                            .map_err(|k| Error::new(k, span))
-                    })
-                }
-                Frame::AnyAllList { f, want, span } => {
-                    let list = self.stack.pop().unwrap_or(Value::Null);
-                    self.any_all_start(f, list, want, span)
-                        .map_err(|k| Error::new(k, span))
-                }
-                Frame::AnyAll {
-                    f,
-                    list,
-                    next,
-                    want,
-                    span,
-                } => {
-                    let answer = self.stack.pop().unwrap_or(Value::Null);
-                    crate::builtins::to_bool(&answer)
-                        .and_then(|b| {
-                            if b == want {
-                                self.stack.push(Value::Bool(want));
-                                Ok(())
-                            } else {
-                                self.any_all_step(f, list, next, want, span)
-                            }
-                        })
-                        .map_err(|k| Error::new(k, span))
                 }
                 Frame::FoldlList { f, acc } => {
                     let list = self.stack.pop().unwrap_or(Value::Null);
@@ -603,8 +584,6 @@ impl Vm {
                 | Frame::FoldlList { .. }
                 | Frame::Collect { .. }
                 | Frame::CollectList { .. }
-                | Frame::AnyAll { .. }
-                | Frame::AnyAllList { .. }
                 | Frame::Sort(..)
                 | Frame::SortList { .. } => {}
                 Frame::ErrorContext { message } => {
