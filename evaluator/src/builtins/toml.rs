@@ -28,7 +28,8 @@ fn from_toml(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
         .feature_enabled("parse-toml-timestamps");
     let v = parse_toml_with(&text, timestamps)
         .map_err(|m| eval_err!("while parsing a TOML string: {m}"))?;
-    super::json::reject_nul_bytes(&v).map_err(|m| eval_err!("while parsing TOML: error: {m}"))?;
+    super::json::reject_nul_bytes_in(&v)
+        .map_err(|m| eval_err!("while parsing TOML: error: {m}"))?;
     Ok(v)
 }
 
@@ -361,7 +362,7 @@ fn check_toml_1_0(src: &str) -> Result<(), String> {
 }
 
 fn string_value(s: &str) -> Value {
-    // A NUL byte is kept here and refused by `reject_nul_bytes`.
+    // A NUL byte is kept here and refused by `reject_nul_bytes_in`.
     Value::string(s.as_bytes().to_vec())
 }
 

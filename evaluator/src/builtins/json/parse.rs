@@ -2,6 +2,7 @@
 //! explicit stack instead of recursion.
 
 use super::lex::{token_type_name, Lexer, Tok};
+use super::reject_nul_bytes;
 use crate::builtins::make_attrs;
 use crate::errors::ErrorKind;
 use crate::value::{Symbol, Value};
@@ -30,10 +31,14 @@ impl Builder {
         }
     }
 
-    fn key(&mut self, k: &[u8]) {
+    /// Records the key of the next member; current Nix refuses a key with
+    /// a NUL byte as soon as it is read.
+    fn key(&mut self, k: &[u8]) -> Result<(), String> {
+        reject_nul_bytes(k)?;
         if let Some(Frame::Object(_, key)) = self.stack.last_mut() {
             *key = Some(Symbol::new(k));
         }
+        Ok(())
     }
 
     /// Bytes the arrays and objects being filled hold.
@@ -49,7 +54,11 @@ impl Builder {
 
     fn end(&mut self) {
         match self.stack.pop() {
-            Some(Frame::Array(items)) => self.value(Value::list(items)),
+            Some(Frame::Array(mut items)) => {
+                // Exact size: an array of two would otherwise keep room for four.
+                items.shrink_to_fit();
+                self.value(Value::list(items))
+            }
             Some(Frame::Object(pairs, _)) => self.value(make_attrs(pairs)),
             None => {}
         }
@@ -91,9 +100,11 @@ impl Parser<'_> {
         )
     }
 
-    fn string_value(&self) -> Value {
-        // A NUL byte is kept here and refused by `reject_nul_bytes`.
-        Value::string(self.lexer.token_buffer.clone())
+    /// The string just read; current Nix refuses one with a NUL byte as
+    /// soon as it is read, so the first in document order is the one named.
+    fn string_value(&self) -> Result<Value, String> {
+        reject_nul_bytes(&self.lexer.token_buffer)?;
+        Ok(Value::string(self.lexer.token_buffer.clone()))
     }
 
     /// Parses the input; a memory limit reached on the way is left in
@@ -123,7 +134,7 @@ impl Parser<'_> {
                             if self.last != Tok::Str {
                                 return Err(self.syntax_error(Tok::Str, "object key"));
                             }
-                            b.key(&self.lexer.token_buffer);
+                            b.key(&self.lexer.token_buffer)?;
                             if self.get_token() != Tok::NameSeparator {
                                 return Err(
                                     self.syntax_error(Tok::NameSeparator, "object separator")
@@ -166,7 +177,7 @@ impl Parser<'_> {
                         };
                         b.value(Value::Int(i));
                     }
-                    Tok::Str => b.value(self.string_value()),
+                    Tok::Str => b.value(self.string_value()?),
                     Tok::ParseError => return Err(self.syntax_error(Tok::Uninitialized, "value")),
                     _ => return Err(self.syntax_error(Tok::LiteralOrValue, "value")),
                 }
@@ -193,7 +204,7 @@ impl Parser<'_> {
                 if self.get_token() != Tok::Str {
                     return Err(self.syntax_error(Tok::Str, "object key"));
                 }
-                b.key(&self.lexer.token_buffer);
+                b.key(&self.lexer.token_buffer)?;
                 if self.get_token() != Tok::NameSeparator {
                     return Err(self.syntax_error(Tok::NameSeparator, "object separator"));
                 }
