@@ -31,16 +31,48 @@ const MI_MIN_ALIGN: usize = 16;
 /// know where to return it.
 const LARGE_BLOCK: usize = 256 * 1024;
 
-/// Allocates from mimalloc a block too small for the system allocator.
-///
-/// # Safety
-/// As [`std::alloc::GlobalAlloc::alloc`]; `layout.size() < LARGE_BLOCK`.
-unsafe fn mi_alloc(layout: std::alloc::Layout) -> *mut u8 {
-    if layout.align() <= MI_MIN_ALIGN {
-        unsafe { libmimalloc_sys::mi_malloc(layout.size()) as *mut u8 }
+// The large-block paths are out of line: with LTO the allocator is inlined
+// into every allocation site, the dispatch loop's included, where the branch
+// to them is all that should appear.
+
+/// [`GlobalAlloc::alloc`] and `alloc_zeroed` of a large block.
+#[cold]
+#[inline(never)]
+unsafe fn alloc_large(layout: std::alloc::Layout, zeroed: bool) -> *mut u8 {
+    if zeroed {
+        unsafe { std::alloc::System.alloc_zeroed(layout) }
     } else {
-        unsafe { libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8 }
+        unsafe { std::alloc::System.alloc(layout) }
     }
+}
+
+/// [`GlobalAlloc::dealloc`] of a large block.
+#[cold]
+#[inline(never)]
+unsafe fn dealloc_large(ptr: *mut u8, layout: std::alloc::Layout) {
+    unsafe { std::alloc::System.dealloc(ptr, layout) }
+}
+
+/// [`GlobalAlloc::realloc`] where the old or the new size is large: within
+/// the system allocator, or moving the block from one allocator to the other.
+#[cold]
+#[inline(never)]
+unsafe fn realloc_large(ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+    if layout.size() >= LARGE_BLOCK && new_size >= LARGE_BLOCK {
+        return unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
+    }
+    // SAFETY (for the layout): the caller guarantees `new_size`, rounded up
+    // to `layout.align()`, does not overflow `isize`.
+    let new_layout =
+        unsafe { std::alloc::Layout::from_size_align_unchecked(new_size, layout.align()) };
+    let new = unsafe { FastAlloc.alloc(new_layout) };
+    if !new.is_null() {
+        unsafe {
+            std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+            FastAlloc.dealloc(ptr, layout);
+        }
+    }
+    new
 }
 
 // SAFETY: a block's size decides its allocator the same way at allocation,
@@ -50,14 +82,18 @@ unsafe fn mi_alloc(layout: std::alloc::Layout) -> *mut u8 {
 unsafe impl GlobalAlloc for FastAlloc {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         if layout.size() >= LARGE_BLOCK {
-            return unsafe { std::alloc::System.alloc(layout) };
+            return unsafe { alloc_large(layout, false) };
         }
-        unsafe { mi_alloc(layout) }
+        if layout.align() <= MI_MIN_ALIGN {
+            unsafe { libmimalloc_sys::mi_malloc(layout.size()) as *mut u8 }
+        } else {
+            unsafe { libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8 }
+        }
     }
 
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
         if layout.size() >= LARGE_BLOCK {
-            return unsafe { std::alloc::System.alloc_zeroed(layout) };
+            return unsafe { alloc_large(layout, true) };
         }
         if layout.align() <= MI_MIN_ALIGN {
             unsafe { libmimalloc_sys::mi_zalloc(layout.size()) as *mut u8 }
@@ -68,39 +104,21 @@ unsafe impl GlobalAlloc for FastAlloc {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
         if layout.size() >= LARGE_BLOCK {
-            return unsafe { std::alloc::System.dealloc(ptr, layout) };
+            return unsafe { dealloc_large(ptr, layout) };
         }
         unsafe { libmimalloc_sys::mi_free(ptr as *mut std::ffi::c_void) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        let (was_large, is_large) = (layout.size() >= LARGE_BLOCK, new_size >= LARGE_BLOCK);
-        if was_large && is_large {
-            return unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
+        if layout.size() >= LARGE_BLOCK || new_size >= LARGE_BLOCK {
+            return unsafe { realloc_large(ptr, layout, new_size) };
         }
-        if !was_large && !is_large {
-            let p = ptr as *mut std::ffi::c_void;
-            return if layout.align() <= MI_MIN_ALIGN {
-                unsafe { libmimalloc_sys::mi_realloc(p, new_size) as *mut u8 }
-            } else {
-                unsafe {
-                    libmimalloc_sys::mi_realloc_aligned(p, new_size, layout.align()) as *mut u8
-                }
-            };
+        let p = ptr as *mut std::ffi::c_void;
+        if layout.align() <= MI_MIN_ALIGN {
+            unsafe { libmimalloc_sys::mi_realloc(p, new_size) as *mut u8 }
+        } else {
+            unsafe { libmimalloc_sys::mi_realloc_aligned(p, new_size, layout.align()) as *mut u8 }
         }
-        // Crossing the threshold moves the block to the other allocator.
-        // SAFETY (for the layout): the caller guarantees `new_size`, rounded
-        // up to `layout.align()`, does not overflow `isize`.
-        let new_layout =
-            unsafe { std::alloc::Layout::from_size_align_unchecked(new_size, layout.align()) };
-        let new = unsafe { self.alloc(new_layout) };
-        if !new.is_null() {
-            unsafe {
-                std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
-                self.dealloc(ptr, layout);
-            }
-        }
-        new
     }
 }
 
