@@ -412,6 +412,7 @@ impl EvaluationBuilder {
         Evaluation {
             vm: Vm::new(shared.clone()),
             shared,
+            _names: ReclaimNamesOnDrop,
         }
     }
 }
@@ -445,6 +446,20 @@ fn throwing(msg: String) -> Value {
 pub struct Evaluation {
     vm: Vm,
     shared: Rc<Shared>,
+    /// Dropped last, once the values above are gone.
+    _names: ReclaimNamesOnDrop,
+}
+
+/// Frees the names the evaluation interned when it ends, unless values that
+/// outlive it still hold them: otherwise they would stay until the thread's
+/// next evaluation, and pin the memory allocated before them (a heap only
+/// shrinks from its top).
+struct ReclaimNamesOnDrop;
+
+impl Drop for ReclaimNamesOnDrop {
+    fn drop(&mut self) {
+        value::reclaim_unused_names();
+    }
 }
 
 impl Drop for Evaluation {

@@ -1,9 +1,11 @@
 //! Nix strings: immutable byte strings (not necessarily UTF-8) that carry a
 //! string context, the set of store paths the string refers to.
 
+use std::alloc::Layout;
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::fmt;
-use std::rc::Rc;
+use std::ptr::NonNull;
 
 /// One build reference in a string context.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -35,89 +37,122 @@ impl ContextElement {
 /// The set of references a string carries. Usually empty.
 pub type NixContext = BTreeSet<ContextElement>;
 
-#[derive(PartialEq, Eq)]
-struct StrData {
-    bytes: Box<[u8]>,
+/// The start of a string's block: the text follows it in the same block, so
+/// a string is one allocation (a short one 32 bytes), as in C++ Nix.
+#[repr(C)]
+struct Header {
+    /// Handles to this block ([`NixString`] counts by hand, like `Rc`).
+    refs: Cell<usize>,
+    /// Length of the text.
+    len: usize,
+    /// The context; `None` when empty.
     context: Option<Box<NixContext>>,
 }
 
 /// Bytes a string counts for beyond its text in the memory accounting: its
-/// `Rc` box (counts and `StrData`, 40 bytes, a 48-byte block) and the
-/// rounding of the text's own block. Millions of short strings (`split`,
+/// header and the rounding of its block. Millions of short strings (`split`,
 /// `splitVersion`) hold about this much each.
-const STRING_OVERHEAD: u64 = 56;
+const STRING_OVERHEAD: u64 = std::mem::size_of::<Header>() as u64 + 8;
 
-impl StrData {
-    fn charged(bytes: Box<[u8]>, context: Option<Box<NixContext>>) -> StrData {
-        crate::state::charge(bytes.len() as u64 + STRING_OVERHEAD);
-        StrData { bytes, context }
-    }
-}
-
-impl Drop for StrData {
-    fn drop(&mut self) {
-        crate::state::credit(self.bytes.len() as u64 + STRING_OVERHEAD);
-    }
-}
-
-/// A reference-counted Nix string. Cloning is a pointer copy.
-#[derive(Clone, PartialEq, Eq)]
-pub struct NixString(Rc<StrData>);
+/// A reference-counted Nix string: a pointer to one block holding a
+/// [`Header`] and then the text. Cloning is a pointer copy. Not `Send` or
+/// `Sync` (the count is not atomic), as `NonNull` is neither.
+pub struct NixString(NonNull<Header>);
 
 impl NixString {
+    /// The layout of the block for a text of `len` bytes.
+    fn layout(len: usize) -> Layout {
+        // Only fails past `isize::MAX` bytes, which no text in memory reaches.
+        Layout::new::<Header>()
+            .extend(Layout::array::<u8>(len).unwrap_or_else(|_| capacity_overflow()))
+            .unwrap_or_else(|_| capacity_overflow())
+            .0
+    }
+
+    /// A string of `bytes` with `context` (`None` when empty).
+    #[inline(never)]
+    fn make(bytes: &[u8], context: Option<Box<NixContext>>) -> NixString {
+        let layout = NixString::layout(bytes.len());
+        // SAFETY: the layout is not zero-sized (it holds the header); the
+        // header is written before the pointer is used, and the text is
+        // copied to just after it, inside the block `layout` describes.
+        unsafe {
+            let block = std::alloc::alloc(layout) as *mut Header;
+            let Some(header) = NonNull::new(block) else {
+                std::alloc::handle_alloc_error(layout)
+            };
+            header.as_ptr().write(Header {
+                refs: Cell::new(1),
+                len: bytes.len(),
+                context,
+            });
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), block.add(1) as *mut u8, bytes.len());
+            crate::state::charge(bytes.len() as u64 + STRING_OVERHEAD);
+            NixString(header)
+        }
+    }
+
+    fn header(&self) -> &Header {
+        // SAFETY: the block lives as long as any handle to it.
+        unsafe { self.0.as_ref() }
+    }
+
     /// A string without context.
-    pub fn new(bytes: impl Into<Box<[u8]>>) -> NixString {
-        NixString(Rc::new(StrData::charged(bytes.into(), None)))
+    pub fn new(bytes: impl AsRef<[u8]>) -> NixString {
+        NixString::make(bytes.as_ref(), None)
     }
 
     /// A string with the given context (dropped if empty).
-    pub fn with_context(bytes: impl Into<Box<[u8]>>, context: NixContext) -> NixString {
+    pub fn with_context(bytes: impl AsRef<[u8]>, context: NixContext) -> NixString {
         let context = if context.is_empty() {
             None
         } else {
             Some(Box::new(context))
         };
-        NixString(Rc::new(StrData::charged(bytes.into(), context)))
+        NixString::make(bytes.as_ref(), context)
     }
 
     /// The bytes of the string.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0.bytes
+        let header = self.header();
+        // SAFETY: `len` bytes of text follow the header in its block, written
+        // once when it was made and never changed.
+        unsafe { std::slice::from_raw_parts((self.0.as_ptr().add(1)) as *const u8, header.len) }
     }
 
     /// The string as UTF-8 text, with invalid sequences replaced.
     pub fn to_str_lossy(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.0.bytes)
+        String::from_utf8_lossy(self.as_bytes())
     }
 
     /// The string as `&str` if it is valid UTF-8.
     pub fn as_str(&self) -> Option<&str> {
-        std::str::from_utf8(&self.0.bytes).ok()
+        std::str::from_utf8(self.as_bytes()).ok()
     }
 
     /// Whether nothing else holds this string (it was just made).
     pub(crate) fn is_unique(&self) -> bool {
-        Rc::strong_count(&self.0) == 1
+        self.header().refs.get() == 1
     }
 
     /// The length in bytes.
     pub fn len(&self) -> usize {
-        self.0.bytes.len()
+        self.header().len
     }
 
     /// Whether the string is empty.
     pub fn is_empty(&self) -> bool {
-        self.0.bytes.is_empty()
+        self.header().len == 0
     }
 
     /// The context, if any.
     pub fn context(&self) -> Option<&NixContext> {
-        self.0.context.as_deref()
+        self.header().context.as_deref()
     }
 
     /// Whether the string carries any context.
     pub fn has_context(&self) -> bool {
-        self.0.context.is_some()
+        self.header().context.is_some()
     }
 
     /// The same bytes without context.
@@ -131,8 +166,64 @@ impl NixString {
 
     /// Whether two handles share one allocation.
     pub fn ptr_eq(&self, other: &NixString) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        self.0 == other.0
     }
+}
+
+impl Clone for NixString {
+    #[inline]
+    fn clone(&self) -> NixString {
+        let refs = &self.header().refs;
+        // Wrapping takes 2^64 handles: more than memory holds, unless they
+        // are leaked on purpose (`mem::forget`) 2^64 times, centuries of
+        // looping. (An abort check here, as `Rc` has, cost the dispatch loop
+        // 5% in register spills.)
+        refs.set(refs.get().wrapping_add(1));
+        NixString(self.0)
+    }
+}
+
+impl Drop for NixString {
+    #[inline]
+    fn drop(&mut self) {
+        let refs = &self.header().refs;
+        refs.set(refs.get() - 1);
+        if refs.get() == 0 {
+            self.free();
+        }
+    }
+}
+
+impl NixString {
+    /// Frees the block once its last handle is gone. Out of line, as in
+    /// `Rc`, so that the drops inlined into the dispatch loop stay small.
+    #[inline(never)]
+    fn free(&mut self) {
+        let len = self.header().len;
+        crate::state::credit(len as u64 + STRING_OVERHEAD);
+        // SAFETY: this was the last handle: the header is dropped (freeing
+        // its context) and the block freed with the layout it was made with.
+        unsafe {
+            std::ptr::drop_in_place(self.0.as_ptr());
+            std::alloc::dealloc(self.0.as_ptr() as *mut u8, NixString::layout(len));
+        }
+    }
+}
+
+impl PartialEq for NixString {
+    #[inline(never)]
+    fn eq(&self, other: &NixString) -> bool {
+        self.ptr_eq(other)
+            || (self.as_bytes() == other.as_bytes() && self.context() == other.context())
+    }
+}
+
+impl Eq for NixString {}
+
+/// Aborts like `Rc` and `Vec` do for a size past `isize::MAX`.
+#[cold]
+fn capacity_overflow() -> ! {
+    panic!("capacity overflow")
 }
 
 impl From<&str> for NixString {
@@ -252,5 +343,45 @@ impl StringBuilder {
             Some(e) => Err(e),
             None => Ok(NixString::with_context(self.bytes, self.context)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_share_one_block_until_the_last_is_dropped() {
+        let a = NixString::new("abc");
+        assert!(a.is_unique());
+        let b = a.clone();
+        assert!(!a.is_unique() && a.ptr_eq(&b));
+        assert_eq!(b.as_bytes(), b"abc");
+        drop(a);
+        assert!(b.is_unique());
+        assert_eq!((b.len(), b.as_str()), (3, Some("abc")));
+    }
+
+    #[test]
+    fn text_of_every_length_round_trips() {
+        for len in [0usize, 1, 7, 8, 9, 23, 24, 25, 4096, 300_000] {
+            let text: Vec<u8> = (0..len).map(|i| (i % 256) as u8).collect();
+            let s = NixString::from(text.clone());
+            assert_eq!(s.as_bytes(), &text[..]);
+            assert_eq!((s.len(), s.is_empty()), (len, len == 0));
+        }
+    }
+
+    #[test]
+    fn equality_compares_text_and_context() {
+        let ctx: NixContext = [ContextElement::Plain("/nix/store/x".into())].into();
+        let plain = NixString::new("p");
+        let with = NixString::with_context("p", ctx.clone());
+        assert_ne!(plain, with);
+        assert_eq!(with, NixString::with_context("p", ctx));
+        assert_eq!(plain, NixString::new(b"p"));
+        assert_ne!(plain, NixString::new("q"));
+        assert!(with.has_context() && !with.without_context().has_context());
+        assert!(!NixString::with_context("p", NixContext::new()).has_context());
     }
 }
