@@ -162,6 +162,31 @@ fn interrupt_stops_the_evaluation_from_another_thread() {
 }
 
 #[test]
+fn a_thunk_interrupted_while_it_runs_can_be_forced_again() {
+    let handle = InterruptHandle::new();
+    let mut eval = Evaluation::builder().interrupt(handle.clone()).build();
+    let set = eval
+        .evaluate_str("{ a = let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 30; }")
+        .unwrap();
+    let tvix_eval::value::Value::Attrs(attrs) = set else {
+        panic!("not a set: {set:?}")
+    };
+    let a = attrs.get(tvix_eval::value::Symbol::new(b"a")).unwrap().clone();
+    let remote = handle.clone();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(20));
+        remote.interrupt();
+    });
+    let e = eval.force(&a).unwrap_err();
+    stopper.join().unwrap();
+    assert!(e.to_string().contains("evaluation interrupted"), "{e}");
+    handle.reset();
+    // Not "infinite recursion": the interrupted thunk gave its code back.
+    let v = eval.force(&a).unwrap();
+    assert!(matches!(v, tvix_eval::value::Value::Int(832040)), "{v:?}");
+}
+
+#[test]
 fn limit_errors_carry_a_span() {
     let mut eval = Evaluation::builder()
         .limits(Limits::default().max_memory(64 * MIB))

@@ -222,7 +222,7 @@ fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
         let values: Vec<Value> = scope.iter().map(|a| a.value.clone()).collect();
         let chunk = compile_nix_file(&shared, &path, Some(names))?;
         // The file's chunk captures the scope variables it uses.
-        let upvalues = chunk
+        let upvalues: Upvalues = chunk
             .captures
             .iter()
             .map(|c| match *c {
@@ -230,7 +230,7 @@ fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
                 Capture::Upvalue(_) => Value::Null,
             })
             .collect();
-        Ok(Value::Thunk(Thunk::new_code(chunk, Upvalues(upvalues))))
+        Ok(Value::Thunk(Thunk::new_code(chunk, upvalues)))
     })
 }
 

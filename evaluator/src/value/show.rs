@@ -44,7 +44,7 @@ pub fn show_value(value: &Value) -> Vec<u8> {
         let v = match &v {
             Value::Thunk(t) => match &*t.0.borrow() {
                 ThunkState::Evaluated(v) => v.clone(),
-                ThunkState::Blackhole | ThunkState::Code { running: true, .. } => {
+                ThunkState::Blackhole | ThunkState::Code { chunk: None, .. } => {
                     out.extend_from_slice("«potential infinite recursion»".as_bytes());
                     continue;
                 }

@@ -4,22 +4,85 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use smallvec::SmallVec;
-
 use super::Value;
 use crate::bytecode::Chunk;
 
-/// The values a thunk or closure captured when it was made. Stored inline
-/// for up to two values, so most thunks are a single allocation. Long chains
-/// of captures are freed without recursing on the host stack.
+/// The values a thunk or closure captured when it was made. Up to two are
+/// stored inline, so most thunks are a single allocation; the whole is 32
+/// bytes (the variant is kept in a spare tag value of the first `Value`).
+/// Long chains of captures are freed without recursing on the host stack.
 #[derive(Clone, Debug, Default)]
-pub struct Upvalues(pub SmallVec<[Value; 2]>);
+pub struct Upvalues(Captured);
+
+#[derive(Clone, Debug, Default)]
+enum Captured {
+    #[default]
+    Zero,
+    One([Value; 1]),
+    Two([Value; 2]),
+    Many(Box<[Value]>),
+}
 
 impl Upvalues {
+    /// One captured value.
+    #[inline(always)]
+    pub fn one(a: Value) -> Upvalues {
+        Upvalues(Captured::One([a]))
+    }
+
+    /// Two captured values.
+    #[inline(always)]
+    pub fn two(a: Value, b: Value) -> Upvalues {
+        Upvalues(Captured::Two([a, b]))
+    }
+
+    /// Three or more captured values.
+    pub fn many(values: Box<[Value]>) -> Upvalues {
+        Upvalues(Captured::Many(values))
+    }
+
+    /// The captured values, in order.
+    #[inline(always)]
+    pub fn as_slice(&self) -> &[Value] {
+        match &self.0 {
+            Captured::Zero => &[],
+            Captured::One(v) => v,
+            Captured::Two(v) => v,
+            Captured::Many(v) => v,
+        }
+    }
+
     /// Upvalue `i` (`null` if out of range, which the compiler never emits).
     #[inline(always)]
     pub fn get(&self, i: u32) -> Value {
-        self.0.get(i as usize).cloned().unwrap_or(Value::Null)
+        self.as_slice()
+            .get(i as usize)
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+}
+
+impl From<Vec<Value>> for Upvalues {
+    fn from(mut values: Vec<Value>) -> Upvalues {
+        Upvalues(match values.len() {
+            0 => Captured::Zero,
+            1 | 2 => {
+                let b = values.pop();
+                let a = values.pop();
+                match (a, b) {
+                    (Some(a), Some(b)) => Captured::Two([a, b]),
+                    (None, Some(b)) => Captured::One([b]),
+                    _ => Captured::Zero,
+                }
+            }
+            _ => Captured::Many(values.into_boxed_slice()),
+        })
+    }
+}
+
+impl FromIterator<Value> for Upvalues {
+    fn from_iter<I: IntoIterator<Item = Value>>(values: I) -> Upvalues {
+        Upvalues::from(values.into_iter().collect::<Vec<_>>())
     }
 }
 
@@ -28,7 +91,7 @@ impl Drop for Upvalues {
         // Only the last reference to a thunk or closure can chain on through
         // its own upvalues (lists and sets count their own nesting): anything
         // else drops directly.
-        let chains = self.0.iter().any(|v| match v {
+        let chains = self.as_slice().iter().any(|v| match v {
             Value::Thunk(t) => Rc::strong_count(&t.0) == 1,
             Value::Closure(c) => Rc::strong_count(c) == 1,
             _ => false,
@@ -37,14 +100,18 @@ impl Drop for Upvalues {
             return;
         }
         use super::drop;
+        let values = std::mem::take(&mut self.0);
         match drop::enter() {
             Some(depth) => {
-                self.0.clear();
+                std::mem::drop(values);
                 drop::leave(depth);
             }
-            None => drop::enqueue(drop::Deferred::Values(
-                std::mem::take(&mut self.0).into_vec(),
-            )),
+            None => drop::enqueue(drop::Deferred::Values(match values {
+                Captured::Zero => Vec::new(),
+                Captured::One(v) => v.into(),
+                Captured::Two(v) => v.into(),
+                Captured::Many(v) => v.into_vec(),
+            })),
         }
     }
 }
@@ -52,15 +119,14 @@ impl Drop for Upvalues {
 /// What a thunk holds at a given moment.
 #[derive(Clone, Debug)]
 pub enum ThunkState {
-    /// Code to run over captured upvalues. `running` is set while it is being
-    /// evaluated (forcing it again then means infinite recursion).
+    /// Code to run over captured upvalues. While it runs, its frame holds
+    /// the chunk (`None` here: forcing it again then means infinite
+    /// recursion) and reads the upvalues from here.
     Code {
-        /// The code.
-        chunk: Rc<Chunk>,
+        /// The code, unless it is running.
+        chunk: Option<Rc<Chunk>>,
         /// Its captured values.
         upvalues: Upvalues,
-        /// Whether it is under evaluation.
-        running: bool,
     },
     /// A lazy application `f x`, made by builtins such as `map` without compiling anything.
     Apply(Value, Value),
@@ -82,7 +148,8 @@ pub enum ThunkState {
 pub(crate) enum Start {
     /// Already evaluated.
     Value(Value),
-    /// Code to run; the thunk is now marked running.
+    /// Code to run, taken out of the thunk, which is now marked running
+    /// (give it back with [`Thunk::resume`] if the evaluation is abandoned).
     Code(Rc<Chunk>),
     /// Code already running: infinite recursion.
     Running,
@@ -126,9 +193,8 @@ impl Thunk {
     pub fn new_code(chunk: Rc<Chunk>, upvalues: Upvalues) -> Thunk {
         crate::state::charge_thunk(THUNK_BYTES);
         Thunk(Rc::new(RefCell::new(ThunkState::Code {
-            chunk,
+            chunk: Some(chunk),
             upvalues,
-            running: false,
         })))
     }
 
@@ -160,30 +226,24 @@ impl Thunk {
         let mut state = self.0.borrow_mut();
         if matches!(*state, ThunkState::Blank) {
             *state = ThunkState::Code {
-                chunk,
+                chunk: Some(chunk),
                 upvalues,
-                running: false,
             };
         }
     }
 
-    /// Begins forcing: an evaluated thunk gives its value; idle code is
-    /// marked running and its chunk returned (the upvalues stay in the thunk,
-    /// where the frame reads them); anything else is for the caller to handle.
+    /// Begins forcing: an evaluated thunk gives its value; idle code gives
+    /// its chunk and is then running (the upvalues stay in the thunk, where
+    /// the frame reads them); anything else is for the caller to handle.
     #[inline(always)]
     pub(crate) fn start(&self) -> Start {
         let mut state = self.0.borrow_mut();
         match &mut *state {
             ThunkState::Evaluated(v) => Start::Value(v.clone()),
-            ThunkState::Code {
-                chunk,
-                running: running @ false,
-                ..
-            } => {
-                *running = true;
-                Start::Code(chunk.clone())
-            }
-            ThunkState::Code { .. } => Start::Running,
+            ThunkState::Code { chunk, .. } => match chunk.take() {
+                Some(chunk) => Start::Code(chunk),
+                None => Start::Running,
+            },
             ThunkState::Alias(_) => start_alias(&mut state),
             _ => Start::Other,
         }
@@ -253,10 +313,15 @@ impl Thunk {
         drop(old);
     }
 
-    /// Marks code as no longer running after a failed evaluation.
-    pub(crate) fn stop_running(&self) {
-        if let ThunkState::Code { running, .. } = &mut *self.0.borrow_mut() {
-            *running = false;
+    /// Gives running code its chunk back after an abandoned evaluation, so
+    /// that it can be forced again.
+    pub(crate) fn resume(&self, code: Rc<Chunk>) {
+        if let ThunkState::Code {
+            chunk: chunk @ None,
+            ..
+        } = &mut *self.0.borrow_mut()
+        {
+            *chunk = Some(code);
         }
     }
 

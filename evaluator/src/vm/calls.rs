@@ -36,7 +36,7 @@ impl Vm {
             Start::Code(chunk) => {
                 self.frames.push(Frame::Update {
                     thunk: t.clone(),
-                    saved: None,
+                    saved: Saved::Code(chunk.clone()),
                     discard,
                 });
                 let bp = self.push_locals(chunk.locals);
@@ -57,7 +57,7 @@ impl Vm {
                 let (f, x) = (f.clone(), x.clone());
                 self.frames.push(Frame::Update {
                     thunk: t,
-                    saved: Some(state),
+                    saved: Saved::State(state),
                     discard,
                 });
                 // `f` may itself be a thunk (`map` over a function that is
@@ -77,7 +77,7 @@ impl Vm {
                 let v = v.clone();
                 let update = Frame::Update {
                     thunk: t,
-                    saved: Some(state),
+                    saved: Saved::State(state),
                     discard,
                 };
                 self.force_under(update, v)

@@ -318,7 +318,7 @@ impl Vm {
                             self.frames.push(Frame::Code { chunk, ip, bp, up });
                             self.frames.push(Frame::Update {
                                 thunk: t.clone(),
-                                saved: None,
+                                saved: Saved::Code(c.clone()),
                                 discard: false,
                             });
                             if self.frames.len() > self.frame_limit {
