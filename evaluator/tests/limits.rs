@@ -166,12 +166,17 @@ fn a_thunk_interrupted_while_it_runs_can_be_forced_again() {
     let handle = InterruptHandle::new();
     let mut eval = Evaluation::builder().interrupt(handle.clone()).build();
     let set = eval
-        .evaluate_str("{ a = let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 30; }")
+        .evaluate_str(
+            "{ a = let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 30; }",
+        )
         .unwrap();
     let tvix_eval::value::Value::Attrs(attrs) = set else {
         panic!("not a set: {set:?}")
     };
-    let a = attrs.get(tvix_eval::value::Symbol::new(b"a")).unwrap().clone();
+    let a = attrs
+        .get(tvix_eval::value::Symbol::new(b"a"))
+        .unwrap()
+        .clone();
     let remote = handle.clone();
     let stopper = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(20));
