@@ -350,6 +350,10 @@ impl<'a> Compiler<'a> {
     /// first slot. Bindings that are thunks get a blank thunk first, so that
     /// every binding can capture every other; values that need no thunk are
     /// stored next, and the thunks' code and captures are attached last.
+    /// A thunk whose expression names no binding of the scope (itself
+    /// included) needs no blank: it is made like any lazy value, with the
+    /// values (a blank costs a cycle-root registration, and a lambda there
+    /// can then be made at once).
     fn open_recursive_scope(&mut self, tree: &Tree, span: Span) -> u32 {
         let n_static = tree.statics.len();
         let mut names: Vec<Option<Symbol>> = tree.statics.iter().map(|b| Some(b.name)).collect();
@@ -371,20 +375,35 @@ impl<'a> Compiler<'a> {
         for e in &tree.inherit_froms {
             thunks.push(self.lazy_makes_thunk(e));
         }
+        let own_names: Vec<&[u8]> = tree.statics.iter().map(|b| b.name.as_bytes()).collect();
+        let standalone: Vec<bool> = tree
+            .statics
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                thunks[i]
+                    && !overrides
+                    && matches!(&b.value, Value_::Expr(e) if !mentions_any(e, &own_names))
+            })
+            .collect();
         for (i, &thunk) in thunks.iter().enumerate() {
-            if thunk {
+            if thunk && !standalone.get(i).copied().unwrap_or(false) {
                 self.emit(Op::MakeBlank(first + i as u32), span);
             }
         }
         let hidden = (unit, first + n_static as u32);
         for pass_thunks in [false, true] {
             for (i, b) in tree.statics.iter().enumerate() {
-                if thunks[i] != pass_thunks {
+                // Standalone thunks are made with the values.
+                if (thunks[i] && !standalone[i]) != pass_thunks {
                     continue;
                 }
                 let slot = first + i as u32;
                 self.filling_slot = if overrides { None } else { Some(i as u32) };
-                if pass_thunks {
+                if standalone[i] {
+                    self.compile_binding(b.name, b.span, &b.value, true, hidden);
+                    self.emit(Op::SetLocal(slot), b.span);
+                } else if pass_thunks {
                     self.init_slot = Some(slot);
                     if overrides && !self.binding_makes_thunk(b, i, level) {
                         // A cell that `__overrides` can redirect.
@@ -589,4 +608,37 @@ impl<'a> Compiler<'a> {
             }
         }
     }
+}
+
+/// Expressions longer than this are not searched for the names of their
+/// scope (they keep their blank thunk): the search would be a pass over a
+/// large generated file's whole tree for one thunk.
+const MENTIONS_SEARCH_MAX: u32 = 1 << 16;
+
+/// Whether an identifier anywhere in `e` spells one of `names`: a variable
+/// of the scope, or (conservatively) an attribute name or a binding of an
+/// inner scope that happens to spell one. Walks rowan's green tree.
+fn mentions_any(e: &ast::Expr, names: &[&[u8]]) -> bool {
+    use rowan::ast::AstNode;
+    let green = e.syntax().green();
+    if u32::from(green.text_len()) > MENTIONS_SEARCH_MAX {
+        return true;
+    }
+    let ident = rowan::SyntaxKind(rnix::SyntaxKind::TOKEN_IDENT as u16);
+    let mut stack = vec![green.children()];
+    while let Some(children) = stack.last_mut() {
+        match children.next() {
+            Some(rowan::NodeOrToken::Node(n)) => stack.push(n.children()),
+            Some(rowan::NodeOrToken::Token(t)) => {
+                let text = t.text().as_bytes();
+                if t.kind() == ident && names.contains(&text) {
+                    return true;
+                }
+            }
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    false
 }
