@@ -55,10 +55,10 @@ impl Upvalues {
     /// Upvalue `i` (`null` if out of range, which the compiler never emits).
     #[inline(always)]
     pub fn get(&self, i: u32) -> Value {
-        self.as_slice()
-            .get(i as usize)
-            .cloned()
-            .unwrap_or(Value::Null)
+        match self.as_slice().get(i as usize) {
+            Some(v) => v.clone(),
+            None => Value::Null,
+        }
     }
 }
 

@@ -180,11 +180,34 @@ fn capture_many(
     bp: usize,
     up: &Up,
 ) -> Upvalues {
-    let get = |c: &Capture| match *c {
-        Capture::Local(s) => stack.get(bp + s as usize).cloned().unwrap_or(Value::Null),
-        Capture::Upvalue(i) => up.get(chunk, i),
+    // The running thunk's upvalues are borrowed once, not once per capture.
+    let state;
+    let ups: Option<&[Value]> = match up {
+        Up::Thunk(t) => {
+            state = t.0.borrow();
+            match &*state {
+                ThunkState::Code { upvalues, .. } => Some(upvalues.as_slice()),
+                _ => Some(&[]),
+            }
+        }
+        Up::Closure(c) => Some(c.upvalues.as_slice()),
+        Up::None => Some(&[]),
+        Up::Curried(..) => None,
     };
-    Upvalues::many(captures.iter().map(get).collect())
+    let mut out = Vec::with_capacity(captures.len());
+    for c in captures {
+        let found = match (*c, ups) {
+            (Capture::Local(s), _) => stack.get(bp + s as usize).cloned(),
+            (Capture::Upvalue(i), Some(ups)) => ups.get(i as usize).cloned(),
+            (Capture::Upvalue(i), None) => Some(up.get(chunk, i)),
+        };
+        // (`unwrap_or(Value::Null)` dropped the unused default out of line.)
+        out.push(match found {
+            Some(v) => v,
+            None => Value::Null,
+        });
+    }
+    Upvalues::many(out.into_boxed_slice())
 }
 
 /// The evaluator's machine state. Owned by an [`crate::Evaluation`].
