@@ -176,7 +176,7 @@ fn arg<T: DeserializeOwned>(
     args: &[Value],
     i: usize,
 ) -> Result<T, ErrorKind> {
-    let v = args.get(i).cloned().unwrap_or(Value::Null);
+    let v = args.get(i).cloned().unwrap_or_default();
     let result = T::deserialize(Deserializer::new(vm, v));
     crate::de::forget_tree();
     result.map_err(|e| e.into_native(name, Some(i + 1)))

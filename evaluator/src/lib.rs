@@ -437,7 +437,7 @@ fn lazy_source(src: &str, name: &str, globals: &Globals) -> Value {
 fn throwing(msg: String) -> Value {
     let throw = builtins::find_builtin("throw")
         .map(builtins::builtin_value)
-        .unwrap_or(Value::Null);
+        .unwrap_or_default();
     Value::Thunk(value::Thunk::new_apply(throw, Value::string(msg)))
 }
 
@@ -564,7 +564,7 @@ impl Evaluation {
         let _entered = self.enter();
         let f = builtins::find_builtin("deepSeq")
             .map(builtins::builtin_value)
-            .unwrap_or(Value::Null);
+            .unwrap_or_default();
         let g = self
             .vm
             .call_value(&f, v.clone())
@@ -628,7 +628,7 @@ impl Evaluation {
         let _entered = self.enter();
         let f = builtins::find_builtin("toString")
             .map(builtins::builtin_value)
-            .unwrap_or(Value::Null);
+            .unwrap_or_default();
         match self
             .vm
             .call_value(&f, v.clone())

@@ -40,7 +40,7 @@ impl Force for Vm {
     fn coerce_to_string(&mut self, v: &Value) -> Result<NixString, tvix_eval::Error> {
         let to_string = tvix_eval::builtins::find_builtin("toString")
             .map(tvix_eval::builtins::builtin_value)
-            .unwrap_or(Value::Null);
+            .unwrap_or_default();
         match self.call_value(&to_string, v.clone())? {
             Value::String(s) => Ok(s),
             other => Err(tvix_eval::Error::from(tvix_eval::ErrorKind::TypeError {

@@ -226,7 +226,7 @@ fn scoped_import(args: Vec<Value>, shared: Rc<Shared>) -> Box<Gen> {
             .captures
             .iter()
             .map(|c| match *c {
-                Capture::Local(i) => values.get(i as usize).cloned().unwrap_or(Value::Null),
+                Capture::Local(i) => values.get(i as usize).cloned().unwrap_or_default(),
                 Capture::Upvalue(_) => Value::Null,
             })
             .collect();

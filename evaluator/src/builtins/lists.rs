@@ -265,8 +265,8 @@ fn function_then_collect(
     span: Span,
 ) -> Result<(), ErrorKind> {
     let mut args = args.into_iter();
-    let f = args.next().unwrap_or(Value::Null).shallow();
-    let list = args.next().unwrap_or(Value::Null);
+    let f = args.next().unwrap_or_default().shallow();
+    let list = args.next().unwrap_or_default();
     to_function(&f)?;
     vm.collect_start(op, f, list, span)
 }
@@ -278,9 +278,9 @@ fn foldl(vm: &mut Vm, args: Vec<Value>, _: Span) -> Result<(), ErrorKind> {
     // The function is checked before the list is forced, as in C++ Nix.
     to_function(&args[0])?;
     let mut args = args.into_iter();
-    let f = args.next().unwrap_or(Value::Null);
-    let acc = args.next().unwrap_or(Value::Null);
-    let list = args.next().unwrap_or(Value::Null);
+    let f = args.next().unwrap_or_default();
+    let acc = args.next().unwrap_or_default();
+    let list = args.next().unwrap_or_default();
     vm.foldl_start(f, acc, list)
 }
 
@@ -395,7 +395,7 @@ fn sort(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
         return Ok(());
     };
     let mut args = args.into_iter();
-    let f = args.next().unwrap_or(Value::Null);
-    let list = args.next().unwrap_or(Value::Null);
+    let f = args.next().unwrap_or_default();
+    let list = args.next().unwrap_or_default();
     vm.sort_start(f, list, span)
 }

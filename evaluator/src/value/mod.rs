@@ -120,9 +120,10 @@ pub struct PartialBuiltin {
 }
 
 /// A Nix value. Nested values may be unevaluated thunks.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub enum Value {
-    /// `null`.
+    /// `null` (also the default, for slots and absent values).
+    #[default]
     Null,
     /// A Boolean.
     Bool(bool),

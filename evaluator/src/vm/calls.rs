@@ -102,8 +102,8 @@ impl Vm {
     /// the result is on the stack (in weak head normal form) or frames are pushed.
     pub(crate) fn call(&mut self, span: Span) -> Result<(), ErrorKind> {
         self.tick()?;
-        let arg = self.stack.pop().unwrap_or(Value::Null);
-        let f = self.stack.pop().unwrap_or(Value::Null);
+        let arg = self.stack.pop().unwrap_or_default();
+        let f = self.stack.pop().unwrap_or_default();
         match f.shallow() {
             Value::Closure(c) => {
                 // `a: b: …` with the second argument waiting: enter the inner

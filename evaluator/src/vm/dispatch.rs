@@ -41,7 +41,7 @@ impl Vm {
         let mut values = self.stack.drain(start..);
         let mut entries: Vec<Attr> = Vec::with_capacity(n_static + dynamic as usize);
         for (name, pos) in &d.names {
-            let value = values.next().unwrap_or(Value::Null);
+            let value = values.next().unwrap_or_default();
             entries.push(Attr {
                 name: *name,
                 value,
@@ -49,8 +49,8 @@ impl Vm {
             });
         }
         for i in 0..dynamic as usize {
-            let key = values.next().unwrap_or(Value::Null);
-            let value = values.next().unwrap_or(Value::Null);
+            let key = values.next().unwrap_or_default();
+            let value = values.next().unwrap_or_default();
             let span = d.dynamic_spans.get(i).copied().unwrap_or(Span::NONE);
             let name = match key {
                 Value::Null => continue,
@@ -442,11 +442,9 @@ impl Vm {
                     let mut found = None;
                     for cap in &chunk.withs[withs as usize] {
                         let ns = match *cap {
-                            Capture::Local(s) => self
-                                .stack
-                                .get(bp + s as usize)
-                                .cloned()
-                                .unwrap_or(Value::Null),
+                            Capture::Local(s) => {
+                                self.stack.get(bp + s as usize).cloned().unwrap_or_default()
+                            }
                             Capture::Upvalue(i) => up.get(&chunk, i),
                         };
                         let lookup = match &ns {
@@ -775,9 +773,9 @@ impl Vm {
                                     return Ok(());
                                 }
                                 let v = if discard {
-                                    self.stack.pop().unwrap_or(Value::Null)
+                                    self.stack.pop().unwrap_or_default()
                                 } else {
-                                    self.stack.last().cloned().unwrap_or(Value::Null)
+                                    self.stack.last().cloned().unwrap_or_default()
                                 };
                                 thunk.finish(v);
                             }

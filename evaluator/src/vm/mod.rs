@@ -156,7 +156,7 @@ impl Up {
 #[inline(always)]
 fn capture(captures: &[Capture], chunk: &Chunk, stack: &[Value], bp: usize, up: &Up) -> Upvalues {
     let get = |c: &Capture| match *c {
-        Capture::Local(s) => stack.get(bp + s as usize).cloned().unwrap_or(Value::Null),
+        Capture::Local(s) => stack.get(bp + s as usize).cloned().unwrap_or_default(),
         Capture::Upvalue(i) => up.get(chunk, i),
     };
     // Up to two captures (most thunks) are stored inline.
@@ -419,7 +419,7 @@ impl Vm {
         self.base = saved_base;
         match result {
             Ok(()) => {
-                let v = self.stack.pop().unwrap_or(Value::Null);
+                let v = self.stack.pop().unwrap_or_default();
                 self.stack.truncate(stack_len);
                 Ok(v)
             }
@@ -453,7 +453,7 @@ impl Vm {
                     next,
                     span,
                 } => {
-                    let v = self.stack.pop().unwrap_or(Value::Null);
+                    let v = self.stack.pop().unwrap_or_default();
                     args[next] = v;
                     self.invoke_builtin(def, args, next + 1, span)
                         .map_err(|k| Error::new(k, span))
@@ -464,20 +464,20 @@ impl Vm {
                     awaiting,
                 } => {
                     let response = if awaiting {
-                        Response::Value(self.stack.pop().unwrap_or(Value::Null))
+                        Response::Value(self.stack.pop().unwrap_or_default())
                     } else {
                         Response::Empty
                     };
                     self.resume_gen(gen, span, response)
                 }
                 Frame::Catch { .. } => {
-                    let v = self.stack.pop().unwrap_or(Value::Null);
+                    let v = self.stack.pop().unwrap_or_default();
                     self.stack.push(try_eval_result(true, v));
                     Ok(())
                 }
                 Frame::ErrorContext { .. } => Ok(()),
                 Frame::CollectList { op, f, span } => {
-                    let list = self.stack.pop().unwrap_or(Value::Null);
+                    let list = self.stack.pop().unwrap_or_default();
                     self.collect_start(op, f, list, span)
                         .map_err(|k| Error::new(k, span))
                 }
@@ -489,7 +489,7 @@ impl Vm {
                     mut out,
                     span,
                 } => {
-                    let result = self.stack.pop().unwrap_or(Value::Null);
+                    let result = self.stack.pop().unwrap_or_default();
                     // Whether the result decides the answer (`any`/`all`).
                     let decided = match op {
                         Collect::Filter => crate::builtins::to_bool(&result)
@@ -532,12 +532,12 @@ impl Vm {
                     }
                 }
                 Frame::FoldlList { f, acc } => {
-                    let list = self.stack.pop().unwrap_or(Value::Null);
+                    let list = self.stack.pop().unwrap_or_default();
                     self.foldl_start(f, acc, list)
                         .map_err(|k| Error::new(k, Span::NONE))
                 }
                 Frame::Foldl { f, list, next } => {
-                    let acc = self.stack.pop().unwrap_or(Value::Null);
+                    let acc = self.stack.pop().unwrap_or_default();
                     self.foldl_step(f, list, next, acc)
                         .map_err(|k| Error::new(k, Span::NONE))
                 }
@@ -546,12 +546,12 @@ impl Vm {
                     self.call(span).map_err(|k| Error::new(k, span))
                 }
                 Frame::Sort(m, span) => {
-                    let v = self.stack.pop().unwrap_or(Value::Null);
+                    let v = self.stack.pop().unwrap_or_default();
                     self.sort_resume(m, Some(v), span)
                         .map_err(|k| Error::new(k, span))
                 }
                 Frame::SortList { f, span } => {
-                    let list = self.stack.pop().unwrap_or(Value::Null);
+                    let list = self.stack.pop().unwrap_or_default();
                     self.sort_start(f, list, span)
                         .map_err(|k| Error::new(k, span))
                 }
@@ -670,7 +670,7 @@ impl Vm {
     }
 
     fn finish_update(&mut self, thunk: Thunk, saved: Saved, discard: bool) -> Result<(), Error> {
-        let top = self.stack.last().cloned().unwrap_or(Value::Null);
+        let top = self.stack.last().cloned().unwrap_or_default();
         if let Value::Thunk(inner) = &top {
             if let Some(v) = inner.value() {
                 if let Some(t) = self.stack.last_mut() {
@@ -687,9 +687,9 @@ impl Vm {
             }
         }
         let v = if discard {
-            self.stack.pop().unwrap_or(Value::Null)
+            self.stack.pop().unwrap_or_default()
         } else {
-            self.stack.last().cloned().unwrap_or(Value::Null)
+            self.stack.last().cloned().unwrap_or_default()
         };
         thunk.finish(v);
         Ok(())

@@ -376,7 +376,7 @@ pub(super) fn bind_formals(
                     (Some(FormalDefault::Constant(v)), false) => v.clone(),
                     (Some(FormalDefault::Share(c)), false) => match *c {
                         Capture::Local(s) => {
-                            stack.get(bp + s as usize).cloned().unwrap_or(Value::Null)
+                            stack.get(bp + s as usize).cloned().unwrap_or_default()
                         }
                         Capture::Upvalue(u) => up.get(chunk, u),
                     },

@@ -222,7 +222,7 @@ impl Parser<'_> {
         if self.get_token() != Tok::EndOfInput {
             return Err(self.syntax_error(Tok::EndOfInput, "value"));
         }
-        Ok(b.result.unwrap_or(Value::Null))
+        Ok(b.result.unwrap_or_default())
     }
 }
 
