@@ -15,6 +15,7 @@ Workloads (each evaluated with `--eval --strict`, output compared):
   dotted-N       the same through dotted paths (`pkgs.pN.version = ...;`).
   list-N         a list literal of N sets, folded over.
   string-N       an indented string of N lines, measured.
+  let-N          a `let` of N bindings, three of them used.
 
 For each it prints wall time (median of --runs), peak RSS and, with
 --callgrind, instructions (callgrind Ir) for both evaluators, and the
@@ -72,6 +73,11 @@ def generate(kind, n, path):
                 f.write(f"  line {i}: the quick brown fox jumps over the lazy dog ${{toString {i % 10}}}\n")
             f.write("''; in [ (builtins.stringLength text) "
                     "(builtins.length (builtins.split \"\\n\" text)) ]\n")
+        elif kind == "let":
+            f.write("let\n")
+            for i in range(n):
+                f.write(f'  v{i} = {{ id = {i}; name = "v{i}"; size = builtins.stringLength "v{i}"; }};\n')
+            f.write(f"in [ v0.size v{n - 1}.id (builtins.length [ v{n // 2} ]) ]\n")
         else:
             raise ValueError(kind)
 
@@ -154,7 +160,7 @@ def main():
         if not a.only or re.search(a.only, "misc.nix"):
             misc = misc_copy(os.path.abspath(a.lib), tmp)
             work.append(("misc.nix", [misc], os.path.dirname(misc)))
-        for kind in ["flat", "dotted", "list", "string"]:
+        for kind in ["flat", "dotted", "list", "string", "let"]:
             for n in a.sizes.split(","):
                 name = f"{kind}-{n}"
                 if a.only and not re.search(a.only, name):

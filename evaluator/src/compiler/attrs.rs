@@ -375,7 +375,7 @@ impl<'a> Compiler<'a> {
         for e in &tree.inherit_froms {
             thunks.push(self.lazy_makes_thunk(e));
         }
-        let own_names: Vec<&[u8]> = tree.statics.iter().map(|b| b.name.as_bytes()).collect();
+        let own_names = ScopeNames::new(tree.statics.iter().map(|b| b.name.as_bytes()));
         let standalone: Vec<bool> = tree
             .statics
             .iter()
@@ -615,23 +615,52 @@ impl<'a> Compiler<'a> {
 /// large generated file's whole tree for one thunk.
 const MENTIONS_SEARCH_MAX: u32 = 1 << 16;
 
-/// Whether an identifier anywhere in `e` spells one of `names`: a variable
-/// of the scope, or (conservatively) an attribute name or a binding of an
-/// inner scope that happens to spell one. Walks rowan's green tree.
-fn mentions_any(e: &ast::Expr, names: &[&[u8]]) -> bool {
+/// The names a `let` or `rec` set binds, to search expressions for:
+/// a few are compared one by one, many looked up (a generated `let` can bind
+/// a hundred thousand).
+enum ScopeNames<'a> {
+    Few(Vec<&'a [u8]>),
+    Many(std::collections::HashSet<&'a [u8]>),
+}
+
+impl<'a> ScopeNames<'a> {
+    fn new(names: impl Iterator<Item = &'a [u8]>) -> ScopeNames<'a> {
+        let few: Vec<&[u8]> = names.collect();
+        if few.len() <= 8 {
+            ScopeNames::Few(few)
+        } else {
+            ScopeNames::Many(few.into_iter().collect())
+        }
+    }
+
+    fn contains(&self, text: &[u8]) -> bool {
+        match self {
+            ScopeNames::Few(names) => names.contains(&text),
+            ScopeNames::Many(names) => names.contains(text),
+        }
+    }
+}
+
+/// Whether a token anywhere in `e` spells one of `names`: an identifier
+/// that is a variable of the scope, or (conservatively) an attribute name,
+/// a binding of an inner scope or any other token that happens to spell
+/// one. Walks rowan's green tree.
+fn mentions_any(e: &ast::Expr, names: &ScopeNames) -> bool {
     use rowan::ast::AstNode;
     let green = e.syntax().green();
     if u32::from(green.text_len()) > MENTIONS_SEARCH_MAX {
         return true;
     }
-    let ident = rowan::SyntaxKind(rnix::SyntaxKind::TOKEN_IDENT as u16);
+    let trivia = [
+        rowan::SyntaxKind(rnix::SyntaxKind::TOKEN_WHITESPACE as u16),
+        rowan::SyntaxKind(rnix::SyntaxKind::TOKEN_COMMENT as u16),
+    ];
     let mut stack = vec![green.children()];
     while let Some(children) = stack.last_mut() {
         match children.next() {
             Some(rowan::NodeOrToken::Node(n)) => stack.push(n.children()),
             Some(rowan::NodeOrToken::Token(t)) => {
-                let text = t.text().as_bytes();
-                if t.kind() == ident && names.contains(&text) {
+                if !trivia.contains(&t.kind()) && names.contains(t.text().as_bytes()) {
                     return true;
                 }
             }

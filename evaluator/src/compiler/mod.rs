@@ -230,20 +230,16 @@ impl<'a> Compiler<'a> {
             .enumerate()
             .map(|(i, n)| (n, first + i as u32))
             .collect();
-        self.scopes.levels.push(Level {
-            unit: self.current_unit(),
-            kind: LevelKind::Vars(vars),
-        });
+        let unit = self.current_unit();
+        self.scopes.levels.push(Level::vars(unit, vars));
         first
     }
 
     /// Opens a `with` level whose namespace lives in a fresh slot; returns it.
     fn push_with(&mut self) -> u32 {
         let slot = self.alloc_slots(1);
-        self.scopes.levels.push(Level {
-            unit: self.current_unit(),
-            kind: LevelKind::With(slot),
-        });
+        let unit = self.current_unit();
+        self.scopes.levels.push(Level::with(unit, slot));
         slot
     }
 

@@ -20,6 +20,52 @@ pub struct Level {
     pub unit: usize,
     /// What it binds.
     pub kind: LevelKind,
+    /// For a level of many names, each name's first position: scanning
+    /// them made every lookup through a generated `let` of 100,000
+    /// bindings (`builtins`, say) cost 100,000 comparisons.
+    index: Option<NameIndex>,
+}
+
+type NameIndex = std::collections::HashMap<Symbol, usize, rustc_hash::FxBuildHasher>;
+
+/// Levels with more names than this get a [`NameIndex`].
+const INDEX_FROM: usize = 16;
+
+impl Level {
+    /// A level binding `vars` (name and slot each).
+    pub fn vars(unit: usize, vars: Vec<(Option<Symbol>, u32)>) -> Level {
+        let index = (vars.len() > INDEX_FROM).then(|| {
+            let mut index = NameIndex::default();
+            for (pos, (name, _)) in vars.iter().enumerate() {
+                if let Some(name) = name {
+                    index.entry(*name).or_insert(pos);
+                }
+            }
+            index
+        });
+        Level {
+            unit,
+            kind: LevelKind::Vars(vars),
+            index,
+        }
+    }
+
+    /// A `with` level whose namespace is in `slot`.
+    pub fn with(unit: usize, slot: u32) -> Level {
+        Level {
+            unit,
+            kind: LevelKind::With(slot),
+            index: None,
+        }
+    }
+
+    /// Where `name` is among this level's names, if it binds it.
+    fn position(&self, names: &[(Option<Symbol>, u32)], name: Symbol) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(&name).copied(),
+            None => names.iter().position(|(n, _)| *n == Some(name)),
+        }
+    }
 }
 
 /// Where a name is statically bound.
@@ -62,7 +108,7 @@ impl Scopes {
         for (li, level) in self.levels[..top].iter().enumerate().rev() {
             match &level.kind {
                 LevelKind::Vars(names) => {
-                    if let Some(pos) = names.iter().position(|(n, _)| *n == Some(name)) {
+                    if let Some(pos) = level.position(names, name) {
                         return Lookup::Static(Binding {
                             level: li,
                             pos,
