@@ -55,7 +55,7 @@ struct Header {
 const STRING_OVERHEAD: u64 = std::mem::size_of::<Header>() as u64 + 8;
 
 /// A reference-counted Nix string: a pointer to one block holding a
-/// [`Header`] and then the text. Cloning is a pointer copy. Not `Send` or
+/// header (count, length, context) and then the text. Cloning is a pointer copy. Not `Send` or
 /// `Sync` (the count is not atomic), as `NonNull` is neither.
 pub struct NixString(NonNull<Header>);
 
