@@ -6,7 +6,7 @@
 //! two sets, which decides which error such an evaluation reports.
 //!
 //! Names are reclaimed. Sets and compiled code hold a [`NameLease`]; when
-//! an evaluation is built while the thread holds none (every earlier
+//! an evaluation is built or dropped while the thread holds none (every
 //! evaluation and all of its values are gone), every name but the
 //! well-known ones is freed, so a service that loads configs with ever new
 //! names keeps a table the size of one load. Names are only freed there,
@@ -29,8 +29,8 @@ use std::marker::PhantomData;
 /// means nothing on another thread.
 ///
 /// A symbol kept on its own after every evaluation, set and piece of code
-/// of its thread is gone loses its name when the next evaluation is built
-/// (see the module note): it then reads as the empty name, or as a name
+/// of its thread is gone loses its name (when the last evaluation is
+/// dropped or the next is built, see the module note): it then reads as the empty name, or as a name
 /// interned later. Intern names through a live evaluation
 /// ([`crate::Evaluation::symbol`]) or keep them as text.
 #[derive(Clone, Copy)]
@@ -189,8 +189,8 @@ impl fmt::Debug for SymbolBytes<'_> {
 
 /// Frees the names interned since the permanent ones if nothing on this
 /// thread can still refer to them (no [`NameLease`] is held). Called when
-/// an evaluation is built, before it interns anything; returns whether the
-/// names were freed.
+/// an evaluation is built, before it interns anything, and after one is
+/// dropped; returns whether the names were freed.
 pub(crate) fn reclaim_unused_names() -> bool {
     if LEASES.get() != 0 {
         return false;
@@ -334,15 +334,16 @@ impl Symbol {
         // every change, and the interner's drop clears it), and `index` is
         // in bounds. The entry is boxed, so it stays put while the table
         // grows; it is freed only by `reclaim`, which runs when an
-        // evaluation is built and no set, code or evaluation holds names.
+        // evaluation is built or dropped and no set, code or evaluation
+        // holds names.
         Some(unsafe { &**table.add(self.index as usize) })
     }
 
     /// The bytes of the name (empty for a reclaimed name, see [`Symbol`]).
     ///
     /// Inside the crate only: the slice is not protected from reclaiming,
-    /// which is sound because the crate never builds an evaluation (the
-    /// only place names are freed) while it holds one.
+    /// which is sound because the crate never builds or drops an evaluation
+    /// (the only places names are freed) while it holds one.
     #[inline]
     pub(crate) fn as_bytes(&self) -> &[u8] {
         match self.entry() {
