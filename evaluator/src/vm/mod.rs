@@ -201,11 +201,7 @@ fn capture_many(
             (Capture::Upvalue(i), Some(ups)) => ups.get(i as usize).cloned(),
             (Capture::Upvalue(i), None) => Some(up.get(chunk, i)),
         };
-        // (`unwrap_or(Value::Null)` dropped the unused default out of line.)
-        out.push(match found {
-            Some(v) => v,
-            None => Value::Null,
-        });
+        out.push(found.unwrap_or_default());
     }
     Upvalues::many(out.into_boxed_slice())
 }
