@@ -376,7 +376,7 @@ impl<'a> Compiler<'a> {
             thunks.push(self.lazy_makes_thunk(e));
         }
         let own_names = ScopeNames::new(tree.statics.iter().map(|b| b.name.as_bytes()));
-        let standalone: Vec<bool> = tree
+        let mut standalone: Vec<bool> = tree
             .statics
             .iter()
             .enumerate()
@@ -386,16 +386,22 @@ impl<'a> Compiler<'a> {
                     && matches!(&b.value, Value_::Expr(e) if !mentions_any(e, &own_names))
             })
             .collect();
-        for (i, &thunk) in thunks.iter().enumerate() {
-            if thunk && !standalone.get(i).copied().unwrap_or(false) {
+        standalone.resize(thunks.len(), false);
+        // Standalone thunks are made with the values; the others get a blank.
+        let blank: Vec<bool> = thunks
+            .iter()
+            .zip(&standalone)
+            .map(|(&t, &s)| t && !s)
+            .collect();
+        for (i, &blank) in blank.iter().enumerate() {
+            if blank {
                 self.emit(Op::MakeBlank(first + i as u32), span);
             }
         }
         let hidden = (unit, first + n_static as u32);
         for pass_thunks in [false, true] {
             for (i, b) in tree.statics.iter().enumerate() {
-                // Standalone thunks are made with the values.
-                if (thunks[i] && !standalone[i]) != pass_thunks {
+                if blank[i] != pass_thunks {
                     continue;
                 }
                 let slot = first + i as u32;
@@ -426,7 +432,7 @@ impl<'a> Compiler<'a> {
                 self.filling_slot = None;
             }
             for (j, e) in tree.inherit_froms.iter().enumerate() {
-                if thunks[n_static + j] != pass_thunks {
+                if blank[n_static + j] != pass_thunks {
                     continue;
                 }
                 let slot = first + (n_static + j) as u32;
