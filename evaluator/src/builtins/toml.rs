@@ -3,6 +3,7 @@
 //! (newlines and trailing commas in inline tables, `\e` and `\xHH` escapes)
 //! as C++ Nix's TOML 1.0 parser does; dates and times are errors as in Nix.
 
+use super::json::reject_nul_bytes;
 use super::versions::to_str_no_ctx;
 use super::{make_attrs, BuiltinDef, BuiltinImpl::*, ALL};
 use crate::errors::ErrorKind;
@@ -28,9 +29,43 @@ fn from_toml(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
         .feature_enabled("parse-toml-timestamps");
     let v = parse_toml_with(&text, timestamps)
         .map_err(|m| eval_err!("while parsing a TOML string: {m}"))?;
-    super::json::reject_nul_bytes_in(&v)
-        .map_err(|m| eval_err!("while parsing TOML: error: {m}"))?;
+    reject_nul_bytes_in(&v).map_err(|m| eval_err!("while parsing TOML: error: {m}"))?;
     Ok(v)
+}
+
+/// [`reject_nul_bytes`] over every string and name of a parsed document
+/// (this parser does not check as it reads): a set's names before its values.
+fn reject_nul_bytes_in(v: &Value) -> Result<(), String> {
+    // Iterators over the lists and sets being walked, so that a long list
+    // is walked in place rather than copied onto a work stack.
+    enum Walk<'a> {
+        List(std::slice::Iter<'a, Value>),
+        Set(std::slice::Iter<'a, crate::value::Attr>),
+    }
+    let mut stack: Vec<Walk> = Vec::new();
+    let mut next = Some(v);
+    loop {
+        match next.take() {
+            Some(Value::String(s)) => reject_nul_bytes(s.as_bytes())?,
+            Some(Value::List(l)) => stack.push(Walk::List(l.iter())),
+            Some(Value::Attrs(a)) => {
+                for attr in a.iter() {
+                    reject_nul_bytes(attr.name.as_bytes())?;
+                }
+                stack.push(Walk::Set(a.iter()));
+            }
+            _ => {}
+        }
+        // In order, so the first offending string is the one named.
+        next = match stack.last_mut() {
+            None => return Ok(()),
+            Some(Walk::List(items)) => items.next(),
+            Some(Walk::Set(attrs)) => attrs.next().map(|attr| &attr.value),
+        };
+        if next.is_none() {
+            stack.pop();
+        }
+    }
 }
 
 /// What parsing `src` may take at most, checked against the memory limit

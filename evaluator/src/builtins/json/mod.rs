@@ -64,39 +64,3 @@ pub(crate) fn reject_nul_bytes(bytes: &[u8]) -> Result<(), String> {
         "input string '{shown}' cannot be represented as Nix string because it contains null bytes"
     ))
 }
-
-/// [`reject_nul_bytes`] over every string and name of a parsed value, for
-/// parsers that do not check as they read: a set's names before its values.
-pub(crate) fn reject_nul_bytes_in(v: &Value) -> Result<(), String> {
-    let check = reject_nul_bytes;
-    // Iterators over the lists and sets being walked, so that a long list
-    // is walked in place rather than copied onto a work stack.
-    enum Walk<'a> {
-        List(std::slice::Iter<'a, Value>),
-        Set(std::slice::Iter<'a, crate::value::Attr>),
-    }
-    let mut stack: Vec<Walk> = Vec::new();
-    let mut next = Some(v);
-    loop {
-        match next.take() {
-            Some(Value::String(s)) => check(s.as_bytes())?,
-            Some(Value::List(l)) => stack.push(Walk::List(l.iter())),
-            Some(Value::Attrs(a)) => {
-                for attr in a.iter() {
-                    check(attr.name.as_bytes())?;
-                }
-                stack.push(Walk::Set(a.iter()));
-            }
-            _ => {}
-        }
-        // In order, so the first offending string is the one named.
-        next = match stack.last_mut() {
-            None => return Ok(()),
-            Some(Walk::List(items)) => items.next(),
-            Some(Walk::Set(attrs)) => attrs.next().map(|attr| &attr.value),
-        };
-        if next.is_none() {
-            stack.pop();
-        }
-    }
-}
