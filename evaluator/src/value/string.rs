@@ -54,9 +54,9 @@ struct Header {
 /// `splitVersion`) hold about this much each.
 const STRING_OVERHEAD: u64 = std::mem::size_of::<Header>() as u64 + 8;
 
-/// A reference-counted Nix string: a pointer to one block holding a
-/// header (count, length, context) and then the text. Cloning is a pointer copy. Not `Send` or
-/// `Sync` (the count is not atomic), as `NonNull` is neither.
+/// A reference-counted Nix string: a pointer to one block holding a header
+/// (count, length, context) and then the text. Cloning is a pointer copy.
+/// Not `Send` or `Sync` (the count is not atomic), as `NonNull` is neither.
 pub struct NixString(NonNull<Header>);
 
 impl NixString {
@@ -164,6 +164,20 @@ impl NixString {
         }
     }
 
+    /// Frees the block once its last handle is gone. Out of line, as in
+    /// `Rc`, so that the drops inlined into the dispatch loop stay small.
+    #[inline(never)]
+    fn free(&mut self) {
+        let len = self.header().len;
+        crate::state::credit(len as u64 + STRING_OVERHEAD);
+        // SAFETY: this was the last handle: the header is dropped (freeing
+        // its context) and the block freed with the layout it was made with.
+        unsafe {
+            std::ptr::drop_in_place(self.0.as_ptr());
+            std::alloc::dealloc(self.0.as_ptr() as *mut u8, NixString::layout(len));
+        }
+    }
+
     /// Whether two handles share one allocation.
     pub fn ptr_eq(&self, other: &NixString) -> bool {
         self.0 == other.0
@@ -190,22 +204,6 @@ impl Drop for NixString {
         refs.set(refs.get() - 1);
         if refs.get() == 0 {
             self.free();
-        }
-    }
-}
-
-impl NixString {
-    /// Frees the block once its last handle is gone. Out of line, as in
-    /// `Rc`, so that the drops inlined into the dispatch loop stay small.
-    #[inline(never)]
-    fn free(&mut self) {
-        let len = self.header().len;
-        crate::state::credit(len as u64 + STRING_OVERHEAD);
-        // SAFETY: this was the last handle: the header is dropped (freeing
-        // its context) and the block freed with the layout it was made with.
-        unsafe {
-            std::ptr::drop_in_place(self.0.as_ptr());
-            std::alloc::dealloc(self.0.as_ptr() as *mut u8, NixString::layout(len));
         }
     }
 }

@@ -30,9 +30,9 @@ use std::marker::PhantomData;
 ///
 /// A symbol kept on its own after every evaluation, set and piece of code
 /// of its thread is gone loses its name (when the last evaluation is
-/// dropped or the next is built, see the module note): it then reads as the empty name, or as a name
-/// interned later. Intern names through a live evaluation
-/// ([`crate::Evaluation::symbol`]) or keep them as text.
+/// dropped or the next is built, see the module note): it then reads as
+/// the empty name, or as a name interned later. Intern names through a
+/// live evaluation ([`crate::Evaluation::symbol`]) or keep them as text.
 #[derive(Clone, Copy)]
 pub struct Symbol {
     index: u32,
