@@ -8,6 +8,7 @@ use rowan::ast::AstNode;
 
 use crate::errors::{Error, ErrorKind};
 
+mod fastparse;
 mod lexfix;
 pub mod lint;
 pub mod nesting;
@@ -577,14 +578,38 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
         }
         None => text,
     };
-    let parsed = rnix::Root::parse(text);
-    let mut errors: Vec<Error> = parsed
-        .errors()
+    // Well-formed text takes the faster parser; anything else goes to rnix,
+    // whose errors are reported (the trees are the same).
+    let fast = fastparse::parse(text);
+    // Under the fuzzer, every text checks that the two parsers agree.
+    #[cfg(fuzzing)]
+    {
+        let parsed = rnix::Root::parse(text);
+        if parsed.errors().is_empty() {
+            if let Some(ours) = &fast {
+                assert_eq!(
+                    **ours,
+                    *parsed.syntax().green(),
+                    "fast parser differs: {text:?}"
+                );
+            }
+        } else {
+            assert!(fast.is_none(), "fast parser accepted an error: {text:?}");
+        }
+    }
+    let (syntax, parse_errors) = match fast {
+        Some(green) => (rnix::SyntaxNode::new_root(green), Vec::new()),
+        None => {
+            let parsed = rnix::Root::parse(text);
+            (parsed.syntax(), parsed.errors().to_vec())
+        }
+    };
+    let mut errors: Vec<Error> = parse_errors
         .iter()
         .map(|e| parse_error(file, text, e))
         .collect();
     if text.contains("''") {
-        if let Some(e) = indented_string_attr_name(&parsed.syntax(), file) {
+        if let Some(e) = indented_string_attr_name(&syntax, file) {
             // It is where C++ Nix's parser stops, unless something before it
             // stopped rnix already.
             if errors
@@ -596,20 +621,18 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
         }
     }
     if errors.is_empty() && text.contains("${") {
-        if let Some(e) = spaced_path_interpolation(&parsed.syntax(), file, text) {
+        if let Some(e) = spaced_path_interpolation(&syntax, file, text) {
             return Err(vec![e]);
         }
     }
     if !errors.is_empty() {
-        if parsed
-            .errors()
+        if parse_errors
             .iter()
             .any(|e| matches!(e, rnix::ParseError::RecursionLimitExceeded))
         {
             // rnix stops at 512 nested expressions and skips the rest of
             // the input in one error node: point at where that began.
-            let skipped = parsed
-                .syntax()
+            let skipped = syntax
                 .descendants()
                 .filter(|n| n.kind() == rnix::SyntaxKind::NODE_ERROR)
                 .last();
@@ -634,7 +657,16 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
         }
         return Err(errors);
     }
-    let root = parsed.tree();
+    let Some(root) = rnix::Root::cast(syntax) else {
+        return Err(vec![Error::new(
+            ErrorKind::ParseError("internal error: the syntax tree has no root".into()),
+            Span {
+                file,
+                start: 0,
+                end: 0,
+            },
+        )]);
+    };
     if text.contains('\0') {
         check_no_nul_in_strings(root.syntax(), file)?;
     }
