@@ -198,8 +198,9 @@ pub struct Chunk {
     pub captures: Vec<Capture>,
     /// Local slots a frame running this chunk needs.
     pub locals: u32,
-    /// For thunks: what the chunk computes, for error traces.
-    pub description: Option<String>,
+    /// For the thunk of an attribute's value: the attribute, for error
+    /// traces (see [`Chunk::description`]).
+    pub attribute: Option<Symbol>,
     /// For a lambda body with a `{ … }` pattern: its formals.
     pub formals: Option<Formals>,
     /// For a lambda body: the lambda's name and position, for error messages.
@@ -251,7 +252,7 @@ impl Default for Chunk {
             rec_slots: Vec::new(),
             captures: Vec::new(),
             locals: 0,
-            description: None,
+            attribute: None,
             formals: None,
             lambda_name: None,
             lambda_span: Span::NONE,
@@ -261,6 +262,12 @@ impl Default for Chunk {
 }
 
 impl Chunk {
+    /// What a thunk of this chunk computes, as error traces say it.
+    pub fn description(&self) -> Option<String> {
+        self.attribute
+            .map(|n| format!("while evaluating the attribute '{n}'"))
+    }
+
     /// The span of the instruction at `ip`.
     pub fn span_at(&self, ip: usize) -> Span {
         self.spans.get(ip).copied().unwrap_or(Span::NONE)

@@ -104,6 +104,18 @@ impl Unit {
     fn finish(mut self) -> Chunk {
         last_use::mark_last_uses(&mut self.chunk);
         fuse::fuse_forced_reads(&mut self.chunk);
+        // Code lives as long as the values made from it: a generated file's
+        // hundreds of thousands of chunks kept up to half their vectors'
+        // room unused.
+        let c = &mut self.chunk;
+        c.code.shrink_to_fit();
+        c.spans.shrink_to_fit();
+        c.constants.shrink_to_fit();
+        c.names.shrink_to_fit();
+        c.chunks.shrink_to_fit();
+        c.lambdas.shrink_to_fit();
+        c.attr_sets.shrink_to_fit();
+        c.captures.shrink_to_fit();
         self.chunk
     }
 }
@@ -360,13 +372,13 @@ impl<'a> Compiler<'a> {
 
     /// Compiles `f` into a fresh unit and returns its chunk, whose captures
     /// are read from the current unit's frame.
-    fn sub_chunk(&mut self, description: Option<String>, f: impl FnOnce(&mut Self)) -> Rc<Chunk> {
+    fn sub_chunk(&mut self, attribute: Option<Symbol>, f: impl FnOnce(&mut Self)) -> Rc<Chunk> {
         let saved_init = self.init_slot.take();
         let saved_direct = std::mem::replace(&mut self.expect_direct, false);
         self.units.push(Unit {
             chunk: {
                 let mut chunk = Chunk::default();
-                chunk.description = description;
+                chunk.attribute = attribute;
                 chunk
             },
             next_slot: 0,
@@ -386,7 +398,7 @@ impl<'a> Compiler<'a> {
     fn emit_named_thunk(
         &mut self,
         span: Span,
-        description: Option<String>,
+        attribute: Option<Symbol>,
         f: impl FnOnce(&mut Self),
     ) {
         // Only the outermost thunk of a recursive binding initialises its blank.
@@ -397,7 +409,7 @@ impl<'a> Compiler<'a> {
                 span,
             );
         }
-        let chunk = self.sub_chunk(description, |c| {
+        let chunk = self.sub_chunk(attribute, |c| {
             f(c);
             c.emit(Op::Return, span);
         });
@@ -494,14 +506,10 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::MakeValueThunk(i), span);
             }
             ast::Expr::Lambda(l) => {
-                let description = name.map(|n| format!("while evaluating the attribute '{n}'"));
                 let l = l.clone();
-                self.emit_named_thunk(span, description, |c| c.compile_lambda(&l, name))
+                self.emit_named_thunk(span, name, |c| c.compile_lambda(&l, name))
             }
-            _ => {
-                let description = name.map(|n| format!("while evaluating the attribute '{n}'"));
-                self.emit_named_thunk(span, description, |c| c.compile_strict(&e))
-            }
+            _ => self.emit_named_thunk(span, name, |c| c.compile_strict(&e)),
         }
     }
 

@@ -574,12 +574,9 @@ impl Vm {
             match frame {
                 Frame::Update { thunk, saved, .. } => {
                     if let Saved::Code(chunk) = &saved {
-                        if let (Some(d), true) = (&chunk.description, e.trace.len() < 64) {
+                        if let (Some(d), true) = (chunk.description(), e.trace.len() < 64) {
                             let span = chunk.spans.last().copied().unwrap_or(Span::NONE);
-                            e.trace.push(crate::errors::TraceFrame {
-                                span,
-                                message: d.clone(),
-                            });
+                            e.trace.push(crate::errors::TraceFrame { span, message: d });
                         }
                     }
                     // Errors are memoized, as in current Nix; a limit or an
@@ -602,9 +599,9 @@ impl Vm {
                         // innermost code running is where it happened.
                         e.span = span;
                     } else if e.trace.len() < 64 && span.is_some() && span != e.span {
-                        let msg = match (&chunk.lambda_name, &chunk.description) {
+                        let msg = match (&chunk.lambda_name, chunk.description()) {
                             (Some(n), _) => format!("while calling '{n}'"),
-                            (None, Some(d)) => d.clone(),
+                            (None, Some(d)) => d,
                             (None, None) => "while evaluating".to_string(),
                         };
                         e.trace
