@@ -270,54 +270,40 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
         Some(())
     }
 
-    /// The binary operator levels, loosest first, from `level` on; returns
-    /// where the operand started (the place operator nodes wrap from).
-    fn binary(&mut self, level: usize) -> Option<usize> {
-        use Assoc::*;
-        // (operators, associativity); `!` is a prefix between `//` and `+`.
-        const LEVELS: [(&[SyntaxKind], Assoc); 11] = [
-            (&[TOKEN_PIPE_LEFT], Right),
-            (&[TOKEN_PIPE_RIGHT], Left),
-            (&[TOKEN_IMPLICATION], Right),
-            (&[TOKEN_OR_OR], Left),
-            (&[TOKEN_AND_AND], Left),
-            (&[TOKEN_EQUAL, TOKEN_NOT_EQUAL], None),
-            (
-                &[TOKEN_LESS, TOKEN_LESS_OR_EQ, TOKEN_MORE, TOKEN_MORE_OR_EQ],
-                None,
-            ),
-            (&[TOKEN_UPDATE], Right),
-            (&[TOKEN_ADD, TOKEN_SUB], Left),
-            (&[TOKEN_MUL, TOKEN_DIV], Left),
-            (&[TOKEN_CONCAT], Right),
-        ];
-        const INVERT_ABOVE: usize = 8; // `!` binds between `//` and `+`.
-        if level == INVERT_ABOVE && self.peek() == Some(TOKEN_INVERT) {
+    /// An expression of binary operators binding at least as tightly as
+    /// `min` (a level of [`binary_level`]); returns where it started (the
+    /// place operator nodes wrap from). Precedence climbing builds the
+    /// nesting rnix builds with one function per level.
+    fn binary(&mut self, min: u8) -> Option<usize> {
+        let cp = if min <= INVERT_LEVEL && self.peek() == Some(TOKEN_INVERT) {
             let cp = self.checkpoint();
             self.start(NODE_UNARY_OP);
             self.bump_as(TOKEN_INVERT);
-            self.binary(INVERT_ABOVE)?;
+            self.binary(INVERT_LEVEL)?;
             self.finish();
-            return Some(cp);
-        }
-        let Some(&(ops, assoc)) = LEVELS.get(level) else {
-            return self.has_attr();
+            cp
+        } else {
+            self.has_attr()?
         };
-        let cp = self.binary(level + 1)?;
-        while let Some(op) = self.peek().filter(|k| ops.contains(k)) {
+        while let Some(op) = self.peek() {
+            let Some((level, assoc)) = binary_level(op) else {
+                break;
+            };
+            if level < min {
+                break;
+            }
             self.start_at(cp, NODE_BIN_OP);
             self.bump_as(op);
-            match assoc {
-                Right => {
-                    self.binary(level)?;
-                }
-                Left | None => {
-                    self.binary(level + 1)?;
-                }
-            }
+            self.binary(if assoc == Assoc::Right { level } else { level + 1 })?;
             self.finish();
-            if assoc != Left {
-                break;
+            // `a < b < c` is an error.
+            if assoc == Assoc::None
+                && self
+                    .peek()
+                    .and_then(binary_level)
+                    .is_some_and(|(next, _)| next == level)
+            {
+                return None;
             }
         }
         Some(cp)
@@ -645,6 +631,29 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
     }
 }
 
+/// `!` binds between `//` and `+`: its operand has operators of this
+/// level and tighter.
+const INVERT_LEVEL: u8 = 8;
+
+/// A binary operator's level (0 binds loosest) and associativity.
+fn binary_level(op: SyntaxKind) -> Option<(u8, Assoc)> {
+    use Assoc::*;
+    Some(match op {
+        TOKEN_PIPE_LEFT => (0, Right),
+        TOKEN_PIPE_RIGHT => (1, Left),
+        TOKEN_IMPLICATION => (2, Right),
+        TOKEN_OR_OR => (3, Left),
+        TOKEN_AND_AND => (4, Left),
+        TOKEN_EQUAL | TOKEN_NOT_EQUAL => (5, None),
+        TOKEN_LESS | TOKEN_LESS_OR_EQ | TOKEN_MORE | TOKEN_MORE_OR_EQ => (6, None),
+        TOKEN_UPDATE => (7, Right),
+        TOKEN_ADD | TOKEN_SUB => (8, Left),
+        TOKEN_MUL | TOKEN_DIV => (9, Left),
+        TOKEN_CONCAT => (10, Right),
+        _ => return Option::None,
+    })
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Assoc {
     Left,
@@ -696,6 +705,10 @@ mod tests {
             "let { body = 1; }",
             "''\n  x ${ y } z\n''",
             "a |> b <| c",
+            "a // !b == !c -> d -> e || f && g",
+            "a ++ b ++ c ? d.e - -f ? g",
+            "a + b - c * d / e < f // g // h",
+            "!!a || a |> b |> c <| d <| e",
             "/* a */ x /* b */ . /* c */ y",
             "let\n  a = 1;\n  b = 2;\nin\n  a\n",
         ] {
@@ -711,6 +724,8 @@ mod tests {
             "a b )",
             "{ a = 1 }",
             "a < b < c",
+            "a == b != c",
+            "a + !b",
             "1 +",
             "\"abc",
             "a @ { b } @ c: 1",
