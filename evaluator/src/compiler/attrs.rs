@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use rnix::ast::{self, HasEntry};
+use rowan::ast::AstNode;
 
 use super::{ident_name, pos_string, unparen, Compiler, Lookup};
 use crate::bytecode::{AttrsDesc, Op};
@@ -131,11 +132,20 @@ impl<'a> Compiler<'a> {
                     }
                 }
                 ast::Entry::AttrpathValue(kv) => {
-                    let path: Vec<ast::Attr> = kv
-                        .attrpath()
-                        .map(|p| p.attrs().collect())
-                        .unwrap_or_default();
-                    let Some(value) = kv.value() else { continue };
+                    // One walk over the children (`attrpath()` and `value()`
+                    // would each start one): the path, then the value.
+                    let mut path: Vec<ast::Attr> = Vec::new();
+                    let mut value = None;
+                    for child in kv.syntax().children() {
+                        if let Some(e) = ast::Expr::cast(child.clone()) {
+                            value = Some(e);
+                            break;
+                        }
+                        if let (true, Some(p)) = (path.is_empty(), ast::Attrpath::cast(child)) {
+                            path = p.attrs().collect();
+                        }
+                    }
+                    let Some(value) = value else { continue };
                     if path.is_empty() {
                         continue;
                     }
