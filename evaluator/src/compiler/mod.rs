@@ -693,13 +693,20 @@ impl<'a> Compiler<'a> {
             .iter()
             .all(|p| matches!(p, ast::InterpolPart::Literal(_)))
         {
-            let mut text = String::new();
-            for p in &parts {
-                if let ast::InterpolPart::Literal(l) = p {
-                    text.push_str(l);
+            let text = match parts.as_slice() {
+                [ast::InterpolPart::Literal(l)] => std::borrow::Cow::Borrowed(l.as_str()),
+                _ => {
+                    let mut text = String::new();
+                    for p in &parts {
+                        if let ast::InterpolPart::Literal(l) = p {
+                            text.push_str(l);
+                        }
+                    }
+                    std::borrow::Cow::Owned(text)
                 }
-            }
-            self.emit_constant(Value::string(crate::syntax::literal_bytes(&text)), span);
+            };
+            let value = Value::String(crate::syntax::literal_string(&text));
+            self.emit_constant(value, span);
             return;
         }
         let mut n = 0;

@@ -69,7 +69,7 @@ pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
 /// `\n`, `\r`, `\t` and `\c` escapes, and a raw CR or CR LF becomes LF.
 fn unescape_quoted(raw: &str) -> String {
     // Most strings have nothing to decode: copy them whole.
-    if !raw.bytes().any(|b| b == b'\\' || b == b'\r') {
+    if memchr::memchr2(b'\\', b'\r', raw.as_bytes()).is_none() {
         return raw.to_owned();
     }
     let mut out = String::with_capacity(raw.len());

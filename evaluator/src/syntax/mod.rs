@@ -142,6 +142,16 @@ pub fn literal_bytes(text: &str) -> Vec<u8> {
     out
 }
 
+/// A string literal's value: [`literal_bytes`] without the intermediate
+/// copy when no raw bytes need restoring (the common case).
+pub fn literal_string(text: &str) -> crate::value::NixString {
+    if RAW_BYTES.get() {
+        literal_bytes(text).into()
+    } else {
+        text.into()
+    }
+}
+
 /// Runs `f` with [`literal_bytes`] restoring raw bytes when `file` needs it.
 pub fn with_file_bytes<T>(file: u32, f: impl FnOnce() -> T) -> T {
     let raw = source(file).is_some_and(|s| s.raw_bytes);
