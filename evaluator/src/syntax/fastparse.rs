@@ -28,6 +28,10 @@ const MAX_DEPTH: u32 = 512;
 /// (whitespace runs, punctuation, keywords and common names).
 const SHARED_TOKEN_LEN: usize = 16;
 
+/// Room for every token kind: rnix numbers them before its node kinds
+/// (a kind past the end would only miss the per-kind cache).
+const KINDS: usize = NODE_ROOT as usize;
+
 /// Parses `text`, or `None` if it is not a well-formed expression.
 pub(crate) fn parse(text: &str) -> Option<GreenNode> {
     let mut p = Parser {
@@ -38,6 +42,7 @@ pub(crate) fn parse(text: &str) -> Option<GreenNode> {
         open: Vec::with_capacity(64),
         depth: 0,
         token_cache: FxHashMap::default(),
+        last_of_kind: vec![None; KINDS],
         node_cache: FxHashMap::default(),
     };
     // The root starts before any leading trivia, which goes into it.
@@ -73,6 +78,8 @@ struct Parser<'a, I> {
     open: Vec<(SyntaxKind, usize)>,
     depth: u32,
     token_cache: FxHashMap<(SyntaxKind, &'a str), GreenToken>,
+    /// The last shared token of each kind (indexed by kind).
+    last_of_kind: Vec<Option<GreenToken>>,
     node_cache: FxHashMap<(SyntaxKind, [usize; 3]), GreenNode>,
 }
 
@@ -131,11 +138,25 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
 
     fn add_token(&mut self, kind: SyntaxKind, text: &'a str) {
         if text.len() <= SHARED_TOKEN_LEN {
+            // The last token of each kind first: punctuation, keywords and
+            // most whitespace repeat it, and a comparison is cheaper than
+            // hashing.
+            let last = self.last_of_kind.get_mut(kind as usize);
+            if let Some(Some(token)) = last.as_deref() {
+                if token.text() == text {
+                    let token = token.clone();
+                    self.children.push((NodeOrToken::Token(token), true));
+                    return;
+                }
+            }
             let token = self
                 .token_cache
                 .entry((kind, text))
                 .or_insert_with(|| GreenToken::new(raw(kind), text))
                 .clone();
+            if let Some(slot) = self.last_of_kind.get_mut(kind as usize) {
+                *slot = Some(token.clone());
+            }
             self.children.push((NodeOrToken::Token(token), true));
         } else {
             let token = GreenToken::new(raw(kind), text);
