@@ -63,9 +63,10 @@ pub enum Op {
     /// As `MakeClosure`, but push a thunk standing for the closure (a
     /// lambda in a lazy position, which C++ Nix evaluates only when used).
     MakeClosureThunk(Idx),
-    /// Push a thunk standing for `constants[i]` (`[ ]` or `{ }` in a lazy
-    /// position: a thunk in C++ Nix, but one with nothing to run).
-    MakeValueThunk(Idx),
+    /// Push a thunk giving a copy of `constants[i]`, a list or set literal
+    /// of literals only (a thunk in C++ Nix, but one with nothing to run:
+    /// see `compiler/constants.rs`).
+    MakeLiteralThunk(Idx),
     /// Stack: [f, arg] → f arg (in weak head normal form).
     Call,
     /// Stack: [f, a, b] → f a b.

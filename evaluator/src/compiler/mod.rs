@@ -3,6 +3,7 @@
 //! sets merged statically the way C++ Nix's parser merges them.
 
 mod attrs;
+mod constants;
 mod fuse;
 mod lambda;
 mod last_use;
@@ -15,7 +16,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use rnix::ast::{self, AstToken};
+use rnix::ast;
 use rowan::ast::AstNode;
 
 use crate::bytecode::{Capture, Chunk, Idx, Op};
@@ -460,12 +461,8 @@ impl<'a> Compiler<'a> {
         let span = self.span(&e);
         match &e {
             ast::Expr::Literal(_) => self.compile_strict(&e),
-            ast::Expr::Str(s)
-                if strings::string_parts(s)
-                    .iter()
-                    .all(|p| matches!(p, ast::InterpolPart::Literal(_))) =>
-            {
-                self.compile_strict(&e)
+            ast::Expr::Str(s) if let Some(v) = constants::string_constant(s) => {
+                self.emit_constant(v, span)
             }
             ast::Expr::Ident(i) => {
                 let sym = ident_name(i);
@@ -493,17 +490,18 @@ impl<'a> Compiler<'a> {
             ast::Expr::Lambda(l) if self.init_slot.is_none() => {
                 self.compile_lambda_as(l, name, true)
             }
-            // Likewise an empty list or set: a shared constant in a thunk
-            // standing for it.
-            ast::Expr::List(l) if self.init_slot.is_none() && l.items().next().is_none() => {
-                let i = self.constant(Value::list(Vec::new()));
-                self.emit(Op::MakeValueThunk(i), span);
+            // Likewise a list or set of literals only (see `constants`): a
+            // shared constant in a thunk standing for it.
+            ast::Expr::List(l)
+                if self.init_slot.is_none()
+                    && let Some(v) = constants::constant_list(l) =>
+            {
+                self.emit_constant_thunk(v, span)
             }
             ast::Expr::AttrSet(a)
-                if self.init_slot.is_none() && rnix::ast::HasEntry::entries(a).next().is_none() =>
+                if self.init_slot.is_none() && !is_rec(a) && constants::may_be_constant_set(a) =>
             {
-                let i = self.constant(Value::attrs(Attrs::empty()));
-                self.emit(Op::MakeValueThunk(i), span);
+                self.compile_lazy_set(a, name, span)
             }
             ast::Expr::Lambda(l) => {
                 let l = l.clone();
@@ -660,55 +658,17 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile_literal(&mut self, l: &ast::Literal, span: Span) {
-        let v = match l.kind() {
-            ast::LiteralKind::Integer(i) => match i.value() {
-                Ok(v) => Value::Int(v),
-                Err(_) => {
-                    return self.error(
-                        ErrorKind::ParseError(format!("invalid integer '{}'", i.syntax().text())),
-                        span,
-                    )
-                }
-            },
-            ast::LiteralKind::Float(f) => match f.value() {
-                // C++ Nix's strtod rejects literals out of range (infinite or subnormal).
-                Ok(v) if v.is_finite() && (v == 0.0 || v.abs() >= f64::MIN_POSITIVE) => {
-                    Value::Float(v)
-                }
-                _ => {
-                    return self.error(
-                        ErrorKind::ParseError(format!("invalid float '{}'", f.syntax().text())),
-                        span,
-                    )
-                }
-            },
-            ast::LiteralKind::Uri(u) => Value::string(u.syntax().text()),
-        };
-        self.emit_constant(v, span);
+        match constants::literal_constant(l) {
+            Ok(v) => self.emit_constant(v, span),
+            Err(kind) => self.error(kind, span),
+        }
     }
 
     fn compile_str(&mut self, s: &ast::Str, span: Span) {
-        let parts = strings::string_parts(s);
-        if parts
-            .iter()
-            .all(|p| matches!(p, ast::InterpolPart::Literal(_)))
-        {
-            let text = match parts.as_slice() {
-                [ast::InterpolPart::Literal(l)] => std::borrow::Cow::Borrowed(l.as_str()),
-                _ => {
-                    let mut text = String::new();
-                    for p in &parts {
-                        if let ast::InterpolPart::Literal(l) = p {
-                            text.push_str(l);
-                        }
-                    }
-                    std::borrow::Cow::Owned(text)
-                }
-            };
-            let value = Value::String(crate::syntax::literal_string(&text));
-            self.emit_constant(value, span);
-            return;
+        if let Some(v) = constants::string_constant(s) {
+            return self.emit_constant(v, span);
         }
+        let parts = strings::string_parts(s);
         let mut n = 0;
         for p in parts {
             match p {

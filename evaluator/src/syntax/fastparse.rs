@@ -315,7 +315,11 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
             }
             self.start_at(cp, NODE_BIN_OP);
             self.bump_as(op);
-            self.binary(if assoc == Assoc::Right { level } else { level + 1 })?;
+            self.binary(if assoc == Assoc::Right {
+                level
+            } else {
+                level + 1
+            })?;
             self.finish();
             // `a < b < c` is an error.
             if assoc == Assoc::None

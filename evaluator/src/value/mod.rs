@@ -177,6 +177,19 @@ impl Value {
         Value::String(s.into())
     }
 
+    /// A new list or set with the same elements (a literal evaluated again,
+    /// see [`ThunkState::Literal`](thunk::ThunkState::Literal)); other
+    /// values as they are.
+    pub(crate) fn fresh_copy(&self) -> Value {
+        match self {
+            Value::List(l) if !l.0.is_empty() => Value::list(l.0.clone()),
+            Value::Attrs(a) if !a.is_empty() => {
+                Value::attrs(Attrs::from_sorted(a.iter().cloned().collect()))
+            }
+            other => other.clone(),
+        }
+    }
+
     /// A list value.
     pub fn list(items: Vec<Value>) -> Value {
         crate::state::charge(items.len() as u64 * ELEMENT_BYTES + LIST_BYTES);

@@ -129,6 +129,11 @@ pub enum ThunkState {
     /// Stands for another value: a closure made at once for a lambda in a
     /// lazy position, or a `rec` binding replaced by `__overrides`.
     Alias(Value),
+    /// A list or set literal made only of string and number literals,
+    /// built when compiling (`compiler/constants.rs`). Forcing gives a copy:
+    /// evaluating a literal again makes a new list or set in C++ Nix, and
+    /// printing tells them apart (`«repeated»` only for the same one).
+    Literal(Value),
     /// Made for a recursive binding; its code is attached once every sibling exists.
     Blank,
     /// Under evaluation: forcing it again means infinite recursion.
@@ -180,6 +185,11 @@ fn start_alias(state: &mut ThunkState) -> Start {
             *state = ThunkState::Evaluated(v.clone());
             Start::Value(v)
         }
+        ThunkState::Literal(v) => {
+            let v = v.fresh_copy();
+            *state = ThunkState::Evaluated(v.clone());
+            Start::Value(v)
+        }
         _ => Start::Other,
     }
 }
@@ -205,6 +215,13 @@ impl Thunk {
     pub(crate) fn new_alias(v: Value) -> Thunk {
         crate::state::charge_thunk(THUNK_BYTES);
         Thunk(Rc::new(RefCell::new(ThunkState::Alias(v))))
+    }
+
+    /// A thunk for a list or set literal built when compiling: forcing it
+    /// gives a copy of `v` (see [`ThunkState::Literal`]).
+    pub(crate) fn new_literal(v: Value) -> Thunk {
+        crate::state::charge_thunk(THUNK_BYTES);
+        Thunk(Rc::new(RefCell::new(ThunkState::Literal(v))))
     }
 
     /// A blank thunk for a recursive binding (filled in later by `Thunk::init`).
@@ -240,7 +257,7 @@ impl Thunk {
                 Some(chunk) => Start::Code(chunk),
                 None => Start::Running,
             },
-            ThunkState::Alias(_) => start_alias(&mut state),
+            ThunkState::Alias(_) | ThunkState::Literal(_) => start_alias(&mut state),
             _ => Start::Other,
         }
     }

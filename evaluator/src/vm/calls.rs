@@ -82,6 +82,15 @@ impl Vm {
                 };
                 self.force_under(update, v)
             }
+            // `start` makes the copy; nothing is left to evaluate.
+            ThunkState::Literal(v) => {
+                let v = v.fresh_copy();
+                t.finish(v.clone());
+                if !discard {
+                    self.stack.push(v);
+                }
+                Ok(())
+            }
             ThunkState::Blackhole | ThunkState::Blank | ThunkState::Code { .. } => {
                 t.restore(state);
                 Err(ErrorKind::InfiniteRecursion)

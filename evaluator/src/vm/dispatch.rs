@@ -350,9 +350,9 @@ impl Vm {
                     let c = Closure::new(lambda.clone(), upvalues);
                     self.stack.push(Value::Closure(Rc::new(c)));
                 }
-                Op::MakeValueThunk(i) => {
+                Op::MakeLiteralThunk(i) => {
                     let v = chunk.constants[i as usize].clone();
-                    self.stack.push(Value::Thunk(Thunk::new_alias(v)));
+                    self.stack.push(Value::Thunk(Thunk::new_literal(v)));
                 }
                 Op::MakeClosureThunk(i) => {
                     let t = self.make_closure_thunk(&chunk, i, bp, &up);
