@@ -305,29 +305,10 @@ impl<'a> Compiler<'a> {
         self.compile_tree(&tree, span);
     }
 
-    /// A non-recursive set literal in a lazy position that may be constant
-    /// (see `constants`): its tree is built once, then either made now (a
-    /// thunk standing for it) or compiled into a thunk.
-    pub(super) fn compile_lazy_set(
-        &mut self,
-        set: &ast::AttrSet,
-        name: Option<Symbol>,
-        span: Span,
-    ) {
+    /// The value of a set literal [`super::constants::is_constant`]
+    /// accepts, built now (duplicates reported as when compiled).
+    pub(super) fn constant_set(&mut self, set: &ast::AttrSet) -> Option<crate::value::Value> {
         let tree = self.build_tree(set, false);
-        match self.constant_set(&tree) {
-            Some(v) => self.emit_constant_thunk(v, span),
-            None => self.emit_named_thunk(span, name, |c| c.compile_tree(&tree, span)),
-        }
-    }
-
-    /// The value of a set literal made only of thunkless literals (see
-    /// `constants`), built now: not recursive, nothing inherited, no
-    /// dynamic or nested attributes.
-    fn constant_set(&mut self, tree: &Tree) -> Option<crate::value::Value> {
-        if tree.rec || !tree.dynamics.is_empty() || !tree.inherit_froms.is_empty() {
-            return None;
-        }
         let mut entries = Vec::with_capacity(tree.statics.len());
         for b in &tree.statics {
             let Value_::Expr(e) = &b.value else {
@@ -335,7 +316,7 @@ impl<'a> Compiler<'a> {
             };
             entries.push(crate::value::Attr {
                 name: b.name,
-                value: super::constants::thunkless_literal(&unparen(e))?,
+                value: self.constant_element(e)?,
                 pos: Pos::new(b.span),
             });
         }

@@ -11,6 +11,7 @@
 //! `«repeated»` only for the same one).
 
 use rnix::ast::{self, AstToken, HasEntry};
+use rowan::ast::AstNode;
 
 use super::{strings, unparen, Compiler};
 use crate::errors::ErrorKind;
@@ -72,24 +73,105 @@ pub(super) fn thunkless_literal(e: &ast::Expr) -> Option<Value> {
     }
 }
 
-/// Whether a list literal holds only thunkless literals; then its value.
-pub(super) fn constant_list(l: &ast::List) -> Option<Value> {
-    let items: Option<Vec<Value>> = l.items().map(|e| thunkless_literal(&unparen(&e))).collect();
-    items.map(Value::list)
+/// How deep [`is_constant`] looks: deeper literals are compiled as code
+/// (which bounds the repeated checks of nested non-constant literals).
+const MAX_CONSTANT_DEPTH: usize = 32;
+
+/// Whether `e` is a thunkless literal, or a list or non-recursive set made
+/// only of thunkless literals and such lists and sets (nested ones, in lazy
+/// positions, get thunks made per evaluation: see
+/// [`ThunkState::Literal`](crate::value::ThunkState::Literal)).
+/// Exact: [`Compiler::constant_value`] builds anything this accepts.
+pub(super) fn is_constant(e: &ast::Expr, depth: usize) -> bool {
+    if depth > MAX_CONSTANT_DEPTH {
+        return false;
+    }
+    match e {
+        ast::Expr::Str(s) => is_plain_string(s),
+        ast::Expr::Literal(l) => literal_constant(l).is_ok(),
+        ast::Expr::List(l) => l.items().all(|e| is_constant(&unparen(&e), depth + 1)),
+        ast::Expr::AttrSet(set) => {
+            !super::is_rec(set)
+                && set.entries().all(|entry| match entry {
+                    ast::Entry::AttrpathValue(kv) => {
+                        // One walk over the children: the path, then the value.
+                        let mut path = false;
+                        for child in kv.syntax().children() {
+                            if let Some(e) = ast::Expr::cast(child.clone()) {
+                                return path && is_constant(&unparen(&e), depth + 1);
+                            }
+                            path = ast::Attrpath::cast(child).is_some_and(|p| is_plain_name(&p));
+                        }
+                        false
+                    }
+                    ast::Entry::Inherit(_) => false,
+                })
+        }
+        _ => false,
+    }
 }
 
-/// Whether every binding of a set literal is `name = literal;` at a
-/// glance (a cheap test before building its tree to see if it is constant).
-pub(super) fn may_be_constant_set(set: &ast::AttrSet) -> bool {
-    set.entries().all(|entry| match entry {
-        ast::Entry::AttrpathValue(kv) => kv
-            .value()
-            .is_some_and(|v| matches!(unparen(&v), ast::Expr::Str(_) | ast::Expr::Literal(_))),
-        ast::Entry::Inherit(_) => false,
-    })
+fn kind(k: rnix::SyntaxKind) -> rowan::SyntaxKind {
+    rowan::SyntaxKind(k as u16)
+}
+
+/// Whether a string literal has no interpolation.
+fn is_plain_string(s: &ast::Str) -> bool {
+    let interpolation = kind(rnix::SyntaxKind::NODE_INTERPOL);
+    s.syntax()
+        .green()
+        .children()
+        .all(|c| c.kind() != interpolation)
+}
+
+/// Whether an attribute path is one name, written plainly or quoted
+/// without interpolation (read from the green tree).
+fn is_plain_name(p: &ast::Attrpath) -> bool {
+    let green = p.syntax().green();
+    let mut parts = green.children().filter_map(|c| c.into_node());
+    match (parts.next(), parts.next()) {
+        (Some(part), None) => {
+            part.kind() == kind(rnix::SyntaxKind::NODE_IDENT)
+                || (part.kind() == kind(rnix::SyntaxKind::NODE_STRING)
+                    && part
+                        .children()
+                        .all(|c| c.kind() != kind(rnix::SyntaxKind::NODE_INTERPOL)))
+        }
+        _ => false,
+    }
 }
 
 impl Compiler<'_> {
+    /// The value of an expression [`is_constant`] accepts: a literal's own
+    /// value; a list or set with its nested lists and sets in thunks that
+    /// copy them when forced. A set's duplicate attributes are reported as
+    /// when it is compiled.
+    pub(super) fn constant_value(&mut self, e: &ast::Expr) -> Option<Value> {
+        match e {
+            ast::Expr::List(l) => {
+                let mut items = Vec::new();
+                for item in l.items() {
+                    items.push(self.constant_element(&item)?);
+                }
+                Some(Value::list(items))
+            }
+            ast::Expr::AttrSet(set) => self.constant_set(set),
+            _ => thunkless_literal(e),
+        }
+    }
+
+    /// An element of a constant list or set: nested lists and sets (lazy
+    /// positions) in thunks that copy them when forced.
+    pub(super) fn constant_element(&mut self, e: &ast::Expr) -> Option<Value> {
+        let e = unparen(e);
+        match &e {
+            ast::Expr::List(_) | ast::Expr::AttrSet(_) => Some(Value::Thunk(
+                crate::value::Thunk::new_literal(self.constant_value(&e)?),
+            )),
+            _ => thunkless_literal(&e),
+        }
+    }
+
     /// Emits a constant set or list in a lazy position: a thunk whose
     /// forcing copies it.
     pub(super) fn emit_constant_thunk(&mut self, v: Value, span: crate::syntax::Span) {

@@ -490,18 +490,20 @@ impl<'a> Compiler<'a> {
             ast::Expr::Lambda(l) if self.init_slot.is_none() => {
                 self.compile_lambda_as(l, name, true)
             }
-            // Likewise a list or set of literals only (see `constants`): a
-            // shared constant in a thunk standing for it.
-            ast::Expr::List(l)
-                if self.init_slot.is_none()
-                    && let Some(v) = constants::constant_list(l) =>
+            // A list or set of literals only (see `constants`): built now,
+            // in a thunk that copies it when forced.
+            ast::Expr::List(_) | ast::Expr::AttrSet(_)
+                if self.init_slot.is_none() && constants::is_constant(&e, 0) =>
             {
-                self.emit_constant_thunk(v, span)
-            }
-            ast::Expr::AttrSet(a)
-                if self.init_slot.is_none() && !is_rec(a) && constants::may_be_constant_set(a) =>
-            {
-                self.compile_lazy_set(a, name, span)
+                match self.constant_value(&e) {
+                    Some(v) => self.emit_constant_thunk(v, span),
+                    None => self.error(
+                        ErrorKind::Eval(
+                            "internal compiler error: a literal is not constant".into(),
+                        ),
+                        span,
+                    ),
+                }
             }
             ast::Expr::Lambda(l) => {
                 let l = l.clone();

@@ -181,11 +181,27 @@ impl Value {
     /// see [`ThunkState::Literal`](thunk::ThunkState::Literal)); other
     /// values as they are.
     pub(crate) fn fresh_copy(&self) -> Value {
-        match self {
-            Value::List(l) if !l.0.is_empty() => Value::list(l.0.clone()),
-            Value::Attrs(a) if !a.is_empty() => {
-                Value::attrs(Attrs::from_sorted(a.iter().cloned().collect()))
+        // Nested lists and sets are literal thunks: the copy gets new ones.
+        fn element(v: &Value) -> Value {
+            match v {
+                Value::Thunk(t) => match t.renew_literal() {
+                    Some(t) => Value::Thunk(t),
+                    None => v.clone(),
+                },
+                _ => v.clone(),
             }
+        }
+        match self {
+            Value::List(l) if !l.0.is_empty() => Value::list(l.0.iter().map(element).collect()),
+            Value::Attrs(a) if !a.is_empty() => Value::attrs(Attrs::from_sorted(
+                a.iter()
+                    .map(|attr| Attr {
+                        name: attr.name,
+                        value: element(&attr.value),
+                        pos: attr.pos,
+                    })
+                    .collect(),
+            )),
             other => other.clone(),
         }
     }

@@ -224,6 +224,15 @@ impl Thunk {
         Thunk(Rc::new(RefCell::new(ThunkState::Literal(v))))
     }
 
+    /// For an unforced literal thunk, a new one for the same literal (each
+    /// copy of a literal list or set gets its own nested thunks).
+    pub(crate) fn renew_literal(&self) -> Option<Thunk> {
+        match &*self.0.borrow() {
+            ThunkState::Literal(v) => Some(Thunk::new_literal(v.clone())),
+            _ => None,
+        }
+    }
+
     /// A blank thunk for a recursive binding (filled in later by `Thunk::init`).
     pub fn new_blank() -> Thunk {
         crate::state::charge_thunk(THUNK_BYTES);

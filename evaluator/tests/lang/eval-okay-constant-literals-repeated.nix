@@ -2,7 +2,8 @@
 # evaluation of it is a new value: printing shows «repeated» for the same
 # one twice, never for two evaluations of one literal.
 let
-  f = x: { s = { b = "c"; d = 1; }; l = [ 1 "two" 3.5 ]; };
+  f = x: { s = { b = "c"; d = 1; }; l = [ 1 "two" 3.5 ]; t = { u = { v = [ { w = 1; } ]; }; }; };
+  c = { a = { b = 1; }; l = [ [ 2 ] [ 2 ] ]; };
   shared = { b = "c"; };
   sharedList = [ 1 2 ];
 in [
@@ -11,4 +12,6 @@ in [
   (map (x: [ "k" ]) [ 1 2 ])
   (builtins.genList (i: { v = "w"; }) 2)
   ((f 1).l ++ (f 1).l)
+  (f 1).t (f 2).t (f 1).t.u (f 2).t.u c.a c.a c.l (builtins.elemAt c.l 0) (builtins.elemAt c.l 1)
+  ((f 1).t == (f 2).t)
 ]
