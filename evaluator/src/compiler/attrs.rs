@@ -309,14 +309,27 @@ impl<'a> Compiler<'a> {
     /// accepts, built now (duplicates reported as when compiled).
     pub(super) fn constant_set(&mut self, set: &ast::AttrSet) -> Option<crate::value::Value> {
         let tree = self.build_tree(set, false);
+        self.constant_tree(&tree)
+    }
+
+    /// A merged set of constant values (`a.b = 1; a.c = 2;` gives `a` a
+    /// tree of its own, in a literal thunk like a nested set literal).
+    fn constant_tree(&mut self, tree: &Tree) -> Option<crate::value::Value> {
+        if tree.rec || !tree.dynamics.is_empty() || !tree.inherit_froms.is_empty() {
+            return None;
+        }
         let mut entries = Vec::with_capacity(tree.statics.len());
         for b in &tree.statics {
-            let Value_::Expr(e) = &b.value else {
-                return None;
+            let value = match &b.value {
+                Value_::Expr(e) => self.constant_element(e)?,
+                Value_::Nested(t) => crate::value::Value::Thunk(crate::value::Thunk::new_literal(
+                    self.constant_tree(t)?,
+                )),
+                Value_::Inherit(_) => return None,
             };
             entries.push(crate::value::Attr {
                 name: b.name,
-                value: self.constant_element(e)?,
+                value,
                 pos: Pos::new(b.span),
             });
         }
@@ -414,7 +427,11 @@ impl<'a> Compiler<'a> {
             .map(|(i, b)| {
                 thunks[i]
                     && !overrides
-                    && matches!(&b.value, Value_::Expr(e) if !mentions_any(e, &own_names))
+                    && matches!(&b.value, Value_::Expr(e) if !mentions_any(e, &own_names)
+                        // Too large to search, but a literal names nothing
+                        // (a generated file's package set).
+                        || (u32::from(e.syntax().green().text_len()) > MENTIONS_SEARCH_MAX
+                            && self.is_constant(&unparen(e))))
             })
             .collect();
         standalone.resize(thunks.len(), false);

@@ -95,12 +95,14 @@ pub(super) fn is_constant(e: &ast::Expr, depth: usize) -> bool {
                 && set.entries().all(|entry| match entry {
                     ast::Entry::AttrpathValue(kv) => {
                         // One walk over the children: the path, then the value.
-                        let mut path = false;
+                        // A path nests its value one set per name.
+                        let mut path = None;
                         for child in kv.syntax().children() {
                             if let Some(e) = ast::Expr::cast(child.clone()) {
-                                return path && is_constant(&unparen(&e), depth + 1);
+                                return path
+                                    .is_some_and(|len| is_constant(&unparen(&e), depth + len));
                             }
-                            path = ast::Attrpath::cast(child).is_some_and(|p| is_plain_name(&p));
+                            path = ast::Attrpath::cast(child).and_then(|p| plain_path_len(&p));
                         }
                         false
                     }
@@ -124,24 +126,39 @@ fn is_plain_string(s: &ast::Str) -> bool {
         .all(|c| c.kind() != interpolation)
 }
 
-/// Whether an attribute path is one name, written plainly or quoted
-/// without interpolation (read from the green tree).
-fn is_plain_name(p: &ast::Attrpath) -> bool {
+/// How many names an attribute path has, if they are all written plainly
+/// or quoted without interpolation (read from the green tree).
+fn plain_path_len(p: &ast::Attrpath) -> Option<usize> {
     let green = p.syntax().green();
-    let mut parts = green.children().filter_map(|c| c.into_node());
-    match (parts.next(), parts.next()) {
-        (Some(part), None) => {
-            part.kind() == kind(rnix::SyntaxKind::NODE_IDENT)
-                || (part.kind() == kind(rnix::SyntaxKind::NODE_STRING)
-                    && part
-                        .children()
-                        .all(|c| c.kind() != kind(rnix::SyntaxKind::NODE_INTERPOL)))
+    let mut len = 0;
+    for part in green.children().filter_map(|c| c.into_node()) {
+        let plain = part.kind() == kind(rnix::SyntaxKind::NODE_IDENT)
+            || (part.kind() == kind(rnix::SyntaxKind::NODE_STRING)
+                && part
+                    .children()
+                    .all(|c| c.kind() != kind(rnix::SyntaxKind::NODE_INTERPOL)));
+        if !plain {
+            return None;
         }
-        _ => false,
+        len += 1;
     }
+    Some(len)
 }
 
 impl Compiler<'_> {
+    /// [`is_constant`], remembered for the last expression it accepted.
+    pub(super) fn is_constant(&mut self, e: &ast::Expr) -> bool {
+        let id = e.syntax().green() as *const _ as usize;
+        if self.known_constant == Some(id) {
+            return true;
+        }
+        let constant = is_constant(e, 0);
+        if constant {
+            self.known_constant = Some(id);
+        }
+        constant
+    }
+
     /// The value of an expression [`is_constant`] accepts: a literal's own
     /// value; a list or set with its nested lists and sets in thunks that
     /// copy them when forced. A set's duplicate attributes are reported as

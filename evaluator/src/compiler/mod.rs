@@ -67,6 +67,7 @@ fn compile_file(
         errors: Vec::new(),
         filling_slot: None,
         init_slot: None,
+        known_constant: None,
         expect_direct: false,
     };
     let span = Span::of(file, expr.syntax());
@@ -154,6 +155,9 @@ struct Compiler<'a> {
     /// Set while compiling a recursive binding that is a thunk: the local
     /// slot holding its blank thunk, which the binding's thunk initialises.
     init_slot: Option<u32>,
+    /// The last expression found constant (`constants::is_constant`) by
+    /// its green node, so that compiling it does not check it again.
+    known_constant: Option<usize>,
     /// Set while compiling a recursive binding classified as needing no thunk.
     expect_direct: bool,
 }
@@ -493,7 +497,7 @@ impl<'a> Compiler<'a> {
             // A list or set of literals only (see `constants`): built now,
             // in a thunk that copies it when forced.
             ast::Expr::List(_) | ast::Expr::AttrSet(_)
-                if self.init_slot.is_none() && constants::is_constant(&e, 0) =>
+                if self.init_slot.is_none() && self.is_constant(&e) =>
             {
                 match self.constant_value(&e) {
                     Some(v) => self.emit_constant_thunk(v, span),
