@@ -427,11 +427,12 @@ impl<'a> Compiler<'a> {
             .map(|(i, b)| {
                 thunks[i]
                     && !overrides
-                    && matches!(&b.value, Value_::Expr(e) if !mentions_any(e, &own_names)
+                    && matches!(&b.value, Value_::Expr(e) if match mentions_any(e, &own_names) {
+                        Some(mentions) => !mentions,
                         // Too large to search, but a literal names nothing
                         // (a generated file's package set).
-                        || (u32::from(e.syntax().green().text_len()) > MENTIONS_SEARCH_MAX
-                            && self.is_constant(&unparen(e))))
+                        None => self.is_constant(&unparen(e)),
+                    })
             })
             .collect();
         standalone.resize(thunks.len(), false);
@@ -665,8 +666,9 @@ impl<'a> Compiler<'a> {
 }
 
 /// Expressions longer than this are not searched for the names of their
-/// scope (they keep their blank thunk): the search would be a pass over a
-/// large generated file's whole tree for one thunk.
+/// scope (unless they are literals, they keep their blank thunk): the
+/// search would be a pass over a large generated file's whole tree for one
+/// thunk.
 const MENTIONS_SEARCH_MAX: u32 = 1 << 16;
 
 /// The names a `let` or `rec` set binds, to search expressions for:
@@ -698,12 +700,11 @@ impl<'a> ScopeNames<'a> {
 /// Whether a token anywhere in `e` spells one of `names`: an identifier
 /// that is a variable of the scope, or (conservatively) an attribute name,
 /// a binding of an inner scope or any other token that happens to spell
-/// one. Walks rowan's green tree.
-fn mentions_any(e: &ast::Expr, names: &ScopeNames) -> bool {
-    use rowan::ast::AstNode;
+/// one. Walks rowan's green tree; `None` if `e` is too large to search.
+fn mentions_any(e: &ast::Expr, names: &ScopeNames) -> Option<bool> {
     let green = e.syntax().green();
     if u32::from(green.text_len()) > MENTIONS_SEARCH_MAX {
-        return true;
+        return None;
     }
     let trivia = [
         rowan::SyntaxKind(rnix::SyntaxKind::TOKEN_WHITESPACE as u16),
@@ -715,7 +716,7 @@ fn mentions_any(e: &ast::Expr, names: &ScopeNames) -> bool {
             Some(rowan::NodeOrToken::Node(n)) => stack.push(n.children()),
             Some(rowan::NodeOrToken::Token(t)) => {
                 if !trivia.contains(&t.kind()) && names.contains(t.text().as_bytes()) {
-                    return true;
+                    return Some(true);
                 }
             }
             None => {
@@ -723,5 +724,5 @@ fn mentions_any(e: &ast::Expr, names: &ScopeNames) -> bool {
             }
         }
     }
-    false
+    Some(false)
 }

@@ -45,13 +45,17 @@ pub(super) fn literal_constant(l: &ast::Literal) -> Result<Value, ErrorKind> {
 
 /// A string literal's value if it has no interpolation.
 pub(super) fn string_constant(s: &ast::Str) -> Option<Value> {
-    let parts = strings::string_parts(s);
-    let text = match parts.as_slice() {
+    literal_parts_value(&strings::string_parts(s))
+}
+
+/// The value of a string literal's parts if they have no interpolation.
+pub(super) fn literal_parts_value(parts: &[ast::InterpolPart<String>]) -> Option<Value> {
+    let text = match parts {
         [] => std::borrow::Cow::Borrowed(""),
         [ast::InterpolPart::Literal(l)] => std::borrow::Cow::Borrowed(l.as_str()),
         _ => {
             let mut text = String::new();
-            for p in &parts {
+            for p in parts {
                 match p {
                     ast::InterpolPart::Literal(l) => text.push_str(l),
                     ast::InterpolPart::Interpolation(_) => return None,
@@ -118,12 +122,14 @@ fn kind(k: rnix::SyntaxKind) -> rowan::SyntaxKind {
 }
 
 /// Whether a string literal has no interpolation.
-fn is_plain_string(s: &ast::Str) -> bool {
+pub(super) fn is_plain_string(s: &ast::Str) -> bool {
+    has_no_interpolation(s.syntax().green())
+}
+
+/// Whether a string node's green tree has no interpolation among its parts.
+fn has_no_interpolation(string: &rowan::GreenNodeData) -> bool {
     let interpolation = kind(rnix::SyntaxKind::NODE_INTERPOL);
-    s.syntax()
-        .green()
-        .children()
-        .all(|c| c.kind() != interpolation)
+    string.children().all(|c| c.kind() != interpolation)
 }
 
 /// How many names an attribute path has, if they are all written plainly
@@ -133,10 +139,7 @@ fn plain_path_len(p: &ast::Attrpath) -> Option<usize> {
     let mut len = 0;
     for part in green.children().filter_map(|c| c.into_node()) {
         let plain = part.kind() == kind(rnix::SyntaxKind::NODE_IDENT)
-            || (part.kind() == kind(rnix::SyntaxKind::NODE_STRING)
-                && part
-                    .children()
-                    .all(|c| c.kind() != kind(rnix::SyntaxKind::NODE_INTERPOL)));
+            || (part.kind() == kind(rnix::SyntaxKind::NODE_STRING) && has_no_interpolation(part));
         if !plain {
             return None;
         }

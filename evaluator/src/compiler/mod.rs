@@ -465,9 +465,7 @@ impl<'a> Compiler<'a> {
         let span = self.span(&e);
         match &e {
             ast::Expr::Literal(_) => self.compile_strict(&e),
-            ast::Expr::Str(s) if let Some(v) = constants::string_constant(s) => {
-                self.emit_constant(v, span)
-            }
+            ast::Expr::Str(s) if constants::is_plain_string(s) => self.compile_strict(&e),
             ast::Expr::Ident(i) => {
                 let sym = ident_name(i);
                 match self.scopes.lookup(sym, 0) {
@@ -671,10 +669,10 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile_str(&mut self, s: &ast::Str, span: Span) {
-        if let Some(v) = constants::string_constant(s) {
+        let parts = strings::string_parts(s);
+        if let Some(v) = constants::literal_parts_value(&parts) {
             return self.emit_constant(v, span);
         }
-        let parts = strings::string_parts(s);
         let mut n = 0;
         for p in parts {
             match p {
