@@ -707,8 +707,8 @@ fn mentions_any(e: &ast::Expr, names: &ScopeNames) -> Option<bool> {
         return None;
     }
     let trivia = [
-        rowan::SyntaxKind(rnix::SyntaxKind::TOKEN_WHITESPACE as u16),
-        rowan::SyntaxKind(rnix::SyntaxKind::TOKEN_COMMENT as u16),
+        crate::syntax::raw_kind(rnix::SyntaxKind::TOKEN_WHITESPACE),
+        crate::syntax::raw_kind(rnix::SyntaxKind::TOKEN_COMMENT),
     ];
     let mut stack = vec![green.children()];
     while let Some(children) = stack.last_mut() {

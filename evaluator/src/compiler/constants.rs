@@ -15,6 +15,7 @@ use rowan::ast::AstNode;
 
 use super::{strings, unparen, Compiler};
 use crate::errors::ErrorKind;
+use crate::syntax::raw_kind as kind;
 use crate::value::Value;
 
 /// A number or URI literal's value, or the error C++ Nix's parser reports.
@@ -115,10 +116,6 @@ pub(super) fn is_constant(e: &ast::Expr, depth: usize) -> bool {
         }
         _ => false,
     }
-}
-
-fn kind(k: rnix::SyntaxKind) -> rowan::SyntaxKind {
-    rowan::SyntaxKind(k as u16)
 }
 
 /// Whether a string literal has no interpolation.

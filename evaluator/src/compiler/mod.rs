@@ -180,7 +180,7 @@ fn is_rec(set: &ast::AttrSet) -> bool {
     let green = set.syntax().green();
     let first = green.children().next();
     matches!(first, Some(rowan::NodeOrToken::Token(t))
-        if t.kind() == rowan::SyntaxKind(rnix::SyntaxKind::TOKEN_REC as u16))
+        if t.kind() == crate::syntax::raw_kind(rnix::SyntaxKind::TOKEN_REC))
 }
 
 /// Strips parentheses, which C++ Nix's syntax tree does not keep.

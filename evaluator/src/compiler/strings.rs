@@ -15,7 +15,7 @@ pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
     let mut children = green.children().map(|c| c.into_token());
     let indented = match children.next() {
         Some(Some(open)) if open.text() == "\"" => {
-            let kind = |k: rnix::SyntaxKind| rowan::SyntaxKind(k as u16);
+            let kind = crate::syntax::raw_kind;
             let (content, end) = (
                 kind(rnix::SyntaxKind::TOKEN_STRING_CONTENT),
                 kind(rnix::SyntaxKind::TOKEN_STRING_END),

@@ -18,6 +18,8 @@
 use rnix::SyntaxKind::{self, *};
 use rowan::{GreenNode, GreenToken, NodeOrToken};
 use rustc_hash::FxHashMap;
+
+use super::walk::raw;
 use std::collections::VecDeque;
 
 /// rnix's limit on nested expressions; deeper text goes to rnix, which
@@ -81,10 +83,6 @@ struct Parser<'a, I> {
     /// The last shared token of each kind (indexed by kind).
     last_of_kind: Vec<Option<GreenToken>>,
     node_cache: FxHashMap<(SyntaxKind, [usize; 3]), GreenNode>,
-}
-
-fn raw(kind: SyntaxKind) -> rowan::SyntaxKind {
-    rowan::SyntaxKind(kind as u16)
 }
 
 impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {

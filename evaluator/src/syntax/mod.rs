@@ -15,6 +15,8 @@ pub mod nesting;
 mod scan;
 mod walk;
 
+pub(crate) use walk::raw as raw_kind;
+
 /// A byte range in one source file. `file == u32::MAX` means "no location".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Span {
