@@ -58,6 +58,16 @@ pub enum Op {
     Pop,
     /// Push a thunk running `chunks[i]` over the values its `captures` name.
     MakeThunk(Idx),
+    /// As `MakeThunk(chunk)` for a thunk whose code is one integer
+    /// operation, `speculations[spec]`: when its operands are evaluated
+    /// integers already, the thunk is made holding the result (see
+    /// `compiler/speculate.rs`).
+    MakeSpeculativeThunk {
+        /// The thunk's code.
+        chunk: Idx,
+        /// Its operation.
+        spec: Idx,
+    },
     /// Push a closure of `lambdas[i]` over the values its chunk's `captures` name.
     MakeClosure(Idx),
     /// As `MakeClosure`, but push a thunk standing for the closure (a
@@ -162,6 +172,29 @@ pub enum Capture {
     Upvalue(u32),
 }
 
+/// The one integer operation a thunk's code performs, over values the
+/// frame making the thunk can read without evaluating anything.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Speculation {
+    /// `Add`, `Sub`, `Mul`, `Div`, `Less`, `Equal` or `NotEqual`.
+    pub op: Op,
+    /// Whether the result is negated (`x >= y` and `y <= x` are `!(x < y)`).
+    pub negate: bool,
+    /// The left operand.
+    pub lhs: SpecOperand,
+    /// The right operand.
+    pub rhs: SpecOperand,
+}
+
+/// An operand of a [`Speculation`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SpecOperand {
+    /// A value the thunk captures, read where the making frame reads it.
+    Captured(Capture),
+    /// An integer literal.
+    Int(i64),
+}
+
 /// The static part of an attribute-set literal.
 #[derive(Debug, Clone)]
 pub struct AttrsDesc {
@@ -194,6 +227,8 @@ pub struct Chunk {
     pub withs: Vec<Vec<Capture>>,
     /// Names and local slots of `rec` sets that use `__overrides`.
     pub rec_slots: Vec<Vec<(Symbol, u32)>>,
+    /// Operations of the thunks made by `MakeSpeculativeThunk`.
+    pub speculations: Vec<Speculation>,
     /// The values a thunk or closure of this chunk captures when it is made,
     /// read from the frame that makes it.
     pub captures: Vec<Capture>,
@@ -251,6 +286,7 @@ impl Default for Chunk {
             attr_sets: Vec::new(),
             withs: Vec::new(),
             rec_slots: Vec::new(),
+            speculations: Vec::new(),
             captures: Vec::new(),
             locals: 0,
             attribute: None,

@@ -25,7 +25,9 @@ pub(super) fn mark_last_uses(chunk: &mut Chunk) {
             // The guards record the read; only a first sighting (from the end) moves.
             Op::GetLocal(s) if locals.insert(s) => chunk.code[at] = Op::MoveLocal(s),
             Op::GetUpvalue(i) if upvalues.insert(i) => chunk.code[at] = Op::MoveUpvalue(i),
-            Op::MakeThunk(c) | Op::InitThunk { chunk: c, .. } => {
+            Op::MakeThunk(c)
+            | Op::MakeSpeculativeThunk { chunk: c, .. }
+            | Op::InitThunk { chunk: c, .. } => {
                 // `InitThunk` also reads the slot holding its blank thunk.
                 if let Op::InitThunk { slot, .. } = chunk.code[at] {
                     locals.insert(slot);

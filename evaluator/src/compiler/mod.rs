@@ -10,6 +10,7 @@ mod last_use;
 mod operators;
 mod scope;
 mod show;
+mod speculate;
 mod strings;
 
 use std::collections::HashMap;
@@ -418,12 +419,19 @@ impl<'a> Compiler<'a> {
             f(c);
             c.emit(Op::Return, span);
         });
+        let speculation = speculate::integer_operation(&chunk);
         let c = self.chunk();
         c.chunks.push(chunk);
         let i = (c.chunks.len() - 1) as Idx;
-        match init {
-            Some(slot) => self.emit(Op::InitThunk { chunk: i, slot }, span),
-            None => self.emit(Op::MakeThunk(i), span),
+        match (init, speculation) {
+            (Some(slot), _) => self.emit(Op::InitThunk { chunk: i, slot }, span),
+            (None, Some(s)) => {
+                let c = self.chunk();
+                c.speculations.push(s);
+                let spec = (c.speculations.len() - 1) as Idx;
+                self.emit(Op::MakeSpeculativeThunk { chunk: i, spec }, span)
+            }
+            (None, None) => self.emit(Op::MakeThunk(i), span),
         };
     }
 

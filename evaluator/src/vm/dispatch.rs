@@ -344,6 +344,21 @@ impl Vm {
                     let t = Thunk::new_code(proto.clone(), ups);
                     self.stack.push(Value::Thunk(t));
                 }
+                Op::MakeSpeculativeThunk { chunk: c, spec } => {
+                    let known = chunk
+                        .speculations
+                        .get(spec as usize)
+                        .and_then(|s| speculate(s, &chunk, &self.stack, bp, &up));
+                    let t = match known {
+                        Some(v) => Thunk::new_literal(v),
+                        None => {
+                            let proto = &chunk.chunks[c as usize];
+                            let ups = capture(&proto.captures, &chunk, &self.stack, bp, &up);
+                            Thunk::new_code(proto.clone(), ups)
+                        }
+                    };
+                    self.stack.push(Value::Thunk(t));
+                }
                 Op::MakeClosure(i) => {
                     let lambda = &chunk.lambdas[i as usize];
                     let upvalues = capture(&lambda.chunk.captures, &chunk, &self.stack, bp, &up);

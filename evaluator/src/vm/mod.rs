@@ -16,7 +16,7 @@ use std::rc::Rc;
 use genawaiter::GeneratorState;
 
 use crate::builtins::{BuiltinDef, BuiltinImpl};
-use crate::bytecode::{Capture, Chunk, Op};
+use crate::bytecode::{Capture, Chunk, Op, SpecOperand, Speculation};
 use crate::compiler::pos_string;
 use crate::errors::{Error, ErrorKind};
 use crate::eval_err;
@@ -711,15 +711,55 @@ fn int_fast_path(stack: &[Value], op: Op) -> Option<Value> {
     let [.., Value::Int(x), Value::Int(y)] = stack else {
         return None;
     };
+    int_operation(op, *x, *y)
+}
+
+/// `x op y` for integers, unless the slow path has to decide (overflow,
+/// division by zero: it fails).
+#[inline(always)]
+fn int_operation(op: Op, x: i64, y: i64) -> Option<Value> {
     match op {
-        Op::Add => x.checked_add(*y).map(Value::Int),
-        Op::Sub => x.checked_sub(*y).map(Value::Int),
-        Op::Mul => x.checked_mul(*y).map(Value::Int),
+        Op::Add => x.checked_add(y).map(Value::Int),
+        Op::Sub => x.checked_sub(y).map(Value::Int),
+        Op::Mul => x.checked_mul(y).map(Value::Int),
         // Division by zero and `MIN / -1` take the slow path, which fails.
-        Op::Div if *y != 0 => x.checked_div(*y).map(Value::Int),
+        Op::Div if y != 0 => x.checked_div(y).map(Value::Int),
         Op::Less => Some(Value::Bool(x < y)),
+        Op::Equal => Some(Value::Bool(x == y)),
+        Op::NotEqual => Some(Value::Bool(x != y)),
         _ => None,
     }
+}
+
+/// The result of a speculative thunk's operation (`MakeSpeculativeThunk`)
+/// if its operands are evaluated integers and it cannot fail.
+#[inline(never)]
+fn speculate(s: &Speculation, chunk: &Chunk, stack: &[Value], bp: usize, up: &Up) -> Option<Value> {
+    let int = |o: SpecOperand| -> Option<i64> {
+        let read;
+        let v = match o {
+            SpecOperand::Int(n) => return Some(n),
+            SpecOperand::Captured(Capture::Local(s)) => stack.get(bp + s as usize)?,
+            SpecOperand::Captured(Capture::Upvalue(i)) => {
+                read = up.get(chunk, i);
+                &read
+            }
+        };
+        // A literal thunk counts as unevaluated: see `compiler/speculate.rs`.
+        match v {
+            Value::Int(n) => Some(*n),
+            Value::Thunk(t) => match &*t.0.borrow() {
+                ThunkState::Evaluated(Value::Int(n)) => Some(*n),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let r = int_operation(s.op, int(s.lhs)?, int(s.rhs)?)?;
+    Some(match (s.negate, r) {
+        (true, Value::Bool(b)) => Value::Bool(!b),
+        (_, r) => r,
+    })
 }
 
 /// The inner lambda of a lambda whose body is just another lambda (`a: b: …`).
