@@ -149,6 +149,9 @@ pub enum ThunkState {
 pub(crate) enum Start {
     /// Already evaluated.
     Value(Value),
+    /// Evaluated now without running anything (a closure, literal or
+    /// speculated result held ready): it counts as forced.
+    Settled(Value),
     /// Code to run, taken out of the thunk, which is now marked running
     /// (give it back with [`Thunk::resume`] if the evaluation is abandoned).
     Code(Rc<Chunk>),
@@ -183,12 +186,12 @@ fn start_alias(state: &mut ThunkState) -> Start {
         ThunkState::Alias(v) if !matches!(v, Value::Thunk(_)) => {
             let v = v.clone();
             *state = ThunkState::Evaluated(v.clone());
-            Start::Value(v)
+            Start::Settled(v)
         }
         ThunkState::Literal(v) => {
             let v = v.fresh_copy();
             *state = ThunkState::Evaluated(v.clone());
-            Start::Value(v)
+            Start::Settled(v)
         }
         _ => Start::Other,
     }
@@ -268,6 +271,21 @@ impl Thunk {
             },
             ThunkState::Alias(_) | ThunkState::Literal(_) => start_alias(&mut state),
             _ => Start::Other,
+        }
+    }
+
+    /// For a lazy application of a closure (not yet started), the closure
+    /// and its argument.
+    pub(crate) fn closure_application(&self) -> Option<(Rc<super::Closure>, Value)> {
+        match &*self.0.borrow() {
+            ThunkState::Apply(Value::Closure(c), x) => Some((c.clone(), x.clone())),
+            // The function is often a thunk itself, evaluated by now (a
+            // lambda in a lazy position: `map (x: …) xs`).
+            ThunkState::Apply(Value::Thunk(f), x) => match &*f.0.borrow() {
+                ThunkState::Evaluated(Value::Closure(c)) => Some((c.clone(), x.clone())),
+                _ => None,
+            },
+            _ => None,
         }
     }
 

@@ -33,6 +33,12 @@ impl Vm {
                 }
                 return Ok(());
             }
+            Start::Settled(v) => {
+                if !discard {
+                    self.stack.push(v);
+                }
+                return Ok(());
+            }
             Start::Code(chunk) => {
                 self.frames.push(Frame::Update {
                     thunk: t.clone(),

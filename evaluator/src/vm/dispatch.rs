@@ -146,6 +146,29 @@ impl Vm {
         Value::Thunk(Thunk::new_alias(Value::Closure(Rc::new(c))))
     }
 
+    /// For `Force` of a lazy application of a closure on top of the stack:
+    /// pops it and starts it, giving the frame that stores its result, the
+    /// closure and the argument. Out of line, so that the dispatch loop
+    /// stays small.
+    #[inline(never)]
+    fn take_closure_application(&mut self) -> Option<(Frame, Rc<Closure>, Value)> {
+        let (c, arg) = match self.stack.last() {
+            Some(Value::Thunk(t)) => t.closure_application()?,
+            _ => return None,
+        };
+        let Some(Value::Thunk(t)) = self.stack.pop() else {
+            return None;
+        };
+        self.thunks_forced += 1;
+        let state = t.enter();
+        let update = Frame::Update {
+            thunk: t,
+            saved: Saved::State(state),
+            discard: false,
+        };
+        Some((update, c, arg))
+    }
+
     /// The inner loop: runs bytecode, switching frames in place for calls,
     /// forces and returns, and going back to the outer loop for anything else.
     pub(super) fn run_code(
@@ -310,6 +333,12 @@ impl Vm {
                                 *top = v;
                             }
                         }
+                        Start::Settled(v) => {
+                            self.thunks_forced += 1;
+                            if let Some(top) = self.stack.last_mut() {
+                                *top = v;
+                            }
+                        }
                         Start::Code(c) => {
                             let Some(Value::Thunk(t)) = self.stack.pop() else {
                                 fail!(eval_err!("internal error: value stack underflow"));
@@ -332,7 +361,26 @@ impl Vm {
                             up = Up::Thunk(t);
                             ip = 0;
                         }
-                        Start::Running | Start::Other => suspend_then!(self.force_top(false)),
+                        Start::Other => {
+                            // A lazy application of a closure (the elements
+                            // of `map f xs`, `genList f n`): entered here, as
+                            // `force_top` and `call` would, without leaving
+                            // the loop.
+                            let Some((update, c, arg)) = self.take_closure_application() else {
+                                suspend_then!(self.force_top(false))
+                            };
+                            self.frames.push(Frame::Code { chunk, ip, bp, up });
+                            self.frames.push(update);
+                            if self.frames.len() > self.frame_limit {
+                                return Err(Error::new(self.overflow(), Span::NONE));
+                            }
+                            if let Err(k) = self.tick() {
+                                return Err(Error::new(k, Span::NONE));
+                            }
+                            (chunk, bp, up) = self.enter_closure(c, arg);
+                            ip = 0;
+                        }
+                        Start::Running => suspend_then!(self.force_top(false)),
                     }
                 }
                 Op::Pop => {
