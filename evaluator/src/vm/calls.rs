@@ -66,6 +66,25 @@ impl Vm {
                     saved: Saved::State(state),
                     discard,
                 });
+                // `f` may be a pending application of a curried closure to
+                // its first argument that only this application holds
+                // (`mapAttrs g` applies `g name` to each value): the
+                // closure's inner body runs with both, as `Call2` runs it,
+                // and `g name` is never needed on its own. (Held elsewhere
+                // too, it is evaluated: non-strict output would show it.)
+                if let Some((c, a)) = pending_curried_application(&f, 2) {
+                    if let Some(inner) = curried_inner(&c.lambda.chunk).cloned() {
+                        self.tick()?;
+                        let (chunk, bp) = self.enter_lambda(&inner, x);
+                        self.frames.push(Frame::Code {
+                            chunk,
+                            ip: 0,
+                            bp,
+                            up: Up::Curried(c, a),
+                        });
+                        return Ok(());
+                    }
+                }
                 // `f` may itself be a thunk (`map` over a function that is
                 // still a thunk): force it, then the frame calls it with `x`.
                 if f.is_pending() {
@@ -590,4 +609,27 @@ impl Vm {
             }
         }
     }
+}
+
+/// For `f` a pending application `g a` of a closure `g` (or of a thunk
+/// evaluated to one) held by `holders` references at most, that closure and `a`.
+fn pending_curried_application(f: &Value, holders: usize) -> Option<(Rc<Closure>, Value)> {
+    let Value::Thunk(f) = f else {
+        return None;
+    };
+    if Rc::strong_count(&f.0) > holders {
+        return None;
+    }
+    let ThunkState::Apply(g, a) = &*f.0.borrow() else {
+        return None;
+    };
+    let c = match g {
+        Value::Closure(c) => c.clone(),
+        Value::Thunk(g) => match &*g.0.borrow() {
+            ThunkState::Evaluated(Value::Closure(c)) => c.clone(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some((c, a.clone()))
 }
