@@ -171,15 +171,15 @@ fn elem_fast(args: &[Value]) -> Option<Result<Value, ErrorKind>> {
 /// first, then the list; the element is returned in weak head normal form.
 /// An argument still to evaluate is forced under the call, which then runs
 /// again (no generator).
-fn elem_at(vm: &mut Vm, args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
+fn elem_at(vm: &mut Vm, mut args: Vec<Value>, span: Span) -> Result<(), ErrorKind> {
     static DEF: std::sync::OnceLock<Option<&'static super::BuiltinDef>> =
         std::sync::OnceLock::new();
     let def = *DEF.get_or_init(|| super::find_builtin("elemAt"));
-    if args[1].is_pending() {
+    if vm.settle(&mut args[1]) {
         return vm.rerun_with_forced_arg_of(def, args, 1, span);
     }
     let i = to_int(&args[1].shallow())?;
-    if args[0].is_pending() {
+    if vm.settle(&mut args[0]) {
         return vm.rerun_with_forced_arg_of(def, args, 0, span);
     }
     let list = to_list(&args[0].shallow())?;

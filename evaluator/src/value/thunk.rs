@@ -306,6 +306,22 @@ impl Thunk {
         }
     }
 
+    /// The value if evaluated, or if it needs no evaluation (a literal, a
+    /// closure or a speculated result held ready: then it is settled now,
+    /// and `true` says so, as it counts as forced). For forcing contexts
+    /// only: settling shows in non-strict output, as forcing does.
+    pub(crate) fn settled_value(&self) -> Option<(Value, bool)> {
+        let mut state = self.0.borrow_mut();
+        match &*state {
+            ThunkState::Evaluated(v) => Some((v.clone(), false)),
+            ThunkState::Literal(_) | ThunkState::Alias(_) => match start_alias(&mut state) {
+                Start::Settled(v) => Some((v, true)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Whether the thunk has been evaluated.
     pub fn is_evaluated(&self) -> bool {
         matches!(&*self.0.borrow(), ThunkState::Evaluated(_))

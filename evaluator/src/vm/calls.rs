@@ -284,6 +284,23 @@ impl Vm {
 
     /// [`Vm::rerun_with_forced_arg`] with the builtin's definition at hand
     /// (`None`: not found, an internal error).
+    /// For a builtin about to force `v`: replaces a thunk that needs no
+    /// evaluation (evaluated, or a value held ready) by its value. Returns
+    /// whether `v` is still a thunk to evaluate.
+    pub(crate) fn settle(&mut self, v: &mut Value) -> bool {
+        let Value::Thunk(t) = v else {
+            return false;
+        };
+        match t.settled_value() {
+            Some((x, settled)) => {
+                self.thunks_forced += settled as u64;
+                *v = x;
+                false
+            }
+            None => true,
+        }
+    }
+
     pub(crate) fn rerun_with_forced_arg_of(
         &mut self,
         def: Option<&'static crate::builtins::BuiltinDef>,
@@ -484,8 +501,11 @@ impl Vm {
                 continue;
             }
             if let Value::Thunk(t) = &args[i] {
-                match t.value() {
-                    Some(v) => args[i] = v,
+                match t.settled_value() {
+                    Some((v, settled)) => {
+                        self.thunks_forced += settled as u64;
+                        args[i] = v;
+                    }
                     None => {
                         let thunk = args[i].clone();
                         let waiting = Frame::BuiltinArgs {
