@@ -235,6 +235,25 @@ impl<'a> Lexer<'a> {
     fn scan_string(&mut self) -> Tok {
         self.reset();
         loop {
+            // A run of plain ASCII (no quote, backslash or control
+            // character) is taken at once, as `get` would take it byte by
+            // byte: no line ends in it, so only the column moves.
+            if !self.next_unget {
+                let rest = self.input.get(self.next..).unwrap_or_default();
+                let plain = rest
+                    .iter()
+                    .position(|&b| !(0x20..0x80).contains(&b) || b == b'"' || b == b'\\')
+                    .unwrap_or(rest.len());
+                if plain > 0 {
+                    let run = &rest[..plain];
+                    self.token_buffer.extend_from_slice(run);
+                    self.token_string.extend_from_slice(run);
+                    self.current = run.last().copied();
+                    self.next += plain;
+                    self.chars_read_total += plain;
+                    self.chars_read_current_line += plain;
+                }
+            }
             let Some(c) = self.get() else {
                 return self.error("invalid string: missing closing quote");
             };

@@ -16,7 +16,13 @@ enum Frame {
 struct Builder {
     stack: Vec<Frame>,
     result: Option<Value>,
+    /// The last distinct keys read, with their symbols: an array of
+    /// records repeats the same few keys, which then need no interning.
+    recent_keys: Vec<(Vec<u8>, Symbol)>,
 }
+
+/// How many recent keys [`Builder::key`] remembers.
+const RECENT_KEYS: usize = 16;
 
 impl Builder {
     fn value(&mut self, v: Value) {
@@ -35,8 +41,19 @@ impl Builder {
     /// a NUL byte as soon as it is read.
     fn key(&mut self, k: &[u8]) -> Result<(), String> {
         reject_nul_bytes(k)?;
+        let sym = match self.recent_keys.iter().find(|(bytes, _)| bytes == k) {
+            Some(&(_, sym)) => sym,
+            None => {
+                let sym = Symbol::new(k);
+                if self.recent_keys.len() == RECENT_KEYS {
+                    self.recent_keys.remove(0);
+                }
+                self.recent_keys.push((k.to_vec(), sym));
+                sym
+            }
+        };
         if let Some(Frame::Object(_, key)) = self.stack.last_mut() {
-            *key = Some(Symbol::new(k));
+            *key = Some(sym);
         }
         Ok(())
     }
