@@ -126,44 +126,28 @@ mod tests {
 
     #[test]
     fn anything_else_is_not_speculated() {
-        // A float literal, an operation followed by more code, a call, an
-        // upvalue read without its force, a capture that does not exist.
+        // A read of capture 0 and integer constant 0, then `ops`.
+        let after_read = |ops: &[Op]| {
+            let mut code = vec![Op::GetUpvalueF(0), Op::Force, Op::Constant(0)];
+            code.extend_from_slice(ops);
+            code
+        };
         let cases = [
+            // A float literal.
+            (after_read(&[Op::Sub, Op::Return]), Value::Float(1.0)),
+            // An operation followed by more code.
             (
-                vec![
-                    Op::GetUpvalueF(0),
-                    Op::Force,
-                    Op::Constant(0),
-                    Op::Sub,
-                    Op::Return,
-                ],
-                vec![Value::Float(1.0)],
+                after_read(&[Op::Sub, Op::Negate, Op::Return]),
+                Value::Int(1),
             ),
-            (
-                vec![
-                    Op::GetUpvalueF(0),
-                    Op::Force,
-                    Op::Constant(0),
-                    Op::Sub,
-                    Op::Negate,
-                    Op::Return,
-                ],
-                vec![Value::Int(1)],
-            ),
-            (
-                vec![
-                    Op::GetUpvalueF(0),
-                    Op::Force,
-                    Op::Constant(0),
-                    Op::Call,
-                    Op::Return,
-                ],
-                vec![Value::Int(1)],
-            ),
+            // A call.
+            (after_read(&[Op::Call, Op::Return]), Value::Int(1)),
+            // An upvalue read without its force.
             (
                 vec![Op::GetUpvalue(0), Op::Constant(0), Op::Mul, Op::Return],
-                vec![Value::Int(1)],
+                Value::Int(1),
             ),
+            // A capture that does not exist.
             (
                 vec![
                     Op::GetUpvalueF(7),
@@ -172,15 +156,12 @@ mod tests {
                     Op::Div,
                     Op::Return,
                 ],
-                vec![Value::Int(1)],
+                Value::Int(1),
             ),
         ];
-        for (code, constants) in cases {
-            assert_eq!(
-                integer_operation(&thunk(code.clone(), constants)),
-                None,
-                "{code:?}"
-            );
+        for (code, constant) in cases {
+            let chunk = thunk(code.clone(), vec![constant]);
+            assert_eq!(integer_operation(&chunk), None, "{code:?}");
         }
     }
 }

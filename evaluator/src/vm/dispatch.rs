@@ -229,6 +229,18 @@ impl Vm {
                 return Ok(());
             }};
         }
+        // After pushing the frame of code about to start: the frame-depth
+        // limit, then a step (limits and interruption).
+        macro_rules! check_limits {
+            () => {
+                if self.frames.len() > self.frame_limit {
+                    return Err(Error::new(self.overflow(), Span::NONE));
+                }
+                if let Err(k) = self.tick() {
+                    return Err(Error::new(k, Span::NONE));
+                }
+            };
+        }
         loop {
             let Some(&op) = chunk.code.get(ip) else {
                 fail!(eval_err!("internal error: ran off the end of a chunk"));
@@ -350,12 +362,7 @@ impl Vm {
                                 saved: Saved::Code(c.clone()),
                                 discard: false,
                             });
-                            if self.frames.len() > self.frame_limit {
-                                return Err(Error::new(self.overflow(), Span::NONE));
-                            }
-                            if let Err(k) = self.tick() {
-                                return Err(Error::new(k, Span::NONE));
-                            }
+                            check_limits!();
                             bp = self.push_locals(c.locals);
                             chunk = c;
                             up = Up::Thunk(t);
@@ -371,12 +378,7 @@ impl Vm {
                             };
                             self.frames.push(Frame::Code { chunk, ip, bp, up });
                             self.frames.push(update);
-                            if self.frames.len() > self.frame_limit {
-                                return Err(Error::new(self.overflow(), Span::NONE));
-                            }
-                            if let Err(k) = self.tick() {
-                                return Err(Error::new(k, Span::NONE));
-                            }
+                            check_limits!();
                             (chunk, bp, up) = self.enter_closure(c, arg);
                             ip = 0;
                         }
@@ -429,12 +431,7 @@ impl Vm {
                             let arg = pop!();
                             self.stack.pop();
                             self.frames.push(Frame::Code { chunk, ip, bp, up });
-                            if self.frames.len() > self.frame_limit {
-                                return Err(Error::new(self.overflow(), Span::NONE));
-                            }
-                            if let Err(k) = self.tick() {
-                                return Err(Error::new(k, Span::NONE));
-                            }
+                            check_limits!();
                             (chunk, bp, up) = self.enter_closure(c, arg);
                             ip = 0;
                             continue;
@@ -455,12 +452,7 @@ impl Vm {
                                 let a = pop!();
                                 self.stack.pop();
                                 self.frames.push(Frame::Code { chunk, ip, bp, up });
-                                if self.frames.len() > self.frame_limit {
-                                    return Err(Error::new(self.overflow(), Span::NONE));
-                                }
-                                if let Err(k) = self.tick() {
-                                    return Err(Error::new(k, Span::NONE));
-                                }
+                                check_limits!();
                                 (chunk, bp) = self.enter_lambda(&inner, b);
                                 up = Up::Curried(c, a);
                                 ip = 0;
