@@ -282,8 +282,6 @@ impl Vm {
         self.rerun_with_forced_arg_of(crate::builtins::find_builtin(name), args, index, span)
     }
 
-    /// [`Vm::rerun_with_forced_arg`] with the builtin's definition at hand
-    /// (`None`: not found, an internal error).
     /// For a builtin about to force `v`: replaces a thunk that needs no
     /// evaluation (evaluated, or a value held ready) by its value. Returns
     /// whether `v` is still a thunk to evaluate.
@@ -301,6 +299,8 @@ impl Vm {
         }
     }
 
+    /// [`Vm::rerun_with_forced_arg`] with the builtin's definition at hand
+    /// (`None`: not found, an internal error).
     pub(crate) fn rerun_with_forced_arg_of(
         &mut self,
         def: Option<&'static crate::builtins::BuiltinDef>,
