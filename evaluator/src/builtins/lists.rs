@@ -178,11 +178,12 @@ fn elem_at(vm: &mut Vm, mut args: Vec<Value>, span: Span) -> Result<(), ErrorKin
     if vm.settle(&mut args[1]) {
         return vm.rerun_with_forced_arg_of(def, args, 1, span);
     }
-    let i = to_int(&args[1].shallow())?;
+    // Settled: neither is a thunk now.
+    let i = to_int(&args[1])?;
     if vm.settle(&mut args[0]) {
         return vm.rerun_with_forced_arg_of(def, args, 0, span);
     }
-    let list = to_list(&args[0].shallow())?;
+    let list = to_list(&args[0])?;
     if i < 0 || i as usize >= list.len() {
         return Err(eval_err!("list index {i} is out of bounds"));
     }

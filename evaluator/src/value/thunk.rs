@@ -275,7 +275,8 @@ impl Thunk {
     }
 
     /// For a lazy application of a closure (not yet started), the closure
-    /// and its argument.
+    /// and its argument. (Forcing enters it directly; `force_top` also
+    /// asks it of the function of an application, `f name` in `mapAttrs`.)
     pub(crate) fn closure_application(&self) -> Option<(Rc<super::Closure>, Value)> {
         match &*self.0.borrow() {
             ThunkState::Apply(Value::Closure(c), x) => Some((c.clone(), x.clone())),

@@ -72,7 +72,12 @@ impl Vm {
                 // closure's inner body runs with both, as `Call2` runs it,
                 // and `g name` is never needed on its own. (Held elsewhere
                 // too, it is evaluated: non-strict output would show it.)
-                if let Some((c, a)) = pending_curried_application(&f, 2) {
+                // (Two holders: the saved state and `f` here.)
+                let private_application = match &f {
+                    Value::Thunk(p) if Rc::strong_count(&p.0) <= 2 => p.closure_application(),
+                    _ => None,
+                };
+                if let Some((c, a)) = private_application {
                     if let Some(inner) = curried_inner(&c.lambda.chunk).cloned() {
                         self.tick()?;
                         let (chunk, bp) = self.enter_lambda(&inner, x);
@@ -285,6 +290,7 @@ impl Vm {
     /// For a builtin about to force `v`: replaces a thunk that needs no
     /// evaluation (evaluated, or a value held ready) by its value. Returns
     /// whether `v` is still a thunk to evaluate.
+    #[inline(always)]
     pub(crate) fn settle(&mut self, v: &mut Value) -> bool {
         let Value::Thunk(t) = v else {
             return false;
@@ -500,23 +506,15 @@ impl Vm {
             if def.strict & (1 << i) == 0 {
                 continue;
             }
-            if let Value::Thunk(t) = &args[i] {
-                match t.settled_value() {
-                    Some((v, settled)) => {
-                        self.thunks_forced += settled as u64;
-                        args[i] = v;
-                    }
-                    None => {
-                        let thunk = args[i].clone();
-                        let waiting = Frame::BuiltinArgs {
-                            def,
-                            args,
-                            next: i,
-                            span,
-                        };
-                        return self.force_under(waiting, thunk);
-                    }
-                }
+            if self.settle(&mut args[i]) {
+                let thunk = args[i].clone();
+                let waiting = Frame::BuiltinArgs {
+                    def,
+                    args,
+                    next: i,
+                    span,
+                };
+                return self.force_under(waiting, thunk);
             }
         }
         match def.imp {
@@ -629,27 +627,4 @@ impl Vm {
             }
         }
     }
-}
-
-/// For `f` a pending application `g a` of a closure `g` (or of a thunk
-/// evaluated to one) held by `holders` references at most, that closure and `a`.
-fn pending_curried_application(f: &Value, holders: usize) -> Option<(Rc<Closure>, Value)> {
-    let Value::Thunk(f) = f else {
-        return None;
-    };
-    if Rc::strong_count(&f.0) > holders {
-        return None;
-    }
-    let ThunkState::Apply(g, a) = &*f.0.borrow() else {
-        return None;
-    };
-    let c = match g {
-        Value::Closure(c) => c.clone(),
-        Value::Thunk(g) => match &*g.0.borrow() {
-            ThunkState::Evaluated(Value::Closure(c)) => c.clone(),
-            _ => return None,
-        },
-        _ => return None,
-    };
-    Some((c, a.clone()))
 }
