@@ -37,7 +37,7 @@ const KINDS: usize = NODE_ROOT as usize;
 /// Parses `text`, or `None` if it is not a well-formed expression.
 pub(crate) fn parse(text: &str) -> Option<GreenNode> {
     let mut p = Parser {
-        tokens: rnix::tokenize(text),
+        tokens: super::lexer::tokenize(text),
         ahead: VecDeque::with_capacity(8),
         next_kind: None,
         children: Vec::with_capacity(64),

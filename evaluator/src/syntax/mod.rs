@@ -9,6 +9,7 @@ use rowan::ast::AstNode;
 use crate::errors::{Error, ErrorKind};
 
 mod fastparse;
+mod lexer;
 mod lexfix;
 pub mod lint;
 pub mod nesting;
@@ -596,6 +597,10 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
     // Under the fuzzer, every text checks that the two parsers agree.
     #[cfg(fuzzing)]
     {
+        assert!(
+            lexer::tokenize(text).eq(rnix::tokenize(text)),
+            "tokenizers differ: {text:?}"
+        );
         let parsed = rnix::Root::parse(text);
         if parsed.errors().is_empty() {
             if let Some(ours) = &fast {
