@@ -11,12 +11,14 @@
 //! `«repeated»` only for the same one).
 
 use rnix::ast::{self, AstToken, HasEntry};
+use rnix::SyntaxKind;
 use rowan::ast::AstNode;
+use rowan::{GreenNodeData, GreenTokenData, NodeOrToken};
 
 use super::{strings, unparen, Compiler};
 use crate::errors::ErrorKind;
-use crate::syntax::raw_kind as kind;
-use crate::value::Value;
+use crate::syntax::{raw_kind as kind, Pos};
+use crate::value::{Symbol, Value};
 
 /// A number or URI literal's value, or the error C++ Nix's parser reports.
 pub(super) fn literal_constant(l: &ast::Literal) -> Result<Value, ErrorKind> {
@@ -147,12 +149,22 @@ fn plain_path_len(p: &ast::Attrpath) -> Option<usize> {
 
 impl Compiler<'_> {
     /// [`is_constant`], remembered for the last expression it accepted.
+    /// The shapes generated files are made of are read from the green tree
+    /// at once (see [`Compiler::green_constant`]), and their value is kept
+    /// for [`Compiler::constant_value`].
     pub(super) fn is_constant(&mut self, e: &ast::Expr) -> bool {
         let id = e.syntax().green() as *const _ as usize;
         if self.known_constant == Some(id) {
             return true;
         }
-        let constant = is_constant(e, 0);
+        let start = u32::from(e.syntax().text_range().start());
+        let constant = match self.green_constant(e.syntax().green(), start, 0) {
+            Some(v) => {
+                self.known_value = Some((id, start, v));
+                true
+            }
+            None => is_constant(e, 0),
+        };
         if constant {
             self.known_constant = Some(id);
         }
@@ -164,6 +176,15 @@ impl Compiler<'_> {
     /// copy them when forced. A set's duplicate attributes are reported as
     /// when it is compiled.
     pub(super) fn constant_value(&mut self, e: &ast::Expr) -> Option<Value> {
+        // Small nodes are shared between equal texts: the offset tells
+        // this occurrence (and its attribute positions) from the others.
+        if let Some((id, start, _)) = &self.known_value {
+            if *id == e.syntax().green() as *const _ as usize
+                && *start == u32::from(e.syntax().text_range().start())
+            {
+                return self.known_value.take().map(|(_, _, v)| v);
+            }
+        }
         match e {
             ast::Expr::List(l) => {
                 let mut items = Vec::new();
@@ -195,4 +216,174 @@ impl Compiler<'_> {
         let i = self.constant(v);
         self.emit(crate::bytecode::Op::MakeLiteralThunk(i), span);
     }
+
+    /// What [`is_constant`] and [`Compiler::constant_value`] give for the
+    /// node `green` at byte `start`, computed in one walk of the green tree
+    /// (no cursor nodes, no merge tree): for lists, and sets whose
+    /// attributes are single plain names bound once, of `"…"` strings,
+    /// numbers, URIs and such lists and sets. `None` for anything else,
+    /// constant or not: then the general path decides and reports.
+    fn green_constant(&mut self, green: &GreenNodeData, start: u32, depth: usize) -> Option<Value> {
+        if depth > MAX_CONSTANT_DEPTH {
+            return None;
+        }
+        match kind_of(green.kind()) {
+            SyntaxKind::NODE_LIST => {
+                let mut items = Vec::new();
+                for (node, at) in child_nodes(green, start) {
+                    items.push(self.green_element(node, at, depth + 1)?);
+                }
+                Some(Value::list(items))
+            }
+            SyntaxKind::NODE_ATTR_SET => self.green_set(green, start, depth),
+            _ => None,
+        }
+    }
+
+    /// An element of a constant list or set (see [`Compiler::constant_element`]).
+    fn green_element(&mut self, green: &GreenNodeData, start: u32, depth: usize) -> Option<Value> {
+        let (green, start) = green_unparen(green, start)?;
+        if depth > MAX_CONSTANT_DEPTH {
+            return None;
+        }
+        match kind_of(green.kind()) {
+            SyntaxKind::NODE_LIST | SyntaxKind::NODE_ATTR_SET => Some(Value::Thunk(
+                crate::value::Thunk::new_literal(self.green_constant(green, start, depth)?),
+            )),
+            SyntaxKind::NODE_STRING => Some(Value::String(crate::syntax::literal_string(
+                &strings::plain_quoted_text(green)?,
+            ))),
+            SyntaxKind::NODE_LITERAL => green_literal(green),
+            _ => None,
+        }
+    }
+
+    /// A non-recursive set of `name = constant;` bindings, each name once.
+    fn green_set(&mut self, green: &GreenNodeData, start: u32, depth: usize) -> Option<Value> {
+        let mut entries = Vec::new();
+        for (i, (child, at)) in children_at(green, start).enumerate() {
+            let node = match child {
+                NodeOrToken::Token(t) => {
+                    if i == 0 && kind_of(t.kind()) == SyntaxKind::TOKEN_REC {
+                        return None;
+                    }
+                    continue;
+                }
+                NodeOrToken::Node(n) => n,
+            };
+            if kind_of(node.kind()) != SyntaxKind::NODE_ATTRPATH_VALUE {
+                return None;
+            }
+            let mut parts = child_nodes(node, at);
+            let ((path, path_at), (value, value_at)) = (parts.next()?, parts.next()?);
+            if kind_of(path.kind()) != SyntaxKind::NODE_ATTRPATH {
+                return None;
+            }
+            let mut names = child_nodes(path, path_at);
+            let ((attr, attr_at), None) = (names.next()?, names.next()) else {
+                return None;
+            };
+            let name = green_attr_name(attr)?;
+            let value = self.green_element(value, value_at, depth + 1)?;
+            let span = crate::syntax::Span {
+                file: self.file,
+                start: attr_at,
+                end: attr_at + u32::from(attr.text_len()),
+            };
+            entries.push((name, value, span));
+        }
+        entries.sort_by_key(|(name, _, _)| *name);
+        if entries.windows(2).any(|w| w[0].0 == w[1].0) {
+            // A repeated name: merged or reported by the general path.
+            return None;
+        }
+        let attrs = entries
+            .into_iter()
+            .map(|(name, value, span)| crate::value::Attr {
+                name,
+                value,
+                pos: Pos::new(span),
+            })
+            .collect();
+        Some(Value::attrs(crate::value::Attrs::from_sorted(attrs)))
+    }
+}
+
+/// The children of a green node with the byte offset each starts at.
+fn children_at(
+    green: &GreenNodeData,
+    start: u32,
+) -> impl Iterator<Item = (NodeOrToken<&GreenNodeData, &GreenTokenData>, u32)> {
+    let mut at = start;
+    green.children().map(move |child| {
+        let here = at;
+        at += u32::from(match child {
+            NodeOrToken::Node(n) => n.text_len(),
+            NodeOrToken::Token(t) => t.text_len(),
+        });
+        (child, here)
+    })
+}
+
+/// The child nodes of a green node (tokens and trivia skipped), with their
+/// offsets.
+fn child_nodes(green: &GreenNodeData, start: u32) -> impl Iterator<Item = (&GreenNodeData, u32)> {
+    children_at(green, start).filter_map(|(child, at)| child.into_node().map(|n| (n, at)))
+}
+
+/// The expression inside any parentheses around `green`.
+fn green_unparen(mut green: &GreenNodeData, mut start: u32) -> Option<(&GreenNodeData, u32)> {
+    while kind_of(green.kind()) == SyntaxKind::NODE_PAREN {
+        (green, start) = child_nodes(green, start).next()?;
+    }
+    Some((green, start))
+}
+
+/// A number or URI literal node's value, as [`literal_constant`] gives it
+/// (`None` where that reports an error).
+fn green_literal(green: &GreenNodeData) -> Option<Value> {
+    let mut children = green.children();
+    let (Some(NodeOrToken::Token(token)), None) = (children.next(), children.next()) else {
+        return None;
+    };
+    let text = token.text();
+    match kind_of(token.kind()) {
+        SyntaxKind::TOKEN_INTEGER => text.parse().ok().map(Value::Int),
+        SyntaxKind::TOKEN_FLOAT => match text.parse::<f64>() {
+            Ok(v) if v.is_finite() && (v == 0.0 || v.abs() >= f64::MIN_POSITIVE) => {
+                Some(Value::Float(v))
+            }
+            _ => None,
+        },
+        SyntaxKind::TOKEN_URI => Some(Value::string(text)),
+        _ => None,
+    }
+}
+
+/// An attribute name written plainly or as a `"…"` string without
+/// interpolation (as [`super::attrs::static_key`] reads it).
+fn green_attr_name(green: &GreenNodeData) -> Option<Symbol> {
+    match kind_of(green.kind()) {
+        SyntaxKind::NODE_IDENT => {
+            let mut children = green.children();
+            match (children.next(), children.next()) {
+                (Some(NodeOrToken::Token(t)), None) => Some(Symbol::from_str(t.text())),
+                _ => None,
+            }
+        }
+        SyntaxKind::NODE_STRING => {
+            let text = strings::plain_quoted_text(green)?;
+            Some(if text.is_empty() {
+                Symbol::from_str("")
+            } else {
+                Symbol::new(&crate::syntax::literal_bytes(&text))
+            })
+        }
+        _ => None,
+    }
+}
+
+/// rnix's kind of a green element's raw kind.
+fn kind_of(raw: rowan::SyntaxKind) -> SyntaxKind {
+    <rnix::NixLanguage as rowan::Language>::kind_from_raw(raw)
 }

@@ -12,27 +12,14 @@ pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
     // Most strings are `"…"` without interpolation: read them from the green
     // tree, without the cursor nodes `parts()` allocates for every piece.
     let green = s.syntax().green();
-    let mut children = green.children().map(|c| c.into_token());
-    let indented = match children.next() {
-        Some(Some(open)) if open.text() == "\"" => {
-            let kind = crate::syntax::raw_kind;
-            let (content, end) = (
-                kind(rnix::SyntaxKind::TOKEN_STRING_CONTENT),
-                kind(rnix::SyntaxKind::TOKEN_STRING_END),
-            );
-            match (children.next(), children.next(), children.next()) {
-                (Some(Some(close)), None, _) if close.kind() == end => return Vec::new(),
-                (Some(Some(text)), Some(Some(close)), None)
-                    if text.kind() == content && close.kind() == end =>
-                {
-                    return vec![InterpolPart::Literal(unescape_quoted(text.text()))];
-                }
-                _ => false,
-            }
-        }
-        Some(Some(open)) => open.text() == "''",
-        _ => false,
-    };
+    if let Some(text) = plain_quoted_text(green) {
+        return if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![InterpolPart::Literal(text)]
+        };
+    }
+    let indented = matches!(green.children().next(), Some(rowan::NodeOrToken::Token(open)) if open.text() == "''");
     if !indented {
         return s
             .parts()
@@ -63,6 +50,30 @@ pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
         }
     }
     strip_indentation(pieces)
+}
+
+/// The decoded text of a string node (green tree) that is `"…"` without
+/// interpolation, or `None` for any other string.
+pub(super) fn plain_quoted_text(green: &rowan::GreenNodeData) -> Option<String> {
+    let mut children = green.children().map(|c| c.into_token());
+    match children.next() {
+        Some(Some(open)) if open.text() == "\"" => {}
+        _ => return None,
+    }
+    let kind = crate::syntax::raw_kind;
+    let (content, end) = (
+        kind(rnix::SyntaxKind::TOKEN_STRING_CONTENT),
+        kind(rnix::SyntaxKind::TOKEN_STRING_END),
+    );
+    match (children.next(), children.next(), children.next()) {
+        (Some(Some(close)), None, _) if close.kind() == end => Some(String::new()),
+        (Some(Some(text)), Some(Some(close)), None)
+            if text.kind() == content && close.kind() == end =>
+        {
+            Some(unescape_quoted(text.text()))
+        }
+        _ => None,
+    }
 }
 
 /// Decodes the text of a `"…"` string as C++ Nix's `unescapeStr` does:
