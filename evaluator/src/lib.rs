@@ -504,7 +504,7 @@ impl Evaluation {
             Some(dir) => dir.clone(),
             None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
         };
-        let chunk = compile_source(src, name.into(), None, &dir, &self.shared, None)
+        let chunk = compile_source(src.into(), name.into(), None, &dir, &self.shared, None)
             .map_err(|e| self.attach(e))?;
         self.vm.run_chunk(chunk).map_err(|e| self.attach(e))
     }
@@ -518,7 +518,7 @@ impl Evaluation {
         dir: &Path,
     ) -> Result<Value, Error> {
         let _entered = self.enter();
-        let chunk = compile_source(src.as_bytes(), name, path, dir, &self.shared, None)?;
+        let chunk = compile_source(src.as_bytes().into(), name, path, dir, &self.shared, None)?;
         self.vm.run_chunk(chunk).map_err(|e| self.attach(e))
     }
 
@@ -645,16 +645,23 @@ impl Evaluation {
 /// Registers, parses, lints and compiles source text, printing the lints'
 /// warnings through the evaluation's trace sink.
 pub(crate) fn compile_source(
-    src: &[u8],
+    src: std::borrow::Cow<'_, [u8]>,
     name: String,
     path: Option<PathBuf>,
     dir: &Path,
     shared: &Shared,
     scope: Option<Vec<Symbol>>,
 ) -> Result<Rc<bytecode::Chunk>, Error> {
-    let (src, raw_bytes) = syntax::decode_source(src);
-    let src: &str = &src;
-    let file = syntax::add_source_bytes(name, path, src, raw_bytes);
+    let file = {
+        let (text, raw_bytes) = syntax::decode_source(&src);
+        syntax::add_source_bytes(name, path, &text, raw_bytes)
+    };
+    // The registered copy is the one parsed: a large file read for import
+    // is not held twice while it is parsed and compiled.
+    drop(src);
+    let registered = syntax::source(file)
+        .ok_or_else(|| Error::from(ErrorKind::Eval("source file not registered".into())))?;
+    let src: &str = &registered.text;
     // Like C++ Nix, report the first error only: later ones are mostly
     // follow-on errors of the parser's recovery.
     let first = |errs: Vec<Error>| {

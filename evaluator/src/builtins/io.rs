@@ -175,8 +175,15 @@ fn compile_nix_file(
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("/"));
-    crate::compile_source(&src, name, Some(path.to_path_buf()), &dir, shared, scope)
-        .map_err(|e| ErrorKind::Spanned(Box::new(e)))
+    crate::compile_source(
+        src.into(),
+        name,
+        Some(path.to_path_buf()),
+        &dir,
+        shared,
+        scope,
+    )
+    .map_err(|e| ErrorKind::Spanned(Box::new(e)))
 }
 
 /// The file `import`/`scopedImport` of `path` reads: `default.nix` inside a

@@ -8,7 +8,7 @@
 //! entries that was over half the wall-clock time of the whole evaluation,
 //! most of it cache misses in the interning tables. This parser reads the
 //! same tokens from an array (lookahead is an index), and shares only
-//! short tokens and the small nodes made of them, in tables that stay small.
+//! short tokens and the small nodes made of them, in tables of bounded size.
 //!
 //! It gives up (returns `None`) at the first thing that is not a
 //! well-formed expression, and at rnix's recursion limit: then rnix parses
@@ -29,6 +29,12 @@ const MAX_DEPTH: u32 = 512;
 /// Tokens at most this long are shared between their occurrences
 /// (whitespace runs, punctuation, keywords and common names).
 const SHARED_TOKEN_LEN: usize = 16;
+
+/// At most this many distinct tokens, and as many nodes, are kept for
+/// sharing. What repeats (names, punctuation, common values) is met early;
+/// a generated file's many unique short names and strings would otherwise
+/// grow the tables with the file, costing more than sharing saves.
+const SHARED_LIMIT: usize = 1 << 14;
 
 /// Room for every token kind: rnix numbers them before its node kinds
 /// (a kind past the end would only miss the per-kind cache).
@@ -61,8 +67,9 @@ pub(crate) fn parse(text: &str) -> Option<GreenNode> {
     }
 }
 
-/// An element of a node being built, and whether it is shared (then
-/// nodes made only of shared elements can be shared too).
+/// An element of a node being built, and whether it is shared, i.e. held
+/// by the sharing tables (then nodes made only of shared elements can be
+/// shared too, keyed by their elements' addresses).
 type Child = (NodeOrToken<GreenNode, GreenToken>, bool);
 
 struct Parser<'a, I> {
@@ -147,11 +154,19 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
                     return;
                 }
             }
-            let token = self
-                .token_cache
-                .entry((kind, text))
-                .or_insert_with(|| GreenToken::new(raw(kind), text))
-                .clone();
+            let token = match self.token_cache.get(&(kind, text)) {
+                Some(token) => token.clone(),
+                None => {
+                    let token = GreenToken::new(raw(kind), text);
+                    if self.token_cache.len() >= SHARED_LIMIT {
+                        // Not held by the table: nothing may key on its address.
+                        self.children.push((NodeOrToken::Token(token), false));
+                        return;
+                    }
+                    self.token_cache.insert((kind, text), token.clone());
+                    token
+                }
+            };
             if let Some(slot) = self.last_of_kind.get_mut(kind as usize) {
                 *slot = Some(token.clone());
             }
@@ -214,6 +229,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
         };
         let elements = &self.children[start..];
         let shareable = elements.len() <= 3 && elements.iter().all(|(_, shared)| *shared);
+        let mut shared = shareable;
         let node = if shareable {
             let mut key = [0usize; 3];
             for (slot, (e, _)) in key.iter_mut().zip(elements) {
@@ -226,7 +242,11 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
                 Some(n) => n.clone(),
                 None => {
                     let n = GreenNode::new(raw(kind), elements.iter().map(|(e, _)| e.clone()));
-                    self.node_cache.insert((kind, key), n.clone());
+                    if self.node_cache.len() < SHARED_LIMIT {
+                        self.node_cache.insert((kind, key), n.clone());
+                    } else {
+                        shared = false;
+                    }
                     n
                 }
             }
@@ -234,7 +254,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
             GreenNode::new(raw(kind), elements.iter().map(|(e, _)| e.clone()))
         };
         self.children.truncate(start);
-        self.children.push((NodeOrToken::Node(node), shareable));
+        self.children.push((NodeOrToken::Node(node), shared));
     }
 
     // ---- grammar --------------------------------------------------------
@@ -737,6 +757,18 @@ mod tests {
         ] {
             same(text);
         }
+    }
+
+    /// More distinct short tokens and small nodes than the sharing tables
+    /// keep: the later ones are built unshared, and the tree is the same.
+    #[test]
+    fn past_the_sharing_limit() {
+        let mut text = String::from("{\n");
+        for i in 0..SHARED_LIMIT + 2000 {
+            text.push_str(&format!("  a{i} = {{ n = \"s{i}\"; k = {}; }};\n", i % 7));
+        }
+        text.push('}');
+        same(&text);
     }
 
     #[test]
