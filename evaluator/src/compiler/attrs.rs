@@ -62,7 +62,7 @@ struct Tree {
     inherit_froms: Vec<ast::Expr>,
     /// `statics[..indexed]` by name: large literals (generated files with
     /// 100,000s of attributes) would be quadratic to merge by scanning.
-    index: HashMap<Symbol, usize>,
+    index: HashMap<Symbol, usize, rustc_hash::FxBuildHasher>,
     indexed: usize,
 }
 
@@ -697,25 +697,27 @@ impl<'a> ScopeNames<'a> {
     }
 }
 
-/// Whether a token anywhere in `e` spells one of `names`: an identifier
-/// that is a variable of the scope, or (conservatively) an attribute name,
-/// a binding of an inner scope or any other token that happens to spell
-/// one. Walks rowan's green tree; `None` if `e` is too large to search.
+/// Whether a name token anywhere in `e` spells one of `names`: a variable
+/// of the scope, or (conservatively) an attribute name or a binding of an
+/// inner scope that happens to spell one. Walks rowan's green tree; `None`
+/// if `e` is too large to search.
 fn mentions_any(e: &ast::Expr, names: &ScopeNames) -> Option<bool> {
     let green = e.syntax().green();
     if u32::from(green.text_len()) > MENTIONS_SEARCH_MAX {
         return None;
     }
-    let trivia = [
-        crate::syntax::raw_kind(rnix::SyntaxKind::TOKEN_WHITESPACE),
-        crate::syntax::raw_kind(rnix::SyntaxKind::TOKEN_COMMENT),
+    // Only names can refer to a binding: punctuation, keywords, literals
+    // and string text are not looked up.
+    let names_kinds = [
+        crate::syntax::raw_kind(rnix::SyntaxKind::TOKEN_IDENT),
+        crate::syntax::raw_kind(rnix::SyntaxKind::TOKEN_OR),
     ];
     let mut stack = vec![green.children()];
     while let Some(children) = stack.last_mut() {
         match children.next() {
             Some(rowan::NodeOrToken::Node(n)) => stack.push(n.children()),
             Some(rowan::NodeOrToken::Token(t)) => {
-                if !trivia.contains(&t.kind()) && names.contains(t.text().as_bytes()) {
+                if names_kinds.contains(&t.kind()) && names.contains(t.text().as_bytes()) {
                     return Some(true);
                 }
             }

@@ -148,23 +148,15 @@ fn plain_path_len(p: &ast::Attrpath) -> Option<usize> {
 }
 
 impl Compiler<'_> {
-    /// [`is_constant`], remembered for the last expression it accepted.
-    /// The shapes generated files are made of are read from the green tree
-    /// at once (see [`Compiler::green_constant`]), and their value is kept
-    /// for [`Compiler::constant_value`].
+    /// [`is_constant`], remembered for the last expression it accepted
+    /// (read from the green tree where [`green_is_constant`] can tell).
     pub(super) fn is_constant(&mut self, e: &ast::Expr) -> bool {
         let id = e.syntax().green() as *const _ as usize;
         if self.known_constant == Some(id) {
             return true;
         }
-        let start = u32::from(e.syntax().text_range().start());
-        let constant = match self.green_constant(e.syntax().green(), start, 0) {
-            Some(v) => {
-                self.known_value = Some((id, start, v));
-                true
-            }
-            None => is_constant(e, 0),
-        };
+        let constant =
+            green_is_constant(e.syntax().green(), 0).unwrap_or_else(|| is_constant(e, 0));
         if constant {
             self.known_constant = Some(id);
         }
@@ -176,14 +168,9 @@ impl Compiler<'_> {
     /// copy them when forced. A set's duplicate attributes are reported as
     /// when it is compiled.
     pub(super) fn constant_value(&mut self, e: &ast::Expr) -> Option<Value> {
-        // Small nodes are shared between equal texts: the offset tells
-        // this occurrence (and its attribute positions) from the others.
-        if let Some((id, start, _)) = &self.known_value {
-            if *id == e.syntax().green() as *const _ as usize
-                && *start == u32::from(e.syntax().text_range().start())
-            {
-                return self.known_value.take().map(|(_, _, v)| v);
-            }
+        let start = u32::from(e.syntax().text_range().start());
+        if let Some(v) = self.green_constant(e.syntax().green(), start, 0) {
+            return Some(v);
         }
         match e {
             ast::Expr::List(l) => {
@@ -309,6 +296,77 @@ impl Compiler<'_> {
     }
 }
 
+/// [`is_constant`] read from the green tree, without cursor nodes:
+/// `None` where the tree has a shape it does not expect (then the cursor
+/// walk decides).
+fn green_is_constant(green: &GreenNodeData, depth: usize) -> Option<bool> {
+    if depth > MAX_CONSTANT_DEPTH {
+        return Some(false);
+    }
+    Some(match kind_of(green.kind()) {
+        SyntaxKind::NODE_STRING => has_no_interpolation(green),
+        SyntaxKind::NODE_LITERAL => {
+            let mut children = green.children();
+            match (children.next(), children.next()) {
+                (Some(NodeOrToken::Token(_)), None) => green_literal(green).is_some(),
+                _ => return None,
+            }
+        }
+        SyntaxKind::NODE_LIST => {
+            for (item, _) in child_nodes(green, 0) {
+                let (item, _) = green_unparen(item, 0)?;
+                if !green_is_constant(item, depth + 1)? {
+                    return Some(false);
+                }
+            }
+            true
+        }
+        SyntaxKind::NODE_ATTR_SET => {
+            for (i, child) in green.children().enumerate() {
+                let entry = match child {
+                    NodeOrToken::Token(t) => {
+                        if i == 0 && kind_of(t.kind()) == SyntaxKind::TOKEN_REC {
+                            return Some(false);
+                        }
+                        continue;
+                    }
+                    NodeOrToken::Node(n) => n,
+                };
+                match kind_of(entry.kind()) {
+                    SyntaxKind::NODE_ATTRPATH_VALUE => {}
+                    SyntaxKind::NODE_INHERIT => return Some(false),
+                    _ => return None,
+                }
+                let mut parts = child_nodes(entry, 0);
+                let (Some((path, _)), Some((value, _))) = (parts.next(), parts.next()) else {
+                    return None;
+                };
+                if kind_of(path.kind()) != SyntaxKind::NODE_ATTRPATH {
+                    return None;
+                }
+                let mut len = 0;
+                for (part, _) in child_nodes(path, 0) {
+                    let plain = match kind_of(part.kind()) {
+                        SyntaxKind::NODE_IDENT => true,
+                        SyntaxKind::NODE_STRING => has_no_interpolation(part),
+                        _ => false,
+                    };
+                    if !plain {
+                        return Some(false);
+                    }
+                    len += 1;
+                }
+                let (value, _) = green_unparen(value, 0)?;
+                if !green_is_constant(value, depth + len)? {
+                    return Some(false);
+                }
+            }
+            true
+        }
+        _ => false,
+    })
+}
+
 /// The children of a green node with the byte offset each starts at.
 fn children_at(
     green: &GreenNodeData,
@@ -386,4 +444,45 @@ fn green_attr_name(green: &GreenNodeData) -> Option<Symbol> {
 /// rnix's kind of a green element's raw kind.
 fn kind_of(raw: rowan::SyntaxKind) -> SyntaxKind {
     <rnix::NixLanguage as rowan::Language>::kind_from_raw(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On every expression of every corpus file, the green-tree check
+    /// answers as the cursor walk does wherever it answers.
+    #[test]
+    fn green_check_agrees_with_the_cursor_walk() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lang");
+        let (mut answered, mut constant) = (0, 0);
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            let root = rnix::Root::parse(&text);
+            if !root.errors().is_empty() {
+                continue;
+            }
+            for node in root.syntax().descendants() {
+                let Some(e) = ast::Expr::cast(node.clone()) else {
+                    continue;
+                };
+                if let Some(green) = green_is_constant(node.green(), 0) {
+                    assert_eq!(
+                        green,
+                        is_constant(&e, 0),
+                        "{}: {node}",
+                        entry.path().display()
+                    );
+                    answered += 1;
+                    constant += usize::from(green);
+                }
+            }
+        }
+        assert!(
+            answered > 10_000 && constant > 1_000,
+            "{answered} {constant}"
+        );
+    }
 }

@@ -69,7 +69,6 @@ fn compile_file(
         filling_slot: None,
         init_slot: None,
         known_constant: None,
-        known_value: None,
         expect_direct: false,
     };
     let span = Span::of(file, expr.syntax());
@@ -160,9 +159,6 @@ struct Compiler<'a> {
     /// The last expression found constant (`constants::is_constant`) by
     /// its green node, so that compiling it does not check it again.
     known_constant: Option<usize>,
-    /// The value of the last expression `is_constant` read from the green
-    /// tree (green node, offset, value), until `constant_value` takes it.
-    known_value: Option<(usize, u32, crate::value::Value)>,
     /// Set while compiling a recursive binding classified as needing no thunk.
     expect_direct: bool,
 }
