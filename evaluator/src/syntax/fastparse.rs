@@ -67,6 +67,16 @@ pub(crate) fn parse(text: &str) -> Option<GreenNode> {
     }
 }
 
+/// Interns an identifier when its token is first made: names are interned
+/// in the order they are written, the order C++ Nix's parser creates its
+/// symbols in (and so keeps a set's attributes in). A token met again was
+/// interned when it was made.
+fn intern_name(kind: SyntaxKind, text: &str) {
+    if kind == TOKEN_IDENT {
+        crate::value::Symbol::from_str(text);
+    }
+}
+
 /// An element of a node being built, and whether it is shared, i.e. held
 /// by the sharing tables (then nodes made only of shared elements can be
 /// shared too, keyed by their elements' addresses).
@@ -157,6 +167,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
             let token = match self.token_cache.get(&(kind, text)) {
                 Some(token) => token.clone(),
                 None => {
+                    intern_name(kind, text);
                     let token = GreenToken::new(raw(kind), text);
                     if self.token_cache.len() >= SHARED_LIMIT {
                         // Not held by the table: nothing may key on its address.
@@ -172,8 +183,20 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
             }
             self.children.push((NodeOrToken::Token(token), true));
         } else {
+            intern_name(kind, text);
             let token = GreenToken::new(raw(kind), text);
             self.children.push((NodeOrToken::Token(token), false));
+        }
+    }
+
+    /// Interns a quoted or interpolated attribute name just finished, if
+    /// it is static (see [`intern_name`]).
+    fn intern_attr_string(&self) {
+        if let Some((NodeOrToken::Node(node), _)) = self.children.last() {
+            let node = rnix::SyntaxNode::new_root(node.clone());
+            if let Some(attr) = <rnix::ast::Attr as rowan::ast::AstNode>::cast(node) {
+                crate::compiler::static_attr_name(&attr);
+            }
         }
     }
 
@@ -571,8 +594,16 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
 
     fn attr(&mut self) -> Option<()> {
         match self.peek()? {
-            TOKEN_INTERPOL_START => self.interpolation(NODE_DYNAMIC),
-            TOKEN_STRING_START => self.string(),
+            TOKEN_INTERPOL_START => {
+                self.interpolation(NODE_DYNAMIC)?;
+                self.intern_attr_string();
+                Some(())
+            }
+            TOKEN_STRING_START => {
+                self.string()?;
+                self.intern_attr_string();
+                Some(())
+            }
             TOKEN_IDENT | TOKEN_OR | TOKEN_CUR_POS => {
                 self.start(NODE_IDENT);
                 self.bump_as(TOKEN_IDENT);
@@ -794,6 +825,59 @@ mod tests {
         let deep = format!("{}1{}", "(".repeat(600), ")".repeat(600));
         let stack = super::super::nesting::stack_needed(600);
         assert!(stacker::grow(stack, || parse(&deep)).is_none());
+    }
+
+    /// The names of a file, in the order the current evaluation interned
+    /// them (identifiers and static quoted attribute names).
+    fn names_in_creation_order(text: &str) -> Vec<String> {
+        let root = rnix::Root::parse(text).syntax();
+        let mut names: Vec<(u32, String)> = Vec::new();
+        for element in root.descendants_with_tokens() {
+            let name = match element {
+                rowan::NodeOrToken::Token(t) if t.kind() == TOKEN_IDENT => {
+                    Some(crate::value::Symbol::from_str(t.text()))
+                }
+                rowan::NodeOrToken::Node(n) => <rnix::ast::Attr as rowan::ast::AstNode>::cast(n)
+                    .and_then(|a| crate::compiler::static_attr_name(&a)),
+                _ => None,
+            };
+            if let Some(name) = name {
+                names.push((name.creation_index(), name.display_name()));
+            }
+        }
+        names.sort();
+        names.dedup();
+        names.into_iter().map(|(_, n)| n).collect()
+    }
+
+    /// On every corpus file the fast parser interns names in the order
+    /// the walk after rnix's parse does (C++ Nix's symbol order).
+    #[test]
+    fn interns_names_in_source_order() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lang");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            let fast = {
+                let evaluation = crate::Evaluation::builder().build();
+                let _entered = evaluation.enter();
+                if parse(&text).is_none() {
+                    continue;
+                }
+                names_in_creation_order(&text)
+            };
+            let walked = {
+                let evaluation = crate::Evaluation::builder().build();
+                let _entered = evaluation.enter();
+                super::super::intern_in_source_order(&rnix::Root::parse(&text).syntax());
+                names_in_creation_order(&text)
+            };
+            assert_eq!(fast, walked, "{}", entry.path().display());
+            checked += 1;
+        }
+        assert!(checked > 1000, "only {checked} corpus files");
     }
 
     /// Every file of the language corpus: the same tree as rnix's when

@@ -329,17 +329,18 @@ impl Lexer<'_> {
             }
             b'~' if self.at(self.pos + 1) == Some(b'/') => Lead::HomePath,
             // Only these can begin the run the lookahead below needs.
-            b'<' => self.lead_after_run(true),
-            b if is_path_byte(b) => self.lead_after_run(false),
+            b'<' => self.lead_after_run(self.pos, false, true),
+            b if is_path_byte(b) => self.lead_after_run(self.pos, false, false),
             _ => Lead::Other,
         }
     }
 
     /// Reads past the run of path bytes (and `<`, `/` for a search path)
     /// and decides by the two characters after it.
-    fn lead_after_run(&self, search: bool) -> Lead {
-        let mut i = self.pos;
-        let mut underscore = false;
+    /// The run starts at the cursor; the bytes before `from` are in it
+    /// already, `underscore` telling whether one of them is `_`.
+    fn lead_after_run(&self, from: usize, mut underscore: bool, search: bool) -> Lead {
+        let mut i = from;
         while let Some(b) = self.at(i) {
             let taken = match b {
                 b'<' | b'/' => search,
@@ -386,6 +387,9 @@ impl Lexer<'_> {
                 return Some(TOKEN_ELLIPSIS);
             }
             _ => {}
+        }
+        if matches!(self.peek(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'_')) {
+            return Some(self.word(start));
         }
         let lead = self.lead();
         let c = self.bump_char()?;
@@ -509,6 +513,41 @@ impl Lexer<'_> {
     }
 
     #[inline]
+    /// A token starting with a letter or `_` (the most common kind): a
+    /// name or keyword, unless the path lookahead makes it a relative path
+    /// or a URI. The bytes names and paths share are read once.
+    fn word(&mut self, start: usize) -> SyntaxKind {
+        let mut i = self.pos;
+        let mut underscore = false;
+        while let Some(b) = self.at(i) {
+            if !matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-') {
+                break;
+            }
+            underscore |= b == b'_';
+            i += 1;
+        }
+        match self.lead_after_run(i, underscore, false) {
+            Lead::RelativePath => {
+                self.pos += 1;
+                self.open.push(Open::Path(TOKEN_PATH_REL));
+                self.path_rest(start, TOKEN_PATH_REL)
+            }
+            Lead::Uri => {
+                self.pos += 1;
+                self.skip_while(|b| is_ident_byte(b) || is_uri_byte(b));
+                TOKEN_URI
+            }
+            _ => {
+                self.pos = i;
+                // `'` is the one name byte that is not a path byte.
+                if self.peek() == Some(b'\'') {
+                    self.skip_while(is_ident_byte);
+                }
+                keyword(self.bytes.get(start..self.pos).unwrap_or_default())
+            }
+        }
+    }
+
     /// Steps over the second byte of a two-byte operator.
     fn pair(&mut self, kind: SyntaxKind) -> SyntaxKind {
         self.pos += 1;

@@ -593,7 +593,10 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
     };
     // Well-formed text takes the faster parser; anything else goes to rnix,
     // whose errors are reported (the trees are the same).
-    let fast = fastparse::parse(text);
+    // The fast parser interns names as it reads them (in source order, as
+    // `intern_in_source_order` does after rnix's parse).
+    let fast = with_file_bytes(file, || fastparse::parse(text));
+    let interned = fast.is_some();
     // Under the fuzzer, every text checks that the two parsers agree.
     #[cfg(fuzzing)]
     {
@@ -687,7 +690,9 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
     if text.contains('\0') {
         check_no_nul_in_strings(root.syntax(), file)?;
     }
-    with_file_bytes(file, || intern_in_source_order(root.syntax()));
+    if !interned {
+        with_file_bytes(file, || intern_in_source_order(root.syntax()));
+    }
     match root.expr() {
         Some(e) => Ok(e),
         None => Err(vec![Error::new(
