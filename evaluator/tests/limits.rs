@@ -307,4 +307,10 @@ fn the_syntax_tree_of_a_large_source_must_fit_the_memory_limit() {
     let mut eval = Evaluation::builder().limits(memory(512 * MIB)).build();
     let v = eval.evaluate_str(&format!("builtins.length {src}"));
     assert!(matches!(v, Ok(tvix_eval::Value::Int(1_000_000))), "{v:?}");
+    // Few tokens in many bytes: the tree is small, though the most a text
+    // of this size could take (every byte a token) would not fit.
+    let long = format!("builtins.stringLength \"{}\"", "a".repeat(2_000_000));
+    let mut eval = Evaluation::builder().limits(memory(64 * MIB)).build();
+    let v = eval.evaluate_str(&long);
+    assert!(matches!(v, Ok(tvix_eval::Value::Int(2_000_000))), "{v:?}");
 }

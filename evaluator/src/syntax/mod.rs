@@ -13,6 +13,7 @@ mod lexer;
 mod lexfix;
 pub mod lint;
 pub mod nesting;
+mod room;
 mod scan;
 mod walk;
 
@@ -328,9 +329,7 @@ pub fn parse_with<R>(
     text: &str,
     f: impl FnOnce(&rnix::ast::Expr) -> R,
 ) -> Result<R, Vec<Error>> {
-    // The syntax tree is not a value, but it is most of what a large file
-    // costs (60 times its size for `[ 1 1 1 … ]`): it must fit the limit.
-    if let Err(kind) = crate::state::check_room(tree_bytes_bound(text.as_bytes())) {
+    if let Err(kind) = room::check_tree_room(text) {
         let span = Span {
             file,
             start: 0,
@@ -365,34 +364,6 @@ pub fn parse_with<R>(
         let expr = parse(file, text)?;
         Ok(f(&expr))
     })
-}
-
-/// Bytes the syntax tree of `text` may take: rowan keeps every token,
-/// whitespace included, with its text and a place in its parent node
-/// (40 to 75 bytes a token measured, for lists of numbers and generated
-/// package sets). Tokens are counted roughly, as runs of word or space
-/// bytes and single punctuation bytes; small texts skip the count.
-fn tree_bytes_bound(text: &[u8]) -> u64 {
-    const PER_TOKEN: u64 = 64;
-    let len = text.len() as u64;
-    if len <= 1 << 16 {
-        return len * (PER_TOKEN + 1);
-    }
-    let class = |b: u8| match b {
-        b' ' | b'\t' | b'\r' | b'\n' => 0,
-        b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'\'' | b'-' | b'.' => 1,
-        _ => 2,
-    };
-    let mut tokens = 0u64;
-    let mut previous = u8::MAX;
-    for &b in text {
-        let c = class(b);
-        if c == 2 || c != previous {
-            tokens += 1;
-        }
-        previous = c;
-    }
-    tokens * PER_TOKEN + len
 }
 
 /// rnix takes `a/b ${x}` (space or comment before the `${`) as one path
