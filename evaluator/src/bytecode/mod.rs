@@ -274,6 +274,38 @@ impl Drop for Chunk {
     }
 }
 
+impl Chunk {
+    /// Moves everything out into a new chunk whose vectors are exactly as
+    /// long as what they hold; this one is left empty (as new), its
+    /// vectors keeping their room.
+    pub fn take_exact(&mut self) -> Chunk {
+        fn exact<T>(v: &mut Vec<T>) -> Vec<T> {
+            let mut out = Vec::with_capacity(v.len());
+            out.append(v);
+            out
+        }
+        Chunk {
+            code: exact(&mut self.code),
+            spans: exact(&mut self.spans),
+            constants: exact(&mut self.constants),
+            names: exact(&mut self.names),
+            chunks: exact(&mut self.chunks),
+            lambdas: exact(&mut self.lambdas),
+            attr_sets: exact(&mut self.attr_sets),
+            withs: exact(&mut self.withs),
+            rec_slots: exact(&mut self.rec_slots),
+            speculations: exact(&mut self.speculations),
+            captures: exact(&mut self.captures),
+            locals: std::mem::take(&mut self.locals),
+            attribute: self.attribute.take(),
+            formals: self.formals.take(),
+            lambda_name: self.lambda_name.take(),
+            lambda_span: std::mem::replace(&mut self.lambda_span, Span::NONE),
+            names_lease: std::mem::take(&mut self.names_lease),
+        }
+    }
+}
+
 impl Default for Chunk {
     fn default() -> Chunk {
         Chunk {

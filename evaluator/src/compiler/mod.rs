@@ -70,6 +70,7 @@ fn compile_file(
         init_slot: None,
         known_constant: None,
         expect_direct: false,
+        spare_chunks: Vec::new(),
     };
     let span = Span::of(file, expr.syntax());
     let chunk = match scope {
@@ -85,7 +86,7 @@ fn compile_file(
             c.compile_strict(expr);
             c.emit(Op::Return, span);
             let unit = c.units.pop().unwrap_or_default();
-            Rc::new(unit.finish())
+            Rc::new(unit.finish(&mut c.spare_chunks))
         }
     };
     if !c.errors.is_empty() {
@@ -104,22 +105,18 @@ struct Unit {
 }
 
 impl Unit {
-    fn finish(mut self) -> Chunk {
+    /// The unit's chunk, its vectors exactly as long as what they hold:
+    /// code lives as long as the values made from it, and a generated
+    /// file's hundreds of thousands of chunks would otherwise keep up to
+    /// half their room unused. The unit's own vectors, now empty, keep
+    /// their room in `spare` for the next unit, so compiling grows no
+    /// vector one push at a time.
+    fn finish(mut self, spare: &mut Vec<Chunk>) -> Chunk {
         last_use::mark_last_uses(&mut self.chunk);
         fuse::fuse_forced_reads(&mut self.chunk);
-        // Code lives as long as the values made from it: a generated file's
-        // hundreds of thousands of chunks kept up to half their vectors'
-        // room unused.
-        let c = &mut self.chunk;
-        c.code.shrink_to_fit();
-        c.spans.shrink_to_fit();
-        c.constants.shrink_to_fit();
-        c.names.shrink_to_fit();
-        c.chunks.shrink_to_fit();
-        c.lambdas.shrink_to_fit();
-        c.attr_sets.shrink_to_fit();
-        c.captures.shrink_to_fit();
-        self.chunk
+        let chunk = self.chunk.take_exact();
+        spare.push(self.chunk);
+        chunk
     }
 }
 
@@ -161,6 +158,9 @@ struct Compiler<'a> {
     known_constant: Option<usize>,
     /// Set while compiling a recursive binding classified as needing no thunk.
     expect_direct: bool,
+    /// Emptied chunks of finished units, whose vectors keep their room for
+    /// the next units (see [`Unit::finish`]).
+    spare_chunks: Vec<Chunk>,
 }
 
 /// The name an identifier node spells. Read from the green tree: going
@@ -381,18 +381,17 @@ impl<'a> Compiler<'a> {
     fn sub_chunk(&mut self, attribute: Option<Symbol>, f: impl FnOnce(&mut Self)) -> Rc<Chunk> {
         let saved_init = self.init_slot.take();
         let saved_direct = std::mem::replace(&mut self.expect_direct, false);
+        let mut chunk = self.spare_chunks.pop().unwrap_or_default();
+        chunk.attribute = attribute;
         self.units.push(Unit {
-            chunk: {
-                let mut chunk = Chunk::default();
-                chunk.attribute = attribute;
-                chunk
-            },
+            chunk,
             next_slot: 0,
         });
         f(self);
         self.init_slot = saved_init;
         self.expect_direct = saved_direct;
-        Rc::new(self.units.pop().unwrap_or_default().finish())
+        let unit = self.units.pop().unwrap_or_default();
+        Rc::new(unit.finish(&mut self.spare_chunks))
     }
 
     /// Emits a thunk whose body `f` compiles in the current scope.
