@@ -6,8 +6,9 @@
 //! as large as the file, and looks ahead through a token queue at each of
 //! its fifteen precedence levels. On a generated file of 100,000 package
 //! entries that was over half the wall-clock time of the whole evaluation,
-//! most of it cache misses in the interning tables. This parser reads the
-//! same tokens from an array (lookahead is an index), and shares only
+//! most of it cache misses in the interning tables. This parser keeps the
+//! next significant token and the trivia before it apart (every level asks
+//! for the next token; looking further ahead is rare), and shares only
 //! short tokens and the small nodes made of them, in tables of bounded size.
 //!
 //! It gives up (returns `None`) at the first thing that is not a
@@ -44,8 +45,10 @@ const KINDS: usize = NODE_ROOT as usize;
 pub(crate) fn parse(text: &str) -> Option<GreenNode> {
     let mut p = Parser {
         tokens: super::lexer::tokenize(text),
-        ahead: VecDeque::with_capacity(8),
-        next_kind: None,
+        trivia: Vec::with_capacity(8),
+        next: None,
+        read: false,
+        later: VecDeque::new(),
         children: Vec::with_capacity(64),
         open: Vec::with_capacity(64),
         depth: 0,
@@ -84,13 +87,15 @@ type Child = (NodeOrToken<GreenNode, GreenToken>, bool);
 
 struct Parser<'a, I> {
     tokens: I,
-    /// Tokens read but not yet in the tree, trivia included. Trivia goes
-    /// into the tree right before the next token or node starts, into the
-    /// node open at that moment (as in rnix).
-    ahead: VecDeque<(SyntaxKind, &'a str)>,
-    /// The next significant token's kind, once looked up: every operator
-    /// level asks for it.
-    next_kind: Option<SyntaxKind>,
+    /// Trivia read before `next`, not yet in the tree. Trivia goes into
+    /// the tree right before the next token or node starts, into the node
+    /// open at that moment (as in rnix).
+    trivia: Vec<(SyntaxKind, &'a str)>,
+    /// The next significant token, once `read` (`None` then: the end).
+    next: Option<(SyntaxKind, &'a str)>,
+    read: bool,
+    /// Tokens read past `next` by [`Parser::peek_ahead`], trivia included.
+    later: VecDeque<(SyntaxKind, &'a str)>,
     /// Elements of all open nodes, innermost last.
     children: Vec<Child>,
     /// Open nodes: kind and where their elements start in `children`.
@@ -105,43 +110,60 @@ struct Parser<'a, I> {
 impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
     // ---- tokens and tree building -------------------------------------
 
-    /// The `i`th token not yet in the tree.
-    fn token_at(&mut self, i: usize) -> Option<(SyntaxKind, &'a str)> {
-        while self.ahead.len() <= i {
-            let t = self.tokens.next()?;
-            self.ahead.push_back(t);
+    /// Reads up to the next significant token (the trivia before it, then
+    /// it), unless that is done.
+    #[inline]
+    fn read_next(&mut self) {
+        if self.read {
+            return;
         }
-        self.ahead.get(i).copied()
+        self.read = true;
+        loop {
+            let token = match self.later.pop_front() {
+                Some(t) => Some(t),
+                None => self.tokens.next(),
+            };
+            match token {
+                Some(t) if t.0.is_trivia() => self.trivia.push(t),
+                t => {
+                    self.next = t;
+                    return;
+                }
+            }
+        }
     }
 
-    /// Where the next significant (non-trivia) token is in `ahead`.
-    fn next_at(&mut self) -> Option<usize> {
-        let mut i = 0;
-        loop {
-            let (kind, _) = self.token_at(i)?;
-            if !kind.is_trivia() {
-                return Some(i);
-            }
-            i += 1;
-        }
+    /// The next significant token.
+    #[inline]
+    fn peek_token(&mut self) -> Option<(SyntaxKind, &'a str)> {
+        self.read_next();
+        self.next
     }
 
     /// The next significant token's kind.
+    #[inline]
     fn peek(&mut self) -> Option<SyntaxKind> {
-        if self.next_kind.is_none() {
-            let i = self.next_at()?;
-            self.next_kind = self.token_at(i).map(|(k, _)| k);
-        }
-        self.next_kind
+        self.peek_token().map(|(k, _)| k)
+    }
+
+    /// Whether trivia comes before the next significant token.
+    fn trivia_next(&mut self) -> bool {
+        self.read_next();
+        !self.trivia.is_empty()
     }
 
     /// The kind of the `n`th significant token after the next one.
     fn peek_ahead(&mut self, n: usize) -> Option<SyntaxKind> {
-        let mut i = self.next_at()?;
+        self.peek()?;
         let mut seen = 0;
+        let mut i = 0;
         loop {
+            if self.later.len() <= i {
+                let t = self.tokens.next()?;
+                self.later.push_back(t);
+            }
+            let (kind, _) = *self.later.get(i)?;
             i += 1;
-            let (kind, _) = self.token_at(i)?;
             if !kind.is_trivia() {
                 seen += 1;
                 if seen == n {
@@ -202,20 +224,24 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
 
     /// Adds the pending trivia to the open node.
     fn flush_trivia(&mut self) {
-        while let Some((kind, text)) = self.token_at(0) {
-            if !kind.is_trivia() {
-                break;
-            }
-            self.ahead.pop_front();
+        self.read_next();
+        if self.trivia.is_empty() {
+            return;
+        }
+        let trivia = std::mem::take(&mut self.trivia);
+        for &(kind, text) in &trivia {
             self.add_token(kind, text);
         }
+        // The vector keeps its room for the next run of trivia.
+        self.trivia = trivia;
+        self.trivia.clear();
     }
 
     /// Adds the next significant token, as `kind`.
     fn bump_as(&mut self, kind: SyntaxKind) {
         self.flush_trivia();
-        self.next_kind = None;
-        if let Some((_, text)) = self.ahead.pop_front() {
+        if let Some((_, text)) = self.next.take() {
+            self.read = false;
             self.add_token(kind, text);
         }
     }
@@ -490,9 +516,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
                     self.expr()?;
                     self.finish();
                 }
-                _ if self.next_at().and_then(|i| self.token_at(i))
-                    == Some((TOKEN_IDENT, "__curPos")) =>
-                {
+                _ if self.peek_token() == Some((TOKEN_IDENT, "__curPos")) => {
                     self.start(NODE_CUR_POS);
                     self.bump_as(TOKEN_CUR_POS);
                     self.finish();
@@ -574,12 +598,15 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
         if node != NODE_PATH_SEARCH && self.peek() == Some(TOKEN_INTERPOL_START) {
             // Space before the `${` is an error rnix does not see: its
             // check after parsing needs rnix's tree.
-            if self.token_at(0).is_some_and(|(k, _)| k.is_trivia()) {
+            if self.trivia_next() {
                 return None;
             }
             // The parts of an interpolated path are adjacent: trivia ends it.
             loop {
-                match self.token_at(0).map(|(k, _)| k) {
+                if self.trivia_next() {
+                    break;
+                }
+                match self.peek() {
                     Some(k @ (TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME)) => {
                         self.bump_as(k)
                     }
