@@ -245,9 +245,17 @@ impl Compiler<'_> {
         }
     }
 
-    /// A non-recursive set of `name = constant;` bindings, each name once.
+    /// A non-recursive set of `path = constant;` bindings whose paths are
+    /// plain names: paths sharing a prefix merge (`a.b = 1; a.c = 2;`), as
+    /// the general path merges them. A name bound twice, or a path through
+    /// a name bound to a value, is left to the general path (which merges
+    /// set literals and reports the rest).
     fn green_set(&mut self, green: &GreenNodeData, start: u32, depth: usize) -> Option<Value> {
-        let mut entries = Vec::new();
+        // Single names only (most sets) need no merging: a list sorted at
+        // the end. The first longer path moves them into a `GreenSet`.
+        let mut plain: Vec<(Symbol, Value, crate::syntax::Span)> = Vec::new();
+        let mut merged: Option<GreenSet> = None;
+        let mut names: smallvec::SmallVec<[Symbol; 4]> = smallvec::SmallVec::new();
         for (i, (child, at)) in children_at(green, start).enumerate() {
             let node = match child {
                 NodeOrToken::Token(t) => {
@@ -266,25 +274,40 @@ impl Compiler<'_> {
             if kind_of(path.kind()) != SyntaxKind::NODE_ATTRPATH {
                 return None;
             }
-            let mut names = child_nodes(path, path_at);
-            let ((attr, attr_at), None) = (names.next()?, names.next()) else {
-                return None;
-            };
-            let name = green_attr_name(attr)?;
-            let value = self.green_element(value, value_at, depth + 1)?;
-            let span = crate::syntax::Span {
-                file: self.file,
-                start: attr_at,
-                end: attr_at + u32::from(attr.text_len()),
-            };
-            entries.push((name, value, span));
+            names.clear();
+            // Every attribute a path makes has the position of its start.
+            let mut span = None;
+            for (attr, attr_at) in child_nodes(path, path_at) {
+                names.push(green_attr_name(attr)?);
+                span.get_or_insert(crate::syntax::Span {
+                    file: self.file,
+                    start: attr_at,
+                    end: attr_at + u32::from(attr.text_len()),
+                });
+            }
+            let value = self.green_element(value, value_at, depth + names.len())?;
+            match (&mut merged, names.as_slice()) {
+                (None, [name]) => plain.push((*name, value, span?)),
+                (None, _) => {
+                    let mut set = GreenSet::default();
+                    for (name, value, span) in plain.drain(..) {
+                        set.insert(&[name], span, value)?;
+                    }
+                    set.insert(&names, span?, value)?;
+                    merged = Some(set);
+                }
+                (Some(set), _) => set.insert(&names, span?, value)?,
+            }
         }
-        entries.sort_by_key(|(name, _, _)| *name);
-        if entries.windows(2).any(|w| w[0].0 == w[1].0) {
+        if let Some(set) = merged {
+            return Some(set.into_value());
+        }
+        plain.sort_by_key(|(name, _, _)| *name);
+        if plain.windows(2).any(|w| w[0].0 == w[1].0) {
             // A repeated name: merged or reported by the general path.
             return None;
         }
-        let attrs = entries
+        let attrs = plain
             .into_iter()
             .map(|(name, value, span)| crate::value::Attr {
                 name,
@@ -293,6 +316,88 @@ impl Compiler<'_> {
             })
             .collect();
         Some(Value::attrs(crate::value::Attrs::from_sorted(attrs)))
+    }
+}
+
+/// A constant set being read from the green tree: attributes in the order
+/// first bound, with the sets that paths make (see [`Compiler::green_set`]).
+#[derive(Default)]
+struct GreenSet {
+    entries: Vec<(Symbol, GreenEntry, crate::syntax::Span)>,
+    /// `entries` by name, once there are more than a scan should search
+    /// (a generated file's set has 100,000s).
+    index: rustc_hash::FxHashMap<Symbol, usize>,
+}
+
+enum GreenEntry {
+    Value(Value),
+    Nested(Box<GreenSet>),
+}
+
+impl GreenSet {
+    /// Below this many attributes a scan beats hashing.
+    const SCAN_LIMIT: usize = 16;
+
+    fn position(&self, name: Symbol) -> Option<usize> {
+        if self.index.is_empty() {
+            self.entries.iter().position(|(n, _, _)| *n == name)
+        } else {
+            self.index.get(&name).copied()
+        }
+    }
+
+    fn push(&mut self, name: Symbol, entry: GreenEntry, span: crate::syntax::Span) {
+        self.entries.push((name, entry, span));
+        if self.entries.len() > Self::SCAN_LIMIT {
+            if self.index.is_empty() {
+                for (i, (n, _, _)) in self.entries.iter().enumerate() {
+                    self.index.insert(*n, i);
+                }
+            } else {
+                self.index.insert(name, self.entries.len() - 1);
+            }
+        }
+    }
+
+    /// Binds `path` to `value`, making or extending the sets on the way;
+    /// `None` where the general path must decide.
+    fn insert(&mut self, path: &[Symbol], span: crate::syntax::Span, value: Value) -> Option<()> {
+        let (&name, rest) = path.split_first()?;
+        match self.position(name) {
+            None if rest.is_empty() => self.push(name, GreenEntry::Value(value), span),
+            None => {
+                let mut nested = Box::<GreenSet>::default();
+                nested.insert(rest, span, value)?;
+                self.push(name, GreenEntry::Nested(nested), span);
+            }
+            Some(_) if rest.is_empty() => return None,
+            Some(i) => match &mut self.entries.get_mut(i)?.1 {
+                GreenEntry::Nested(nested) => nested.insert(rest, span, value)?,
+                GreenEntry::Value(_) => return None,
+            },
+        }
+        Some(())
+    }
+
+    /// The set's value: sets that paths made in literal thunks, as nested
+    /// set literals are.
+    fn into_value(self) -> Value {
+        let mut attrs: Vec<crate::value::Attr> = self
+            .entries
+            .into_iter()
+            .map(|(name, entry, span)| crate::value::Attr {
+                name,
+                value: match entry {
+                    GreenEntry::Value(v) => v,
+                    GreenEntry::Nested(set) => {
+                        Value::Thunk(crate::value::Thunk::new_literal(set.into_value()))
+                    }
+                },
+                pos: Pos::new(span),
+            })
+            .collect();
+        attrs.sort_by_key(|a| a.name);
+        Value::attrs(crate::value::Attrs::from_sorted(attrs))
     }
 }
 
