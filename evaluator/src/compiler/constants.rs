@@ -206,8 +206,8 @@ impl Compiler<'_> {
 
     /// What [`is_constant`] and [`Compiler::constant_value`] give for the
     /// node `green` at byte `start`, computed in one walk of the green tree
-    /// (no cursor nodes, no merge tree): for lists, and sets whose
-    /// attributes are single plain names bound once, of `"…"` strings,
+    /// (no cursor nodes): for lists, and sets whose attributes are plain
+    /// names or dotted paths of them, each bound once, of `"…"` strings,
     /// numbers, URIs and such lists and sets. `None` for anything else,
     /// constant or not: then the general path decides and reports.
     fn green_constant(&mut self, green: &GreenNodeData, start: u32, depth: usize) -> Option<Value> {
