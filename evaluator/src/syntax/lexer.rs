@@ -31,8 +31,9 @@ enum Open {
     Path(SyntaxKind),
 }
 
-/// What the text before a token's first byte says the token is, if it is
-/// not an operator, identifier or number on its own.
+/// What the bytes from a token's start make it, when that is not decided by
+/// its first byte alone: a path, search path or URI (rnix looks ahead
+/// before it reads the token).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Lead {
     Other,
