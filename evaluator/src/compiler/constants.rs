@@ -33,8 +33,7 @@ pub(super) fn literal_constant(l: &ast::Literal) -> Result<Value, ErrorKind> {
             }
         },
         ast::LiteralKind::Float(f) => match f.value() {
-            // C++ Nix's strtod rejects literals out of range (infinite or subnormal).
-            Ok(v) if v.is_finite() && (v == 0.0 || v.abs() >= f64::MIN_POSITIVE) => Value::Float(v),
+            Ok(v) if float_in_range(v) => Value::Float(v),
             _ => {
                 return Err(ErrorKind::ParseError(format!(
                     "invalid float '{}'",
@@ -44,6 +43,12 @@ pub(super) fn literal_constant(l: &ast::Literal) -> Result<Value, ErrorKind> {
         },
         ast::LiteralKind::Uri(u) => Value::string(u.syntax().text()),
     })
+}
+
+/// Whether a float literal's value is one C++ Nix's `strtod` accepts: it
+/// rejects literals out of range (infinite or subnormal).
+fn float_in_range(v: f64) -> bool {
+    v.is_finite() && (v == 0.0 || v.abs() >= f64::MIN_POSITIVE)
 }
 
 /// A string literal's value if it has no interpolation.
@@ -109,7 +114,8 @@ pub(super) fn is_constant(e: &ast::Expr, depth: usize) -> bool {
                                 return path
                                     .is_some_and(|len| is_constant(&unparen(&e), depth + len));
                             }
-                            path = ast::Attrpath::cast(child).and_then(|p| plain_path_len(&p));
+                            path = ast::Attrpath::cast(child)
+                                .and_then(|p| plain_path_len(p.syntax().green()));
                         }
                         false
                     }
@@ -131,10 +137,9 @@ fn has_no_interpolation(string: &rowan::GreenNodeData) -> bool {
     string.children().all(|c| c.kind() != interpolation)
 }
 
-/// How many names an attribute path has, if they are all written plainly
-/// or quoted without interpolation (read from the green tree).
-fn plain_path_len(p: &ast::Attrpath) -> Option<usize> {
-    let green = p.syntax().green();
+/// How many names an attribute path (its green node) has, if they are all
+/// written plainly or quoted without interpolation.
+fn plain_path_len(green: &GreenNodeData) -> Option<usize> {
     let mut len = 0;
     for part in green.children().filter_map(|c| c.into_node()) {
         let plain = part.kind() == kind(rnix::SyntaxKind::NODE_IDENT)
@@ -449,18 +454,9 @@ fn green_is_constant(green: &GreenNodeData, depth: usize) -> Option<bool> {
                 if kind_of(path.kind()) != SyntaxKind::NODE_ATTRPATH {
                     return None;
                 }
-                let mut len = 0;
-                for (part, _) in child_nodes(path, 0) {
-                    let plain = match kind_of(part.kind()) {
-                        SyntaxKind::NODE_IDENT => true,
-                        SyntaxKind::NODE_STRING => has_no_interpolation(part),
-                        _ => false,
-                    };
-                    if !plain {
-                        return Some(false);
-                    }
-                    len += 1;
-                }
+                let Some(len) = plain_path_len(path) else {
+                    return Some(false);
+                };
                 let (value, _) = green_unparen(value, 0)?;
                 if !green_is_constant(value, depth + len)? {
                     return Some(false);
@@ -512,12 +508,11 @@ fn green_literal(green: &GreenNodeData) -> Option<Value> {
     let text = token.text();
     match kind_of(token.kind()) {
         SyntaxKind::TOKEN_INTEGER => text.parse().ok().map(Value::Int),
-        SyntaxKind::TOKEN_FLOAT => match text.parse::<f64>() {
-            Ok(v) if v.is_finite() && (v == 0.0 || v.abs() >= f64::MIN_POSITIVE) => {
-                Some(Value::Float(v))
-            }
-            _ => None,
-        },
+        SyntaxKind::TOKEN_FLOAT => text
+            .parse()
+            .ok()
+            .filter(|v| float_in_range(*v))
+            .map(Value::Float),
         SyntaxKind::TOKEN_URI => Some(Value::string(text)),
         _ => None,
     }
@@ -534,14 +529,9 @@ fn green_attr_name(green: &GreenNodeData) -> Option<Symbol> {
                 _ => None,
             }
         }
-        SyntaxKind::NODE_STRING => {
-            let text = strings::plain_quoted_text(green)?;
-            Some(if text.is_empty() {
-                Symbol::from_str("")
-            } else {
-                Symbol::new(&crate::syntax::literal_bytes(&text))
-            })
-        }
+        SyntaxKind::NODE_STRING => Some(Symbol::new(&crate::syntax::literal_bytes(
+            &strings::plain_quoted_text(green)?,
+        ))),
         _ => None,
     }
 }

@@ -215,10 +215,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
     /// it is static (see [`intern_name`]).
     fn intern_attr_string(&self) {
         if let Some((NodeOrToken::Node(node), _)) = self.children.last() {
-            let node = rnix::SyntaxNode::new_root(node.clone());
-            if let Some(attr) = <rnix::ast::Attr as rowan::ast::AstNode>::cast(node) {
-                crate::compiler::static_attr_name(&attr);
-            }
+            super::intern_attr_node(node.clone());
         }
     }
 

@@ -387,10 +387,8 @@ impl Lexer<'_> {
                 self.pos += 3;
                 return Some(TOKEN_ELLIPSIS);
             }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => return Some(self.word(start)),
             _ => {}
-        }
-        if matches!(self.peek(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'_')) {
-            return Some(self.word(start));
         }
         let lead = self.lead();
         let c = self.bump_char()?;
@@ -478,15 +476,6 @@ impl Lexer<'_> {
                 self.pos += 1;
                 self.open.push(Open::Interpolation { braces: 0 });
                 TOKEN_INTERPOL_START
-            }
-            'a'..='z' | 'A'..='Z' | '_' => {
-                if lead == Lead::Uri {
-                    self.skip_while(|b| is_ident_byte(b) || is_uri_byte(b));
-                    TOKEN_URI
-                } else {
-                    self.skip_while(is_ident_byte);
-                    keyword(self.bytes.get(start..self.pos).unwrap_or_default())
-                }
             }
             '"' => {
                 self.open.push(Open::StringText { indented: false });

@@ -682,7 +682,6 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
 /// its symbols in (and so the order it keeps a set's attributes in).
 fn intern_in_source_order(root: &rnix::SyntaxNode) {
     use rnix::SyntaxKind as K;
-    use rowan::ast::AstNode;
     use walk::{raw, Visit};
     let (ident, string, dynamic, attrpath) = (
         raw(K::TOKEN_IDENT),
@@ -700,16 +699,19 @@ fn intern_in_source_order(root: &rnix::SyntaxNode) {
                 if (n.kind() == string || n.kind() == dynamic)
                     && frames.last().is_some_and(|f| f.kind == attrpath) =>
             {
-                // A quoted or interpolated attribute name: interned if static.
-                let node = rnix::SyntaxNode::new_root(n.to_owned());
-                if let Some(attr) = rnix::ast::Attr::cast(node) {
-                    crate::compiler::static_attr_name(&attr);
-                }
+                intern_attr_node(n.to_owned());
             }
             _ => {}
         }
         std::ops::ControlFlow::Continue(())
     });
+}
+
+/// Interns a quoted or interpolated attribute name (its node), if static.
+fn intern_attr_node(node: rowan::GreenNode) {
+    if let Some(attr) = rnix::ast::Attr::cast(rnix::SyntaxNode::new_root(node)) {
+        crate::compiler::static_attr_name(&attr);
+    }
 }
 
 fn parse_error(file: u32, text: &str, e: &rnix::ParseError) -> Error {
