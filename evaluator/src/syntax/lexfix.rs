@@ -20,7 +20,8 @@ pub(super) fn lex_like_cpp_nix(text: &str) -> Option<String> {
     let mut cuts = Vec::new();
     let mut line_breaks = Vec::new();
     let mut offset = 0usize;
-    for (kind, tok) in rnix::tokenize(text) {
+    // The project's tokenizer gives exactly rnix's tokens, faster.
+    for (kind, tok) in super::lexer::tokenize(text) {
         if matches!(
             kind,
             rnix::SyntaxKind::TOKEN_COMMENT | rnix::SyntaxKind::TOKEN_WHITESPACE
@@ -126,9 +127,13 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
                 }
                 b'}' if *braces == 0 => {}
                 b'}' => *braces -= 1,
+                // A mantissa has a digit and at most one dot, so the byte
+                // before the `e` is a digit or a dot after one (`lib.elem`
+                // is a selection, not a float).
                 b'e' | b'E'
                     if i > 0
-                        && (b[i - 1].is_ascii_digit() || b[i - 1] == b'.')
+                        && (b[i - 1].is_ascii_digit()
+                            || (b[i - 1] == b'.' && i > 1 && b[i - 2].is_ascii_digit()))
                         && dangling_exponent(i) =>
                 {
                     return true
@@ -174,6 +179,10 @@ mod tests {
         assert!(!needs("# 1.5e\n1"));
         assert!(!needs("/* 1.5e */ 1"));
         assert!(!needs("1.5e3 + 2E-1"));
+        assert!(needs("[ 1.e 2 ]"));
+        assert!(needs("x.5e"));
+        assert!(!needs("lib.elem x [ builtins.elemAt ]"));
+        assert!(!needs("{ a.enable = 1.0; }.a.Enable"));
         // Found by fuzzing: scans ending inside an escape or a comment ran
         // past the end of the text.
         let edges = [
