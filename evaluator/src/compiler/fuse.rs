@@ -3,13 +3,13 @@
 //! instruction that skips the `Force` when the value needs no evaluation,
 //! saving a dispatch and a round trip of the thunk through the stack.
 
-use crate::bytecode::{Chunk, Op};
+use crate::bytecode::{ChunkBuilder, Op};
 
 /// Rewrites each `GetLocal`/`MoveLocal`/`GetUpvalue`/`MoveUpvalue`/
 /// `Constant`/`Select`/`SelectOr` that is followed by `Force` into its
 /// fused form. The `Force` stays where it is
 /// (it runs when the value is a pending thunk), so no jump target moves.
-pub(super) fn fuse_forced_reads(chunk: &mut Chunk) {
+pub(super) fn fuse_forced_reads(chunk: &mut ChunkBuilder) {
     for at in 0..chunk.code.len().saturating_sub(1) {
         if chunk.code[at + 1] != Op::Force {
             continue;
@@ -33,20 +33,22 @@ mod tests {
 
     #[test]
     fn reads_before_force_are_fused_and_the_force_stays() {
-        let mut chunk = Chunk::default();
-        chunk.code = vec![
-            Op::GetLocal(0),
-            Op::Force,
-            Op::MoveUpvalue(1),
-            Op::Force,
-            Op::GetLocal(2),
-            Op::Return,
-            Op::Force,
-            Op::SelectOr(3, 9),
-            Op::Force,
-            Op::Constant(4),
-            Op::Pop,
-        ];
+        let mut chunk = ChunkBuilder {
+            code: vec![
+                Op::GetLocal(0),
+                Op::Force,
+                Op::MoveUpvalue(1),
+                Op::Force,
+                Op::GetLocal(2),
+                Op::Return,
+                Op::Force,
+                Op::SelectOr(3, 9),
+                Op::Force,
+                Op::Constant(4),
+                Op::Pop,
+            ],
+            ..ChunkBuilder::default()
+        };
         fuse_forced_reads(&mut chunk);
         assert_eq!(
             chunk.code,

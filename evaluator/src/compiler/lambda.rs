@@ -156,7 +156,7 @@ impl Compiler<'_> {
             c.compile_strict(d);
             c.emit(Op::Return, dspan);
         });
-        match chunk.code.as_slice() {
+        match &chunk.code[..] {
             // A literal, or a global such as `null` or `map` (a variable in C++ Nix).
             [Op::Constant(k), Op::Return]
             | [Op::Constant(k) | Op::ConstantF(k), Op::Force, Op::Return] => {

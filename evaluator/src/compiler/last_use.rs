@@ -6,11 +6,11 @@
 
 use std::collections::HashSet;
 
-use crate::bytecode::{Capture, Chunk, FormalDefault, Op};
+use crate::bytecode::{Capture, ChunkBuilder, FormalDefault, Op};
 
 /// Rewrites `GetLocal`/`GetUpvalue` that are the last reads of their slot
 /// into `MoveLocal`/`MoveUpvalue`.
-pub(super) fn mark_last_uses(chunk: &mut Chunk) {
+pub(super) fn mark_last_uses(chunk: &mut ChunkBuilder) {
     let mut locals: HashSet<u32> = HashSet::new();
     let mut upvalues: HashSet<u32> = HashSet::new();
     let note = |cap: &Capture, locals: &mut HashSet<u32>, upvalues: &mut HashSet<u32>| {
@@ -65,7 +65,7 @@ pub(super) fn mark_last_uses(chunk: &mut Chunk) {
                                 note(cap, &mut locals, &mut upvalues)
                             }
                             Some(FormalDefault::Thunk(d)) => {
-                                for cap in &d.captures {
+                                for cap in d.captures.iter() {
                                     note(cap, &mut locals, &mut upvalues);
                                 }
                             }

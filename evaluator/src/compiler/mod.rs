@@ -20,7 +20,7 @@ use std::rc::Rc;
 use rnix::ast;
 use rowan::ast::AstNode;
 
-use crate::bytecode::{Capture, Chunk, Idx, Op};
+use crate::bytecode::{Capture, Chunk, ChunkBuilder, Idx, Op};
 use crate::errors::{Error, ErrorKind};
 use crate::syntax::{locate, Pos, Span};
 use crate::value::{Attr, Attrs, NixString, Symbol, Value};
@@ -99,7 +99,7 @@ fn compile_file(
 /// frame holds the slots of the scope levels it opens.
 #[derive(Default)]
 struct Unit {
-    chunk: Chunk,
+    chunk: ChunkBuilder,
     /// The next free local slot.
     next_slot: u32,
 }
@@ -111,7 +111,7 @@ impl Unit {
     /// half their room unused. The unit's own vectors, now empty, keep
     /// their room in `spare` for the next unit, so compiling grows no
     /// vector one push at a time.
-    fn finish(mut self, spare: &mut Vec<Chunk>) -> Chunk {
+    fn finish(mut self, spare: &mut Vec<ChunkBuilder>) -> Chunk {
         last_use::mark_last_uses(&mut self.chunk);
         fuse::fuse_forced_reads(&mut self.chunk);
         let chunk = self.chunk.take_exact();
@@ -160,7 +160,7 @@ struct Compiler<'a> {
     expect_direct: bool,
     /// Emptied chunks of finished units, whose vectors keep their room for
     /// the next units (see [`Unit::finish`]).
-    spare_chunks: Vec<Chunk>,
+    spare_chunks: Vec<ChunkBuilder>,
 }
 
 /// The name an identifier node spells. Read from the green tree: going
@@ -218,7 +218,7 @@ impl<'a> Compiler<'a> {
         Span::of(self.file, node.syntax())
     }
 
-    fn chunk(&mut self) -> &mut Chunk {
+    fn chunk(&mut self) -> &mut ChunkBuilder {
         if self.units.is_empty() {
             self.units.push(Unit::default());
         }

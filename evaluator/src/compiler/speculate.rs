@@ -62,9 +62,9 @@ mod tests {
 
     fn thunk(code: Vec<Op>, constants: Vec<Value>) -> Chunk {
         let mut chunk = Chunk::default();
-        chunk.code = code;
-        chunk.constants = constants;
-        chunk.captures = vec![Capture::Local(3), Capture::Upvalue(1)];
+        chunk.code = code.into();
+        chunk.constants = constants.into();
+        chunk.captures = Box::new([Capture::Local(3), Capture::Upvalue(1)]);
         chunk
     }
 

@@ -765,7 +765,7 @@ fn speculate(s: &Speculation, chunk: &Chunk, stack: &[Value], bp: usize, up: &Up
 /// The inner lambda of a lambda whose body is just another lambda (`a: b: …`).
 #[inline]
 fn curried_inner(chunk: &Chunk) -> Option<&Rc<crate::bytecode::Lambda>> {
-    match chunk.code.as_slice() {
+    match &chunk.code[..] {
         [Op::MakeClosure(i), Op::Return] => chunk.lambdas.get(*i as usize),
         _ => None,
     }
