@@ -489,10 +489,27 @@ impl Vm {
     pub(super) fn invoke_builtin(
         &mut self,
         def: &'static BuiltinDef,
-        mut args: Vec<Value>,
+        args: Vec<Value>,
         from: usize,
         span: Span,
     ) -> Result<(), ErrorKind> {
+        let step = self.builtin_step(def, args, from, span)?;
+        self.finish_builtin(def, step, span)
+    }
+
+    /// The part of [`Vm::invoke_builtin`] that runs without frames: the
+    /// strict arguments from `from` on that are already values are taken
+    /// as they are and, if all are, a builtin that answers synchronously
+    /// answers. Code calling a builtin goes on without being suspended
+    /// when this gives [`BuiltinStep::Value`] in weak head normal form.
+    #[inline(always)]
+    pub(super) fn builtin_step(
+        &mut self,
+        def: &'static BuiltinDef,
+        mut args: Vec<Value>,
+        from: usize,
+        span: Span,
+    ) -> Result<BuiltinStep, ErrorKind> {
         if from == 0 {
             self.primop_calls += 1;
         }
@@ -514,40 +531,77 @@ impl Vm {
                     next: i,
                     span,
                 };
-                return self.force_under(waiting, thunk);
+                return Ok(BuiltinStep::Force(waiting, thunk));
             }
         }
         match def.imp {
             BuiltinImpl::Sync(f) => {
                 let v = f(self, args)?;
                 self.count_work(&v);
-                self.stack.push(v);
-                self.force_top(false)
+                Ok(BuiltinStep::Value(v))
             }
-            BuiltinImpl::Async(f) => {
-                let gen = f(args, self.shared.clone());
-                self.frames.push(Frame::Gen {
-                    gen,
-                    span,
-                    awaiting: false,
-                });
-                Ok(())
-            }
-            BuiltinImpl::Frames(f) => f(self, args, span),
-            BuiltinImpl::Fast(fast, slow) => {
-                if let Some(r) = fast(&args) {
-                    self.stack.push(r?);
-                    return self.force_top(false);
-                }
-                let gen = slow(args, self.shared.clone());
-                self.frames.push(Frame::Gen {
-                    gen,
-                    span,
-                    awaiting: false,
-                });
-                Ok(())
-            }
+            BuiltinImpl::Fast(fast, _) => match fast(&args) {
+                Some(r) => Ok(BuiltinStep::Value(r?)),
+                None => Ok(BuiltinStep::Frames(args)),
+            },
+            BuiltinImpl::Async(_) | BuiltinImpl::Frames(_) => Ok(BuiltinStep::Frames(args)),
         }
+    }
+
+    /// For code calling builtin `def` with all its arguments: a step (see
+    /// [`Vm::builtin_step`]), and `Ok` with the result if that is already in
+    /// weak head normal form. Out of line, so that the dispatch loop stays small.
+    #[inline(never)]
+    pub(super) fn builtin_now(
+        &mut self,
+        def: &'static BuiltinDef,
+        args: Vec<Value>,
+        span: Span,
+    ) -> Result<Result<Value, BuiltinStep>, ErrorKind> {
+        self.tick()?;
+        Ok(match self.builtin_step(def, args, 0, span)? {
+            BuiltinStep::Value(Value::Thunk(t)) => match t.value() {
+                Some(v) => Ok(v),
+                None => Err(BuiltinStep::Value(Value::Thunk(t))),
+            },
+            BuiltinStep::Value(v) => Ok(v),
+            step => Err(step),
+        })
+    }
+
+    /// The rest of [`Vm::invoke_builtin`] after [`Vm::builtin_step`]: pushes
+    /// the frames that force an argument, run a generator or the builtin's
+    /// own frames, or leaves the result on the stack (forcing it).
+    #[inline(always)]
+    pub(super) fn finish_builtin(
+        &mut self,
+        def: &'static BuiltinDef,
+        step: BuiltinStep,
+        span: Span,
+    ) -> Result<(), ErrorKind> {
+        let args = match step {
+            BuiltinStep::Value(v) => {
+                self.stack.push(v);
+                return self.force_top(false);
+            }
+            BuiltinStep::Force(waiting, thunk) => return self.force_under(waiting, thunk),
+            BuiltinStep::Frames(args) => args,
+        };
+        let gen = match def.imp {
+            BuiltinImpl::Frames(f) => return f(self, args, span),
+            BuiltinImpl::Async(f) | BuiltinImpl::Fast(_, f) => f(args, self.shared.clone()),
+            BuiltinImpl::Sync(_) => {
+                return Err(ErrorKind::Eval(
+                    "internal error: a synchronous builtin asked for frames".into(),
+                ))
+            }
+        };
+        self.frames.push(Frame::Gen {
+            gen,
+            span,
+            awaiting: false,
+        });
+        Ok(())
     }
 
     pub(super) fn resume_gen(

@@ -229,6 +229,23 @@ impl Vm {
                 return Ok(());
             }};
         }
+        // Calls builtin `def` with all its arguments. One that answers at
+        // once (synchronously, its strict arguments already values) leaves
+        // its result and this code goes on; otherwise this frame is suspended
+        // under the frames that force an argument, run a generator or force
+        // the result.
+        macro_rules! builtin_here {
+            ($def:expr, $args:expr) => {{
+                let span = chunk.span_at(ip - 1);
+                match tryk!(self.builtin_now($def, $args, span)) {
+                    Ok(v) => {
+                        self.stack.push(v);
+                        continue;
+                    }
+                    Err(step) => suspend_then!(self.finish_builtin($def, step, span)),
+                }
+            }};
+        }
         // After pushing the frame of code about to start: the frame-depth
         // limit, then a step (limits and interruption).
         macro_rules! check_limits {
@@ -426,15 +443,28 @@ impl Vm {
                 Op::Call => {
                     let len = self.stack.len();
                     if len >= 2 {
-                        if let Value::Closure(c) = &self.stack[len - 2] {
-                            let c = c.clone();
-                            let arg = pop!();
-                            self.stack.pop();
-                            self.frames.push(Frame::Code { chunk, ip, bp, up });
-                            check_limits!();
-                            (chunk, bp, up) = self.enter_closure(c, arg);
-                            ip = 0;
-                            continue;
+                        match &self.stack[len - 2] {
+                            Value::Closure(c) => {
+                                let c = c.clone();
+                                let arg = pop!();
+                                self.stack.pop();
+                                self.frames.push(Frame::Code { chunk, ip, bp, up });
+                                check_limits!();
+                                (chunk, bp, up) = self.enter_closure(c, arg);
+                                ip = 0;
+                                continue;
+                            }
+                            // A builtin this argument completes.
+                            Value::Builtin(f) if f.args.len() + 1 == f.def.arity as usize => {
+                                let def = f.def;
+                                let mut args = Vec::with_capacity(def.arity as usize);
+                                args.extend(f.args.iter().cloned());
+                                let a = pop!();
+                                self.stack.pop();
+                                args.push(a);
+                                builtin_here!(def, args);
+                            }
+                            _ => {}
                         }
                     }
                     let span = chunk.span_at(ip - 1);
@@ -474,9 +504,7 @@ impl Vm {
                                 self.stack.pop();
                                 args.push(a);
                                 args.push(b);
-                                suspend_then!(self
-                                    .tick()
-                                    .and_then(|()| self.invoke_builtin(def, args, 0, span)))
+                                builtin_here!(def, args);
                             }
                         }
                     }

@@ -119,6 +119,17 @@ pub(crate) enum Saved {
     State(ThunkState),
 }
 
+/// How far [`Vm::builtin_step`] got with a builtin call.
+pub(crate) enum BuiltinStep {
+    /// The builtin's result (a thunk in it may still need forcing).
+    Value(Value),
+    /// A strict argument needs evaluating first: the frame that waits for
+    /// it, and the argument.
+    Force(Frame, Value),
+    /// The builtin runs as a generator or pushes its own frames.
+    Frames(Vec<Value>),
+}
+
 /// Where a running frame's upvalues live: in the thunk or closure it runs.
 #[derive(Clone)]
 pub(crate) enum Up {
