@@ -156,10 +156,15 @@ impl Compiler<'_> {
             c.compile_strict(d);
             c.emit(Op::Return, dspan);
         });
+        // `builtins.map` compiles to the constant it is known to be, but
+        // C++ Nix makes a thunk of a selection (which non-strict output shows).
+        let selection = matches!(super::unparen(d), ast::Expr::Select(_));
         match &chunk.code[..] {
             // A literal, or a global such as `null` or `map` (a variable in C++ Nix).
             [Op::Constant(k), Op::Return]
-            | [Op::Constant(k) | Op::ConstantF(k), Op::Force, Op::Return] => {
+            | [Op::Constant(k) | Op::ConstantF(k), Op::Force, Op::Return]
+                if !selection =>
+            {
                 if let Some(v) = chunk.constants.get(*k as usize) {
                     return FormalDefault::Constant(v.clone());
                 }

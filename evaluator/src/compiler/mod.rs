@@ -814,14 +814,29 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile_select(&mut self, s: &ast::Select, span: Span) {
-        self.compile_opt(s.expr(), span);
         let attrs: Vec<ast::Attr> = s
             .attrpath()
             .map(|p| p.attrs().collect())
             .unwrap_or_default();
+        let known = match (s.expr(), attrs.first()) {
+            (Some(ast::Expr::Ident(set)), Some(first)) => self.global_attr(&set, first),
+            _ => None,
+        };
+        let rest = match known {
+            Some(v) => {
+                let aspan = self.span(&attrs[0]);
+                self.emit_constant(v, aspan);
+                self.emit(Op::Force, aspan);
+                &attrs[1..]
+            }
+            None => {
+                self.compile_opt(s.expr(), span);
+                &attrs[..]
+            }
+        };
         let default = s.default_expr();
         let mut jumps = Vec::new();
-        for a in &attrs {
+        for a in rest {
             let aspan = self.span(a);
             match attrs::static_key(a) {
                 Some(sym) => {
@@ -851,6 +866,21 @@ impl<'a> Compiler<'a> {
             self.compile_strict(&d);
             self.patch_jump(jend);
         }
+    }
+
+    /// For `builtins.name` (or another global set's attribute), the
+    /// attribute's value when the name is the global, not a binding (`with`
+    /// does not hide a global), and the set has the attribute: known when
+    /// compiling, as C++ Nix would find it on every evaluation.
+    fn global_attr(&self, set: &ast::Ident, first: &ast::Attr) -> Option<Value> {
+        let sym = ident_name(set);
+        if matches!(self.scopes.lookup(sym, 0), Lookup::Static(_)) {
+            return None;
+        }
+        let Some(Value::Attrs(globals)) = self.globals.get(&sym) else {
+            return None;
+        };
+        globals.get(attrs::static_key(first)?).cloned()
     }
 
     fn compile_has_attr(&mut self, h: &ast::HasAttr, span: Span) {

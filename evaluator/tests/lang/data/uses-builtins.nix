@@ -1,0 +1,2 @@
+# Uses `builtins`, which the scope of a scopedImport may replace.
+builtins.length [ 1 2 ]
