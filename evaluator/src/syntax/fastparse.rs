@@ -285,9 +285,13 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
                 };
             }
             match self.node_cache.get(&(kind, key)) {
-                Some(n) => n.clone(),
+                Some(n) => {
+                    let n = n.clone();
+                    self.children.truncate(start);
+                    n
+                }
                 None => {
-                    let n = GreenNode::new(raw(kind), elements.iter().map(|(e, _)| e.clone()));
+                    let n = GreenNode::new(raw(kind), self.children.drain(start..).map(|(e, _)| e));
                     if self.node_cache.len() < SHARED_LIMIT {
                         self.node_cache.insert((kind, key), n.clone());
                     } else {
@@ -297,9 +301,9 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
                 }
             }
         } else {
-            GreenNode::new(raw(kind), elements.iter().map(|(e, _)| e.clone()))
+            // The children move into the node (no reference-count traffic).
+            GreenNode::new(raw(kind), self.children.drain(start..).map(|(e, _)| e))
         };
-        self.children.truncate(start);
         self.children.push((NodeOrToken::Node(node), shared));
     }
 
