@@ -208,7 +208,7 @@ pub struct AttrsDesc {
 
 /// A compiled piece of code. Its tables are boxed slices, exactly as long
 /// as what they hold (a generated file makes hundreds of thousands of
-/// chunks); the compiler fills a [`ChunkBuilder`] and then takes the chunk
+/// chunks); the compiler fills a `ChunkBuilder` and then takes the chunk
 /// out of it.
 #[derive(Debug)]
 pub struct Chunk {

@@ -119,6 +119,16 @@ pub struct PartialBuiltin {
     pub args: Vec<Value>,
 }
 
+impl PartialBuiltin {
+    /// The arguments applied so far, in a vector with room for all of them.
+    #[inline]
+    pub(crate) fn args_with_room(&self) -> Vec<Value> {
+        let mut args = Vec::with_capacity(self.def.arity as usize);
+        args.extend(self.args.iter().cloned());
+        args
+    }
+}
+
 /// A Nix value. Nested values may be unevaluated thunks.
 #[derive(Clone, Debug, Default)]
 pub enum Value {

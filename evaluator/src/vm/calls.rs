@@ -173,8 +173,7 @@ impl Vm {
                 Ok(())
             }
             Value::Builtin(b) => {
-                let mut args = Vec::with_capacity(b.def.arity as usize);
-                args.extend(b.args.iter().cloned());
+                let mut args = b.args_with_room();
                 args.push(arg);
                 if args.len() < b.def.arity as usize {
                     self.stack

@@ -457,8 +457,7 @@ impl Vm {
                             // A builtin this argument completes.
                             Value::Builtin(f) if f.args.len() + 1 == f.def.arity as usize => {
                                 let def = f.def;
-                                let mut args = Vec::with_capacity(def.arity as usize);
-                                args.extend(f.args.iter().cloned());
+                                let mut args = f.args_with_room();
                                 let a = pop!();
                                 self.stack.pop();
                                 args.push(a);
@@ -498,8 +497,7 @@ impl Vm {
                         if let Value::Builtin(f) = &self.stack[len - 2] {
                             if f.args.len() + 2 == f.def.arity as usize {
                                 let def = f.def;
-                                let mut args = Vec::with_capacity(def.arity as usize);
-                                args.extend(f.args.iter().cloned());
+                                let mut args = f.args_with_room();
                                 let a = pop!();
                                 self.stack.pop();
                                 args.push(a);
