@@ -71,6 +71,21 @@ fn ordinary_programs_fit_a_small_limit() {
     }
 }
 
+/// `concatMap` moves the elements of fresh result lists into its own: the
+/// emptied lists must stop counting them, or repeated rounds would add up
+/// to the limit.
+#[test]
+fn elements_moved_out_of_lists_are_counted_once() {
+    let mut eval = Evaluation::builder().limits(memory(32 * MIB)).build();
+    let v = eval
+        .evaluate_str(
+            "builtins.length (builtins.foldl' (acc: i: builtins.concatMap (x: [ x ]) acc) \
+             (builtins.genList (x: x) 100000) (builtins.genList (x: x) 300))",
+        )
+        .unwrap();
+    assert!(matches!(v, tvix_eval::Value::Int(100000)));
+}
+
 #[test]
 fn step_limit_is_deterministic() {
     let src = "let fib = n: if n < 2 then n else fib (n - 1) + fib (n - 2); in fib 40";

@@ -390,10 +390,24 @@ pub(crate) fn check_growth(current: usize, extra: usize) -> Result<(), ErrorKind
 /// (concatenations can multiply what is held: `concatLists` of a list
 /// repeated a million times).
 pub(crate) fn extend_checked<T: Clone>(out: &mut Vec<T>, items: &[T]) -> Result<(), ErrorKind> {
-    let need = out.len().saturating_add(items.len());
+    reserve_checked(out, items.len())?;
+    out.extend_from_slice(items);
+    Ok(())
+}
+
+/// [`extend_checked`] for items that can be moved.
+pub(crate) fn append_checked<T>(out: &mut Vec<T>, mut items: Vec<T>) -> Result<(), ErrorKind> {
+    reserve_checked(out, items.len())?;
+    out.append(&mut items);
+    Ok(())
+}
+
+/// Room in `out` for `n` more items, its growth checked against the limit.
+fn reserve_checked<T>(out: &mut Vec<T>, n: usize) -> Result<(), ErrorKind> {
+    let need = out.len().saturating_add(n);
     if need > out.capacity() {
         let size = std::mem::size_of::<T>();
-        let extra = items.len().max(out.len());
+        let extra = n.max(out.len());
         check_growth(out.len().saturating_mul(size), extra.saturating_mul(size))?;
         if out.try_reserve(extra).is_err() {
             return Err(ErrorKind::Limit(LimitKind::OutOfMemory(
@@ -401,7 +415,6 @@ pub(crate) fn extend_checked<T: Clone>(out: &mut Vec<T>, items: &[T]) -> Result<
             )));
         }
     }
-    out.extend_from_slice(items);
     Ok(())
 }
 

@@ -217,6 +217,20 @@ fn capture_many(
     Upvalues::many(out.into_boxed_slice())
 }
 
+/// Appends the elements of `list` (one result of `concatMap`'s function) to
+/// `out`: moved out of a list nothing else holds, copied otherwise.
+fn append_list(out: &mut Vec<Value>, mut list: crate::value::NixList) -> Result<(), ErrorKind> {
+    match Rc::get_mut(&mut list) {
+        Some(items) => {
+            let items = std::mem::take(&mut items.0);
+            // The emptied list no longer counts its elements.
+            crate::state::credit(items.len() as u64 * crate::value::ELEMENT_BYTES);
+            crate::state::append_checked(out, items)
+        }
+        None => crate::state::extend_checked(out, &list),
+    }
+}
+
 /// The evaluator's machine state. Owned by an [`crate::Evaluation`].
 pub struct Vm {
     pub(crate) stack: Vec<Value>,
@@ -513,19 +527,22 @@ impl Vm {
                         // As C++ Nix, a result that is no list is reported at
                         // the result's position if it has one (a function),
                         // else the function's, else the call's.
-                        Collect::ConcatMap => crate::builtins::to_list(&result)
-                            .map_err(|k| {
-                                let at = [&result, &f].into_iter().find_map(|v| match v {
-                                    Value::Closure(c) => Some(c.lambda.span),
-                                    _ => None,
-                                });
-                                Error::new(k, at.unwrap_or(span))
-                            })
-                            .and_then(|l| {
-                                crate::state::extend_checked(&mut out, &l)
-                                    .map(|()| false)
-                                    .map_err(|k| Error::new(k, span))
-                            }),
+                        Collect::ConcatMap => match result {
+                            Value::List(l) => append_list(&mut out, l)
+                                .map(|()| false)
+                                .map_err(|k| Error::new(k, span)),
+                            result => {
+                                crate::builtins::to_list(&result)
+                                    .map(|_| false)
+                                    .map_err(|k| {
+                                        let at = [&result, &f].into_iter().find_map(|v| match v {
+                                            Value::Closure(c) => Some(c.lambda.span),
+                                            _ => None,
+                                        });
+                                        Error::new(k, at.unwrap_or(span))
+                                    })
+                            }
+                        },
                     };
                     match decided {
                         Ok(true) => {
