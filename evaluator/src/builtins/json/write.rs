@@ -3,7 +3,7 @@
 
 use crate::errors::ErrorKind;
 use crate::eval_err;
-use crate::value::{well_known, NixString, StringBuilder, Value};
+use crate::value::{well_known, NixString, StringBuilder, Symbol, Value};
 use crate::vm::generators::{coerce_to_string, Co, Coercion};
 
 /// Appends `s` as a JSON string literal, escaped as nlohmann::json does
@@ -100,10 +100,23 @@ fn check_json_utf8(s: &[u8]) -> Result<(), ErrorKind> {
     ))
 }
 
+/// Keeps the first string that is not UTF-8, in document order: current Nix
+/// builds the whole JSON value first (forcing everything, so an evaluation
+/// error comes first) and finds such a string only when writing it out.
+fn note_utf8(first: &mut Option<ErrorKind>, s: &[u8]) {
+    if first.is_none() {
+        *first = check_json_utf8(s).err();
+    }
+}
+
 enum Task {
     /// A value and how deeply it is nested.
     Visit(Value, usize),
-    Emit(Vec<u8>),
+    /// A closing bracket or a `,` between list elements.
+    Byte(u8),
+    /// An attribute's name and the `:` after it, after a `,` unless it is
+    /// the first.
+    Key(Symbol, bool),
 }
 
 /// Serialises `v` (forcing it deeply) with an explicit work stack, so deep
@@ -118,12 +131,22 @@ pub(crate) async fn value_to_json(
     let mut out: Vec<u8> = Vec::new();
     let mut ctx = StringBuilder::new();
     let mut work = vec![Task::Visit(v, 0)];
+    let mut not_utf8 = None;
     let (to_string_sym, out_path_sym) = well_known(|w| (w.to_string, w.out_path));
     while let Some(task) = work.pop() {
         crate::state::grow_output(&mut out)?;
         let v = match task {
-            Task::Emit(b) => {
-                out.extend_from_slice(&b);
+            Task::Byte(b) => {
+                out.push(b);
+                continue;
+            }
+            Task::Key(name, first) => {
+                if !first {
+                    out.push(b',');
+                }
+                note_utf8(&mut not_utf8, name.as_bytes());
+                escape_json_string(name.as_bytes(), &mut out);
+                out.push(b':');
                 continue;
             }
             Task::Visit(v, depth) => (co.force(v).await, depth),
@@ -137,48 +160,47 @@ pub(crate) async fn value_to_json(
         match &v {
             Value::Null => out.extend_from_slice(b"null"),
             Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-            Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+            Value::Int(i) => {
+                use std::io::Write;
+                // Writing to a vector cannot fail.
+                let _ = write!(out, "{i}");
+            }
             Value::Float(f) => out.extend_from_slice(format_json_float(*f).as_bytes()),
             Value::String(s) => {
-                check_json_utf8(s.as_bytes())?;
+                note_utf8(&mut not_utf8, s.as_bytes());
                 ctx.add_context(s.context());
                 escape_json_string(s.as_bytes(), &mut out);
             }
             Value::Path(_) => {
                 let s = coerce_to_string(co, v.clone(), Coercion::INTERPOLATION).await?;
+                note_utf8(&mut not_utf8, s.as_bytes());
                 ctx.add_context(s.context());
                 escape_json_string(s.as_bytes(), &mut out);
             }
             Value::Attrs(a) => {
                 if a.contains(to_string_sym) {
                     let s = coerce_to_string(co, v.clone(), Coercion::PATH_APPEND).await?;
+                    note_utf8(&mut not_utf8, s.as_bytes());
                     ctx.add_context(s.context());
                     escape_json_string(s.as_bytes(), &mut out);
                 } else if let Some(o) = a.get(out_path_sym) {
                     work.push(Task::Visit(o.clone(), depth));
                 } else {
                     out.push(b'{');
-                    work.push(Task::Emit(b"}".to_vec()));
+                    work.push(Task::Byte(b'}'));
                     for (i, attr) in a.iter().enumerate().rev() {
                         work.push(Task::Visit(attr.value.clone(), depth + 1));
-                        let mut key = Vec::new();
-                        if i > 0 {
-                            key.push(b',');
-                        }
-                        check_json_utf8(attr.name.as_bytes())?;
-                        escape_json_string(attr.name.as_bytes(), &mut key);
-                        key.push(b':');
-                        work.push(Task::Emit(key));
+                        work.push(Task::Key(attr.name, i == 0));
                     }
                 }
             }
             Value::List(l) => {
                 out.push(b'[');
-                work.push(Task::Emit(b"]".to_vec()));
+                work.push(Task::Byte(b']'));
                 for (i, x) in l.iter().enumerate().rev() {
                     work.push(Task::Visit(x.clone(), depth + 1));
                     if i > 0 {
-                        work.push(Task::Emit(b",".to_vec()));
+                        work.push(Task::Byte(b','));
                     }
                 }
             }
@@ -197,6 +219,9 @@ pub(crate) async fn value_to_json(
                 return Err(eval_err!("cannot convert {} to JSON", v.type_description()));
             }
         }
+    }
+    if let Some(e) = not_utf8 {
+        return Err(e);
     }
     // `ctx` holds only the contexts of the strings written.
     ctx.finish_with(out)
