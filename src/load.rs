@@ -70,6 +70,7 @@ pub fn from_slice<T: DeserializeOwned>(src: &[u8]) -> Result<T, Error> {
 /// })
 /// .unwrap();
 /// assert_eq!(ports, [80, 443]);
+/// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 ///
 /// Extra builtins written in Nix, or in Rust with [`crate::BuilderExt::add_fn`]:
@@ -135,6 +136,7 @@ pub fn from_str_with_args<T: DeserializeOwned, A: Serialize + ?Sized>(
 /// struct Config { ports: Vec<u16> }
 /// let cfg: Config = tvix_serde::from_file(dir.join("config.nix")).unwrap();
 /// assert_eq!(cfg.ports, [80, 443]);
+/// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 ///
 /// # Errors
@@ -159,6 +161,7 @@ pub fn from_file<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T, Error
 /// struct App { replicas: u32, tls: bool }
 /// let app: App = tvix_serde::from_file_with_args(dir.join("app.nix"), &Args { env: "prod" }).unwrap();
 /// assert_eq!((app.replicas, app.tls), (1, true));
+/// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 ///
 /// # Errors
@@ -186,6 +189,7 @@ pub fn from_file_with_args<T: DeserializeOwned, A: Serialize + ?Sized>(
 ///     b.nix_path_entry("lib", lib.clone()).allow_root(lib.clone())
 /// }).unwrap();
 /// assert_eq!(n, 42);
+/// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 ///
 /// # Errors

@@ -49,6 +49,7 @@ fn from_file_with_args() {
         .unwrap_err();
     assert_eq!(err.path(), Some("replicas"));
     assert_eq!(err.location().map(|l| l.line), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -94,6 +95,7 @@ fn source_name_and_base_dir() {
     let err = tvix_serde::from_str_with_config::<u8, _>("\"x\"", |b| b.source_name("app.nix"))
         .unwrap_err();
     assert_eq!(err.location().map(|l| l.file.as_str()), Some("app.nix"));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -322,7 +324,8 @@ fn typed_builtins_fail_with_any_display_error_through_fn_error() {
         tvix_serde::from_str_with_config::<u16, _>("builtins.portOf \"x80\"", config).unwrap_err();
     assert_eq!(err.message(), "portOf: invalid digit found in string");
 
-    let missing = temp_dir("fn-error").join("does-not-exist");
+    let scratch = temp_dir("fn-error");
+    let missing = scratch.join("does-not-exist");
     let src = format!("builtins.readSecret \"{}\"", missing.display());
     let err = tvix_serde::from_str_with_config::<String, _>(&src, config).unwrap_err();
     assert!(
@@ -340,4 +343,5 @@ fn typed_builtins_fail_with_any_display_error_through_fn_error() {
     .unwrap();
     assert!(!caught);
     assert_eq!(FnError::new("plain").message(), "plain");
+    std::fs::remove_dir_all(&scratch).unwrap();
 }

@@ -243,6 +243,7 @@ fn restricted_mode_refusals_name_the_builder_option() {
     std::fs::write(dir.join("c.nix"), "builtins.readFile /etc/hostname").unwrap();
     let err = tvix_serde::from_file::<String>(dir.join("c.nix")).unwrap_err();
     assert!(err.message().contains("allow_root"), "{}", err.message());
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -304,6 +305,7 @@ fn errors_in_imported_files_name_the_file() {
     let loc = err.location().unwrap();
     assert!(loc.file.ends_with("ups.nix"), "{}", loc.file);
     assert_eq!((loc.line, loc.column), (2, 24));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -216,6 +216,7 @@ fn attr_path_syntax_and_errors_as_nix_instantiate() {
         let first = if out.is_empty() { err.lines().next().unwrap_or("").to_string() } else { out.trim_end().to_string() };
         assert_eq!(first, expected, "-A {path}");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Expected text from `nix-instantiate --pure-eval --eval -E '<foo>'` and

@@ -33,6 +33,7 @@ fn allowed_root_permits_reads_below_it() {
     )
     .unwrap();
     assert!(matches!(v, Value::Int(42)));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -57,6 +58,7 @@ fn outside_roots_dotdot_and_symlinks_are_refused() {
             "{src}: {err}"
         );
     }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -85,6 +87,7 @@ fn impure_mode_reads_anywhere() {
     )
     .unwrap();
     assert!(matches!(v, Value::String(s) if s.as_bytes() == b"secret"));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -145,4 +148,5 @@ fn imports_are_evaluated_once() {
     .unwrap();
     assert!(matches!(v, Value::Int(3)));
     assert_eq!(lines.borrow().len(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

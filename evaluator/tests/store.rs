@@ -51,4 +51,5 @@ fn opt_in_writes_drv_and_text_files() {
         eval.derivation_aterm(&paths[0]).as_deref(),
         Some(drv.as_str())
     );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
