@@ -360,30 +360,6 @@ impl ChunkBuilder {
     }
 }
 
-impl Default for Chunk {
-    fn default() -> Chunk {
-        Chunk {
-            code: Box::default(),
-            spans: Box::default(),
-            constants: Box::default(),
-            names: Box::default(),
-            chunks: Box::default(),
-            lambdas: Box::default(),
-            attr_sets: Box::default(),
-            withs: Box::default(),
-            rec_slots: Box::default(),
-            speculations: Box::default(),
-            captures: Box::default(),
-            locals: 0,
-            attribute: None,
-            formals: None,
-            lambda_name: None,
-            lambda_span: Span::NONE,
-            names_lease: crate::value::NameLease::new(),
-        }
-    }
-}
-
 impl Chunk {
     /// What a thunk of this chunk computes, as error traces say it.
     pub fn description(&self) -> Option<String> {

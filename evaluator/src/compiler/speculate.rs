@@ -61,11 +61,13 @@ mod tests {
     use crate::bytecode::Capture;
 
     fn thunk(code: Vec<Op>, constants: Vec<Value>) -> Chunk {
-        let mut chunk = Chunk::default();
-        chunk.code = code.into();
-        chunk.constants = constants.into();
-        chunk.captures = Box::new([Capture::Local(3), Capture::Upvalue(1)]);
-        chunk
+        crate::bytecode::ChunkBuilder {
+            code,
+            constants,
+            captures: vec![Capture::Local(3), Capture::Upvalue(1)],
+            ..Default::default()
+        }
+        .take_exact()
     }
 
     #[test]

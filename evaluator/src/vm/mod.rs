@@ -532,15 +532,12 @@ impl Vm {
                                 .map(|()| false)
                                 .map_err(|k| Error::new(k, span)),
                             result => {
-                                crate::builtins::to_list(&result)
-                                    .map(|_| false)
-                                    .map_err(|k| {
-                                        let at = [&result, &f].into_iter().find_map(|v| match v {
-                                            Value::Closure(c) => Some(c.lambda.span),
-                                            _ => None,
-                                        });
-                                        Error::new(k, at.unwrap_or(span))
-                                    })
+                                let at = [&result, &f].into_iter().find_map(|v| match v {
+                                    Value::Closure(c) => Some(c.lambda.span),
+                                    _ => None,
+                                });
+                                let k = crate::builtins::type_err("a list", &result);
+                                Err(Error::new(k, at.unwrap_or(span)))
                             }
                         },
                     };
