@@ -6,7 +6,7 @@ use super::{required_attr, to_attrs, to_list, to_str, BuiltinDef, BuiltinImpl::*
 use crate::errors::ErrorKind;
 use crate::eval_err;
 use crate::syntax::Pos;
-use crate::value::{well_known, Attr, Attrs, NixString, Symbol, Thunk, Value};
+use crate::value::{well_known, Attr, Attrs, Symbol, Thunk, Value};
 use crate::vm::generators::{make_gen, Gen};
 use crate::vm::Vm;
 use crate::Shared;
@@ -108,9 +108,7 @@ pub(super) static BUILTINS: &[BuiltinDef] = &[
 fn attr_names(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let a = to_attrs(&args[0])?;
     Ok(Value::list(
-        a.iter()
-            .map(|x| Value::String(NixString::new(x.name.as_bytes())))
-            .collect(),
+        a.iter().map(|x| Value::string(x.name.as_bytes())).collect(),
     ))
 }
 
@@ -247,7 +245,7 @@ fn map_attrs(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
         .map(|x| {
             let partial = Value::Thunk(Thunk::new_apply(
                 f.clone(),
-                Value::String(NixString::new(x.name.as_bytes())),
+                Value::string(x.name.as_bytes()),
             ));
             Attr {
                 name: x.name,
@@ -373,10 +371,7 @@ fn zip_sets(f: &Value, sets: &[Rc<Attrs>]) -> Value {
         while let Some((_, v)) = all.next_if(|(n, _)| *n == name) {
             values.push(v);
         }
-        let partial = Value::Thunk(Thunk::new_apply(
-            f.clone(),
-            Value::String(NixString::new(name.as_bytes())),
-        ));
+        let partial = Value::Thunk(Thunk::new_apply(f.clone(), Value::string(name.as_bytes())));
         entries.push(Attr {
             name,
             value: Value::Thunk(Thunk::new_apply(partial, Value::list(values))),

@@ -398,7 +398,7 @@ fn check_toml_1_0(src: &str) -> Result<(), String> {
 
 fn string_value(s: &str) -> Value {
     // A NUL byte is kept here and refused by `reject_nul_bytes_in`.
-    Value::String(crate::value::NixString::new(s.as_bytes()))
+    Value::string(s.as_bytes())
 }
 
 enum Task<'a> {

@@ -120,7 +120,7 @@ fn split_version(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
         if c.is_empty() {
             break;
         }
-        out.push(Value::string(c.to_vec()));
+        out.push(Value::string(c));
         crate::state::check_building(out.len(), || crate::state::vec_bytes(&out))?;
     }
     Ok(Value::list(out))
@@ -140,8 +140,8 @@ fn parse_drv_name(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let s = to_str_no_ctx(&args[0])?;
     let (name, version) = split_drv_name(s.as_bytes());
     Ok(make_attrs(vec![
-        (Symbol::from_str("name"), Value::string(name.to_vec())),
-        (Symbol::from_str("version"), Value::string(version.to_vec())),
+        (Symbol::from_str("name"), Value::string(name)),
+        (Symbol::from_str("version"), Value::string(version)),
     ]))
 }
 

@@ -808,7 +808,7 @@ impl<'a> Compiler<'a> {
             ast::Attr::Str(s) => self.compile_str(s, span),
             ast::Attr::Ident(i) => {
                 let s = ident_name(i);
-                self.emit_constant(Value::String(NixString::new(s.as_bytes())), span);
+                self.emit_constant(Value::string(s.as_bytes()), span);
             }
         }
     }

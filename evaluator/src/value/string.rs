@@ -234,6 +234,11 @@ impl From<String> for NixString {
         NixString::new(s.into_bytes())
     }
 }
+impl From<&[u8]> for NixString {
+    fn from(s: &[u8]) -> NixString {
+        NixString::new(s)
+    }
+}
 impl From<Vec<u8>> for NixString {
     fn from(s: Vec<u8>) -> NixString {
         NixString::new(s)

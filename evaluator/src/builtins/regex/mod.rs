@@ -102,7 +102,7 @@ fn stopped(re: &[u8], stop: Stop) -> ErrorKind {
 
 fn substring(hay: &[u8], span: Option<(usize, usize)>) -> Value {
     match span {
-        Some((s, e)) => Value::string(hay[s..e].to_vec()),
+        Some((s, e)) => Value::string(&hay[s..e]),
         None => Value::Null,
     }
 }
@@ -130,7 +130,7 @@ fn split_builtin(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     let mut prev_end = 0;
     let mut add = |m: &[Option<(usize, usize)>]| {
         let (start, end) = m[0].unwrap_or((prev_end, prev_end));
-        out.push(Value::string(hay[prev_end..start].to_vec()));
+        out.push(Value::string(&hay[prev_end..start]));
         out.push(Value::list(
             m[1..].iter().map(|g| substring(hay, *g)).collect(),
         ));
@@ -144,7 +144,7 @@ fn split_builtin(vm: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     if out.is_empty() {
         return Ok(Value::list(vec![args[1].clone()]));
     }
-    out.push(Value::string(hay[prev_end..].to_vec()));
+    out.push(Value::string(&hay[prev_end..]));
     // Grown by doubling: the list keeps only what it holds.
     out.shrink_to_fit();
     Ok(Value::list(out))
