@@ -15,6 +15,9 @@ status=0
 for f in *.nix; do
     n=${f%.nix}
     drv=$(nix-instantiate "$f" 2>/dev/null) || { echo "BAD $n: nix-instantiate failed"; status=1; continue; }
+    # The private store keeps the file under its root (the printed path is
+    # the logical one; /nix/store may hold none, or a stale copy).
+    [ -f "$store_root$drv" ] && drv="$store_root$drv"
     if [ "${1:-}" = "--update" ]; then
         cp "$drv" "$n.drv"; chmod 644 "$n.drv"
     elif ! cmp -s "$drv" "$n.drv"; then

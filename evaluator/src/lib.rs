@@ -419,8 +419,8 @@ impl EvaluationBuilder {
 
 fn lazy_source(src: &str, name: &str, globals: &Globals) -> Value {
     let file = syntax::add_source(format!("<builtin {name}>"), None, src);
-    let compiled = syntax::parse_with(file, src, |e| {
-        compiler::compile(e, file, Path::new("/"), globals, None)
+    let compiled = syntax::parse_folding_with(file, src, compiler::Folds::new(file), |e, folds| {
+        compiler::compile_folded(e, &folds, Path::new("/"), globals, None)
     })
     .and_then(|r| r);
     match compiled {
@@ -670,13 +670,13 @@ pub(crate) fn compile_source(
             .unwrap_or_else(|| Error::from(ErrorKind::ParseError("syntax error".into())))
     };
     let globals = shared.globals();
-    syntax::parse_with(file, src, |expr| {
+    syntax::parse_folding_with(file, src, compiler::Folds::new(file), |expr, folds| {
         use rowan::ast::AstNode;
         syntax::lint::diagnose(expr.syntax(), src, file, &shared.settings.lints, |w| {
             shared.trace(w)
         })
         .map_err(|e| vec![e])?;
-        compiler::compile(expr, file, dir, &globals, scope)
+        compiler::compile_folded(expr, &folds, dir, &globals, scope)
     })
     .and_then(|r| r)
     .map_err(first)

@@ -77,6 +77,10 @@ pub enum Op {
     /// of literals only (a thunk in C++ Nix, but one with nothing to run:
     /// see `compiler/constants.rs`).
     MakeLiteralThunk(Idx),
+    /// Push a copy of the set or list `constants[i]` (a literal folded
+    /// while parsing, in a strict position): a new value with new nested
+    /// literal thunks, as evaluating the literal builds.
+    LiteralCopy(Idx),
     /// Stack: [f, arg] → f arg (in weak head normal form).
     Call,
     /// Stack: [f, a, b] → f a b.

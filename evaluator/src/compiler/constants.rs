@@ -174,7 +174,11 @@ impl Compiler<'_> {
     /// when it is compiled.
     pub(super) fn constant_value(&mut self, e: &ast::Expr) -> Option<Value> {
         let start = u32::from(e.syntax().text_range().start());
-        if let Some(v) = self.green_constant(e.syntax().green(), start, 0) {
+        let green = e.syntax().green();
+        if crate::syntax::is_folded(green) {
+            return self.folds.get(start).cloned();
+        }
+        if let Some(v) = self.folds.reader(true).constant(green, start, 0) {
             return Some(v);
         }
         match e {
@@ -202,20 +206,120 @@ impl Compiler<'_> {
         }
     }
 
+    /// Emits a literal folded while parsing, in a strict position: a copy
+    /// of its value, as evaluating the literal would build.
+    pub(super) fn emit_folded(&mut self, e: &ast::Expr, span: crate::syntax::Span) {
+        let start = u32::from(e.syntax().text_range().start());
+        match self.folds.get(start) {
+            Some(v) => {
+                let i = self.constant(v.clone());
+                self.emit(crate::bytecode::Op::LiteralCopy(i), span);
+            }
+            None => self.error(
+                ErrorKind::Eval("internal compiler error: a folded literal has no value".into()),
+                span,
+            ),
+        }
+    }
+
     /// Emits a constant set or list in a lazy position: a thunk whose
     /// forcing copies it.
     pub(super) fn emit_constant_thunk(&mut self, v: Value, span: crate::syntax::Span) {
         let i = self.constant(v);
         self.emit(crate::bytecode::Op::MakeLiteralThunk(i), span);
     }
+}
 
+/// Literals folded while parsing (see [`crate::syntax::Fold`]): the value
+/// of each by the byte offset it starts at, for the compiler to take
+/// wherever it meets one.
+pub(crate) struct Folds {
+    file: u32,
+    /// By start offset, ascending. Literals close after those before them
+    /// and after those inside them, and a literal's fold takes the values
+    /// of the folded literals inside it: so the values inside a literal
+    /// being folded are always the end of this list.
+    values: Vec<(u32, Value)>,
+}
+
+impl Folds {
+    /// No folded literals yet, for the file `file`.
+    pub(crate) fn new(file: u32) -> Folds {
+        Folds {
+            file,
+            values: Vec::new(),
+        }
+    }
+
+    /// The file the literals are in.
+    pub(crate) fn file(&self) -> u32 {
+        self.file
+    }
+
+    /// The value of the folded literal starting at byte `start`.
+    pub(super) fn get(&self, start: u32) -> Option<&Value> {
+        let i = self
+            .values
+            .binary_search_by_key(&start, |(at, _)| *at)
+            .ok()?;
+        self.values.get(i).map(|(_, v)| v)
+    }
+
+    /// Reads constant literals from the green tree, taking folded ones
+    /// from here.
+    pub(super) fn reader(&self, uris: bool) -> GreenConstants<'_> {
+        GreenConstants {
+            file: self.file,
+            folds: self,
+            uris,
+        }
+    }
+}
+
+impl crate::syntax::Fold for Folds {
+    fn fold(&mut self, node: &GreenNodeData, start: u32) -> bool {
+        // The check builds nothing: most literals that are not constant
+        // are told apart before a value is made for any of their parts.
+        if green_is_constant(node, 0) != Some(true) {
+            return false;
+        }
+        // URI literals are left in the tree for the lints to find.
+        let Some(value) = self.reader(false).constant(node, start, 0) else {
+            return false;
+        };
+        // The folded literals inside are in `value` now.
+        let inside = self.values.partition_point(|(at, _)| *at < start);
+        self.values.truncate(inside);
+        self.values.push((start, value));
+        true
+    }
+
+    fn unfold(&mut self, range: std::ops::Range<u32>) {
+        let from = self.values.partition_point(|(at, _)| *at < range.start);
+        let to = self.values.partition_point(|(at, _)| *at < range.end);
+        self.values.drain(from..to);
+    }
+}
+
+/// Builds the values of constant literals from the green tree.
+pub(super) struct GreenConstants<'f> {
+    file: u32,
+    folds: &'f Folds,
+    /// Whether URI literals count as constants.
+    uris: bool,
+}
+
+impl GreenConstants<'_> {
     /// What [`is_constant`] and [`Compiler::constant_value`] give for the
     /// node `green` at byte `start`, computed in one walk of the green tree
     /// (no cursor nodes): for lists, and sets whose attributes are plain
     /// names or dotted paths of them, each bound once, of `"…"` strings,
     /// numbers, URIs and such lists and sets. `None` for anything else,
     /// constant or not: then the general path decides and reports.
-    fn green_constant(&mut self, green: &GreenNodeData, start: u32, depth: usize) -> Option<Value> {
+    fn constant(&self, green: &GreenNodeData, start: u32, depth: usize) -> Option<Value> {
+        if crate::syntax::is_folded(green) {
+            return self.folds.get(start).cloned();
+        }
         if depth > MAX_CONSTANT_DEPTH {
             return None;
         }
@@ -223,29 +327,29 @@ impl Compiler<'_> {
             SyntaxKind::NODE_LIST => {
                 let mut items = Vec::new();
                 for (node, at) in child_nodes(green, start) {
-                    items.push(self.green_element(node, at, depth + 1)?);
+                    items.push(self.element(node, at, depth + 1)?);
                 }
                 Some(Value::list(items))
             }
-            SyntaxKind::NODE_ATTR_SET => self.green_set(green, start, depth),
+            SyntaxKind::NODE_ATTR_SET => self.set(green, start, depth),
             _ => None,
         }
     }
 
     /// An element of a constant list or set (see [`Compiler::constant_element`]).
-    fn green_element(&mut self, green: &GreenNodeData, start: u32, depth: usize) -> Option<Value> {
+    fn element(&self, green: &GreenNodeData, start: u32, depth: usize) -> Option<Value> {
         let (green, start) = green_unparen(green, start)?;
         if depth > MAX_CONSTANT_DEPTH {
             return None;
         }
         match kind_of(green.kind()) {
             SyntaxKind::NODE_LIST | SyntaxKind::NODE_ATTR_SET => Some(Value::Thunk(
-                crate::value::Thunk::new_literal(self.green_constant(green, start, depth)?),
+                crate::value::Thunk::new_literal(self.constant(green, start, depth)?),
             )),
             SyntaxKind::NODE_STRING => Some(Value::String(crate::syntax::literal_string(
                 &strings::plain_quoted_text(green)?,
             ))),
-            SyntaxKind::NODE_LITERAL => green_literal(green),
+            SyntaxKind::NODE_LITERAL => green_literal(green, self.uris),
             _ => None,
         }
     }
@@ -255,7 +359,7 @@ impl Compiler<'_> {
     /// the general path merges them. A name bound twice, or a path through
     /// a name bound to a value, is left to the general path (which merges
     /// set literals and reports the rest).
-    fn green_set(&mut self, green: &GreenNodeData, start: u32, depth: usize) -> Option<Value> {
+    fn set(&self, green: &GreenNodeData, start: u32, depth: usize) -> Option<Value> {
         // Single names only (most sets) need no merging: a list sorted at
         // the end. The first longer path moves them into a `GreenSet`.
         let mut plain: Vec<(Symbol, Value, crate::syntax::Span)> = Vec::new();
@@ -290,7 +394,7 @@ impl Compiler<'_> {
                     end: attr_at + u32::from(attr.text_len()),
                 });
             }
-            let value = self.green_element(value, value_at, depth + names.len())?;
+            let value = self.element(value, value_at, depth + names.len())?;
             match (&mut merged, names.as_slice()) {
                 (None, [name]) => plain.push((*name, value, span?)),
                 (None, _) => {
@@ -325,7 +429,7 @@ impl Compiler<'_> {
 }
 
 /// A constant set being read from the green tree: attributes in the order
-/// first bound, with the sets that paths make (see [`Compiler::green_set`]).
+/// first bound, with the sets that paths make (see [`GreenConstants::set`]).
 #[derive(Default)]
 struct GreenSet {
     entries: Vec<(Symbol, GreenEntry, crate::syntax::Span)>,
@@ -410,6 +514,9 @@ impl GreenSet {
 /// `None` where the tree has a shape it does not expect (then the cursor
 /// walk decides).
 fn green_is_constant(green: &GreenNodeData, depth: usize) -> Option<bool> {
+    if crate::syntax::is_folded(green) {
+        return Some(true);
+    }
     if depth > MAX_CONSTANT_DEPTH {
         return Some(false);
     }
@@ -418,7 +525,7 @@ fn green_is_constant(green: &GreenNodeData, depth: usize) -> Option<bool> {
         SyntaxKind::NODE_LITERAL => {
             let mut children = green.children();
             match (children.next(), children.next()) {
-                (Some(NodeOrToken::Token(_)), None) => green_literal(green).is_some(),
+                (Some(NodeOrToken::Token(_)), None) => green_literal(green, true).is_some(),
                 _ => return None,
             }
         }
@@ -500,7 +607,7 @@ fn green_unparen(mut green: &GreenNodeData, mut start: u32) -> Option<(&GreenNod
 
 /// A number or URI literal node's value, as [`literal_constant`] gives it
 /// (`None` where that reports an error).
-fn green_literal(green: &GreenNodeData) -> Option<Value> {
+fn green_literal(green: &GreenNodeData, uris: bool) -> Option<Value> {
     let mut children = green.children();
     let (Some(NodeOrToken::Token(token)), None) = (children.next(), children.next()) else {
         return None;
@@ -513,7 +620,7 @@ fn green_literal(green: &GreenNodeData) -> Option<Value> {
             .ok()
             .filter(|v| float_in_range(*v))
             .map(Value::Float),
-        SyntaxKind::TOKEN_URI => Some(Value::string(text)),
+        SyntaxKind::TOKEN_URI if uris => Some(Value::string(text)),
         _ => None,
     }
 }

@@ -4,6 +4,7 @@
 
 mod attrs;
 mod constants;
+pub(crate) use constants::Folds;
 mod fuse;
 mod lambda;
 mod last_use;
@@ -49,18 +50,33 @@ pub fn compile(
     globals: &Globals,
     scope: Option<Vec<Symbol>>,
 ) -> Result<Rc<Chunk>, Vec<Error>> {
-    crate::syntax::with_file_bytes(file, || compile_file(expr, file, dir, globals, scope))
+    compile_folded(expr, &Folds::new(file), dir, globals, scope)
 }
 
-fn compile_file(
+/// [`compile`] for a tree parsed with folding (see
+/// [`crate::syntax::Fold`]): folded literals are taken from `folds`.
+pub(crate) fn compile_folded(
     expr: &ast::Expr,
-    file: u32,
+    folds: &Folds,
     dir: &Path,
     globals: &Globals,
     scope: Option<Vec<Symbol>>,
 ) -> Result<Rc<Chunk>, Vec<Error>> {
+    let file = folds.file();
+    crate::syntax::with_file_bytes(file, || compile_file(expr, folds, dir, globals, scope))
+}
+
+fn compile_file(
+    expr: &ast::Expr,
+    folds: &Folds,
+    dir: &Path,
+    globals: &Globals,
+    scope: Option<Vec<Symbol>>,
+) -> Result<Rc<Chunk>, Vec<Error>> {
+    let file = folds.file();
     let mut c = Compiler {
         file,
+        folds,
         dir: dir.to_path_buf(),
         globals,
         scopes: Scopes::default(),
@@ -142,6 +158,8 @@ pub fn pos_string(span: Span) -> String {
 
 struct Compiler<'a> {
     file: u32,
+    /// The literals folded while parsing.
+    folds: &'a Folds,
     dir: PathBuf,
     globals: &'a Globals,
     scopes: Scopes,
@@ -550,6 +568,11 @@ impl<'a> Compiler<'a> {
             | ast::Expr::PathRel(_)
             | ast::Expr::PathHome(_)
             | ast::Expr::PathSearch(_) => self.compile_path(e, span),
+            ast::Expr::List(_) | ast::Expr::AttrSet(_)
+                if crate::syntax::is_folded(e.syntax().green()) =>
+            {
+                self.emit_folded(e, span)
+            }
             ast::Expr::List(l) => {
                 let mut n = 0;
                 for item in l.items() {

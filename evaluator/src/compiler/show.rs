@@ -171,6 +171,7 @@ fn collect_entries(node: &impl HasEntry, recursive: bool, clauses: &mut Clauses)
 /// A bound value: set literals become sets, so that later paths into them
 /// merge (`x = { y = 1; }; x.z = 2;`).
 fn shown_value(v: ast::Expr, clauses: &mut Clauses) -> Shown {
+    let v = unfold(v);
     match &v {
         ast::Expr::AttrSet(a) => Shown::Set(collect_entries(a, super::is_rec(a), clauses)),
         _ => Shown::Expr(v),
@@ -331,8 +332,19 @@ fn show_into(e: &ast::Expr, out: &mut String) {
     })
 }
 
+/// A literal folded while parsing, parsed again so it can be shown
+/// (see [`crate::syntax::Fold`]); other expressions as they are.
+fn unfold(e: ast::Expr) -> ast::Expr {
+    use rowan::ast::AstNode;
+    if !crate::syntax::is_folded(e.syntax().green()) {
+        return e;
+    }
+    crate::syntax::unfolded(e.syntax()).unwrap_or(e)
+}
+
 fn show_expr(e: &ast::Expr, out: &mut String) {
     use ast::Expr;
+    let e = &unfold(e.clone());
     match e {
         Expr::Paren(p) => {
             if let Some(i) = p.expr() {

@@ -20,6 +20,7 @@ use rnix::SyntaxKind::{self, *};
 use rowan::{GreenNode, GreenToken, NodeOrToken};
 use rustc_hash::FxHashMap;
 
+use super::fold::Fold;
 use super::walk::raw;
 use std::collections::VecDeque;
 
@@ -43,7 +44,19 @@ const KINDS: usize = NODE_ROOT as usize;
 
 /// Parses `text`, or `None` if it is not a well-formed expression.
 pub(crate) fn parse(text: &str) -> Option<GreenNode> {
+    parse_folding(text, &mut super::fold::NoFold)
+}
+
+/// Parses `text` as [`parse`] does, folding set and list literals made
+/// only of literals into `fold` as they close (see [`super::fold`]).
+pub(crate) fn parse_folding(text: &str, fold: &mut dyn Fold) -> Option<GreenNode> {
     let mut p = Parser {
+        source: text,
+        end: 0,
+        fold,
+        gave_up: false,
+        folds_made: 0,
+        folds_at_open: Vec::new(),
         tokens: super::lexer::tokenize(text),
         trivia: Vec::with_capacity(8),
         next: None,
@@ -64,6 +77,9 @@ pub(crate) fn parse(text: &str) -> Option<GreenNode> {
         return None;
     }
     p.finish();
+    if p.gave_up {
+        return None;
+    }
     match p.children.pop() {
         Some((NodeOrToken::Node(root), _)) if p.children.is_empty() => Some(root),
         _ => None,
@@ -85,7 +101,20 @@ fn intern_name(kind: SyntaxKind, text: &str) {
 /// shared too, keyed by their elements' addresses).
 type Child = (NodeOrToken<GreenNode, GreenToken>, bool);
 
-struct Parser<'a, I> {
+struct Parser<'a, 'f, I> {
+    /// The text being parsed.
+    source: &'a str,
+    /// The byte offset after the last token added to the tree.
+    end: u32,
+    /// Where literals made only of literals are folded.
+    fold: &'f mut dyn Fold,
+    /// Set when a folded literal could not be parsed again unfolded.
+    gave_up: bool,
+    /// How many literals were folded so far.
+    folds_made: u32,
+    /// `folds_made` when each open set or `let` started, innermost last
+    /// (one that closes with none folded inside has nothing to unfold).
+    folds_at_open: Vec<u32>,
     tokens: I,
     /// Trivia read before `next`, not yet in the tree. Trivia goes into
     /// the tree right before the next token or node starts, into the node
@@ -107,7 +136,7 @@ struct Parser<'a, I> {
     node_cache: FxHashMap<(SyntaxKind, [usize; 3]), GreenNode>,
 }
 
-impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
+impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
     // ---- tokens and tree building -------------------------------------
 
     /// Reads up to the next significant token (the trivia before it, then
@@ -174,6 +203,8 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
     }
 
     fn add_token(&mut self, kind: SyntaxKind, text: &'a str) {
+        // Tokens are slices of the source.
+        self.end = (text.as_ptr() as usize - self.source.as_ptr() as usize + text.len()) as u32;
         if text.len() <= SHARED_TOKEN_LEN {
             // The last token of each kind first: punctuation, keywords and
             // most whitespace repeat it, and a comparison is cheaper than
@@ -261,11 +292,14 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
 
     fn start(&mut self, kind: SyntaxKind) {
         self.flush_trivia();
-        self.open.push((kind, self.children.len()));
+        self.start_at(self.children.len(), kind);
     }
 
     /// Starts a node around everything added since `checkpoint`.
     fn start_at(&mut self, checkpoint: usize, kind: SyntaxKind) {
+        if matches!(kind, NODE_ATTR_SET | NODE_LET_IN | NODE_LEGACY_LET) {
+            self.folds_at_open.push(self.folds_made);
+        }
         self.open.push((kind, checkpoint));
     }
 
@@ -273,6 +307,11 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
         let Some((kind, start)) = self.open.pop() else {
             return;
         };
+        if matches!(kind, NODE_ATTR_SET | NODE_LET_IN | NODE_LEGACY_LET)
+            && self.folds_at_open.pop() != Some(self.folds_made)
+        {
+            self.unfold_extended(start);
+        }
         let elements = &self.children[start..];
         let shareable = elements.len() <= 3 && elements.iter().all(|(_, shared)| *shared);
         let mut shared = shareable;
@@ -302,9 +341,57 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, I> {
             }
         } else {
             // The children move into the node (no reference-count traffic).
-            GreenNode::new(raw(kind), self.children.drain(start..).map(|(e, _)| e))
+            let node = GreenNode::new(raw(kind), self.children.drain(start..).map(|(e, _)| e));
+            if matches!(kind, NODE_ATTR_SET | NODE_LIST) {
+                let start = self.end - u32::from(node.text_len());
+                if self.fold.fold(&node, start) {
+                    self.folds_made += 1;
+                    // The tree goes before its stand-in is made: the two
+                    // are never held together.
+                    drop(node);
+                    let text = &self.source[start as usize..self.end as usize];
+                    super::fold::folded_node(kind, text)
+                } else {
+                    node
+                }
+            } else {
+                node
+            }
         };
         self.children.push((NodeOrToken::Node(node), shared));
+    }
+
+    /// Before a set or `let` whose elements start at `start` in `children`
+    /// closes: unfolds the folded values other bindings extend.
+    fn unfold_extended(&mut self, start: usize) {
+        let found = super::fold::to_unfold(&self.children[start..]);
+        if found.is_empty() {
+            return;
+        }
+        let len = |e: &NodeOrToken<GreenNode, GreenToken>| {
+            u32::from(match e {
+                NodeOrToken::Node(n) => n.text_len(),
+                NodeOrToken::Token(t) => t.text_len(),
+            })
+        };
+        let total: u32 = self.children[start..].iter().map(|(e, _)| len(e)).sum();
+        let mut at = self.end - total;
+        let mut next = found.iter().peekable();
+        for i in start..self.children.len() {
+            let here = at;
+            at += len(&self.children[i].0);
+            if next.peek().is_none_or(|&&j| j != i - start) {
+                continue;
+            }
+            next.next();
+            let NodeOrToken::Node(binding) = &self.children[i].0 else {
+                continue;
+            };
+            match super::fold::unfold_binding(binding, here, self.source, self.fold) {
+                Some(unfolded) => self.children[i] = (NodeOrToken::Node(unfolded), false),
+                None => self.gave_up = true,
+            }
+        }
     }
 
     // ---- grammar --------------------------------------------------------

@@ -9,6 +9,7 @@ use rowan::ast::AstNode;
 use crate::errors::{Error, ErrorKind};
 
 mod fastparse;
+mod fold;
 mod lexer;
 mod lexfix;
 pub mod lint;
@@ -17,6 +18,7 @@ mod room;
 mod scan;
 mod walk;
 
+pub(crate) use fold::{is_folded, unfolded, Fold, NoFold};
 pub(crate) use walk::raw as raw_kind;
 
 /// A byte range in one source file. `file == u32::MAX` means "no location".
@@ -329,6 +331,17 @@ pub fn parse_with<R>(
     text: &str,
     f: impl FnOnce(&rnix::ast::Expr) -> R,
 ) -> Result<R, Vec<Error>> {
+    parse_folding_with(file, text, NoFold, |e, _| f(e))
+}
+
+/// [`parse_with`], folding literals made only of literals into `fold` as
+/// they are parsed (see [`fold`]); `f` gets the tree and `fold`.
+pub(crate) fn parse_folding_with<R, F: Fold>(
+    file: u32,
+    text: &str,
+    mut fold: F,
+    f: impl FnOnce(&rnix::ast::Expr, F) -> R,
+) -> Result<R, Vec<Error>> {
     if let Err(kind) = room::check_tree_room(text) {
         let span = Span {
             file,
@@ -361,8 +374,8 @@ pub fn parse_with<R>(
         }
     };
     stacker::maybe_grow(needed, needed, || {
-        let expr = parse(file, text)?;
-        Ok(f(&expr))
+        let expr = parse(file, text, &mut fold)?;
+        Ok(f(&expr, fold))
     })
 }
 
@@ -550,7 +563,7 @@ fn check_no_nul_in_strings(root: &rnix::SyntaxNode, file: u32) -> Result<(), Vec
 
 /// Parses `text` (registered as `file`), returning every parse error. The
 /// caller's stack must fit the text's nesting: use [`parse_with`].
-fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
+fn parse(file: u32, text: &str, fold: &mut dyn Fold) -> Result<rnix::ast::Expr, Vec<Error>> {
     let adjusted = lex_like_cpp_nix(text);
     let text = match &adjusted {
         Some(t) => {
@@ -566,7 +579,13 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
     // whose errors are reported (the trees are the same).
     // The fast parser interns names as it reads them (in source order, as
     // `intern_in_source_order` does after rnix's parse).
-    let fast = with_file_bytes(file, || fastparse::parse(text));
+    // Strings are checked for NUL bytes in the tree, where folded literals
+    // would hide them.
+    let fast = if text.contains('\0') {
+        with_file_bytes(file, || fastparse::parse(text))
+    } else {
+        with_file_bytes(file, || fastparse::parse_folding(text, fold))
+    };
     let interned = fast.is_some();
     // Under the fuzzer, every text checks that the two parsers agree.
     #[cfg(fuzzing)]
@@ -577,7 +596,7 @@ fn parse(file: u32, text: &str) -> Result<rnix::ast::Expr, Vec<Error>> {
         );
         let parsed = rnix::Root::parse(text);
         if parsed.errors().is_empty() {
-            if let Some(ours) = &fast {
+            if let Some(ours) = &fastparse::parse(text) {
                 assert_eq!(
                     **ours,
                     *parsed.syntax().green(),
@@ -967,7 +986,7 @@ fn token_name(k: rnix::SyntaxKind) -> String {
 /// Parses `text` and prints it back the way `nix-instantiate --parse` does.
 pub fn parse_to_string(text: &str) -> Result<String, Error> {
     let file = add_source("«string»".into(), None, text);
-    match parse(file, text) {
+    match parse(file, text, &mut NoFold) {
         Ok(e) => Ok(crate::compiler::show(
             &e,
             &std::env::current_dir().unwrap_or_default(),

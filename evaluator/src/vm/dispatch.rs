@@ -436,6 +436,10 @@ impl Vm {
                     let v = chunk.constants[i as usize].clone();
                     self.stack.push(Value::Thunk(Thunk::new_literal(v)));
                 }
+                Op::LiteralCopy(i) => {
+                    let v = chunk.constants[i as usize].fresh_copy();
+                    self.stack.push(v);
+                }
                 Op::MakeClosureThunk(i) => {
                     let t = self.make_closure_thunk(&chunk, i, bp, &up);
                     self.stack.push(t);

@@ -1,0 +1,305 @@
+//! Set and list literals made only of literals, folded into values while
+//! the file is parsed, so their syntax tree is never held whole.
+//!
+//! Why: a generated file's package set is one literal of 100,000s of
+//! nested sets of strings. Its green tree is seven to eight times the
+//! text and lived until the whole file was compiled, beside the values the
+//! compiler built from it (a 25 MB file peaked at 400 MB, C++ Nix at 300).
+//! Folded bottom-up as each literal is closed, the tree of a constant
+//! literal is released as soon as its value exists.
+//!
+//! A folded literal keeps its kind and its exact text, as one whitespace
+//! token (where a real set or list starts with `{`, `rec` or `[`), so
+//! every offset and span is unchanged and walks looking for names,
+//! literals or syntax see nothing (a constant has none of them). Its value
+//! is kept by the [`Fold`] under the byte offset the literal starts at.
+//! The compiler takes folded literals from there wherever it meets one
+//! (`compiler::Folds`), and showing an expression reads the text again.
+//!
+//! One case would need the tree: a literal that another binding of the
+//! same set or `let` extends (`a = { … }; a.b = 1;` merges into `a`'s
+//! literal). When a set or `let` closes with such a name, its folded
+//! values are parsed again from their text, unfolded.
+
+use rnix::SyntaxKind::{self, *};
+use rowan::{GreenNode, GreenNodeData, NodeOrToken};
+
+use rustc_hash::FxHashMap;
+
+use super::walk::raw;
+
+/// Where folded values go while a file is parsed.
+pub(crate) trait Fold {
+    /// Folds the set or list literal `node` that starts at byte `start`
+    /// (its nested literals folded already) if it is made only of literals:
+    /// keeps its value and answers `true`.
+    fn fold(&mut self, node: &GreenNodeData, start: u32) -> bool;
+
+    /// Forgets the values folded within `range` (the literal there was
+    /// parsed again, unfolded).
+    fn unfold(&mut self, range: std::ops::Range<u32>);
+}
+
+/// Parses without folding.
+pub(crate) struct NoFold;
+
+impl Fold for NoFold {
+    fn fold(&mut self, _: &GreenNodeData, _: u32) -> bool {
+        false
+    }
+
+    fn unfold(&mut self, _: std::ops::Range<u32>) {}
+}
+
+/// Whether `green` is a folded set or list literal.
+pub(crate) fn is_folded(green: &GreenNodeData) -> bool {
+    let kind = green.kind();
+    (kind == raw(NODE_ATTR_SET) || kind == raw(NODE_LIST))
+        && matches!(green.children().next(), Some(NodeOrToken::Token(t)) if t.kind() == raw(TOKEN_WHITESPACE))
+}
+
+/// The node standing for a folded literal of `kind` written as `text`.
+pub(super) fn folded_node(kind: SyntaxKind, text: &str) -> GreenNode {
+    GreenNode::new(
+        raw(kind),
+        [NodeOrToken::Token(rowan::GreenToken::new(
+            raw(TOKEN_WHITESPACE),
+            text,
+        ))],
+    )
+}
+
+/// The expression a folded literal stands for, parsed again from its
+/// text (without folding), as a tree of its own.
+pub(crate) fn unfolded(node: &rnix::SyntaxNode) -> Option<rnix::ast::Expr> {
+    let text = node.text().to_string();
+    let green = super::fastparse::parse(&text).or_else(|| {
+        let parsed = rnix::Root::parse(&text);
+        parsed
+            .errors()
+            .is_empty()
+            .then(|| parsed.syntax().green().to_owned())
+    })?;
+    <rnix::Root as rowan::ast::AstNode>::cast(rnix::SyntaxNode::new_root(green))?.expr()
+}
+
+/// How a binding's first attribute name compares with the others', for
+/// finding names bound more than once.
+enum Name<'t> {
+    /// Written plainly or as a string without escapes or interpolation.
+    Known(&'t str),
+    /// Anything else: may equal any other name.
+    Unknown,
+}
+
+/// The first attribute name of a binding's attribute path, or of an
+/// `inherit`'s names.
+fn name_of(attr: &GreenNodeData) -> Name<'_> {
+    let mut children = attr.children();
+    if attr.kind() == raw(NODE_IDENT) {
+        if let (Some(NodeOrToken::Token(t)), None) = (children.next(), children.next()) {
+            return Name::Known(t.text());
+        }
+    } else if attr.kind() == raw(NODE_STRING) {
+        match (
+            children.next(),
+            children.next(),
+            children.next(),
+            children.next(),
+        ) {
+            (Some(NodeOrToken::Token(open)), Some(NodeOrToken::Token(close)), None, None)
+                if open.text() == "\"" && close.kind() == raw(TOKEN_STRING_END) =>
+            {
+                return Name::Known("");
+            }
+            (
+                Some(NodeOrToken::Token(open)),
+                Some(NodeOrToken::Token(text)),
+                Some(NodeOrToken::Token(close)),
+                None,
+            ) if open.text() == "\""
+                && text.kind() == raw(TOKEN_STRING_CONTENT)
+                && close.kind() == raw(TOKEN_STRING_END)
+                && !text.text().contains('\\') =>
+            {
+                return Name::Known(text.text());
+            }
+            _ => {}
+        }
+    }
+    Name::Unknown
+}
+
+/// A binding's value node (the child node after its attribute path), if
+/// it is, or parenthesizes, a folded literal: its index among the
+/// binding's children and its offset from the binding's start.
+fn folded_value(binding: &GreenNodeData) -> Option<(usize, u32)> {
+    let mut offset = 0u32;
+    let mut nodes = 0;
+    for (i, child) in binding.children().enumerate() {
+        let len = u32::from(match child {
+            NodeOrToken::Node(n) => n.text_len(),
+            NodeOrToken::Token(t) => t.text_len(),
+        });
+        if let NodeOrToken::Node(n) = child {
+            nodes += 1;
+            if nodes == 2 {
+                let mut inner = n;
+                while inner.kind() == raw(NODE_PAREN) {
+                    inner = inner.children().find_map(|c| c.into_node())?;
+                }
+                return is_folded(inner).then_some((i, offset));
+            }
+        }
+        offset += len;
+    }
+    None
+}
+
+/// The first name a binding binds (the first attribute of its path).
+fn first_name(binding: &GreenNodeData) -> Name<'_> {
+    binding
+        .children()
+        .find_map(|c| c.into_node())
+        .and_then(|path| path.children().find_map(|c| c.into_node()))
+        .map_or(Name::Unknown, name_of)
+}
+
+/// For a set or `let` about to close with the elements `children`: the
+/// indices of the bindings whose folded value another binding may extend,
+/// i.e. whose first name is bound more than once (or may be).
+pub(super) fn to_unfold<'a>(
+    children: &'a [(NodeOrToken<GreenNode, rowan::GreenToken>, bool)],
+) -> Vec<usize> {
+    let binding = raw(NODE_ATTRPATH_VALUE);
+    let mut folded = children
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (c, _))| match c {
+            NodeOrToken::Node(n) if n.kind() == binding && folded_value(n).is_some() => Some(i),
+            _ => None,
+        });
+    let Some(first_folded) = folded.next() else {
+        return Vec::new();
+    };
+    // How often each name is bound.
+    let mut counts: FxHashMap<&'a str, u32> =
+        FxHashMap::with_capacity_and_hasher(children.len() / 2, Default::default());
+    let mut unknown = false;
+    let mut add = |name: Name<'a>| match name {
+        Name::Known(n) => *counts.entry(n).or_default() += 1,
+        Name::Unknown => unknown = true,
+    };
+    for (child, _) in children {
+        let NodeOrToken::Node(n) = child else {
+            continue;
+        };
+        if n.kind() == binding {
+            add(first_name(n));
+        } else if n.kind() == raw(NODE_INHERIT) {
+            for attr in n.children().filter_map(|c| c.into_node()) {
+                if attr.kind() != raw(NODE_INHERIT_FROM) {
+                    add(name_of(attr));
+                }
+            }
+        }
+    }
+    let folded = std::iter::once(first_folded).chain(folded);
+    if unknown {
+        return folded.collect();
+    }
+    folded
+        .filter(|&i| match &children[i].0 {
+            NodeOrToken::Node(n) => match first_name(n) {
+                Name::Known(name) => counts.get(name).is_some_and(|&c| c > 1),
+                Name::Unknown => true,
+            },
+            NodeOrToken::Token(_) => false,
+        })
+        .collect()
+}
+
+/// The binding `binding` (starting at byte `start` of `source`) with its
+/// folded value parsed again, unfolded; `None` if that fails (then the
+/// file goes to rnix's parser).
+pub(super) fn unfold_binding(
+    binding: &GreenNodeData,
+    start: u32,
+    source: &str,
+    fold: &mut dyn Fold,
+) -> Option<GreenNode> {
+    let (index, offset) = folded_value(binding)?;
+    let value = binding.children().nth(index)?.into_node()?;
+    let from = start + offset;
+    let to = from + u32::from(value.text_len());
+    let text = source.get(from as usize..to as usize)?;
+    let root = super::fastparse::parse(text)?;
+    let mut parts = root.children();
+    let (Some(NodeOrToken::Node(unfolded)), None) = (parts.next(), parts.next()) else {
+        return None;
+    };
+    if unfolded.kind() != value.kind() || unfolded.text_len() != value.text_len() {
+        return None;
+    }
+    let unfolded = unfolded.to_owned();
+    fold.unfold(from..to);
+    Some(GreenNode::new(
+        binding.kind(),
+        binding
+            .children()
+            .enumerate()
+            .map(|(i, child)| match child {
+                _ if i == index => NodeOrToken::Node(unfolded.clone()),
+                NodeOrToken::Node(n) => NodeOrToken::Node(n.to_owned()),
+                NodeOrToken::Token(t) => NodeOrToken::Token(t.to_owned()),
+            }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Over the language corpus: a tree parsed with folding has the file's
+    /// text, folded literals stand where rnix's tree has the same literal,
+    /// and each parsed again is that literal's subtree.
+    #[test]
+    fn folded_literals_keep_the_text_and_unfold_to_rnix_subtrees() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lang");
+        let mut folded = 0;
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            let rnix_root = rnix::Root::parse(&text);
+            if !rnix_root.errors().is_empty() {
+                continue;
+            }
+            let evaluation = crate::Evaluation::builder().build();
+            let _entered = evaluation.enter();
+            let mut folds = crate::compiler::Folds::new(0);
+            let Some(green) = super::super::fastparse::parse_folding(&text, &mut folds) else {
+                continue;
+            };
+            let ours = rnix::SyntaxNode::new_root(green);
+            let path = entry.path();
+            assert_eq!(ours.text().to_string(), text, "{}", path.display());
+            for node in ours.descendants().filter(|n| is_folded(n.green())) {
+                let theirs = rnix_root
+                    .syntax()
+                    .descendants()
+                    .find(|n| n.text_range() == node.text_range() && n.kind() == node.kind())
+                    .unwrap_or_else(|| panic!("{}: no literal at {:?}", path.display(), node));
+                let unfolded = unfolded(&node).expect("a folded literal parses again");
+                assert_eq!(
+                    *rowan::ast::AstNode::syntax(&unfolded).green(),
+                    *theirs.green(),
+                    "{}",
+                    path.display()
+                );
+                folded += 1;
+            }
+        }
+        assert!(folded > 500, "only {folded} folded literals");
+    }
+}
