@@ -278,9 +278,9 @@ impl Folds {
 
 impl crate::syntax::Fold for Folds {
     fn fold(&mut self, node: &GreenNodeData, start: u32) -> bool {
-        // The check builds nothing: most literals that are not constant
-        // are told apart before a value is made for any of their parts.
-        if green_is_constant(node, 0) != Some(true) {
+        // Most literals that are not constant are told apart by the kinds
+        // of their elements, before a value is made for any of them.
+        if !elements_may_be_constant(node) {
             return false;
         }
         // URI literals are left in the tree for the lints to find.
@@ -572,6 +572,28 @@ fn green_is_constant(green: &GreenNodeData, depth: usize) -> Option<bool> {
             true
         }
         _ => false,
+    })
+}
+
+/// Whether every element of the set or list literal `green` is of a kind
+/// a constant element can be (a quick look, for literals that are not).
+fn elements_may_be_constant(green: &GreenNodeData) -> bool {
+    let element = |node: &GreenNodeData| {
+        matches!(
+            kind_of(node.kind()),
+            SyntaxKind::NODE_STRING
+                | SyntaxKind::NODE_LITERAL
+                | SyntaxKind::NODE_LIST
+                | SyntaxKind::NODE_ATTR_SET
+                | SyntaxKind::NODE_PAREN
+        )
+    };
+    green.children().all(|child| match child {
+        NodeOrToken::Token(_) => true,
+        NodeOrToken::Node(n) if kind_of(n.kind()) == SyntaxKind::NODE_ATTRPATH_VALUE => {
+            n.children().filter_map(|c| c.into_node()).nth(1).is_some_and(element)
+        }
+        NodeOrToken::Node(n) => element(n),
     })
 }
 

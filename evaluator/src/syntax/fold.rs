@@ -182,12 +182,11 @@ pub(super) fn to_unfold<'a>(
     let Some(first_folded) = folded.next() else {
         return Vec::new();
     };
-    // How often each name is bound.
-    let mut counts: FxHashMap<&'a str, u32> =
-        FxHashMap::with_capacity_and_hasher(children.len() / 2, Default::default());
+    // Every name bound; counted in a table when there are many.
+    let mut names: smallvec::SmallVec<[&'a str; 8]> = smallvec::SmallVec::new();
     let mut unknown = false;
     let mut add = |name: Name<'a>| match name {
-        Name::Known(n) => *counts.entry(n).or_default() += 1,
+        Name::Known(n) => names.push(n),
         Name::Unknown => unknown = true,
     };
     for (child, _) in children {
@@ -208,10 +207,21 @@ pub(super) fn to_unfold<'a>(
     if unknown {
         return folded.collect();
     }
+    let counts: Option<FxHashMap<&str, u32>> = (names.len() > 8).then(|| {
+        let mut counts = FxHashMap::with_capacity_and_hasher(names.len(), Default::default());
+        for name in &names {
+            *counts.entry(*name).or_default() += 1;
+        }
+        counts
+    });
+    let repeated = |name: &str| match &counts {
+        Some(counts) => counts.get(name).is_some_and(|&c| c > 1),
+        None => names.iter().filter(|n| **n == name).count() > 1,
+    };
     folded
         .filter(|&i| match &children[i].0 {
             NodeOrToken::Node(n) => match first_name(n) {
-                Name::Known(name) => counts.get(name).is_some_and(|&c| c > 1),
+                Name::Known(name) => repeated(name),
                 Name::Unknown => true,
             },
             NodeOrToken::Token(_) => false,
