@@ -590,9 +590,11 @@ fn elements_may_be_constant(green: &GreenNodeData) -> bool {
     };
     green.children().all(|child| match child {
         NodeOrToken::Token(_) => true,
-        NodeOrToken::Node(n) if kind_of(n.kind()) == SyntaxKind::NODE_ATTRPATH_VALUE => {
-            n.children().filter_map(|c| c.into_node()).nth(1).is_some_and(element)
-        }
+        NodeOrToken::Node(n) if kind_of(n.kind()) == SyntaxKind::NODE_ATTRPATH_VALUE => n
+            .children()
+            .filter_map(|c| c.into_node())
+            .nth(1)
+            .is_some_and(element),
         NodeOrToken::Node(n) => element(n),
     })
 }

@@ -342,6 +342,11 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
         } else {
             // The children move into the node (no reference-count traffic).
             let node = GreenNode::new(raw(kind), self.children.drain(start..).map(|(e, _)| e));
+            // A large literal leaves the vector large and nearly empty: its
+            // room goes back before the literal's value is made.
+            if self.children.capacity() > 4 * self.children.len() + (1 << 16) {
+                self.children.shrink_to(2 * self.children.len());
+            }
             if matches!(kind, NODE_ATTR_SET | NODE_LIST) {
                 let start = self.end - u32::from(node.text_len());
                 if self.fold.fold(&node, start) {

@@ -8,8 +8,8 @@
 //! Folded bottom-up as each literal is closed, the tree of a constant
 //! literal is released as soon as its value exists.
 //!
-//! A folded literal keeps its kind and its exact text, as one whitespace
-//! token (where a real set or list starts with `{`, `rec` or `[`), so
+//! A folded literal keeps its kind and its exact text, as whitespace
+//! tokens (where a real set or list starts with `{`, `rec` or `[`), so
 //! every offset and span is unchanged and walks looking for names,
 //! literals or syntax see nothing (a constant has none of them). Its value
 //! is kept by the [`Fold`] under the byte offset the literal starts at.
@@ -59,15 +59,29 @@ pub(crate) fn is_folded(green: &GreenNodeData) -> bool {
 }
 
 /// The node standing for a folded literal of `kind` written as `text`.
+/// The text is kept in pieces of at most [`PIECE`] bytes: memory the
+/// literal's tree just gave back can hold them, where one large block would
+/// be new memory.
 pub(super) fn folded_node(kind: SyntaxKind, text: &str) -> GreenNode {
-    GreenNode::new(
-        raw(kind),
-        [NodeOrToken::Token(rowan::GreenToken::new(
+    let mut pieces = Vec::with_capacity(text.len() / PIECE + 1);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut end = rest.len().min(PIECE);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (piece, after) = rest.split_at(end);
+        pieces.push(NodeOrToken::Token(rowan::GreenToken::new(
             raw(TOKEN_WHITESPACE),
-            text,
-        ))],
-    )
+            piece,
+        )));
+        rest = after;
+    }
+    GreenNode::new(raw(kind), pieces)
 }
+
+/// The longest piece of a folded literal's text (see [`folded_node`]).
+const PIECE: usize = 4096;
 
 /// The expression a folded literal stands for, parsed again from its
 /// text (without folding), as a tree of its own.
