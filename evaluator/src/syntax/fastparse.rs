@@ -369,33 +369,9 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
     /// Before a set or `let` whose elements start at `start` in `children`
     /// closes: unfolds the folded values other bindings extend.
     fn unfold_extended(&mut self, start: usize) {
-        let found = super::fold::to_unfold(&self.children[start..]);
-        if found.is_empty() {
-            return;
-        }
-        let len = |e: &NodeOrToken<GreenNode, GreenToken>| {
-            u32::from(match e {
-                NodeOrToken::Node(n) => n.text_len(),
-                NodeOrToken::Token(t) => t.text_len(),
-            })
-        };
-        let total: u32 = self.children[start..].iter().map(|(e, _)| len(e)).sum();
-        let mut at = self.end - total;
-        let mut next = found.iter().peekable();
-        for i in start..self.children.len() {
-            let here = at;
-            at += len(&self.children[i].0);
-            if next.peek().is_none_or(|&&j| j != i - start) {
-                continue;
-            }
-            next.next();
-            let NodeOrToken::Node(binding) = &self.children[i].0 else {
-                continue;
-            };
-            match super::fold::unfold_binding(binding, here, self.source, self.fold) {
-                Some(unfolded) => self.children[i] = (NodeOrToken::Node(unfolded), false),
-                None => self.gave_up = true,
-            }
+        let elements = &mut self.children[start..];
+        if !super::fold::unfold_extended(elements, self.end, self.source, self.fold) {
+            self.gave_up = true;
         }
     }
 

@@ -182,9 +182,7 @@ fn first_name(binding: &GreenNodeData) -> Name<'_> {
 /// For a set or `let` about to close with the elements `children`: the
 /// indices of the bindings whose folded value another binding may extend,
 /// i.e. whose first name is bound more than once (or may be).
-pub(super) fn to_unfold<'a>(
-    children: &'a [(NodeOrToken<GreenNode, rowan::GreenToken>, bool)],
-) -> Vec<usize> {
+fn to_unfold<'a>(children: &'a [(NodeOrToken<GreenNode, rowan::GreenToken>, bool)]) -> Vec<usize> {
     let binding = raw(NODE_ATTRPATH_VALUE);
     let mut folded = children
         .iter()
@@ -243,10 +241,53 @@ pub(super) fn to_unfold<'a>(
         .collect()
 }
 
+/// Unfolds, among the elements `children` of a set or `let` about to close
+/// (the last ending at byte `end` of `source`), the folded values other
+/// bindings extend (see [`to_unfold`]); `false` if one does not parse again
+/// (then the file goes to rnix's parser).
+pub(super) fn unfold_extended(
+    children: &mut [(NodeOrToken<GreenNode, rowan::GreenToken>, bool)],
+    end: u32,
+    source: &str,
+    fold: &mut dyn Fold,
+) -> bool {
+    let found = to_unfold(children);
+    if found.is_empty() {
+        return true;
+    }
+    let len = |e: &NodeOrToken<GreenNode, rowan::GreenToken>| {
+        u32::from(match e {
+            NodeOrToken::Node(n) => n.text_len(),
+            NodeOrToken::Token(t) => t.text_len(),
+        })
+    };
+    let total: u32 = children.iter().map(|(e, _)| len(e)).sum();
+    let mut at = end - total;
+    let mut next = found.iter().peekable();
+    for (i, (element, shared)) in children.iter_mut().enumerate() {
+        let here = at;
+        at += len(element);
+        if next.next_if(|&&j| j == i).is_none() {
+            continue;
+        }
+        let NodeOrToken::Node(binding) = &*element else {
+            continue;
+        };
+        match unfold_binding(binding, here, source, fold) {
+            Some(unfolded) => {
+                *element = NodeOrToken::Node(unfolded);
+                *shared = false;
+            }
+            None => return false,
+        }
+    }
+    true
+}
+
 /// The binding `binding` (starting at byte `start` of `source`) with its
 /// folded value parsed again, unfolded; `None` if that fails (then the
 /// file goes to rnix's parser).
-pub(super) fn unfold_binding(
+fn unfold_binding(
     binding: &GreenNodeData,
     start: u32,
     source: &str,
