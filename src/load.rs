@@ -323,7 +323,7 @@ fn only_requested_args(eval: &mut Evaluation, f: &Value, args: Value) -> Result<
     let (Value::Closure(c), Value::Attrs(a)) = (&f, &args) else {
         return Ok(args);
     };
-    let Some(formals) = &c.lambda.chunk.formals else {
+    let Some(formals) = c.lambda.chunk.formals() else {
         return Ok(args);
     };
     if formals.ellipsis {

@@ -297,7 +297,7 @@ fn list_to_attrs(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
 fn function_args(_: &mut Vm, args: Vec<Value>) -> Result<Value, ErrorKind> {
     match &args[0] {
         Value::Closure(c) => {
-            let Some(formals) = &c.lambda.chunk.formals else {
+            let Some(formals) = c.lambda.chunk.formals() else {
                 return Ok(Value::attrs(Attrs::empty()));
             };
             Ok(Value::attrs(Attrs::from_sorted(

@@ -105,7 +105,7 @@ fn write_function(w: &mut Writer, c: &Closure, depth: usize, location: bool) {
         None => w.tag(depth, "function", &[], false),
     }
     let name = lambda_param_name(c);
-    match &c.lambda.chunk.formals {
+    match c.lambda.chunk.formals() {
         Some(formals) => {
             let mut attrs: Vec<(&str, &[u8])> = Vec::new();
             if formals.ellipsis {

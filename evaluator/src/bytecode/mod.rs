@@ -77,10 +77,6 @@ pub enum Op {
     /// of literals only (a thunk in C++ Nix, but one with nothing to run:
     /// see `compiler/constants.rs`).
     MakeLiteralThunk(Idx),
-    /// Push a copy of the set or list `constants[i]` (a literal folded
-    /// while parsing, in a strict position): a new value with new nested
-    /// literal thunks, as evaluating the literal builds.
-    LiteralCopy(Idx),
     /// Stack: [f, arg] → f arg (in weak head normal form).
     Call,
     /// Stack: [f, a, b] → f a b.
@@ -230,12 +226,6 @@ pub struct Chunk {
     pub lambdas: Box<[Rc<Lambda>]>,
     /// Static parts of attribute-set literals.
     pub attr_sets: Box<[AttrsDesc]>,
-    /// `with` namespaces searched by `WithLookup`, innermost first.
-    pub withs: Box<[Vec<Capture>]>,
-    /// Names and local slots of `rec` sets that use `__overrides`.
-    pub rec_slots: Box<[Vec<(Symbol, u32)>]>,
-    /// Operations of the thunks made by `MakeSpeculativeThunk`.
-    pub speculations: Box<[Speculation]>,
     /// The values a thunk or closure of this chunk captures when it is made,
     /// read from the frame that makes it.
     pub captures: Box<[Capture]>,
@@ -244,18 +234,34 @@ pub struct Chunk {
     /// For the thunk of an attribute's value: the attribute, for error
     /// traces (see [`Chunk::description`]).
     pub attribute: Option<Symbol>,
+    /// Operations of the thunks made by `MakeSpeculativeThunk` (hot in
+    /// integer recursion: not among the rare parts).
+    pub speculations: Box<[Speculation]>,
+    /// What few chunks have (see [`ChunkRare`]); `None` when all is empty.
+    pub rare: Option<Box<ChunkRare>>,
+    /// Keeps the names this code uses interned (zero-sized).
+    pub names_lease: crate::value::NameLease,
+}
+
+// Boxed slices instead of vectors (328 bytes before), the rare parts
+// behind one pointer (240 before).
+const _: () = assert!(std::mem::size_of::<Chunk>() <= 176);
+
+/// The parts of a [`Chunk`] that only some chunks have: `with` bodies,
+/// `rec` sets with `__overrides` and lambda bodies.
+#[derive(Debug)]
+pub struct ChunkRare {
+    /// `with` namespaces searched by `WithLookup`, innermost first.
+    pub withs: Box<[Vec<Capture>]>,
+    /// Names and local slots of `rec` sets that use `__overrides`.
+    pub rec_slots: Box<[Vec<(Symbol, u32)>]>,
     /// For a lambda body with a `{ … }` pattern: its formals.
     pub formals: Option<Formals>,
     /// For a lambda body: the lambda's name and position, for error messages.
     pub lambda_name: Option<Symbol>,
     /// Where the lambda is written.
     pub lambda_span: Span,
-    /// Keeps the names this code uses interned (zero-sized).
-    pub names_lease: crate::value::NameLease,
 }
-
-// Boxed slices instead of vectors: 88 bytes less per chunk (328 before).
-const _: () = assert!(std::mem::size_of::<Chunk>() <= 240);
 
 /// A chunk under construction: [`Chunk`]'s fields, its tables as vectors
 /// the compiler pushes to. [`ChunkBuilder::take_exact`] moves them out.
@@ -350,17 +356,37 @@ impl ChunkBuilder {
             chunks: exact(&mut self.chunks),
             lambdas: exact(&mut self.lambdas),
             attr_sets: exact(&mut self.attr_sets),
-            withs: exact(&mut self.withs),
-            rec_slots: exact(&mut self.rec_slots),
-            speculations: exact(&mut self.speculations),
             captures: exact(&mut self.captures),
             locals: std::mem::take(&mut self.locals),
             attribute: self.attribute.take(),
+            speculations: exact(&mut self.speculations),
+            rare: self.take_rare(),
+            names_lease: std::mem::take(&mut self.names_lease),
+        }
+    }
+
+    /// The rare parts ([`ChunkRare`]), if any is not empty.
+    fn take_rare(&mut self) -> Option<Box<ChunkRare>> {
+        let none = self.withs.is_empty()
+            && self.rec_slots.is_empty()
+            && self.formals.is_none()
+            && self.lambda_name.is_none()
+            && self.lambda_span == Span::NONE;
+        if none {
+            return None;
+        }
+        fn exact<T>(v: &mut Vec<T>) -> Box<[T]> {
+            let mut out = Vec::with_capacity(v.len());
+            out.append(v);
+            out.into_boxed_slice()
+        }
+        Some(Box::new(ChunkRare {
+            withs: exact(&mut self.withs),
+            rec_slots: exact(&mut self.rec_slots),
             formals: self.formals.take(),
             lambda_name: self.lambda_name.take(),
             lambda_span: std::mem::replace(&mut self.lambda_span, Span::NONE),
-            names_lease: std::mem::take(&mut self.names_lease),
-        }
+        }))
     }
 }
 
@@ -374,6 +400,31 @@ impl Chunk {
     /// The span of the instruction at `ip`.
     pub fn span_at(&self, ip: usize) -> Span {
         self.spans.get(ip).copied().unwrap_or(Span::NONE)
+    }
+
+    /// `with` namespaces searched by `WithLookup`, innermost first.
+    pub fn withs(&self) -> &[Vec<Capture>] {
+        self.rare.as_deref().map_or(&[], |r| &r.withs)
+    }
+
+    /// Names and local slots of `rec` sets that use `__overrides`.
+    pub fn rec_slots(&self) -> &[Vec<(Symbol, u32)>] {
+        self.rare.as_deref().map_or(&[], |r| &r.rec_slots)
+    }
+
+    /// For a lambda body with a `{ … }` pattern: its formals.
+    pub fn formals(&self) -> Option<&Formals> {
+        self.rare.as_deref().and_then(|r| r.formals.as_ref())
+    }
+
+    /// For a lambda body: the lambda's name.
+    pub fn lambda_name(&self) -> Option<Symbol> {
+        self.rare.as_deref().and_then(|r| r.lambda_name)
+    }
+
+    /// For a lambda body: where the lambda is written.
+    pub fn lambda_span(&self) -> Span {
+        self.rare.as_deref().map_or(Span::NONE, |r| r.lambda_span)
     }
 }
 

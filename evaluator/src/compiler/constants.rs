@@ -211,9 +211,12 @@ impl Compiler<'_> {
     pub(super) fn emit_folded(&mut self, e: &ast::Expr, span: crate::syntax::Span) {
         let start = u32::from(e.syntax().text_range().start());
         match self.folds.get(start) {
+            // Forcing the literal's thunk makes the copy (an instruction
+            // of its own cost the dispatch loop more than this costs here).
             Some(v) => {
                 let i = self.constant(v.clone());
-                self.emit(crate::bytecode::Op::LiteralCopy(i), span);
+                self.emit(crate::bytecode::Op::MakeLiteralThunk(i), span);
+                self.emit(crate::bytecode::Op::Force, span);
             }
             None => self.error(
                 ErrorKind::Eval("internal compiler error: a folded literal has no value".into()),

@@ -222,6 +222,8 @@ impl Thunk {
 
     /// A thunk for a list or set literal built when compiling: forcing it
     /// gives a copy of `v` (see [`ThunkState::Literal`]).
+    // Inlined: speculative thunks make one per integer step (`fib`).
+    #[inline]
     pub(crate) fn new_literal(v: Value) -> Thunk {
         crate::state::charge_thunk(THUNK_BYTES);
         Thunk(Rc::new(RefCell::new(ThunkState::Literal(v))))

@@ -110,7 +110,7 @@ impl Vm {
                 })
             }
         };
-        let names = &chunk.rec_slots[i as usize];
+        let names = &chunk.rec_slots()[i as usize];
         let mut extra = Vec::new();
         for attr in overrides.iter() {
             match names.iter().find(|(n, _)| *n == attr.name) {
@@ -436,10 +436,6 @@ impl Vm {
                     let v = chunk.constants[i as usize].clone();
                     self.stack.push(Value::Thunk(Thunk::new_literal(v)));
                 }
-                Op::LiteralCopy(i) => {
-                    let v = chunk.constants[i as usize].fresh_copy();
-                    self.stack.push(v);
-                }
                 Op::MakeClosureThunk(i) => {
                     let t = self.make_closure_thunk(&chunk, i, bp, &up);
                     self.stack.push(t);
@@ -525,7 +521,7 @@ impl Vm {
                 Op::WithLookup { name, withs } => {
                     let sym = chunk.names[name as usize];
                     let mut found = None;
-                    for cap in &chunk.withs[withs as usize] {
+                    for cap in &chunk.withs()[withs as usize] {
                         let ns = match *cap {
                             Capture::Local(s) => {
                                 self.stack.get(bp + s as usize).cloned().unwrap_or_default()

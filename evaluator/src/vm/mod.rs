@@ -624,7 +624,7 @@ impl Vm {
                         // innermost code running is where it happened.
                         e.span = span;
                     } else if e.trace.len() < 64 && span.is_some() && span != e.span {
-                        let msg = match (&chunk.lambda_name, chunk.description()) {
+                        let msg = match (&chunk.lambda_name(), chunk.description()) {
                             (Some(n), _) => format!("while calling '{n}'"),
                             (None, Some(d)) => d,
                             (None, None) => "while evaluating".to_string(),

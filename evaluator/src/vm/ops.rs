@@ -312,9 +312,9 @@ pub(super) fn interpolate_path(parts: Vec<Value>) -> Result<Value, ErrorKind> {
 
 /// How C++ Nix names a lambda in call errors.
 fn lambda_description(chunk: &Chunk) -> String {
-    match chunk.lambda_name {
-        Some(n) => format!("'{}' at {}", n, pos_string(chunk.lambda_span)),
-        None => format!("anonymous function at {}", pos_string(chunk.lambda_span)),
+    match chunk.lambda_name() {
+        Some(n) => format!("'{}' at {}", n, pos_string(chunk.lambda_span())),
+        None => format!("anonymous function at {}", pos_string(chunk.lambda_span())),
     }
 }
 
@@ -328,7 +328,7 @@ pub(super) fn bind_formals(
     up: &super::Up,
     arg: Value,
 ) -> Result<(), ErrorKind> {
-    let Some(formals) = &chunk.formals else {
+    let Some(formals) = chunk.formals() else {
         return Ok(());
     };
     let Value::Attrs(attrs) = arg else {

@@ -11,7 +11,7 @@ pub fn auto_call(
 ) -> Result<Value, Error> {
     let v = eval.force(&v)?;
     let chunk_formals = match &v {
-        Value::Closure(c) => match &c.lambda.chunk.formals {
+        Value::Closure(c) => match c.lambda.chunk.formals() {
             Some(f) => Some((
                 f.entries
                     .iter()
@@ -34,7 +34,7 @@ pub fn auto_call(
     if !ellipsis {
         for f in &formals {
             let has_default = match &v {
-                Value::Closure(c) => c.lambda.chunk.formals.as_ref().is_some_and(|fs| {
+                Value::Closure(c) => c.lambda.chunk.formals().is_some_and(|fs| {
                     fs.entries
                         .iter()
                         .any(|e| *e.name.bytes() == *f.as_bytes() && e.default.is_some())
