@@ -16,7 +16,7 @@ pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
         return if text.is_empty() {
             Vec::new()
         } else {
-            vec![InterpolPart::Literal(text)]
+            vec![InterpolPart::Literal(text.into_owned())]
         };
     }
     let indented = matches!(green.children().next(), Some(rowan::NodeOrToken::Token(open)) if open.text() == "''");
@@ -53,8 +53,9 @@ pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
 }
 
 /// The decoded text of a string node (green tree) that is `"…"` without
-/// interpolation, or `None` for any other string.
-pub(super) fn plain_quoted_text(green: &rowan::GreenNodeData) -> Option<String> {
+/// interpolation, or `None` for any other string. Borrowed from the tree
+/// when there is nothing to decode (most strings).
+pub(super) fn plain_quoted_text(green: &rowan::GreenNodeData) -> Option<std::borrow::Cow<'_, str>> {
     let mut children = green.children().map(|c| c.into_token());
     match children.next() {
         Some(Some(open)) if open.text() == "\"" => {}
@@ -66,11 +67,16 @@ pub(super) fn plain_quoted_text(green: &rowan::GreenNodeData) -> Option<String> 
         kind(rnix::SyntaxKind::TOKEN_STRING_END),
     );
     match (children.next(), children.next(), children.next()) {
-        (Some(Some(close)), None, _) if close.kind() == end => Some(String::new()),
+        (Some(Some(close)), None, _) if close.kind() == end => Some("".into()),
         (Some(Some(text)), Some(Some(close)), None)
             if text.kind() == content && close.kind() == end =>
         {
-            Some(unescape_quoted(text.text()))
+            let raw = text.text();
+            Some(if memchr::memchr2(b'\\', b'\r', raw.as_bytes()).is_none() {
+                raw.into()
+            } else {
+                unescape_quoted(raw).into()
+            })
         }
         _ => None,
     }
