@@ -243,7 +243,13 @@ pub(crate) struct Folds {
     /// of the folded literals inside it: so the values inside a literal
     /// being folded are always the end of this list.
     values: Vec<(u32, Value)>,
+    /// Attribute names recently read, by their token (see
+    /// [`GreenConstants::attr_name`]).
+    names: std::cell::RefCell<Vec<Option<(rowan::GreenToken, Symbol)>>>,
 }
+
+/// Slots of [`Folds`]' cache of attribute names.
+const NAME_CACHE: usize = 64;
 
 impl Folds {
     /// No folded literals yet, for the file `file`.
@@ -251,6 +257,7 @@ impl Folds {
         Folds {
             file,
             values: Vec::new(),
+            names: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -313,6 +320,39 @@ pub(super) struct GreenConstants<'f> {
 }
 
 impl GreenConstants<'_> {
+    /// [`green_attr_name`], remembering the names of identifier tokens:
+    /// the parser shares the tokens of names that repeat (`pname`, `src`,
+    /// `url` in every package), and interning a name again costs more than
+    /// finding its token here. An entry holds its token, so no other token
+    /// can be at that address while it is cached.
+    fn attr_name(&self, green: &GreenNodeData) -> Option<Symbol> {
+        let mut children = green.children();
+        let token = match (children.next(), children.next()) {
+            (Some(NodeOrToken::Token(t)), None)
+                if kind_of(green.kind()) == SyntaxKind::NODE_IDENT =>
+            {
+                t
+            }
+            _ => return green_attr_name(green),
+        };
+        let address = token as *const GreenTokenData as usize;
+        let slot = (address >> 4) % NAME_CACHE;
+        let mut names = self.folds.names.borrow_mut();
+        if names.is_empty() {
+            names.resize(NAME_CACHE, None);
+        }
+        if let Some(Some((cached, name))) = names.get(slot) {
+            if std::ptr::eq(&**cached, token) {
+                return Some(*name);
+            }
+        }
+        let name = Symbol::from_str(token.text());
+        if let Some(entry) = names.get_mut(slot) {
+            *entry = Some((token.to_owned(), name));
+        }
+        Some(name)
+    }
+
     /// What [`is_constant`] and [`Compiler::constant_value`] give for the
     /// node `green` at byte `start`, computed in one walk of the green tree
     /// (no cursor nodes): for lists, and sets whose attributes are plain
@@ -390,7 +430,7 @@ impl GreenConstants<'_> {
             // Every attribute a path makes has the position of its start.
             let mut span = None;
             for (attr, attr_at) in child_nodes(path, path_at) {
-                names.push(green_attr_name(attr)?);
+                names.push(self.attr_name(attr)?);
                 span.get_or_insert(crate::syntax::Span {
                     file: self.file,
                     start: attr_at,
