@@ -71,6 +71,20 @@ pub(super) fn lex_like_cpp_nix(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// The bytes the scan for lexing differences stops at in code: string and
+/// comment starts, braces and exponent letters (a table, rather than eight
+/// comparisons per byte of the file).
+static MATTERS: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = *b"\"'#/{}eE";
+    let mut k = 0;
+    while k < special.len() {
+        table[special[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
+
 /// Whether [`lex_like_cpp_nix`] could change anything: the text has a
 /// carriage return, or, in code (not inside a string or comment), an
 /// `e`/`E` after a digit or `.` that no exponent digit follows. A byte scan,
@@ -100,9 +114,7 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
         i += match stack.last() {
             Some(Ctx::Str) => string_text(b, i, false),
             Some(Ctx::IndStr) => string_text(b, i, true),
-            _ => skip_until(b.get(i..).unwrap_or(&[]), |c| {
-                matches!(c, b'"' | b'\'' | b'#' | b'/' | b'{' | b'}' | b'e' | b'E')
-            }),
+            _ => skip_until(b.get(i..).unwrap_or(&[]), |c| MATTERS[usize::from(c)]),
         };
         let Some(&c) = b.get(i) else {
             break;
