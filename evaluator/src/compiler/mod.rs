@@ -63,52 +63,44 @@ pub(crate) fn compile_folded(
     scope: Option<Vec<Symbol>>,
 ) -> Result<Rc<Chunk>, Vec<Error>> {
     let file = folds.file();
-    crate::syntax::with_file_bytes(file, || compile_file(expr, folds, dir, globals, scope))
-}
-
-fn compile_file(
-    expr: &ast::Expr,
-    folds: &Folds,
-    dir: &Path,
-    globals: &Globals,
-    scope: Option<Vec<Symbol>>,
-) -> Result<Rc<Chunk>, Vec<Error>> {
-    let file = folds.file();
-    let mut c = Compiler {
-        file,
-        folds,
-        dir: dir.to_path_buf(),
-        globals,
-        scopes: Scopes::default(),
-        units: vec![Unit::default()],
-        errors: Vec::new(),
-        filling_slot: None,
-        init_slot: None,
-        known_constant: None,
-        expect_direct: false,
-        spare_chunks: Vec::new(),
-    };
-    let span = Span::of(file, expr.syntax());
-    let chunk = match scope {
-        Some(names) => {
-            // The scope's variables live in an outer unit the file's code captures from.
-            c.push_vars(names.into_iter().map(Some).collect());
-            c.sub_chunk(None, |c| {
+    // String literals restore the file's raw bytes while it compiles.
+    crate::syntax::with_file_bytes(file, || {
+        let mut c = Compiler {
+            file,
+            folds,
+            dir: dir.to_path_buf(),
+            globals,
+            scopes: Scopes::default(),
+            units: vec![Unit::default()],
+            errors: Vec::new(),
+            filling_slot: None,
+            init_slot: None,
+            known_constant: None,
+            expect_direct: false,
+            spare_chunks: Vec::new(),
+        };
+        let span = Span::of(file, expr.syntax());
+        let chunk = match scope {
+            Some(names) => {
+                // The scope's variables live in an outer unit the file's code captures from.
+                c.push_vars(names.into_iter().map(Some).collect());
+                c.sub_chunk(None, |c| {
+                    c.compile_strict(expr);
+                    c.emit(Op::Return, span);
+                })
+            }
+            None => {
                 c.compile_strict(expr);
                 c.emit(Op::Return, span);
-            })
+                let unit = c.units.pop().unwrap_or_default();
+                Rc::new(unit.finish(&mut c.spare_chunks))
+            }
+        };
+        if !c.errors.is_empty() {
+            return Err(c.errors);
         }
-        None => {
-            c.compile_strict(expr);
-            c.emit(Op::Return, span);
-            let unit = c.units.pop().unwrap_or_default();
-            Rc::new(unit.finish(&mut c.spare_chunks))
-        }
-    };
-    if !c.errors.is_empty() {
-        return Err(c.errors);
-    }
-    Ok(chunk)
+        Ok(chunk)
+    })
 }
 
 /// A compilation unit: the chunk of one thunk, lambda body or file, whose
