@@ -100,7 +100,8 @@ pub(crate) fn unfolded(node: &rnix::SyntaxNode) -> Option<rnix::ast::Expr> {
 /// How a binding's first attribute name compares with the others', for
 /// finding names bound more than once.
 enum Name<'t> {
-    /// Written plainly or as a string without escapes or interpolation.
+    /// Written plainly or as a string without escapes, carriage returns
+    /// (read as newlines) or interpolation: the name is the text.
     Known(&'t str),
     /// Anything else: may equal any other name.
     Unknown,
@@ -134,7 +135,7 @@ fn name_of(attr: &GreenNodeData) -> Name<'_> {
             ) if open.text() == "\""
                 && text.kind() == raw(TOKEN_STRING_CONTENT)
                 && close.kind() == raw(TOKEN_STRING_END)
-                && !text.text().contains('\\') =>
+                && !text.text().contains(['\\', '\r']) =>
             {
                 return Name::Known(text.text());
             }
