@@ -286,6 +286,15 @@ pub(crate) struct ChunkBuilder {
     pub names_lease: crate::value::NameLease,
 }
 
+/// The elements of `v` moved into a boxed slice exactly as long (`v` keeps
+/// its room for the next chunk).
+fn exact<T>(v: &mut Vec<T>) -> Box<[T]> {
+    let mut out = Vec::with_capacity(v.len());
+    out.append(v);
+    // Already exactly as long as it holds: no reallocation.
+    out.into_boxed_slice()
+}
+
 /// Code nests as deep as the source (a 10,000-deep list literal makes
 /// 10,000 nested chunks): free the nested chunks with a work list instead
 /// of recursively.
@@ -342,12 +351,6 @@ impl ChunkBuilder {
     /// long as what they hold; this builder is left empty (as new), its
     /// vectors keeping their room for the next chunk.
     pub fn take_exact(&mut self) -> Chunk {
-        fn exact<T>(v: &mut Vec<T>) -> Box<[T]> {
-            let mut out = Vec::with_capacity(v.len());
-            out.append(v);
-            // Already exactly as long as it holds: no reallocation.
-            out.into_boxed_slice()
-        }
         Chunk {
             code: exact(&mut self.code),
             spans: exact(&mut self.spans),
@@ -374,11 +377,6 @@ impl ChunkBuilder {
             && self.lambda_span == Span::NONE;
         if none {
             return None;
-        }
-        fn exact<T>(v: &mut Vec<T>) -> Box<[T]> {
-            let mut out = Vec::with_capacity(v.len());
-            out.append(v);
-            out.into_boxed_slice()
         }
         Some(Box::new(ChunkRare {
             withs: exact(&mut self.withs),

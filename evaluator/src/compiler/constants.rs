@@ -17,7 +17,7 @@ use rowan::{GreenNodeData, GreenTokenData, NodeOrToken};
 
 use super::{strings, unparen, Compiler};
 use crate::errors::ErrorKind;
-use crate::syntax::{raw_kind as kind, Pos};
+use crate::syntax::{children_at, raw_kind as kind, Pos};
 use crate::value::{Symbol, Value};
 
 /// A number or URI literal's value, or the error C++ Nix's parser reports.
@@ -175,11 +175,10 @@ impl Compiler<'_> {
     pub(super) fn constant_value(&mut self, e: &ast::Expr) -> Option<Value> {
         let start = u32::from(e.syntax().text_range().start());
         let green = e.syntax().green();
-        if crate::syntax::is_folded(green) {
-            return self.folds.get(start).cloned();
-        }
-        if let Some(v) = self.folds.reader(true).constant(green, start, 0) {
-            return Some(v);
+        let v = self.folds.reader(true).constant(green, start, 0);
+        // A folded literal has no syntax for the cursor walk below to read.
+        if v.is_some() || crate::syntax::is_folded(green) {
+            return v;
         }
         match e {
             ast::Expr::List(l) => {
@@ -214,8 +213,7 @@ impl Compiler<'_> {
             // Forcing the literal's thunk makes the copy (an instruction
             // of its own cost the dispatch loop more than this costs here).
             Some(v) => {
-                let i = self.constant(v.clone());
-                self.emit(crate::bytecode::Op::MakeLiteralThunk(i), span);
+                self.emit_constant_thunk(v.clone(), span);
                 self.emit(crate::bytecode::Op::Force, span);
             }
             None => self.error(
@@ -245,7 +243,7 @@ pub(crate) struct Folds {
     values: Vec<(u32, Value)>,
     /// Attribute names recently read, by their token (see
     /// [`GreenConstants::attr_name`]).
-    names: std::cell::RefCell<Vec<Option<(rowan::GreenToken, Symbol)>>>,
+    names: std::cell::RefCell<[Option<(rowan::GreenToken, Symbol)>; NAME_CACHE]>,
 }
 
 /// Slots of [`Folds`]' cache of attribute names.
@@ -257,7 +255,7 @@ impl Folds {
         Folds {
             file,
             values: Vec::new(),
-            names: std::cell::RefCell::new(Vec::new()),
+            names: std::cell::RefCell::new(std::array::from_fn(|_| None)),
         }
     }
 
@@ -338,18 +336,14 @@ impl GreenConstants<'_> {
         let address = token as *const GreenTokenData as usize;
         let slot = (address >> 4) % NAME_CACHE;
         let mut names = self.folds.names.borrow_mut();
-        if names.is_empty() {
-            names.resize(NAME_CACHE, None);
-        }
-        if let Some(Some((cached, name))) = names.get(slot) {
+        let entry = &mut names[slot];
+        if let Some((cached, name)) = entry {
             if std::ptr::eq(&**cached, token) {
                 return Some(*name);
             }
         }
         let name = Symbol::from_str(token.text());
-        if let Some(entry) = names.get_mut(slot) {
-            *entry = Some((token.to_owned(), name));
-        }
+        *entry = Some((token.to_owned(), name));
         Some(name)
     }
 
@@ -639,22 +633,6 @@ fn elements_may_be_constant(green: &GreenNodeData) -> bool {
             .nth(1)
             .is_some_and(element),
         NodeOrToken::Node(n) => element(n),
-    })
-}
-
-/// The children of a green node with the byte offset each starts at.
-fn children_at(
-    green: &GreenNodeData,
-    start: u32,
-) -> impl Iterator<Item = (NodeOrToken<&GreenNodeData, &GreenTokenData>, u32)> {
-    let mut at = start;
-    green.children().map(move |child| {
-        let here = at;
-        at += u32::from(match child {
-            NodeOrToken::Node(n) => n.text_len(),
-            NodeOrToken::Token(t) => t.text_len(),
-        });
-        (child, here)
     })
 }
 

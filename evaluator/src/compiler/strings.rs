@@ -25,7 +25,7 @@ pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
             .parts()
             .map(|part| match part {
                 InterpolPart::Literal(lit) => {
-                    InterpolPart::Literal(unescape_quoted(lit.syntax().text()))
+                    InterpolPart::Literal(unescape_quoted(lit.syntax().text()).into_owned())
                 }
                 InterpolPart::Interpolation(x) => InterpolPart::Interpolation(x),
             })
@@ -71,12 +71,7 @@ pub(super) fn plain_quoted_text(green: &rowan::GreenNodeData) -> Option<std::bor
         (Some(Some(text)), Some(Some(close)), None)
             if text.kind() == content && close.kind() == end =>
         {
-            let raw = text.text();
-            Some(if memchr::memchr2(b'\\', b'\r', raw.as_bytes()).is_none() {
-                raw.into()
-            } else {
-                unescape_quoted(raw).into()
-            })
+            Some(unescape_quoted(text.text()))
         }
         _ => None,
     }
@@ -84,11 +79,17 @@ pub(super) fn plain_quoted_text(green: &rowan::GreenNodeData) -> Option<std::bor
 
 /// Decodes the text of a `"…"` string as C++ Nix's `unescapeStr` does:
 /// `\n`, `\r`, `\t` and `\c` escapes, and a raw CR or CR LF becomes LF.
-fn unescape_quoted(raw: &str) -> String {
-    // Most strings have nothing to decode: copy them whole.
+/// Most strings have nothing to decode: they are borrowed as they are.
+#[inline]
+fn unescape_quoted(raw: &str) -> std::borrow::Cow<'_, str> {
     if memchr::memchr2(b'\\', b'\r', raw.as_bytes()).is_none() {
-        return raw.to_owned();
+        return raw.into();
     }
+    decode_quoted(raw).into()
+}
+
+/// [`unescape_quoted`] for a string with something to decode.
+fn decode_quoted(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {

@@ -99,6 +99,7 @@ pub(crate) fn unfolded(node: &rnix::SyntaxNode) -> Option<rnix::ast::Expr> {
 
 /// How a binding's first attribute name compares with the others', for
 /// finding names bound more than once.
+#[derive(Clone, Copy)]
 enum Name<'t> {
     /// Written plainly or as a string without escapes, carriage returns
     /// (read as newlines) or interpolation: the name is the text.
@@ -149,24 +150,18 @@ fn name_of(attr: &GreenNodeData) -> Name<'_> {
 /// it is, or parenthesizes, a folded literal: its index among the
 /// binding's children and its offset from the binding's start.
 fn folded_value(binding: &GreenNodeData) -> Option<(usize, u32)> {
-    let mut offset = 0u32;
     let mut nodes = 0;
-    for (i, child) in binding.children().enumerate() {
-        let len = u32::from(match child {
-            NodeOrToken::Node(n) => n.text_len(),
-            NodeOrToken::Token(t) => t.text_len(),
-        });
-        if let NodeOrToken::Node(n) = child {
-            nodes += 1;
-            if nodes == 2 {
-                let mut inner = n;
-                while inner.kind() == raw(NODE_PAREN) {
-                    inner = inner.children().find_map(|c| c.into_node())?;
-                }
-                return is_folded(inner).then_some((i, offset));
+    for (index, (child, offset)) in super::walk::children_at(binding, 0).enumerate() {
+        let NodeOrToken::Node(mut inner) = child else {
+            continue;
+        };
+        nodes += 1;
+        if nodes == 2 {
+            while inner.kind() == raw(NODE_PAREN) {
+                inner = inner.children().find_map(|c| c.into_node())?;
             }
+            return is_folded(inner).then_some((index, offset));
         }
-        offset += len;
     }
     None
 }
@@ -185,29 +180,24 @@ fn first_name(binding: &GreenNodeData) -> Name<'_> {
 /// i.e. whose first name is bound more than once (or may be).
 fn to_unfold<'a>(children: &'a [(NodeOrToken<GreenNode, rowan::GreenToken>, bool)]) -> Vec<usize> {
     let binding = raw(NODE_ATTRPATH_VALUE);
-    let mut folded = children
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (c, _))| match c {
-            NodeOrToken::Node(n) if n.kind() == binding && folded_value(n).is_some() => Some(i),
-            _ => None,
-        });
-    let Some(first_folded) = folded.next() else {
-        return Vec::new();
-    };
-    // Every name bound; counted in a table when there are many.
+    // Every name bound, and the bindings of folded values with theirs.
     let mut names: smallvec::SmallVec<[&'a str; 8]> = smallvec::SmallVec::new();
+    let mut folded: smallvec::SmallVec<[(usize, Name<'a>); 4]> = smallvec::SmallVec::new();
     let mut unknown = false;
     let mut add = |name: Name<'a>| match name {
         Name::Known(n) => names.push(n),
         Name::Unknown => unknown = true,
     };
-    for (child, _) in children {
+    for (i, (child, _)) in children.iter().enumerate() {
         let NodeOrToken::Node(n) = child else {
             continue;
         };
         if n.kind() == binding {
-            add(first_name(n));
+            let name = first_name(n);
+            if folded_value(n).is_some() {
+                folded.push((i, name));
+            }
+            add(name);
         } else if n.kind() == raw(NODE_INHERIT) {
             for attr in n.children().filter_map(|c| c.into_node()) {
                 if attr.kind() != raw(NODE_INHERIT_FROM) {
@@ -216,10 +206,13 @@ fn to_unfold<'a>(children: &'a [(NodeOrToken<GreenNode, rowan::GreenToken>, bool
             }
         }
     }
-    let folded = std::iter::once(first_folded).chain(folded);
-    if unknown {
-        return folded.collect();
+    if folded.is_empty() {
+        return Vec::new();
     }
+    if unknown {
+        return folded.iter().map(|&(i, _)| i).collect();
+    }
+    // Counted in a table when there are many.
     let counts: Option<FxHashMap<&str, u32>> = (names.len() > 8).then(|| {
         let mut counts = FxHashMap::with_capacity_and_hasher(names.len(), Default::default());
         for name in &names {
@@ -232,13 +225,12 @@ fn to_unfold<'a>(children: &'a [(NodeOrToken<GreenNode, rowan::GreenToken>, bool
         None => names.iter().filter(|n| **n == name).count() > 1,
     };
     folded
-        .filter(|&i| match &children[i].0 {
-            NodeOrToken::Node(n) => match first_name(n) {
-                Name::Known(name) => repeated(name),
-                Name::Unknown => true,
-            },
-            NodeOrToken::Token(_) => false,
+        .iter()
+        .filter(|(_, name)| match name {
+            Name::Known(name) => repeated(name),
+            Name::Unknown => true,
         })
+        .map(|&(i, _)| i)
         .collect()
 }
 
@@ -256,18 +248,12 @@ pub(super) fn unfold_extended(
     if found.is_empty() {
         return true;
     }
-    let len = |e: &NodeOrToken<GreenNode, rowan::GreenToken>| {
-        u32::from(match e {
-            NodeOrToken::Node(n) => n.text_len(),
-            NodeOrToken::Token(t) => t.text_len(),
-        })
-    };
-    let total: u32 = children.iter().map(|(e, _)| len(e)).sum();
+    let total: u32 = children.iter().map(|(e, _)| u32::from(e.text_len())).sum();
     let mut at = end - total;
     let mut next = found.iter().peekable();
     for (i, (element, shared)) in children.iter_mut().enumerate() {
         let here = at;
-        at += len(element);
+        at += u32::from(element.text_len());
         if next.next_if(|&&j| j == i).is_none() {
             continue;
         }

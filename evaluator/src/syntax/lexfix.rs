@@ -98,7 +98,6 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
         Str,
         IndStr,
     }
-    let ident_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'-');
     let dangling_exponent = |i: usize| {
         let mut j = i + 1;
         if matches!(b.get(j), Some(b'+' | b'-')) {
@@ -127,7 +126,9 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
         match ctx {
             Ctx::Code { braces } => match c {
                 b'"' => stack.push(Ctx::Str),
-                b'\'' if next == Some(b'\'') && (i == 0 || !ident_byte(b[i - 1])) => {
+                b'\''
+                    if next == Some(b'\'') && (i == 0 || !super::scan::is_word_byte(b[i - 1])) =>
+                {
                     stack.push(Ctx::IndStr);
                     i += 1;
                 }

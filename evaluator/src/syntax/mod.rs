@@ -19,7 +19,7 @@ mod scan;
 mod walk;
 
 pub(crate) use fold::{is_folded, unfolded, Fold, NoFold};
-pub(crate) use walk::raw as raw_kind;
+pub(crate) use walk::{children_at, raw as raw_kind};
 
 /// A byte range in one source file. `file == u32::MAX` means "no location".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -581,11 +581,12 @@ fn parse(file: u32, text: &str, fold: &mut dyn Fold) -> Result<rnix::ast::Expr, 
     // `intern_in_source_order` does after rnix's parse).
     // Strings are checked for NUL bytes in the tree, where folded literals
     // would hide them.
-    let fast = if text.contains('\0') {
-        with_file_bytes(file, || fastparse::parse(text))
+    let fold: &mut dyn Fold = if text.contains('\0') {
+        &mut NoFold
     } else {
-        with_file_bytes(file, || fastparse::parse_folding(text, fold))
+        fold
     };
+    let fast = with_file_bytes(file, || fastparse::parse_folding(text, fold));
     let interned = fast.is_some();
     // Under the fuzzer, every text checks that the two parsers agree.
     #[cfg(fuzzing)]

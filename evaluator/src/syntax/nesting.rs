@@ -121,28 +121,6 @@ pub fn levels(text: &str) -> Result<usize, TooDeep> {
     }
 }
 
-/// [`quick_bound`]'s class of the bytes of words (names, keywords, numbers).
-const WORD: u8 = 1;
-/// [`quick_bound`]'s class of blanks.
-const BLANK: u8 = 2;
-/// Each byte's class, from a table rather than comparisons in turn.
-static BYTE_CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        table[c] = if b.is_ascii_alphanumeric() || b == b'_' || b == b'\'' || b == b'-' {
-            WORD
-        } else if b == b' ' || b == b'\t' || b == b'\n' || b == b'\r' {
-            BLANK
-        } else {
-            0
-        };
-        c += 1;
-    }
-    table
-};
-
 /// A quick upper bound on [`estimate`], from the bytes alone (no
 /// tokenizing): the same frames (brackets, `let … in`, strings and their
 /// interpolations), but every token of an expression counts a level, not
@@ -159,7 +137,6 @@ pub fn quick_bound(text: &str) -> usize {
         IndStr,
     }
     let b = text.as_bytes();
-    let class = |c: u8| BYTE_CLASS[usize::from(c)];
     // (kind, tokens counted in this frame since its last `;` or `,`)
     let mut stack: Vec<(Kind, usize)> = vec![(Kind::Expr, 0)];
     let mut depth = 1usize;
@@ -186,7 +163,7 @@ pub fn quick_bound(text: &str) -> usize {
             Some((Kind::IndStr, _)) => scan::string_text(b, i, true),
             _ => {
                 let mut n = 0;
-                while b.get(i + n).is_some_and(|&c| class(c) == BLANK) {
+                while b.get(i + n).is_some_and(|&c| scan::is_blank(c)) {
                     n += 1;
                 }
                 n
@@ -239,9 +216,9 @@ pub fn quick_bound(text: &str) -> usize {
                         *count = 0;
                     }
                 }
-                c if class(c) == WORD => {
+                c if scan::is_word_byte(c) => {
                     let start = i;
-                    while b.get(i + 1).is_some_and(|&c| class(c) == WORD) {
+                    while b.get(i + 1).is_some_and(|&c| scan::is_word_byte(c)) {
                         i += 1;
                     }
                     match &b[start..=i] {

@@ -2,6 +2,41 @@
 //! lexing pre-check and the nesting bound): skipping runs of bytes, comments,
 //! and stepping through string literals the way the lexer does.
 
+/// The class of bytes of words (names, keywords, numbers) in [`BYTE_CLASS`].
+const WORD: u8 = 1;
+/// The class of blanks in [`BYTE_CLASS`].
+const BLANK: u8 = 2;
+/// Each byte's class, from a table rather than comparisons in turn (the
+/// byte scans run over whole files).
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = if b.is_ascii_alphanumeric() || b == b'_' || b == b'\'' || b == b'-' {
+            WORD
+        } else if b == b' ' || b == b'\t' || b == b'\n' || b == b'\r' {
+            BLANK
+        } else {
+            0
+        };
+        c += 1;
+    }
+    table
+};
+
+/// Whether `c` can be part of a name, keyword or number.
+#[inline]
+pub(crate) fn is_word_byte(c: u8) -> bool {
+    BYTE_CLASS[usize::from(c)] == WORD
+}
+
+/// Whether `c` is a space, tab or line break.
+#[inline]
+pub(crate) fn is_blank(c: u8) -> bool {
+    BYTE_CLASS[usize::from(c)] == BLANK
+}
+
 /// How many bytes at the start of `b` are not `special` (all of them if none is).
 #[inline]
 pub(crate) fn skip_until(b: &[u8], special: impl Fn(u8) -> bool) -> usize {

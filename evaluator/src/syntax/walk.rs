@@ -8,6 +8,20 @@ use std::ops::ControlFlow;
 use rnix::SyntaxKind as K;
 use rowan::{Children, GreenNodeData, NodeOrToken};
 
+/// The children of a green node with the byte offset each starts at
+/// (`start` being the node's).
+pub(crate) fn children_at(
+    green: &GreenNodeData,
+    start: u32,
+) -> impl Iterator<Item = (NodeOrToken<&GreenNodeData, &rowan::GreenTokenData>, u32)> {
+    let mut at = start;
+    green.children().map(move |child| {
+        let here = at;
+        at += u32::from(child.text_len());
+        (child, here)
+    })
+}
+
 /// The rowan kind of an rnix kind.
 pub(crate) fn raw(kind: K) -> rowan::SyntaxKind {
     rowan::SyntaxKind(kind as u16)
