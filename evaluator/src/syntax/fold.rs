@@ -317,12 +317,8 @@ mod tests {
     /// and each parsed again is that literal's subtree.
     #[test]
     fn folded_literals_keep_the_text_and_unfold_to_rnix_subtrees() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lang");
         let mut folded = 0;
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let Ok(text) = std::fs::read_to_string(entry.path()) else {
-                continue;
-            };
+        for (path, text) in super::super::corpus_texts() {
             let rnix_root = rnix::Root::parse(&text);
             if !rnix_root.errors().is_empty() {
                 continue;
@@ -334,7 +330,6 @@ mod tests {
                 continue;
             };
             let ours = rnix::SyntaxNode::new_root(green);
-            let path = entry.path();
             assert_eq!(ours.text().to_string(), text, "{}", path.display());
             for node in ours.descendants().filter(|n| is_folded(n.green())) {
                 let theirs = rnix_root

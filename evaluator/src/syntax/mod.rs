@@ -995,3 +995,20 @@ pub fn parse_to_string(text: &str) -> Result<String, Error> {
         Err(mut errs) => Err(errs.remove(0)),
     }
 }
+
+/// Every readable file of the language corpus (`tests/lang`) with its
+/// text, for the tests that check the parsers and compiler over all of it.
+#[cfg(test)]
+pub(crate) fn corpus_texts() -> Vec<(PathBuf, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lang");
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let path = entry.path();
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some((path, text))
+        })
+        .collect()
+}

@@ -117,12 +117,8 @@ fn names_in_creation_order(text: &str) -> Vec<String> {
 /// the walk after rnix's parse does (C++ Nix's symbol order).
 #[test]
 fn interns_names_in_source_order() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lang");
     let mut checked = 0;
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let Ok(text) = std::fs::read_to_string(entry.path()) else {
-            continue;
-        };
+    for (path, text) in super::super::corpus_texts() {
         let fast = {
             let evaluation = crate::Evaluation::builder().build();
             let _entered = evaluation.enter();
@@ -137,7 +133,7 @@ fn interns_names_in_source_order() {
             super::super::intern_in_source_order(&rnix::Root::parse(&text).syntax());
             names_in_creation_order(&text)
         };
-        assert_eq!(fast, walked, "{}", entry.path().display());
+        assert_eq!(fast, walked, "{}", path.display());
         checked += 1;
     }
     assert!(checked > 1000, "only {checked} corpus files");
@@ -147,17 +143,12 @@ fn interns_names_in_source_order() {
 /// rnix finds no error, and giving up when it does.
 #[test]
 fn agrees_with_rnix_on_the_corpus() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lang");
     let mut checked = 0;
     let mut declined = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
+    for (path, text) in super::super::corpus_texts() {
         if path.extension().is_none_or(|e| e != "nix") {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
         match (parse(&text), rnix_tree(&text)) {
             (Some(ours), theirs) => assert_eq!(Some(ours), theirs, "{}", path.display()),
             (None, Some(_)) => declined.push(path.file_name().unwrap_or_default().to_owned()),
