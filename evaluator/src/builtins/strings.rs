@@ -220,14 +220,32 @@ fn replace_strings(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         let input = s.as_bytes();
         let mut out = StringBuilder::new();
         out.add_context(s.context());
-        // Runs one past the last byte so an empty pattern also matches at the end.
+        // Only positions whose byte starts some pattern can match; the bytes
+        // between them are copied as one run. An empty pattern matches
+        // everywhere, so then every position is tried.
+        let any_empty = from.iter().any(|pat| pat.as_bytes().is_empty());
+        let mut starts = [false; 256];
+        for pat in &from {
+            if let Some(&b) = pat.as_bytes().first() {
+                starts[usize::from(b)] = true;
+            }
+        }
+        // The unmatched input since the last replacement, not yet copied.
+        let mut run_start = 0;
         let mut p = 0;
         let mut tests = 0usize;
+        // Runs one past the last byte so an empty pattern also matches at the end.
         while p <= input.len() {
+            if !any_empty {
+                match input[p..].iter().position(|&b| starts[usize::from(b)]) {
+                    Some(skip) => p += skip,
+                    None => break,
+                }
+            }
             let mut found = false;
             for (k, pat) in from.iter().enumerate() {
-                // Every position tries every pattern: many patterns over a
-                // long string are long enough to need the limits polled.
+                // Many patterns over a long string are long enough to need
+                // the limits polled.
                 tests += 1;
                 if tests.is_multiple_of(1 << 14) {
                     co.tick().await;
@@ -239,27 +257,25 @@ fn replace_strings(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
                         let t = co.force(to_list_[k].clone()).await;
                         to[k] = Some(to_str(&t)?);
                     }
+                    out.push_bytes(&input[run_start..p]);
                     if let Some(t) = &to[k] {
                         out.push_str(t);
                     }
-                    if pat_bytes.is_empty() {
-                        if p < input.len() {
-                            out.push_bytes(&input[p..p + 1]);
-                        }
-                        p += 1;
-                    } else {
-                        p += pat_bytes.len();
+                    // After an empty match the byte at `p` is kept, as the
+                    // start of the next run.
+                    run_start = p;
+                    p += pat_bytes.len().max(1);
+                    if !pat_bytes.is_empty() {
+                        run_start = p;
                     }
                     break;
                 }
             }
             if !found {
-                if p < input.len() {
-                    out.push_bytes(&input[p..p + 1]);
-                }
                 p += 1;
             }
         }
+        out.push_bytes(&input[run_start.min(input.len())..]);
         Ok(Value::String(out.finish()?))
     })
 }

@@ -48,13 +48,18 @@ pub(crate) struct Program {
     /// The bytes a match can start with, or `None` if a match can be empty.
     /// Lets searches skip positions where an attempt would fail at once.
     pub(super) first: Option<ByteSet>,
+    /// A searcher for the expression's bytes when it is nothing but a
+    /// non-empty run of literal bytes with no groups (`;`, `, `): its
+    /// leftmost match is the first occurrence, found without the automaton.
+    pub(super) literal: Option<memchr::memmem::Finder<'static>>,
 }
 
 impl Program {
     /// The bytes the program holds on the heap.
     pub(crate) fn heap_bytes(&self) -> u64 {
         (self.states.capacity() * std::mem::size_of::<State>()
-            + self.sets.capacity() * std::mem::size_of::<ByteSet>()) as u64
+            + self.sets.capacity() * std::mem::size_of::<ByteSet>()
+            + self.literal.as_ref().map_or(0, |f| f.needle().len())) as u64
     }
 }
 
@@ -89,6 +94,20 @@ fn first_bytes(states: &[State], sets: &[ByteSet], start: usize) -> Option<ByteS
         }
     }
     Some(first)
+}
+
+/// The bytes of an expression that is only literal bytes, or `None`.
+fn literal_bytes(ast: &Ast, out: &mut Vec<u8>) -> Option<()> {
+    match ast {
+        Ast::Byte(b) => out.push(*b),
+        Ast::Concat(items) => {
+            for item in items {
+                literal_bytes(item, out)?;
+            }
+        }
+        _ => return None,
+    }
+    Some(())
 }
 
 struct Compiler {
@@ -234,11 +253,15 @@ pub(super) fn compile(re: &[u8]) -> Result<Program, RegexError> {
     let accept = c.single(Op::Accept)?;
     c.append(&mut f, accept);
     let first = first_bytes(&c.states, &c.sets, f.0);
+    let mut bytes = Vec::new();
+    let literal = (p.groups == 0 && literal_bytes(&ast, &mut bytes).is_some() && !bytes.is_empty())
+        .then(|| memchr::memmem::Finder::new(&bytes).into_owned());
     Ok(Program {
         states: c.states,
         sets: c.sets,
         start: f.0,
         groups: p.groups + 1,
         first,
+        literal,
     })
 }

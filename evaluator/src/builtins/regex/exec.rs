@@ -228,6 +228,33 @@ impl<'a> Executor<'a> {
     fn search(&mut self, from: usize) -> Result<bool, Stop> {
         self.begin = from;
         self.results.fill(Sub::default());
+        if let Some(literal) = &self.prog.literal {
+            // A literal is never empty and has no assertions: the automaton
+            // would find exactly its first occurrence. Polled every few
+            // thousand searches: one match costs little, many add up.
+            self.steps += 1;
+            if self.steps.is_multiple_of(1 << 12) {
+                (self.poll)().map_err(Stop::Limit)?;
+            }
+            let rest = self.hay.get(from..).unwrap_or_default();
+            let at = if self.flags.continuous {
+                rest.starts_with(literal.needle()).then_some(0)
+            } else {
+                literal.find(rest)
+            };
+            return Ok(match at {
+                Some(at) => {
+                    let start = from + at;
+                    self.results[0] = Sub {
+                        start,
+                        end: start + literal.needle().len(),
+                        matched: true,
+                    };
+                    true
+                }
+                None => false,
+            });
+        }
         if self.can_start(from) && self.run()? {
             return Ok(true);
         }

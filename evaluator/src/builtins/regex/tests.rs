@@ -182,3 +182,31 @@ fn deep_inputs_do_not_overflow() {
     assert_eq!(m("(a*)", &long).map(|g| g.len()), Some(1));
     assert_eq!(m(".*b", &long), None);
 }
+
+#[test]
+fn literal_expressions_search_like_the_automaton() {
+    for (re, is_literal) in [
+        (";", true),
+        ("ab", true),
+        ("a\\.b", true),
+        ("aa", true),
+        ("(a)", false),
+        ("a*", false),
+        ("", false),
+        ("^a", false),
+        ("a|b", false),
+    ] {
+        let fast = compile(re.as_bytes()).expect("valid");
+        assert_eq!(fast.literal.is_some(), is_literal, "{re:?}");
+        let mut slow = compile(re.as_bytes()).expect("valid");
+        slow.literal = None;
+        for hay in ["", "a", ";a;;b;", "aaaaa", "xa.bab", "abab;ab", "a\0b;"] {
+            let found = |prog| {
+                all_matches(prog, hay.as_bytes(), &mut || Ok(()))
+                    .ok()
+                    .unwrap_or_default()
+            };
+            assert_eq!(found(&fast), found(&slow), "{re:?} in {hay:?}");
+        }
+    }
+}
