@@ -676,7 +676,7 @@ const MENTIONS_SEARCH_MAX: u32 = 1 << 16;
 /// a hundred thousand).
 enum ScopeNames<'a> {
     Few(Vec<&'a [u8]>),
-    Many(std::collections::HashSet<&'a [u8]>),
+    Many(rustc_hash::FxHashSet<&'a [u8]>),
 }
 
 impl<'a> ScopeNames<'a> {
