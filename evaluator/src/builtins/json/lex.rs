@@ -57,8 +57,10 @@ pub(super) struct Lexer<'a> {
     chars_read_total: usize,
     chars_read_current_line: usize,
     lines_read: usize,
-    /// Raw bytes of the current token, for error messages.
-    token_string: Vec<u8>,
+    /// Where the raw text of the current token starts in `input`, for
+    /// error messages (see [`Lexer::token_string`]): read from the input
+    /// when needed instead of copied byte by byte as it is read.
+    token_start: usize,
     /// Decoded bytes of the current string or number.
     pub(super) token_buffer: Vec<u8>,
     pub(super) error_message: String,
@@ -77,7 +79,7 @@ impl<'a> Lexer<'a> {
             chars_read_total: 0,
             chars_read_current_line: 0,
             lines_read: 0,
-            token_string: Vec::new(),
+            token_start: 0,
             token_buffer: Vec::new(),
             error_message: String::new(),
             value_unsigned: 0,
@@ -97,9 +99,6 @@ impl<'a> Lexer<'a> {
                 self.next += 1;
             }
         }
-        if let Some(c) = self.current {
-            self.token_string.push(c);
-        }
         if self.current == Some(b'\n') {
             self.lines_read += 1;
             self.chars_read_current_line = 0;
@@ -115,17 +114,22 @@ impl<'a> Lexer<'a> {
         } else {
             self.chars_read_current_line -= 1;
         }
-        if self.current.is_some() {
-            self.token_string.pop();
-        }
     }
 
+    /// Starts a token at the current character.
     fn reset(&mut self) {
         self.token_buffer.clear();
-        self.token_string.clear();
-        if let Some(c) = self.current {
-            self.token_string.push(c);
-        }
+        // Strings and numbers start right after `scan` read their first
+        // character, which nothing has given back.
+        self.token_start = self
+            .next
+            .saturating_sub(usize::from(self.current.is_some()));
+    }
+
+    /// The end of what has been read (a character given back with
+    /// `unget` is not).
+    fn consumed(&self) -> usize {
+        self.next - usize::from(self.next_unget && self.current.is_some())
     }
 
     fn add(&mut self, c: u8) {
@@ -137,10 +141,16 @@ impl<'a> Lexer<'a> {
         Tok::ParseError
     }
 
-    /// The token read so far, control characters shown as `<U+XXXX>`.
+    /// What was read since the current token started (or since the input
+    /// did, before the first string or number), control characters shown
+    /// as `<U+XXXX>`.
     pub(super) fn token_string(&self) -> String {
         let mut out = Vec::new();
-        for &c in &self.token_string {
+        let read = self
+            .input
+            .get(self.token_start..self.consumed())
+            .unwrap_or_default();
+        for &c in read {
             if c <= 0x1f {
                 out.extend_from_slice(format!("<U+{:04X}>", c).as_bytes());
             } else {
@@ -247,7 +257,6 @@ impl<'a> Lexer<'a> {
                 if plain > 0 {
                     let run = &rest[..plain];
                     self.token_buffer.extend_from_slice(run);
-                    self.token_string.extend_from_slice(run);
                     self.current = run.last().copied();
                     self.next += plain;
                     self.chars_read_total += plain;
@@ -481,7 +490,8 @@ impl<'a> Lexer<'a> {
             };
         }
         self.unget();
-        let text = String::from_utf8_lossy(&self.token_buffer).into_owned();
+        // Only ASCII digits, signs, dots and exponents were added.
+        let text = std::str::from_utf8(&self.token_buffer).unwrap_or_default();
         match number_type {
             Tok::Unsigned => {
                 if let Ok(u) = text.parse::<u64>() {

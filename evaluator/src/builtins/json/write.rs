@@ -9,8 +9,19 @@ use crate::vm::generators::{coerce_to_string, Co, Coercion};
 /// Appends `s` as a JSON string literal, escaped as nlohmann::json does
 /// (non-ASCII bytes are written as they are).
 pub(crate) fn escape_json_string(s: &[u8], out: &mut Vec<u8>) {
+    out.reserve(s.len() + 2);
     out.push(b'"');
-    for &c in s {
+    let mut rest = s;
+    loop {
+        // What needs no escape is copied as one run.
+        let plain = rest
+            .iter()
+            .position(|&c| c < 0x20 || c == b'"' || c == b'\\')
+            .unwrap_or(rest.len());
+        out.extend_from_slice(&rest[..plain]);
+        let Some((&c, tail)) = rest[plain..].split_first() else {
+            break;
+        };
         match c {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -19,9 +30,9 @@ pub(crate) fn escape_json_string(s: &[u8], out: &mut Vec<u8>) {
             b'\n' => out.extend_from_slice(b"\\n"),
             b'\r' => out.extend_from_slice(b"\\r"),
             b'\t' => out.extend_from_slice(b"\\t"),
-            c if c < 0x20 => out.extend_from_slice(format!("\\u{:04x}", c).as_bytes()),
-            c => out.push(c),
+            c => out.extend_from_slice(format!("\\u{:04x}", c).as_bytes()),
         }
+        rest = tail;
     }
     out.push(b'"');
 }
@@ -81,6 +92,10 @@ pub(crate) fn format_json_float(x: f64) -> String {
 /// Current Nix's JSON library refuses strings that are not UTF-8 (2.8
 /// wrote their bytes as they were); the index is the offending byte's.
 fn check_json_utf8(s: &[u8]) -> Result<(), ErrorKind> {
+    // Most strings are short and ASCII, checked faster this way.
+    if s.is_ascii() {
+        return Ok(());
+    }
     let Err(e) = std::str::from_utf8(s) else {
         return Ok(());
     };
