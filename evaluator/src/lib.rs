@@ -676,7 +676,8 @@ pub(crate) fn compile_source(
             shared.trace(w)
         })
         .map_err(|e| vec![e])?;
-        compiler::compile_folded(expr, &folds, dir, &globals, scope)
+        let ctx = compiler::defer::DeferContext::new(dir.to_path_buf(), globals);
+        compiler::compile_deferring(expr, &folds, Rc::new(ctx), scope)
     })
     .and_then(|r| r)
     .map_err(first)

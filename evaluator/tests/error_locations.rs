@@ -49,3 +49,21 @@ fn concat_map_results_that_are_no_list_point_where_cpp_nix_points() {
         assert_eq!(at, expected, "{call}");
     }
 }
+
+#[test]
+fn errors_in_bindings_compiled_when_forced_point_into_them() {
+    // A binding that reads only globals is compiled when first forced,
+    // from its own text: its spans are moved to where the text is in the
+    // file (line 3, after a multi-byte character on line 2).
+    let mut eval = tvix_eval::Evaluation::builder().build();
+    // Only scopes of many bindings defer: 1,000 more follow the two.
+    let filler: String = (0..1000)
+        .map(|i| format!("  f{i} = builtins.add {i} 1;\n"))
+        .collect();
+    let src = format!("let\n  u = \"∀ü\";\n  b = {{ x = 1; y = 1 + (builtins.length [ ]) + builtins.div 1 (builtins.length [ ]); }};\n{filler}in builtins.seq u b.y");
+    let e = eval.evaluate_str(&src).unwrap_err();
+    assert!(e.to_string().contains("division by zero"), "{e}");
+    let loc = e.location().expect("a location");
+    // Where C++ Nix 2.8 points too.
+    assert_eq!((loc.line, loc.column), (3, 48), "{e}");
+}

@@ -261,6 +261,9 @@ pub struct ChunkRare {
     pub lambda_name: Option<Symbol>,
     /// Where the lambda is written.
     pub lambda_span: Span,
+    /// For the stand-in of a binding compiled when first forced: its
+    /// expression (see [`crate::compiler::defer`]).
+    pub(crate) deferred: Option<Box<crate::compiler::defer::Deferred>>,
 }
 
 /// A chunk under construction: [`Chunk`]'s fields, its tables as vectors
@@ -283,6 +286,7 @@ pub(crate) struct ChunkBuilder {
     pub formals: Option<Formals>,
     pub lambda_name: Option<Symbol>,
     pub lambda_span: Span,
+    pub deferred: Option<Box<crate::compiler::defer::Deferred>>,
     pub names_lease: crate::value::NameLease,
 }
 
@@ -341,6 +345,7 @@ impl Default for ChunkBuilder {
             formals: None,
             lambda_name: None,
             lambda_span: Span::NONE,
+            deferred: None,
             names_lease: crate::value::NameLease::new(),
         }
     }
@@ -374,7 +379,8 @@ impl ChunkBuilder {
             && self.rec_slots.is_empty()
             && self.formals.is_none()
             && self.lambda_name.is_none()
-            && self.lambda_span == Span::NONE;
+            && self.lambda_span == Span::NONE
+            && self.deferred.is_none();
         if none {
             return None;
         }
@@ -384,6 +390,7 @@ impl ChunkBuilder {
             formals: self.formals.take(),
             lambda_name: self.lambda_name.take(),
             lambda_span: std::mem::replace(&mut self.lambda_span, Span::NONE),
+            deferred: self.deferred.take(),
         }))
     }
 }
@@ -408,6 +415,11 @@ impl Chunk {
     /// Names and local slots of `rec` sets that use `__overrides`.
     pub fn rec_slots(&self) -> &[Vec<(Symbol, u32)>] {
         self.rare.as_deref().map_or(&[], |r| &r.rec_slots)
+    }
+
+    /// For the stand-in of a deferred binding: its expression.
+    pub(crate) fn deferred(&self) -> Option<&crate::compiler::defer::Deferred> {
+        self.rare.as_deref().and_then(|r| r.deferred.as_deref())
     }
 
     /// For a lambda body with a `{ … }` pattern: its formals.

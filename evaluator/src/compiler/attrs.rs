@@ -436,6 +436,16 @@ impl<'a> Compiler<'a> {
             })
             .collect();
         standalone.resize(thunks.len(), false);
+        let was_checked = self.defer_checked;
+        let values: Vec<Option<&ast::Expr>> = tree
+            .statics
+            .iter()
+            .map(|b| match &b.value {
+                Value_::Expr(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        let deferred = self.deferred_bindings(&values, &standalone);
         // Standalone thunks are made with the values; the others get a blank.
         let blank: Vec<bool> = thunks
             .iter()
@@ -456,7 +466,10 @@ impl<'a> Compiler<'a> {
                 let slot = first + i as u32;
                 self.filling_slot = if overrides { None } else { Some(i as u32) };
                 if standalone[i] {
-                    self.compile_binding(b.name, b.span, &b.value, true, hidden);
+                    match (&b.value, deferred.get(i)) {
+                        (Value_::Expr(e), Some(true)) => self.emit_deferred(&unparen(e), b.name),
+                        _ => self.compile_binding(b.name, b.span, &b.value, true, hidden),
+                    }
                     self.emit(Op::SetLocal(slot), b.span);
                 } else if pass_thunks {
                     self.init_slot = Some(slot);
@@ -497,6 +510,7 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
+        self.defer_checked = was_checked;
         first
     }
 

@@ -47,7 +47,7 @@ pub(super) fn literal_constant(l: &ast::Literal) -> Result<Value, ErrorKind> {
 
 /// Whether a float literal's value is one C++ Nix's `strtod` accepts: it
 /// rejects literals out of range (infinite or subnormal).
-fn float_in_range(v: f64) -> bool {
+pub(super) fn float_in_range(v: f64) -> bool {
     v.is_finite() && (v == 0.0 || v.abs() >= f64::MIN_POSITIVE)
 }
 
@@ -173,7 +173,7 @@ impl Compiler<'_> {
     /// copy them when forced. A set's duplicate attributes are reported as
     /// when it is compiled.
     pub(super) fn constant_value(&mut self, e: &ast::Expr) -> Option<Value> {
-        let start = u32::from(e.syntax().text_range().start());
+        let start = self.base + u32::from(e.syntax().text_range().start());
         let green = e.syntax().green();
         let v = self.folds.reader(true).constant(green, start, 0);
         // A folded literal has no syntax for the cursor walk below to read.
@@ -208,7 +208,7 @@ impl Compiler<'_> {
     /// Emits a literal folded while parsing, in a strict position: a copy
     /// of its value, as evaluating the literal would build.
     pub(super) fn emit_folded(&mut self, e: &ast::Expr, span: crate::syntax::Span) {
-        let start = u32::from(e.syntax().text_range().start());
+        let start = self.base + u32::from(e.syntax().text_range().start());
         match self.folds.get(start) {
             // Forcing the literal's thunk makes the copy (an instruction
             // of its own cost the dispatch loop more than this costs here).

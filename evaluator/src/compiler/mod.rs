@@ -4,6 +4,7 @@
 
 mod attrs;
 mod constants;
+pub(crate) mod defer;
 pub(crate) use constants::Folds;
 mod fuse;
 mod lambda;
@@ -62,11 +63,41 @@ pub(crate) fn compile_folded(
     globals: &Globals,
     scope: Option<Vec<Symbol>>,
 ) -> Result<Rc<Chunk>, Vec<Error>> {
+    compile_unit(expr, folds, dir, globals, scope, None)
+}
+
+/// [`compile_folded`] for a file whose `let` and `rec` bindings may be
+/// compiled when first forced (see [`defer`]).
+pub(crate) fn compile_deferring(
+    expr: &ast::Expr,
+    folds: &Folds,
+    ctx: Rc<defer::DeferContext>,
+    scope: Option<Vec<Symbol>>,
+) -> Result<Rc<Chunk>, Vec<Error>> {
+    compile_unit(
+        expr,
+        folds,
+        &ctx.dir,
+        &ctx.globals,
+        scope,
+        Some(ctx.clone()),
+    )
+}
+
+fn compile_unit(
+    expr: &ast::Expr,
+    folds: &Folds,
+    dir: &Path,
+    globals: &Globals,
+    scope: Option<Vec<Symbol>>,
+    defer: Option<Rc<defer::DeferContext>>,
+) -> Result<Rc<Chunk>, Vec<Error>> {
     let file = folds.file();
     // String literals restore the file's raw bytes while it compiles.
     crate::syntax::with_file_bytes(file, || {
         let mut c = Compiler {
             file,
+            base: 0,
             folds,
             dir: dir.to_path_buf(),
             globals,
@@ -78,6 +109,8 @@ pub(crate) fn compile_folded(
             known_constant: None,
             expect_direct: false,
             spare_chunks: Vec::new(),
+            defer,
+            defer_checked: false,
         };
         let span = Span::of(file, expr.syntax());
         let chunk = match scope {
@@ -150,6 +183,9 @@ pub fn pos_string(span: Span) -> String {
 
 struct Compiler<'a> {
     file: u32,
+    /// Added to the offsets of the tree compiled: where its text starts in
+    /// the file (a deferred binding's text is parsed on its own).
+    base: u32,
     /// The literals folded while parsing.
     folds: &'a Folds,
     dir: PathBuf,
@@ -171,6 +207,11 @@ struct Compiler<'a> {
     /// Emptied chunks of finished units, whose vectors keep their room for
     /// the next units (see [`Unit::finish`]).
     spare_chunks: Vec<ChunkBuilder>,
+    /// For a file whose bindings may be compiled when first forced (see
+    /// [`defer`]): what they compile with then.
+    defer: Option<Rc<defer::DeferContext>>,
+    /// Set inside the bindings of a scope searched for deferrable ones.
+    defer_checked: bool,
 }
 
 /// The name an identifier node spells. Read from the green tree: going
@@ -225,7 +266,12 @@ pub fn canon_path(p: &str) -> String {
 
 impl<'a> Compiler<'a> {
     fn span(&self, node: &impl rnix::ast::AstNode) -> Span {
-        Span::of(self.file, node.syntax())
+        let r = node.syntax().text_range();
+        Span {
+            file: self.file,
+            start: self.base + u32::from(r.start()),
+            end: self.base + u32::from(r.end()),
+        }
     }
 
     fn chunk(&mut self) -> &mut ChunkBuilder {

@@ -19,7 +19,7 @@ mod scan;
 mod walk;
 
 pub(crate) use fold::{is_folded, unfolded, Fold, NoFold};
-pub(crate) use walk::{children_at, raw as raw_kind};
+pub(crate) use walk::{children_at, raw as raw_kind, walk as walk_green, Visit};
 
 /// A byte range in one source file. `file == u32::MAX` means "no location".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -178,9 +178,12 @@ impl Vm {
         mut bp: usize,
         mut up: Up,
     ) -> Result<(), Error> {
+        // Wrapping: a deferred binding's stand-in fails before its first
+        // instruction (`ip` 0, no span), and is then compiled and entered
+        // (see `Vm::enter_deferred`).
         macro_rules! fail {
             ($kind:expr) => {
-                return Err(Error::new($kind, chunk.span_at(ip - 1)))
+                return Err(Error::new($kind, chunk.span_at(ip.wrapping_sub(1))))
             };
         }
         macro_rules! tryk {

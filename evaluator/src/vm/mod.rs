@@ -578,6 +578,10 @@ impl Vm {
                 }
             };
             if let Err(e) = result {
+                let e = match self.enter_deferred(e) {
+                    Ok(()) => continue,
+                    Err(e) => e,
+                };
                 let e = self.unwind(e);
                 // A catch frame may have handled it.
                 if e.kind == ErrorKind::Eval(CAUGHT.into()) {
@@ -586,6 +590,44 @@ impl Vm {
                 return Err(e);
             }
         }
+        Ok(())
+    }
+
+    /// After `e` stopped a frame: if the frame was a deferred binding's
+    /// stand-in, which has no code and so runs off its end at once, its
+    /// code (compiled now, or before by another thunk of the stand-in, see
+    /// `compiler::defer`) takes the frame's place and `Ok` says to go on.
+    /// Caught here rather than in the dispatch loop, whose code any extra
+    /// branch there makes slower. Otherwise `e` (or the error compiling).
+    #[cold]
+    #[inline(never)]
+    fn enter_deferred(&mut self, e: Error) -> Result<(), Error> {
+        if !matches!(&e.kind, ErrorKind::Eval(m) if m == OFF_THE_END) {
+            return Err(e);
+        }
+        // The stand-in ran under the update of the thunk it is the code of.
+        let Some(Frame::Update {
+            thunk,
+            saved: Saved::Code(stand_in),
+            ..
+        }) = self.frames.last_mut()
+        else {
+            return Err(e);
+        };
+        let Some(code) = crate::compiler::defer::compiled(stand_in) else {
+            return Err(e);
+        };
+        let code = code?;
+        // Traces and a retry after a limit use the code, not the stand-in.
+        *stand_in = code.clone();
+        let up = Up::Thunk(thunk.clone());
+        let bp = self.push_locals(code.locals);
+        self.frames.push(Frame::Code {
+            chunk: code,
+            ip: 0,
+            bp,
+            up,
+        });
         Ok(())
     }
 
@@ -853,6 +895,11 @@ fn check_type(v: &Value, expected: &'static str) -> Result<(), ErrorKind> {
 
 /// Marker message for an error a `tryEval` frame has turned into a value.
 const CAUGHT: &str = "\u{0}caught";
+
+/// The error the dispatch loop stops with when it runs past a chunk's last
+/// instruction (the text written there): the stand-in of a deferred binding
+/// does so at once (see [`Vm::enter_deferred`]).
+const OFF_THE_END: &str = "internal error: ran off the end of a chunk";
 
 fn try_eval_result(success: bool, value: Value) -> Value {
     let (s, v) = crate::value::well_known(|w| (w.success, w.value));
