@@ -437,15 +437,19 @@ impl<'a> Compiler<'a> {
             .collect();
         standalone.resize(thunks.len(), false);
         let was_checked = self.defer_checked;
-        let values: Vec<Option<&ast::Expr>> = tree
-            .statics
-            .iter()
-            .map(|b| match &b.value {
-                Value_::Expr(e) => Some(e),
-                _ => None,
-            })
-            .collect();
-        let deferred = self.deferred_bindings(&values, &standalone);
+        let deferred = if self.may_defer(tree.statics.len()) {
+            let values: Vec<Option<&ast::Expr>> = tree
+                .statics
+                .iter()
+                .map(|b| match &b.value {
+                    Value_::Expr(e) => Some(e),
+                    _ => None,
+                })
+                .collect();
+            self.deferred_bindings(&values, &standalone)
+        } else {
+            Vec::new()
+        };
         // Standalone thunks are made with the values; the others get a blank.
         let blank: Vec<bool> = thunks
             .iter()

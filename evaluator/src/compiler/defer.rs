@@ -158,9 +158,17 @@ fn compile_text(d: &Deferred) -> Result<Rc<Chunk>, Error> {
 }
 
 impl Compiler<'_> {
-    /// Which bindings of a recursive scope to defer: in a scope of at
-    /// least [`DEFER_MIN_SCOPE`] bindings, the `standalone` ones (mentioning
-    /// no binding of the scope) that [`Self::deferrable`] allows.
+    /// Whether a recursive scope of `bindings` bindings may defer some: one
+    /// of at least [`DEFER_MIN_SCOPE`], not inside a scope searched before.
+    pub(super) fn may_defer(&self, bindings: usize) -> bool {
+        self.defer
+            .as_ref()
+            .is_some_and(|ctx| !self.defer_checked && bindings >= ctx.min_scope)
+    }
+
+    /// Which bindings of a scope [`Self::may_defer`] allowed to defer: the
+    /// `standalone` ones (mentioning no binding of the scope) that
+    /// [`Self::deferrable`] allows.
     ///
     /// Sets `defer_checked` when it looked inside the bindings, so that
     /// scopes nested in them are not searched again (each part of the file
@@ -170,12 +178,6 @@ impl Compiler<'_> {
         values: &[Option<&ast::Expr>],
         standalone: &[bool],
     ) -> Vec<bool> {
-        let Some(ctx) = &self.defer else {
-            return Vec::new();
-        };
-        if self.defer_checked || values.len() < ctx.min_scope {
-            return Vec::new();
-        }
         let mut out = vec![false; values.len()];
         for (i, e) in values.iter().enumerate() {
             let Some(e) = e.filter(|_| standalone.get(i).copied().unwrap_or(false)) else {
