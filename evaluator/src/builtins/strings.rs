@@ -237,9 +237,19 @@ fn replace_strings(args: Vec<Value>, _: Rc<Shared>) -> Box<Gen> {
         // Runs one past the last byte so an empty pattern also matches at the end.
         while p <= input.len() {
             if !any_empty {
-                match input[p..].iter().position(|&b| starts[usize::from(b)]) {
+                // A window at a time, polling the limits between windows:
+                // the input can be long and hold no candidate at all.
+                let window = &input[p..input.len().min(p + (1 << 16))];
+                match window.iter().position(|&b| starts[usize::from(b)]) {
                     Some(skip) => p += skip,
-                    None => break,
+                    None => {
+                        p += window.len();
+                        if p >= input.len() {
+                            break;
+                        }
+                        co.tick().await;
+                        continue;
+                    }
                 }
             }
             let mut found = false;
