@@ -28,8 +28,8 @@ use rowan::ast::AstNode;
 use rowan::NodeOrToken;
 
 use super::constants::{float_in_range, Folds};
-use super::scope::{Lookup, Scopes};
-use super::{unparen, Compiler, Globals, Unit};
+use super::scope::Lookup;
+use super::{unparen, Compiler, Globals};
 use crate::bytecode::{Chunk, ChunkBuilder, Op};
 use crate::errors::{Error, ErrorKind};
 use crate::syntax::Span;
@@ -113,30 +113,14 @@ fn compile_text(d: &Deferred) -> Result<Rc<Chunk>, Error> {
     let parsed = crate::syntax::parse_with(file, text, |expr| {
         crate::syntax::with_file_bytes(file, || {
             let folds = Folds::new(file);
-            let unit = ChunkBuilder {
-                attribute: Some(d.name),
-                ..ChunkBuilder::default()
-            };
-            let mut c = Compiler {
-                file,
-                base: d.span.start,
-                folds: &folds,
-                dir: d.ctx.dir.clone(),
-                globals: &d.ctx.globals,
-                scopes: Scopes::default(),
-                units: vec![Unit {
-                    chunk: unit,
-                    next_slot: 0,
-                }],
-                errors: Vec::new(),
-                filling_slot: None,
-                init_slot: None,
-                known_constant: None,
-                expect_direct: false,
-                spare_chunks: Vec::new(),
-                defer: None,
-                defer_checked: false,
-            };
+            let mut c = Compiler::new(
+                &folds,
+                d.span.start,
+                d.ctx.dir.clone(),
+                &d.ctx.globals,
+                None,
+            );
+            c.chunk().attribute = Some(d.name);
             c.compile_strict(expr);
             c.emit(Op::Return, d.span);
             match c.errors.into_iter().next() {

@@ -95,23 +95,7 @@ fn compile_unit(
     let file = folds.file();
     // String literals restore the file's raw bytes while it compiles.
     crate::syntax::with_file_bytes(file, || {
-        let mut c = Compiler {
-            file,
-            base: 0,
-            folds,
-            dir: dir.to_path_buf(),
-            globals,
-            scopes: Scopes::default(),
-            units: vec![Unit::default()],
-            errors: Vec::new(),
-            filling_slot: None,
-            init_slot: None,
-            known_constant: None,
-            expect_direct: false,
-            spare_chunks: Vec::new(),
-            defer,
-            defer_checked: false,
-        };
+        let mut c = Compiler::new(folds, 0, dir.to_path_buf(), globals, defer);
         let span = Span::of(file, expr.syntax());
         let chunk = match scope {
             Some(names) => {
@@ -265,6 +249,34 @@ pub fn canon_path(p: &str) -> String {
 }
 
 impl<'a> Compiler<'a> {
+    /// A compiler for the file of `folds` with one unit open, for a tree
+    /// whose offsets start `base` bytes into the file.
+    fn new(
+        folds: &'a Folds,
+        base: u32,
+        dir: PathBuf,
+        globals: &'a Globals,
+        defer: Option<Rc<defer::DeferContext>>,
+    ) -> Self {
+        Compiler {
+            file: folds.file(),
+            base,
+            folds,
+            dir,
+            globals,
+            scopes: Scopes::default(),
+            units: vec![Unit::default()],
+            errors: Vec::new(),
+            filling_slot: None,
+            init_slot: None,
+            known_constant: None,
+            expect_direct: false,
+            spare_chunks: Vec::new(),
+            defer,
+            defer_checked: false,
+        }
+    }
+
     fn span(&self, node: &impl rnix::ast::AstNode) -> Span {
         let r = node.syntax().text_range();
         Span {
