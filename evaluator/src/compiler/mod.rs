@@ -10,6 +10,7 @@ mod fuse;
 mod lambda;
 mod last_use;
 mod operators;
+mod places;
 mod scope;
 mod show;
 mod speculate;
@@ -24,9 +25,10 @@ use rowan::ast::AstNode;
 
 use crate::bytecode::{Capture, Chunk, ChunkBuilder, Idx, Op};
 use crate::errors::{Error, ErrorKind};
-use crate::syntax::{locate, Pos, Span};
-use crate::value::{Attr, Attrs, NixString, Symbol, Value};
+use crate::syntax::Span;
+use crate::value::{Symbol, Value};
 use operators::Operand;
+pub use places::{canon_path, pos_string, pos_value};
 pub use scope::{Binding, Level, LevelKind, Lookup, Scopes};
 pub use show::show;
 
@@ -150,21 +152,6 @@ pub fn static_attr_name(a: &ast::Attr) -> Option<Symbol> {
     attrs::static_key(a)
 }
 
-/// Formats a span as C++ Nix prints positions inside messages (`(string):1:3`).
-pub fn pos_string(span: Span) -> String {
-    match locate(span) {
-        Some(loc) => {
-            let file = if loc.file == "«string»" {
-                "(string)".to_string()
-            } else {
-                loc.file
-            };
-            format!("{}:{}:{}", file, loc.line, loc.column)
-        }
-        None => "undefined position".into(),
-    }
-}
-
 struct Compiler<'a> {
     file: u32,
     /// Added to the offsets of the tree compiled: where its text starts in
@@ -229,23 +216,6 @@ fn unparen(e: &ast::Expr) -> ast::Expr {
         }
     }
     e
-}
-
-/// Canonicalises a path lexically, like C++ Nix's `canonPath`.
-pub fn canon_path(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut out = String::from("/");
-    out.push_str(&parts.join("/"));
-    out
 }
 
 impl<'a> Compiler<'a> {
@@ -996,26 +966,4 @@ impl<'a> Compiler<'a> {
             self.patch_jump(jend);
         }
     }
-}
-
-/// The `{ column; file; line; }` set C++ Nix uses for positions.
-pub fn pos_value(file: String, line: u32, column: u32) -> Value {
-    let attrs = vec![
-        Attr {
-            name: Symbol::from_str("column"),
-            value: Value::Int(column as i64),
-            pos: Pos::NONE,
-        },
-        Attr {
-            name: Symbol::from_str("file"),
-            value: Value::String(NixString::from(file)),
-            pos: Pos::NONE,
-        },
-        Attr {
-            name: Symbol::from_str("line"),
-            value: Value::Int(line as i64),
-            pos: Pos::NONE,
-        },
-    ];
-    Value::attrs(Attrs::from_sorted(attrs))
 }
