@@ -676,7 +676,9 @@ pub(crate) fn compile_source(
             shared.trace(w)
         })
         .map_err(|e| vec![e])?;
-        let ctx = compiler::defer::DeferContext::new(dir.to_path_buf(), globals);
+        // As parsed: the parse may have registered a lexing fix-up of the text.
+        let parsed = syntax::source(file).unwrap_or_else(|| registered.clone());
+        let ctx = compiler::defer::DeferContext::new(dir.to_path_buf(), globals, parsed);
         compiler::compile_deferring(expr, &folds, Rc::new(ctx), scope)
     })
     .and_then(|r| r)

@@ -32,8 +32,8 @@ use super::scope::Lookup;
 use super::{unparen, Compiler, Globals};
 use crate::bytecode::{Chunk, ChunkBuilder, Op};
 use crate::errors::{Error, ErrorKind};
-use crate::syntax::Span;
 use crate::syntax::{raw_kind as raw, walk_green, Visit};
+use crate::syntax::{SourceFile, Span};
 use crate::value::Symbol;
 
 /// Scopes with fewer bindings are compiled whole. Deferring pays in a large
@@ -47,16 +47,21 @@ pub(crate) struct DeferContext {
     /// The directory the file's relative paths resolve against.
     pub(super) dir: PathBuf,
     pub(super) globals: Rc<Globals>,
+    /// The file as it was parsed: a binding's text is read from it, not
+    /// looked up in whichever evaluation is current when it is forced.
+    source: Rc<SourceFile>,
     /// The fewest bindings a scope defers in ([`DEFER_MIN_SCOPE`]).
     min_scope: usize,
 }
 
 impl DeferContext {
-    /// The context of a file in `dir`, compiled against `globals`.
-    pub(crate) fn new(dir: PathBuf, globals: Rc<Globals>) -> Self {
+    /// The context of the file `source` (as parsed) in `dir`, compiled
+    /// against `globals`.
+    pub(crate) fn new(dir: PathBuf, globals: Rc<Globals>, source: Rc<SourceFile>) -> Self {
         DeferContext {
             dir,
             globals,
+            source,
             min_scope: DEFER_MIN_SCOPE,
         }
     }
@@ -105,13 +110,15 @@ fn compile_text(d: &Deferred) -> Result<Rc<Chunk>, Error> {
         )
     };
     let file = d.span.file;
-    let source = crate::syntax::source(file).ok_or_else(|| internal("has no source"))?;
+    let source = &d.ctx.source;
     let text = source
         .text
         .get(d.span.start as usize..d.span.end as usize)
         .ok_or_else(|| internal("is not in its source"))?;
-    let parsed = crate::syntax::parse_with(file, text, |expr| {
-        crate::syntax::with_file_bytes(file, || {
+    // Parsed as no file: the parser may register a lexing fix-up of the
+    // text it parses in place of its file's text, which is the whole file's.
+    let parsed = crate::syntax::parse_with(Span::NONE.file, text, |expr| {
+        crate::syntax::with_raw_bytes(source.raw_bytes, || {
             let folds = Folds::new(file);
             let mut c = Compiler::new(
                 &folds,
@@ -405,7 +412,8 @@ mod tests {
                     let eager =
                         super::super::compile_folded(expr, &folds, Path::new("/"), &globals, None);
                     // Every scope, however small, so that the corpus has some.
-                    let mut ctx = DeferContext::new(PathBuf::from("/"), globals.clone());
+                    let source = crate::syntax::source(file).expect("registered");
+                    let mut ctx = DeferContext::new(PathBuf::from("/"), globals.clone(), source);
                     ctx.min_scope = 0;
                     let ctx = Rc::new(ctx);
                     let later = super::super::compile_deferring(expr, &folds, ctx, None);

@@ -160,7 +160,11 @@ pub fn literal_string(text: &str) -> crate::value::NixString {
 
 /// Runs `f` with [`literal_bytes`] restoring raw bytes when `file` needs it.
 pub fn with_file_bytes<T>(file: u32, f: impl FnOnce() -> T) -> T {
-    let raw = source(file).is_some_and(|s| s.raw_bytes);
+    with_raw_bytes(source(file).is_some_and(|s| s.raw_bytes), f)
+}
+
+/// Runs `f` with [`literal_bytes`] restoring raw bytes if `raw`.
+pub(crate) fn with_raw_bytes<T>(raw: bool, f: impl FnOnce() -> T) -> T {
     let saved = RAW_BYTES.replace(raw);
     let out = f();
     RAW_BYTES.set(saved);
