@@ -263,7 +263,7 @@ impl Vm {
         }
         loop {
             let Some(&op) = chunk.code.get(ip) else {
-                fail!(eval_err!("internal error: ran off the end of a chunk"));
+                fail!(ErrorKind::Eval(OFF_THE_END.into()));
             };
             ip += 1;
             match op {

@@ -897,8 +897,8 @@ fn check_type(v: &Value, expected: &'static str) -> Result<(), ErrorKind> {
 const CAUGHT: &str = "\u{0}caught";
 
 /// The error the dispatch loop stops with when it runs past a chunk's last
-/// instruction (the text written there): the stand-in of a deferred binding
-/// does so at once (see [`Vm::enter_deferred`]).
+/// instruction: the stand-in of a deferred binding does so at once (see
+/// [`Vm::enter_deferred`]).
 const OFF_THE_END: &str = "internal error: ran off the end of a chunk";
 
 fn try_eval_result(success: bool, value: Value) -> Value {
