@@ -232,6 +232,7 @@ pub struct EvaluationBuilder {
     trace_sink: Box<dyn FnMut(&str)>,
     limits: Limits,
     interrupt: Option<InterruptHandle>,
+    reclaim_cycles: bool,
 }
 
 impl Default for EvaluationBuilder {
@@ -243,6 +244,7 @@ impl Default for EvaluationBuilder {
             trace_sink: Box::new(|line| eprintln!("{line}")),
             limits: Limits::default(),
             interrupt: None,
+            reclaim_cycles: true,
         }
     }
 }
@@ -355,13 +357,25 @@ impl EvaluationBuilder {
         self
     }
 
+    /// Whether dropping the evaluation frees the reference cycles that
+    /// recursive bindings and self-referring values form (on by default).
+    /// That needs every thunk that may close a cycle remembered as it is
+    /// made or evaluated. A program that evaluates once and exits without
+    /// dropping the evaluation (as the `tvix-eval` CLI does) can turn it
+    /// off and save that work; an evaluation built so leaks its cycles
+    /// when dropped.
+    pub fn reclaim_cycles(mut self, reclaim: bool) -> Self {
+        self.reclaim_cycles = reclaim;
+        self
+    }
+
     /// Creates the evaluation.
     pub fn build(self) -> Evaluation {
         // Nothing of an earlier evaluation is left if no lease is held:
         // its names go, so that a thread that loads config after config
         // does not keep every name it ever saw.
         value::reclaim_unused_names();
-        let context = state::Context::new(self.limits.memory);
+        let context = state::Context::new(self.limits.memory, self.reclaim_cycles);
         let _entered = state::enter(&context);
         let mut shared = Shared {
             settings: self.settings,

@@ -142,3 +142,35 @@ fn derivations_and_fixpoints_do_not_leak() {
     }
     assert!(leaks.is_empty(), "leaking cases:\n{}", leaks.join("\n"));
 }
+
+/// Live bytes left behind by a second evaluation of `src`, built with
+/// `reclaim_cycles(reclaim)`.
+fn leaked_by_source(src: &str, reclaim: bool) -> i64 {
+    let run = || {
+        let mut eval = tvix_eval::Evaluation::builder()
+            .reclaim_cycles(reclaim)
+            .trace_sink(|_| {})
+            .build();
+        if let Ok(v) = eval.evaluate_str(src) {
+            let _ = eval.force_deep(&v);
+        }
+    };
+    run();
+    let before = live_bytes();
+    run();
+    live_bytes() - before
+}
+
+#[test]
+fn only_evaluations_that_reclaim_cycles_free_them() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // A recursive binding that refers to itself through a set.
+    let src = "let s = { me = s; v = 1; }; in s.me.me.v";
+    assert_eq!(leaked_by_source(src, true), 0);
+    // Off (for a process that exits without dropping its evaluation),
+    // cycles are not tracked and stay: `builtins.builtins` in every
+    // evaluation, and this one's on top.
+    let acyclic = leaked_by_source("let s = { v = 1; }; in s.v", false);
+    assert!(acyclic > 0);
+    assert!(leaked_by_source(src, false) > acyclic);
+}

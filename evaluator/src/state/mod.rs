@@ -35,6 +35,9 @@ pub struct Context {
     cycle_roots: RefCell<Vec<std::rc::Weak<RefCell<crate::value::ThunkState>>>>,
     /// Length of `cycle_roots` after its last pruning of dead entries.
     cycle_roots_pruned: Cell<usize>,
+    /// Whether `cycle_roots` is kept: not when the evaluation is never
+    /// dropped (a process that exits after it), where tracking only costs.
+    track_cycles: bool,
 }
 
 impl std::fmt::Debug for Context {
@@ -46,8 +49,9 @@ impl std::fmt::Debug for Context {
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
 
 impl Context {
-    /// A fresh context with `memory_limit` bytes (or none).
-    pub(crate) fn new(memory_limit: Option<u64>) -> Rc<Context> {
+    /// A fresh context with `memory_limit` bytes (or none), remembering the
+    /// thunks that may close reference cycles if `track_cycles`.
+    pub(crate) fn new(memory_limit: Option<u64>, track_cycles: bool) -> Rc<Context> {
         let limit = memory_limit.unwrap_or_else(host_memory_budget);
         let ctx = Rc::new(Context {
             // Ids only tag symbols: wrapping after 4 billion evaluations
@@ -58,6 +62,7 @@ impl Context {
             symbols_seen: Cell::new(0),
             cycle_roots: RefCell::new(Vec::new()),
             cycle_roots_pruned: Cell::new(0),
+            track_cycles,
             meter: Meter {
                 used: Cell::new(0),
                 thunks: Cell::new(0),
@@ -104,6 +109,9 @@ pub(crate) fn register_cycle_root(thunk: &crate::value::Thunk) {
     }
     // SAFETY: CONTEXT points to the context CURRENT holds (see `install`).
     let ctx = unsafe { &*ctx };
+    if !ctx.track_cycles {
+        return;
+    }
     let mut roots = ctx.cycle_roots.borrow_mut();
     roots.push(Rc::downgrade(&thunk.0));
     // Dead entries keep their (emptied) allocation: prune whenever the list
@@ -226,7 +234,7 @@ pub fn current() -> Rc<Context> {
     if let Some(c) = CURRENT.with(|c| c.borrow().clone()) {
         return c;
     }
-    let ctx = Context::new(None);
+    let ctx = Context::new(None, true);
     install(Some(ctx.clone()));
     ctx
 }

@@ -48,7 +48,9 @@ fn evaluation(opts: &Options, colours: bool) -> Evaluation {
     // `--eval` is read-only unless `--read-write-mode`; instantiation writes
     // `.drv` files unless `--dry-run` (as nix-instantiate does).
     let write = opts.write_store || opts.read_write || (!opts.eval_only && !opts.dry_run);
+    // The evaluation is never dropped (see `run`): nothing to reclaim.
     let mut builder = Evaluation::builder()
+        .reclaim_cycles(false)
         .pure(cfg.pure)
         .write_store(write)
         .store_dir(store_dir(opts))
