@@ -264,6 +264,12 @@ impl Folds {
         self.file
     }
 
+    /// Every folded literal's start and value, by start.
+    #[cfg(test)]
+    pub(super) fn values(&self) -> &[(u32, Value)] {
+        &self.values
+    }
+
     /// The value of the folded literal starting at byte `start`.
     pub(super) fn get(&self, start: u32) -> Option<&Value> {
         let i = self
@@ -271,6 +277,14 @@ impl Folds {
             .binary_search_by_key(&start, |(at, _)| *at)
             .ok()?;
         self.values.get(i).map(|(_, v)| v)
+    }
+
+    /// Keeps `value`, folded from the literal starting at byte `start`.
+    pub(super) fn keep(&mut self, start: u32, value: Value) {
+        // The folded literals inside are in `value` now.
+        let inside = self.values.partition_point(|(at, _)| *at < start);
+        self.values.truncate(inside);
+        self.values.push((start, value));
     }
 
     /// Reads constant literals from the green tree, taking folded ones
@@ -295,11 +309,21 @@ impl crate::syntax::Fold for Folds {
         let Some(value) = self.reader(false).constant(node, start, 0) else {
             return false;
         };
-        // The folded literals inside are in `value` now.
-        let inside = self.values.partition_point(|(at, _)| *at < start);
-        self.values.truncate(inside);
-        self.values.push((start, value));
+        self.keep(start, value);
         true
+    }
+
+    fn folds_tokens(&self) -> bool {
+        true
+    }
+
+    fn fold_tokens(
+        &mut self,
+        open: SyntaxKind,
+        tokens: &[(SyntaxKind, &str)],
+        start: u32,
+    ) -> crate::syntax::TokenFold {
+        self.fold_from_tokens(open, tokens, start)
     }
 
     fn unfold(&mut self, range: std::ops::Range<u32>) {

@@ -15,6 +15,7 @@ mod scope;
 mod show;
 mod speculate;
 mod strings;
+mod token_folds;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

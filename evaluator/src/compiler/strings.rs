@@ -81,7 +81,7 @@ pub(super) fn plain_quoted_text(green: &rowan::GreenNodeData) -> Option<std::bor
 /// `\n`, `\r`, `\t` and `\c` escapes, and a raw CR or CR LF becomes LF.
 /// Most strings have nothing to decode: they are borrowed as they are.
 #[inline]
-fn unescape_quoted(raw: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn unescape_quoted(raw: &str) -> std::borrow::Cow<'_, str> {
     if memchr::memchr2(b'\\', b'\r', raw.as_bytes()).is_none() {
         return raw.into();
     }

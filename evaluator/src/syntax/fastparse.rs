@@ -20,13 +20,21 @@ use rnix::SyntaxKind::{self, *};
 use rowan::{GreenNode, GreenToken, NodeOrToken};
 use rustc_hash::FxHashMap;
 
-use super::fold::Fold;
+use super::fold::{Fold, TokenFold};
 use super::walk::raw;
 use std::collections::VecDeque;
 
 /// rnix's limit on nested expressions; deeper text goes to rnix, which
 /// reports it.
 const MAX_DEPTH: u32 = 512;
+
+/// The most tokens of one literal read ahead to fold it without a tree
+/// (a bound on the tokens held and read again when it does not fold).
+const MAX_FOLD_AHEAD: usize = 4096;
+
+/// The deepest nesting of literals read ahead to fold (deeper, a literal
+/// read ahead that fails would read the same tokens again for each level).
+const MAX_FOLD_AHEAD_DEPTH: u32 = 32;
 
 /// Tokens at most this long are shared between their occurrences
 /// (whitespace runs, punctuation, keywords and common names).
@@ -50,6 +58,7 @@ pub(crate) fn parse(text: &str) -> Option<GreenNode> {
 /// Parses `text` as [`parse`] does, folding set and list literals made
 /// only of literals into `fold` as they close (see [`super::fold`]).
 pub(crate) fn parse_folding(text: &str, fold: &mut dyn Fold) -> Option<GreenNode> {
+    let token_folds = fold.folds_tokens();
     let mut p = Parser {
         source: text,
         end: 0,
@@ -57,6 +66,8 @@ pub(crate) fn parse_folding(text: &str, fold: &mut dyn Fold) -> Option<GreenNode
         gave_up: false,
         folds_made: 0,
         folds_at_open: Vec::new(),
+        token_folds,
+        no_token_folds_before: 0,
         tokens: super::lexer::tokenize(text),
         trivia: Vec::with_capacity(8),
         next: None,
@@ -115,6 +126,12 @@ struct Parser<'a, 'f, I> {
     /// `folds_made` when each open set or `let` started, innermost last
     /// (one that closes with none folded inside has nothing to unfold).
     folds_at_open: Vec<u32>,
+    /// Whether `fold` folds literals from their tokens.
+    token_folds: bool,
+    /// Literals starting before this byte are not read ahead again: a
+    /// literal read ahead that did not fold read this far, and those
+    /// inside it would read the same tokens again (the tree folds them).
+    no_token_folds_before: u32,
     tokens: I,
     /// Trivia read before `next`, not yet in the tree. Trivia goes into
     /// the tree right before the next token or node starts, into the node
@@ -366,6 +383,78 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
         self.children.push((NodeOrToken::Node(node), shared));
     }
 
+    /// At the `{` or `[` (the next token, trivia before it flushed) of a
+    /// set or list literal of `kind`: reads its tokens ahead and, if the
+    /// fold takes the literal from them, adds its folded stand-in without
+    /// building its tree. `false` (the tokens read are put back) if not.
+    fn fold_ahead(&mut self, kind: SyntaxKind) -> bool {
+        if !self.token_folds || self.end < self.no_token_folds_before {
+            return false;
+        }
+        let Some(open) = self.next else {
+            return false;
+        };
+        let start = self.end;
+        let mut end = start + open.1.len() as u32;
+        // The tokens after the bracket go into `later` (where peeking ahead
+        // left some already): nothing is put back if the literal does not fold.
+        let mut open_brackets = 1u32;
+        let mut read = 0;
+        let outcome = loop {
+            let token = match self.later.get(read) {
+                Some(&t) => t,
+                None => match self.tokens.next() {
+                    Some(t) => {
+                        self.later.push_back(t);
+                        t
+                    }
+                    None => break TokenFold::Failed,
+                },
+            };
+            read += 1;
+            end += token.1.len() as u32;
+            match token.0 {
+                // Too deep to fold from tokens: the tree does it.
+                TOKEN_L_BRACE | TOKEN_L_BRACK if open_brackets >= MAX_FOLD_AHEAD_DEPTH => {
+                    break TokenFold::Failed
+                }
+                TOKEN_L_BRACE | TOKEN_L_BRACK => open_brackets += 1,
+                TOKEN_R_BRACE | TOKEN_R_BRACK => {
+                    open_brackets -= 1;
+                    if open_brackets == 0 {
+                        let tokens = &self.later.make_contiguous()[..read];
+                        break self.fold.fold_tokens(open.0, tokens, start);
+                    }
+                }
+                k if super::fold::may_fold_token(k) => {}
+                _ => break TokenFold::Failed,
+            }
+            if read >= MAX_FOLD_AHEAD {
+                // A large literal: those inside it are read ahead in turn
+                // and it folds from its tree of their stand-ins.
+                break TokenFold::Declined;
+            }
+        };
+        match outcome {
+            TokenFold::Folded => {
+                self.later.drain(..read);
+                self.folds_made += 1;
+                self.next = None;
+                self.read = false;
+                self.end = end;
+                let text = &self.source[start as usize..end as usize];
+                let node = super::fold::folded_node(kind, text);
+                self.children.push((NodeOrToken::Node(node), false));
+                true
+            }
+            TokenFold::Failed => {
+                self.no_token_folds_before = end;
+                false
+            }
+            TokenFold::Declined => false,
+        }
+    }
+
     /// Before a set or `let` whose elements start at `start` in `children`
     /// closes: unfolds the folded values other bindings extend.
     fn unfold_extended(&mut self, start: usize) {
@@ -536,13 +625,14 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
                     self.expect(TOKEN_COLON)?;
                     self.expr()?;
                     self.finish();
-                } else {
+                } else if !self.fold_ahead(NODE_ATTR_SET) {
                     self.start(NODE_ATTR_SET);
                     self.bump_as(TOKEN_L_BRACE);
                     self.bindings(TOKEN_R_BRACE)?;
                     self.finish();
                 }
             }
+            TOKEN_L_BRACK if self.fold_ahead(NODE_LIST) => {}
             TOKEN_L_BRACK => {
                 self.start(NODE_LIST);
                 self.bump_as(TOKEN_L_BRACK);

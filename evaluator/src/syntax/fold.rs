@@ -38,6 +38,60 @@ pub(crate) trait Fold {
     /// Forgets the values folded within `range` (the literal there was
     /// parsed again, unfolded).
     fn unfold(&mut self, range: std::ops::Range<u32>);
+
+    /// Whether [`Fold::fold_tokens`] may fold anything (the parser then
+    /// reads a literal's tokens ahead before building its tree).
+    fn folds_tokens(&self) -> bool {
+        false
+    }
+
+    /// Folds the set or list literal starting at byte `start` with the
+    /// bracket `open` (`{` or `[`) whose tokens after it (trivia and nested
+    /// literals included, the closing bracket last) are `tokens`, without a
+    /// tree: what [`Fold::fold`] would do once its tree closed, for the
+    /// literals the tokens alone can tell.
+    fn fold_tokens(
+        &mut self,
+        _open: SyntaxKind,
+        _tokens: &[(SyntaxKind, &str)],
+        _start: u32,
+    ) -> TokenFold {
+        TokenFold::Declined
+    }
+}
+
+/// What [`Fold::fold_tokens`] made of a literal's tokens.
+#[derive(Debug, PartialEq)]
+pub(crate) enum TokenFold {
+    /// Its value is kept: the literal stands folded, and no tree is built.
+    Folded,
+    /// Left to the tree: a literal small enough that the parser shares its
+    /// tree rather than folds it, which only the tree can tell exactly.
+    Declined,
+    /// Not a constant of the shapes the tokens tell (the tree decides).
+    Failed,
+}
+
+/// Whether a token of `kind` can be part of a literal [`Fold::fold_tokens`]
+/// folds: the parser stops reading ahead at any other.
+pub(crate) fn may_fold_token(kind: SyntaxKind) -> bool {
+    matches!(
+        kind,
+        TOKEN_WHITESPACE
+            | TOKEN_COMMENT
+            | TOKEN_L_BRACE
+            | TOKEN_R_BRACE
+            | TOKEN_L_BRACK
+            | TOKEN_R_BRACK
+            | TOKEN_ASSIGN
+            | TOKEN_SEMICOLON
+            | TOKEN_IDENT
+            | TOKEN_STRING_START
+            | TOKEN_STRING_CONTENT
+            | TOKEN_STRING_END
+            | TOKEN_INTEGER
+            | TOKEN_FLOAT
+    )
 }
 
 /// Parses without folding.

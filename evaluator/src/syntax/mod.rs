@@ -8,7 +8,7 @@ use rowan::ast::AstNode;
 
 use crate::errors::{Error, ErrorKind};
 
-mod fastparse;
+pub(crate) mod fastparse;
 mod fold;
 mod lexer;
 mod lexfix;
@@ -19,7 +19,7 @@ mod room;
 mod scan;
 mod walk;
 
-pub(crate) use fold::{is_folded, unfolded, Fold, NoFold};
+pub(crate) use fold::{is_folded, unfolded, Fold, NoFold, TokenFold};
 pub(crate) use walk::{children_at, raw as raw_kind, walk as walk_green, Visit};
 
 /// A byte range in one source file. `file == u32::MAX` means "no location".
@@ -255,6 +255,17 @@ impl Pos {
             p.push(span);
             Pos((p.len() - 1) as u32)
         })
+    }
+
+    /// How many positions are registered: a mark to [`Pos::forget_since`].
+    pub(crate) fn registered() -> usize {
+        crate::state::with_current(|ctx| ctx.positions.borrow().len())
+    }
+
+    /// Forgets the positions registered since `mark` (from
+    /// [`Pos::registered`]): the values that held them are gone.
+    pub(crate) fn forget_since(mark: usize) {
+        crate::state::with_current(|ctx| ctx.positions.borrow_mut().truncate(mark.max(1)));
     }
 
     /// The span this handle stands for.
