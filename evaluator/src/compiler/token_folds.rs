@@ -38,13 +38,13 @@ impl Folds {
         };
         let positions = Pos::registered();
         let outcome = match reader.literal_after(open) {
-            Some(_) if reader.at != tokens.len() => TokenFold::Failed,
+            Some(_) if reader.at != tokens.len() => TokenFold::Failed(reader.offset),
             Some(Literal { small: true, .. }) => TokenFold::Declined,
             Some(Literal { value, .. }) => {
                 self.keep(start, value);
                 return TokenFold::Folded;
             }
-            None => TokenFold::Failed,
+            None => TokenFold::Failed(reader.offset),
         };
         // The attributes read are gone: so are their positions (the tree
         // registers them again).
@@ -224,26 +224,12 @@ impl<'a> Reader<'_, 'a> {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests_support {
     use super::*;
     use crate::syntax::Fold;
-    use crate::value::ThunkState;
-
-    /// Folds from trees only, as before tokens were read ahead.
-    struct TreesOnly(Folds);
-
-    impl Fold for TreesOnly {
-        fn fold(&mut self, node: &rowan::GreenNodeData, start: u32) -> bool {
-            self.0.fold(node, start)
-        }
-
-        fn unfold(&mut self, range: std::ops::Range<u32>) {
-            self.0.unfold(range)
-        }
-    }
 
     /// Counts the literals folded from tokens.
-    struct Counting(Folds, usize);
+    pub(super) struct Counting(pub(super) Folds, pub(super) usize);
 
     impl Fold for Counting {
         fn fold(&mut self, node: &rowan::GreenNodeData, start: u32) -> bool {
@@ -267,6 +253,27 @@ mod tests {
             let outcome = self.0.fold_tokens(open, tokens, start);
             self.1 += usize::from(outcome == TokenFold::Folded);
             outcome
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::Counting;
+    use super::*;
+    use crate::syntax::Fold;
+    use crate::value::ThunkState;
+
+    /// Folds from trees only, as before tokens were read ahead.
+    struct TreesOnly(Folds);
+
+    impl Fold for TreesOnly {
+        fn fold(&mut self, node: &rowan::GreenNodeData, start: u32) -> bool {
+            self.0.fold(node, start)
+        }
+
+        fn unfold(&mut self, range: std::ops::Range<u32>) {
+            self.0.unfold(range)
         }
     }
 
@@ -333,5 +340,29 @@ mod tests {
             from_tokens += tokens.1;
         }
         assert!(files > 1000 && from_tokens > 300, "{files} {from_tokens}");
+    }
+}
+
+#[cfg(test)]
+mod sampling {
+    use super::*;
+
+    /// After literals that keep failing, reading ahead resumes once one
+    /// read folds: data after code still folds from its tokens.
+    #[test]
+    fn data_after_code_folds_from_tokens_again() {
+        let code: String = (0..100)
+            .map(|i| format!("c{i} = {{ v = f {i}; }};\n"))
+            .collect();
+        let data: String = (0..100)
+            .map(|i| format!("d{i} = {{ v = {i}; }};\n"))
+            .collect();
+        let text = format!("{{ {code}{data} }}");
+        let evaluation = crate::Evaluation::builder().build();
+        let _entered = evaluation.enter();
+        let mut folds = tests_support::Counting(Folds::new(0), 0);
+        assert!(crate::syntax::fastparse::parse_folding(&text, &mut folds).is_some());
+        assert!(folds.1 >= 80, "{} of 100 folded from tokens", folds.1);
+        assert_eq!(folds.0.values().len(), 100);
     }
 }

@@ -36,6 +36,13 @@ const MAX_FOLD_AHEAD: usize = 4096;
 /// read ahead that fails would read the same tokens again for each level).
 const MAX_FOLD_AHEAD_DEPTH: u32 = 32;
 
+/// After this many literals in a row did not fold from their tokens, only
+/// one in [`FOLD_SAMPLING`] is read ahead, until one folds.
+const FOLD_MISSES_BEFORE_SAMPLING: u32 = 8;
+
+/// See [`FOLD_MISSES_BEFORE_SAMPLING`].
+const FOLD_SAMPLING: u32 = 16;
+
 /// Tokens at most this long are shared between their occurrences
 /// (whitespace runs, punctuation, keywords and common names).
 const SHARED_TOKEN_LEN: usize = 16;
@@ -68,6 +75,7 @@ pub(crate) fn parse_folding(text: &str, fold: &mut dyn Fold) -> Option<GreenNode
         folds_at_open: Vec::new(),
         token_folds,
         no_token_folds_before: 0,
+        fold_misses: 0,
         tokens: super::lexer::tokenize(text),
         trivia: Vec::with_capacity(8),
         next: None,
@@ -132,6 +140,8 @@ struct Parser<'a, 'f, I> {
     /// literal read ahead that did not fold read this far, and those
     /// inside it would read the same tokens again (the tree folds them).
     no_token_folds_before: u32,
+    /// Literals read ahead in vain since the last one that folded.
+    fold_misses: u32,
     tokens: I,
     /// Trivia read before `next`, not yet in the tree. Trivia goes into
     /// the tree right before the next token or node starts, into the node
@@ -391,6 +401,15 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
         if !self.token_folds || self.end < self.no_token_folds_before {
             return false;
         }
+        // Where literals keep failing (code, not data), only some are read
+        // ahead, until one folds: reading ahead in vain costs a fifth of
+        // parsing the literal.
+        if self.fold_misses >= FOLD_MISSES_BEFORE_SAMPLING {
+            self.fold_misses = self.fold_misses.saturating_add(1);
+            if !self.fold_misses.is_multiple_of(FOLD_SAMPLING) {
+                return false;
+            }
+        }
         let Some(open) = self.next else {
             return false;
         };
@@ -408,7 +427,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
                         self.later.push_back(t);
                         t
                     }
-                    None => break TokenFold::Failed,
+                    None => break TokenFold::Failed(end),
                 },
             };
             read += 1;
@@ -416,7 +435,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
             match token.0 {
                 // Too deep to fold from tokens: the tree does it.
                 TOKEN_L_BRACE | TOKEN_L_BRACK if open_brackets >= MAX_FOLD_AHEAD_DEPTH => {
-                    break TokenFold::Failed
+                    break TokenFold::Failed(end)
                 }
                 TOKEN_L_BRACE | TOKEN_L_BRACK => open_brackets += 1,
                 TOKEN_R_BRACE | TOKEN_R_BRACK => {
@@ -427,7 +446,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
                     }
                 }
                 k if super::fold::may_fold_token(k) => {}
-                _ => break TokenFold::Failed,
+                _ => break TokenFold::Failed(end),
             }
             if read >= MAX_FOLD_AHEAD {
                 // A large literal: those inside it are read ahead in turn
@@ -437,6 +456,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
         };
         match outcome {
             TokenFold::Folded => {
+                self.fold_misses = 0;
                 self.later.drain(..read);
                 self.folds_made += 1;
                 self.next = None;
@@ -447,8 +467,9 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
                 self.children.push((NodeOrToken::Node(node), false));
                 true
             }
-            TokenFold::Failed => {
-                self.no_token_folds_before = end;
+            TokenFold::Failed(at) => {
+                self.no_token_folds_before = at;
+                self.fold_misses = self.fold_misses.saturating_add(1);
                 false
             }
             TokenFold::Declined => false,

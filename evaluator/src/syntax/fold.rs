@@ -68,8 +68,10 @@ pub(crate) enum TokenFold {
     /// Left to the tree: a literal small enough that the parser shares its
     /// tree rather than folds it, which only the tree can tell exactly.
     Declined,
-    /// Not a constant of the shapes the tokens tell (the tree decides).
-    Failed,
+    /// Not a constant of the shapes the tokens tell (the tree decides),
+    /// as found at the token ending at this byte: literals starting before
+    /// it are not read ahead again.
+    Failed(u32),
 }
 
 /// Whether a token of `kind` can be part of a literal [`Fold::fold_tokens`]
