@@ -126,7 +126,7 @@ const QUOTES: &str = "''";
 
 fn split_escapes(raw: &str, out: &mut Vec<Piece>) {
     let mut rest = raw;
-    while let Some(p) = rest.find(QUOTES) {
+    while let Some(p) = find_quotes(rest) {
         if p > 0 {
             out.push(Piece::Text(rest[..p].to_string()));
         }
@@ -165,6 +165,21 @@ fn split_escapes(raw: &str, out: &mut Vec<Piece>) {
     }
 }
 
+/// Where the first `''` in `text` starts (found byte-wise: most text of an
+/// indented string has none, and few single quotes).
+fn find_quotes(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(p) = memchr::memchr(b'\'', b.get(from..)?) {
+        let at = from + p;
+        if b.get(at + 1) == Some(&b'\'') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// C++ Nix's `stripIndentation`: remove the smallest indentation of all
 /// non-blank lines, and a last line of spaces only.
 fn strip_indentation(pieces: Vec<Piece>) -> Vec<InterpolPart<String>> {
@@ -181,19 +196,29 @@ fn strip_indentation(pieces: Vec<Piece>) -> Vec<InterpolPart<String>> {
                 }
             }
             Piece::Text(text) => {
-                for c in text.chars() {
+                let b = text.as_bytes();
+                let mut i = 0;
+                while i < b.len() {
                     if at_start {
-                        if c == ' ' {
-                            cur_indent += 1;
-                        } else if c == '\n' {
-                            cur_indent = 0;
-                        } else {
-                            at_start = false;
-                            min_indent = min_indent.min(cur_indent);
+                        match b[i] {
+                            b' ' => cur_indent += 1,
+                            b'\n' => cur_indent = 0,
+                            _ => {
+                                at_start = false;
+                                min_indent = min_indent.min(cur_indent);
+                            }
                         }
-                    } else if c == '\n' {
-                        at_start = true;
-                        cur_indent = 0;
+                        i += 1;
+                    } else {
+                        // The rest of the line says nothing about indentation.
+                        match memchr::memchr(b'\n', &b[i..]) {
+                            Some(p) => {
+                                i += p + 1;
+                                at_start = true;
+                                cur_indent = 0;
+                            }
+                            None => break,
+                        }
                     }
                 }
             }
@@ -215,26 +240,34 @@ fn strip_indentation(pieces: Vec<Piece>) -> Vec<InterpolPart<String>> {
             Piece::Text(t) | Piece::Escape(t) => t,
         };
         let mut s = String::with_capacity(text.len());
-        for c in text.chars() {
+        let b = text.as_bytes();
+        let mut at = 0;
+        while at < b.len() {
             if at_start {
-                if c == ' ' {
-                    if dropped >= min_indent {
-                        s.push(c);
+                match b[at] {
+                    b' ' => {
+                        if dropped >= min_indent {
+                            s.push(' ');
+                        }
+                        dropped += 1;
+                        at += 1;
                     }
-                    dropped += 1;
-                } else if c == '\n' {
-                    dropped = 0;
-                    s.push(c);
-                } else {
-                    at_start = false;
-                    dropped = 0;
-                    s.push(c);
+                    b'\n' => {
+                        dropped = 0;
+                        s.push('\n');
+                        at += 1;
+                    }
+                    _ => {
+                        at_start = false;
+                        dropped = 0;
+                    }
                 }
             } else {
-                s.push(c);
-                if c == '\n' {
-                    at_start = true;
-                }
+                // The rest of the line (its newline too) is copied as it is.
+                let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |p| at + p + 1);
+                s.push_str(&text[at..end]);
+                at_start = b[end - 1] == b'\n';
+                at = end;
             }
         }
         if i + 1 == n {
