@@ -90,7 +90,7 @@ static MATTERS: [bool; 256] = {
 /// `e`/`E` after a digit or `.` that no exponent digit follows. A byte scan,
 /// so most files skip the extra tokenizing, hashes in strings included.
 fn needs_lexing_fixes(b: &[u8]) -> bool {
-    if b.contains(&b'\r') {
+    if memchr::memchr(b'\r', b).is_some() {
         return true;
     }
     enum Ctx {

@@ -202,7 +202,7 @@ pub fn cursed_or(root: &rnix::SyntaxNode, src: &str, file: u32) -> Vec<String> {
 fn has_word_or(src: &str) -> bool {
     let bytes = src.as_bytes();
     let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'\'' || b == b'-';
-    src.match_indices("or").any(|(i, _)| {
+    memchr::memmem::find_iter(bytes, b"or").any(|i| {
         let before = i > 0 && name_byte(bytes[i - 1]);
         let after = bytes.get(i + 2).copied().is_some_and(name_byte);
         !before && !after

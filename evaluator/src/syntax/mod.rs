@@ -577,6 +577,12 @@ fn check_no_nul_in_strings(root: &rnix::SyntaxNode, file: u32) -> Result<(), Vec
     )])
 }
 
+/// Whether `text` has a NUL byte (searched with memchr's vectorised scan:
+/// whole files are searched).
+fn has_nul(text: &str) -> bool {
+    memchr::memchr(0, text.as_bytes()).is_some()
+}
+
 /// Parses `text` (registered as `file`), returning every parse error. The
 /// caller's stack must fit the text's nesting: use [`parse_with`].
 fn parse(file: u32, text: &str, fold: &mut dyn Fold) -> Result<rnix::ast::Expr, Vec<Error>> {
@@ -597,11 +603,7 @@ fn parse(file: u32, text: &str, fold: &mut dyn Fold) -> Result<rnix::ast::Expr, 
     // `intern_in_source_order` does after rnix's parse).
     // Strings are checked for NUL bytes in the tree, where folded literals
     // would hide them.
-    let fold: &mut dyn Fold = if text.contains('\0') {
-        &mut NoFold
-    } else {
-        fold
-    };
+    let fold: &mut dyn Fold = if has_nul(text) { &mut NoFold } else { fold };
     let fast = with_file_bytes(file, || fastparse::parse_folding(text, fold));
     let interned = fast.is_some();
     // Under the fuzzer, every text checks that the two parsers agree.
@@ -635,7 +637,7 @@ fn parse(file: u32, text: &str, fold: &mut dyn Fold) -> Result<rnix::ast::Expr, 
         .iter()
         .map(|e| messages::parse_error(file, text, e))
         .collect();
-    if text.contains("''") {
+    if memchr::memmem::find(text.as_bytes(), b"''").is_some() {
         if let Some(e) = indented_string_attr_name(&syntax, file) {
             // It is where C++ Nix's parser stops, unless something before it
             // stopped rnix already.
@@ -647,7 +649,7 @@ fn parse(file: u32, text: &str, fold: &mut dyn Fold) -> Result<rnix::ast::Expr, 
             }
         }
     }
-    if errors.is_empty() && text.contains("${") {
+    if errors.is_empty() && memchr::memmem::find(text.as_bytes(), b"${").is_some() {
         if let Some(e) = spaced_path_interpolation(&syntax, file, text) {
             return Err(vec![e]);
         }
@@ -694,7 +696,7 @@ fn parse(file: u32, text: &str, fold: &mut dyn Fold) -> Result<rnix::ast::Expr, 
             },
         )]);
     };
-    if text.contains('\0') {
+    if has_nul(text) {
         check_no_nul_in_strings(root.syntax(), file)?;
     }
     if !interned {
