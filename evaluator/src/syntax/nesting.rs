@@ -123,11 +123,12 @@ pub fn levels(text: &str) -> Result<usize, TooDeep> {
 
 /// A quick upper bound on [`estimate`], from the bytes alone (no
 /// tokenizing): the same frames (brackets, `let … in`, strings and their
-/// interpolations), but every token of an expression counts a level, not
-/// only operators and applied arguments. Several times cheaper than
-/// [`estimate`]; large files of many shallow bindings (generated package
-/// sets) get a small bound from it and skip the exact estimate.
-/// `usize::MAX` once past [`MAX_NESTING`].
+/// interpolations), but every byte of an expression counts a level (a
+/// token has at least one), not only operators and applied arguments.
+/// Several times cheaper than [`estimate`]: runs of bytes that open or
+/// close nothing are counted at once. Large files of many shallow bindings
+/// (generated package sets) get a small bound from it and skip the exact
+/// estimate. `usize::MAX` once past [`MAX_NESTING`].
 pub fn quick_bound(text: &str) -> usize {
     #[derive(PartialEq)]
     enum Kind {
@@ -137,16 +138,16 @@ pub fn quick_bound(text: &str) -> usize {
         IndStr,
     }
     let b = text.as_bytes();
-    // (kind, tokens counted in this frame since its last `;` or `,`)
+    // (kind, bytes counted in this frame since its last `;` or `,`)
     let mut stack: Vec<(Kind, usize)> = vec![(Kind::Expr, 0)];
     let mut depth = 1usize;
     let mut deepest = 1usize;
     let mut i = 0;
-    // One more token in the innermost frame (levels count in expressions only).
-    fn token(stack: &mut [(Kind, usize)], depth: &mut usize) {
+    // `n` more bytes of the innermost frame (levels count in expressions only).
+    fn count(stack: &mut [(Kind, usize)], depth: &mut usize, n: usize) {
         if let Some((Kind::Expr, count)) = stack.last_mut() {
-            *count += 1;
-            *depth += 1;
+            *count += n;
+            *depth += n;
         }
     }
     fn close(stack: &mut Vec<(Kind, usize)>, depth: &mut usize) {
@@ -157,28 +158,18 @@ pub fn quick_bound(text: &str) -> usize {
         }
     }
     loop {
-        // Text and blanks in a tight loop: they never change the bound.
-        i += match stack.last() {
-            Some((Kind::Str, _)) => scan::string_text(b, i, false),
-            Some((Kind::IndStr, _)) => scan::string_text(b, i, true),
-            _ => {
-                let mut n = 0;
-                while b.get(i + n).is_some_and(|&c| scan::is_blank(c)) {
-                    n += 1;
-                }
-                n
-            }
-        };
-        let Some(&c) = b.get(i) else {
-            break;
-        };
-        let next = b.get(i + 1).copied();
         let kind = match stack.last() {
             Some((k, _)) => k,
             None => return usize::MAX,
         };
-        match kind {
-            Kind::Str | Kind::IndStr => match scan::in_string(b, i, *kind == Kind::IndStr) {
+        if let Kind::Str | Kind::IndStr = kind {
+            // Text never changes the bound.
+            let indented = *kind == Kind::IndStr;
+            i += scan::string_text(b, i, indented);
+            if i >= b.len() {
+                break;
+            }
+            match scan::in_string(b, i, indented) {
                 InString::Text(n) => i += n,
                 InString::Interpolation(n) => {
                     stack.push((Kind::Expr, 0));
@@ -189,56 +180,77 @@ pub fn quick_bound(text: &str) -> usize {
                     close(&mut stack, &mut depth);
                     i += n;
                 }
-            },
-            Kind::Expr | Kind::List => match c {
-                b' ' | b'\t' | b'\n' | b'\r' => {}
-                b'#' | b'/' if c == b'#' || next == Some(b'*') => i = scan::comment_end(b, i),
-                b'"' => {
-                    token(&mut stack, &mut depth);
-                    stack.push((Kind::Str, 0));
-                    depth += 1;
+            }
+            deepest = deepest.max(depth);
+            if deepest > MAX_NESTING {
+                return usize::MAX;
+            }
+            i += 1;
+            continue;
+        }
+        // A run of bytes that open and close nothing, counted at once.
+        let run = i;
+        while b.get(i).is_some_and(|&c| !scan::may_structure(c)) {
+            i += 1;
+        }
+        count(&mut stack, &mut depth, i - run);
+        deepest = deepest.max(depth);
+        let Some(&c) = b.get(i) else {
+            break;
+        };
+        let next = b.get(i + 1).copied();
+        // Inside a name, `'`, `l` and `i` are part of it.
+        let in_word = i > 0 && b.get(i - 1).is_some_and(|&p| scan::is_word_byte(p));
+        match c {
+            b'#' => i = scan::comment_end(b, i),
+            b'/' if next == Some(b'*') => i = scan::comment_end(b, i),
+            b'"' => {
+                count(&mut stack, &mut depth, 1);
+                stack.push((Kind::Str, 0));
+                depth += 1;
+            }
+            b'\'' if next == Some(b'\'') && !in_word => {
+                count(&mut stack, &mut depth, 1);
+                stack.push((Kind::IndStr, 0));
+                depth += 1;
+                i += 1;
+            }
+            b'(' | b'{' | b'[' => {
+                count(&mut stack, &mut depth, 1);
+                stack.push((if c == b'[' { Kind::List } else { Kind::Expr }, 0));
+                depth += 1;
+            }
+            b')' | b'}' | b']' => close(&mut stack, &mut depth),
+            b';' | b',' => {
+                if let Some((Kind::Expr, count)) = stack.last_mut() {
+                    depth -= *count;
+                    *count = 0;
                 }
-                b'\'' if next == Some(b'\'') => {
-                    token(&mut stack, &mut depth);
-                    stack.push((Kind::IndStr, 0));
-                    depth += 1;
-                    i += 1;
-                }
-                b'(' | b'{' | b'[' => {
-                    token(&mut stack, &mut depth);
-                    stack.push((if c == b'[' { Kind::List } else { Kind::Expr }, 0));
-                    depth += 1;
-                }
-                b')' | b'}' | b']' => close(&mut stack, &mut depth),
-                b';' | b',' => {
-                    if let Some((Kind::Expr, count)) = stack.last_mut() {
-                        depth -= *count;
-                        *count = 0;
+            }
+            b'l' | b'i' if !in_word => {
+                let word = b.get(i..).unwrap_or(&[]);
+                let len = word.iter().take_while(|&&c| scan::is_word_byte(c)).count();
+                match &word[..len] {
+                    b"let" => {
+                        count(&mut stack, &mut depth, 1);
+                        stack.push((Kind::Expr, 0));
+                        depth += 1;
                     }
+                    b"in" => close(&mut stack, &mut depth),
+                    _ => count(&mut stack, &mut depth, len),
                 }
-                c if scan::is_word_byte(c) => {
-                    let start = i;
-                    while b.get(i + 1).is_some_and(|&c| scan::is_word_byte(c)) {
-                        i += 1;
-                    }
-                    match &b[start..=i] {
-                        b"let" => {
-                            token(&mut stack, &mut depth);
-                            stack.push((Kind::Expr, 0));
-                            depth += 1;
-                        }
-                        b"in" => close(&mut stack, &mut depth),
-                        _ => token(&mut stack, &mut depth),
-                    }
-                }
-                _ => token(&mut stack, &mut depth),
-            },
+                i += len.max(1) - 1;
+            }
+            _ => count(&mut stack, &mut depth, 1),
         }
         deepest = deepest.max(depth);
         if deepest > MAX_NESTING {
             return usize::MAX;
         }
         i += 1;
+    }
+    if deepest > MAX_NESTING {
+        return usize::MAX;
     }
     deepest
 }
@@ -310,15 +322,29 @@ mod tests {
             let exact = estimate(src).ok().unwrap_or(usize::MAX);
             assert!(quick >= exact, "{src}: quick {quick} < estimate {exact}");
         }
+        // And on every file of the language corpus.
+        for (path, src) in crate::syntax::corpus_texts() {
+            let quick = quick_bound(&src);
+            let exact = estimate(&src).ok().unwrap_or(usize::MAX);
+            assert!(
+                quick >= exact,
+                "{}: quick {quick} < estimate {exact}",
+                path.display()
+            );
+        }
         let chain = vec!["1"; 3000].join(" + ");
         assert!(quick_bound(&chain) >= depth(&chain));
         let brackets = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
         assert!(quick_bound(&brackets) >= depth(&brackets));
-        // Many shallow bindings stay shallow.
-        let flat: String = (0..10_000)
-            .map(|i| format!("p{i} = {{ v = \"{i}\"; }};\n"))
-            .collect();
-        assert!(quick_bound(&format!("{{ {flat} }}")) < 20);
+        // Many shallow bindings stay shallow: the bound is that of one.
+        let flat = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("p = {{ v = \"{i}\"; w = [ x ]; }};\n"))
+                .collect()
+        };
+        let bound = quick_bound(&format!("{{ {} }}", flat(1)));
+        assert!(bound < 40, "{bound}");
+        assert_eq!(quick_bound(&format!("{{ {} }}", flat(10_000))), bound);
         // Past the limit it gives up (the exact estimate decides).
         let n = MAX_NESTING + 1;
         let deep = format!("{}1{}", "(".repeat(n), ")".repeat(n));

@@ -20,21 +20,45 @@ static BYTE_CLASS: [u8; 256] = {
         } else {
             0
         };
+        if matches!(
+            b,
+            b'(' | b')'
+                | b'{'
+                | b'}'
+                | b'['
+                | b']'
+                | b';'
+                | b','
+                | b'"'
+                | b'\''
+                | b'#'
+                | b'/'
+                | b'l'
+                | b'i'
+        ) {
+            table[c] |= STRUCTURE;
+        }
         c += 1;
     }
     table
 };
 
+/// The class of bytes that may open or close a frame of the nesting
+/// bound, start a comment or string, or start `let` or `in`, in
+/// [`BYTE_CLASS`] (a flag beside the others).
+const STRUCTURE: u8 = 4;
+
+/// Whether `c` may open or close something in code (a bracket, `;`, `,`,
+/// a string, a comment, `let` or `in`): other bytes are counted in runs.
+#[inline]
+pub(crate) fn may_structure(c: u8) -> bool {
+    BYTE_CLASS[usize::from(c)] & STRUCTURE != 0
+}
+
 /// Whether `c` can be part of a name, keyword or number.
 #[inline]
 pub(crate) fn is_word_byte(c: u8) -> bool {
-    BYTE_CLASS[usize::from(c)] == WORD
-}
-
-/// Whether `c` is a space, tab or line break.
-#[inline]
-pub(crate) fn is_blank(c: u8) -> bool {
-    BYTE_CLASS[usize::from(c)] == BLANK
+    BYTE_CLASS[usize::from(c)] & (WORD | BLANK) == WORD
 }
 
 /// How many bytes at the start of `b` are not `special` (all of them if none is).
