@@ -947,3 +947,21 @@ fn parse_of_large_set_literals_is_linear_and_merges_paths() {
     assert!(out.starts_with("{ p0 = { v = 0; w = \"x\"; }; p1 = { v = 1; w = \"x\"; }; p10 = "));
     assert_eq!(out.matches(" w = \"x\"; }").count(), n);
 }
+
+/// The CLI runs without transparent huge pages (see `without_huge_pages`
+/// in main.rs), where the kernel says whether they are on.
+#[test]
+#[cfg(target_os = "linux")]
+fn huge_pages_are_off() {
+    let has_field =
+        std::fs::read_to_string("/proc/self/status").is_ok_and(|s| s.contains("THP_enabled:"));
+    if !has_field {
+        return;
+    }
+    let (ok, out, err) = tvix_eval(
+        &std::env::temp_dir(),
+        &["--eval", "-E", "builtins.readFile /proc/self/status"],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("THP_enabled:\\t0"), "{out}");
+}

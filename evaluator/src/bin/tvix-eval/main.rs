@@ -135,7 +135,25 @@ fn program_name(argv0: Option<&std::ffi::OsString>) -> String {
         .unwrap_or_else(|| "tvix-eval".to_string())
 }
 
+/// Turns transparent huge pages off for the process. mimalloc asks for them
+/// on its arenas, and where the kernel compacts memory to make one (its
+/// common `defrag=madvise` setting), a page fault may wait for that: one run
+/// in three or four of a 200 MB evaluation spent 0.2-0.7 s more in the
+/// kernel. Small pages cost a few percent more faults, never stall, and
+/// leave a smaller peak (fixpoint.nix 618 → 607 MB).
+#[cfg(target_os = "linux")]
+fn without_huge_pages() {
+    // SAFETY: takes no pointers; where it fails (old kernels) nothing changes.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn without_huge_pages() {}
+
 fn main() -> ExitCode {
+    without_huge_pages();
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let program = program_name(argv.first());
     let colours = ansi::keep_colours();
