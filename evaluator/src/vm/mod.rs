@@ -205,16 +205,26 @@ fn capture_many(
         Up::None => Some(&[]),
         Up::Curried(..) => None,
     };
-    let mut out = Vec::with_capacity(captures.len());
-    for c in captures {
-        let found = match (*c, ups) {
-            (Capture::Local(s), _) => stack.get(bp + s as usize).cloned(),
-            (Capture::Upvalue(i), Some(ups)) => ups.get(i as usize).cloned(),
-            (Capture::Upvalue(i), None) => Some(up.get(chunk, i)),
-        };
-        out.push(found.unwrap_or_default());
-    }
-    Upvalues::many(out.into_boxed_slice())
+    let local = |s: u32| stack.get(bp + s as usize).cloned().unwrap_or_default();
+    // Collected from an exact-size iterator: one allocation of the final
+    // size, no capacity checks per value.
+    let values: Box<[Value]> = match ups {
+        Some(ups) => captures
+            .iter()
+            .map(|c| match *c {
+                Capture::Local(s) => local(s),
+                Capture::Upvalue(i) => ups.get(i as usize).cloned().unwrap_or_default(),
+            })
+            .collect(),
+        None => captures
+            .iter()
+            .map(|c| match *c {
+                Capture::Local(s) => local(s),
+                Capture::Upvalue(i) => up.get(chunk, i),
+            })
+            .collect(),
+    };
+    Upvalues::many(values)
 }
 
 /// Appends the elements of `list` (one result of `concatMap`'s function) to
