@@ -63,6 +63,10 @@ pub(super) struct Lexer<'a> {
     token_start: usize,
     /// Decoded bytes of the current string or number.
     pub(super) token_buffer: Vec<u8>,
+    /// Whether the current string has a NUL byte: only a `\u0000` escape
+    /// makes one (a raw control character is an error), so the strings
+    /// need no search for it.
+    pub(super) string_has_nul: bool,
     pub(super) error_message: String,
     pub(super) value_unsigned: u64,
     pub(super) value_integer: i64,
@@ -81,6 +85,7 @@ impl<'a> Lexer<'a> {
             lines_read: 0,
             token_start: 0,
             token_buffer: Vec::new(),
+            string_has_nul: false,
             error_message: String::new(),
             value_unsigned: 0,
             value_integer: 0,
@@ -119,6 +124,7 @@ impl<'a> Lexer<'a> {
     /// Starts a token at the current character.
     fn reset(&mut self) {
         self.token_buffer.clear();
+        self.string_has_nul = false;
         // Strings and numbers start right after `scan` read their first
         // character, which nothing has given back.
         self.token_start = self
@@ -305,6 +311,7 @@ impl<'a> Lexer<'a> {
                         } else if (0xDC00..=0xDFFF).contains(&cp1) {
                             return self.error("invalid string: surrogate U+DC00..U+DFFF must follow U+D800..U+DBFF");
                         }
+                        self.string_has_nul |= cp == 0;
                         let ch = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
                         let mut buf = [0u8; 4];
                         for &b in ch.encode_utf8(&mut buf).as_bytes() {

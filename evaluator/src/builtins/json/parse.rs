@@ -38,9 +38,11 @@ impl Builder {
     }
 
     /// Records the key of the next member; current Nix refuses a key with
-    /// a NUL byte as soon as it is read.
-    fn key(&mut self, k: &[u8]) -> Result<(), String> {
-        reject_nul_bytes(k)?;
+    /// a NUL byte (`has_nul`) as soon as it is read.
+    fn key(&mut self, k: &[u8], has_nul: bool) -> Result<(), String> {
+        if has_nul {
+            reject_nul_bytes(k)?;
+        }
         let sym = match self.recent_keys.iter().find(|(bytes, _)| bytes == k) {
             Some(&(_, sym)) => sym,
             None => {
@@ -120,7 +122,9 @@ impl Parser<'_> {
     /// The string just read; current Nix refuses one with a NUL byte as
     /// soon as it is read, so the first in document order is the one named.
     fn string_value(&self) -> Result<Value, String> {
-        reject_nul_bytes(&self.lexer.token_buffer)?;
+        if self.lexer.string_has_nul {
+            reject_nul_bytes(&self.lexer.token_buffer)?;
+        }
         Ok(Value::string(self.lexer.token_buffer.clone()))
     }
 
@@ -151,7 +155,7 @@ impl Parser<'_> {
                             if self.last != Tok::Str {
                                 return Err(self.syntax_error(Tok::Str, "object key"));
                             }
-                            b.key(&self.lexer.token_buffer)?;
+                            b.key(&self.lexer.token_buffer, self.lexer.string_has_nul)?;
                             if self.get_token() != Tok::NameSeparator {
                                 return Err(
                                     self.syntax_error(Tok::NameSeparator, "object separator")
@@ -221,7 +225,7 @@ impl Parser<'_> {
                 if self.get_token() != Tok::Str {
                     return Err(self.syntax_error(Tok::Str, "object key"));
                 }
-                b.key(&self.lexer.token_buffer)?;
+                b.key(&self.lexer.token_buffer, self.lexer.string_has_nul)?;
                 if self.get_token() != Tok::NameSeparator {
                     return Err(self.syntax_error(Tok::NameSeparator, "object separator"));
                 }

@@ -9,14 +9,24 @@ use crate::vm::generators::{coerce_to_string, Co, Coercion};
 /// Appends `s` as a JSON string literal, escaped as nlohmann::json does
 /// (non-ASCII bytes are written as they are).
 pub(crate) fn escape_json_string(s: &[u8], out: &mut Vec<u8>) {
+    escape_json_string_ascii(s, out);
+}
+
+/// [`escape_json_string`], answering whether `s` is all ASCII (found in
+/// the same pass, so most strings need no UTF-8 check of their own).
+fn escape_json_string_ascii(s: &[u8], out: &mut Vec<u8>) -> bool {
     out.reserve(s.len() + 2);
     out.push(b'"');
     let mut rest = s;
+    let mut high = 0u8;
     loop {
         // What needs no escape is copied as one run.
         let plain = rest
             .iter()
-            .position(|&c| c < 0x20 || c == b'"' || c == b'\\')
+            .position(|&c| {
+                high |= c;
+                c < 0x20 || c == b'"' || c == b'\\'
+            })
             .unwrap_or(rest.len());
         out.extend_from_slice(&rest[..plain]);
         let Some((&c, tail)) = rest[plain..].split_first() else {
@@ -35,6 +45,15 @@ pub(crate) fn escape_json_string(s: &[u8], out: &mut Vec<u8>) {
         rest = tail;
     }
     out.push(b'"');
+    high < 0x80
+}
+
+/// Writes `s` as a JSON string literal, keeping the first string that is
+/// not UTF-8 in `first` (see [`note_utf8`]).
+fn write_json_string(first: &mut Option<ErrorKind>, s: &[u8], out: &mut Vec<u8>) {
+    if !escape_json_string_ascii(s, out) {
+        note_utf8(first, s);
+    }
 }
 
 /// A float as nlohmann::json writes it: the shortest digits that read back
@@ -159,8 +178,7 @@ pub(crate) async fn value_to_json(
                 if !first {
                     out.push(b',');
                 }
-                note_utf8(&mut not_utf8, name.as_bytes());
-                escape_json_string(name.as_bytes(), &mut out);
+                write_json_string(&mut not_utf8, name.as_bytes(), &mut out);
                 out.push(b':');
                 continue;
             }
@@ -182,22 +200,19 @@ pub(crate) async fn value_to_json(
             }
             Value::Float(f) => out.extend_from_slice(format_json_float(*f).as_bytes()),
             Value::String(s) => {
-                note_utf8(&mut not_utf8, s.as_bytes());
                 ctx.add_context(s.context());
-                escape_json_string(s.as_bytes(), &mut out);
+                write_json_string(&mut not_utf8, s.as_bytes(), &mut out);
             }
             Value::Path(_) => {
                 let s = coerce_to_string(co, v.clone(), Coercion::INTERPOLATION).await?;
-                note_utf8(&mut not_utf8, s.as_bytes());
                 ctx.add_context(s.context());
-                escape_json_string(s.as_bytes(), &mut out);
+                write_json_string(&mut not_utf8, s.as_bytes(), &mut out);
             }
             Value::Attrs(a) => {
                 if a.contains(to_string_sym) {
                     let s = coerce_to_string(co, v.clone(), Coercion::PATH_APPEND).await?;
-                    note_utf8(&mut not_utf8, s.as_bytes());
                     ctx.add_context(s.context());
-                    escape_json_string(s.as_bytes(), &mut out);
+                    write_json_string(&mut not_utf8, s.as_bytes(), &mut out);
                 } else if let Some(o) = a.get(out_path_sym) {
                     work.push(Task::Visit(o.clone(), depth));
                 } else {
