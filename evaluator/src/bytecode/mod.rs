@@ -239,12 +239,19 @@ pub struct Chunk {
     pub speculations: Box<[Speculation]>,
     /// What few chunks have (see [`ChunkRare`]); `None` when all is empty.
     pub rare: Option<Box<ChunkRare>>,
+    /// For the stand-in of a binding compiled when first forced: its
+    /// expression (see [`crate::compiler::defer`]). Here rather than among
+    /// the rare parts: a large scope has a stand-in per binding, and this
+    /// field fits in the chunk's allocation size class where a rare part
+    /// would be an allocation of its own.
+    pub(crate) deferred: Option<Box<crate::compiler::defer::Deferred>>,
     /// Keeps the names this code uses interned (zero-sized).
     pub names_lease: crate::value::NameLease,
 }
 
 // Boxed slices instead of vectors (328 bytes before), the rare parts
-// behind one pointer (240 before).
+// behind one pointer (240 before). With its `Rc` counts a chunk is then in
+// mimalloc's 192-byte size class.
 const _: () = assert!(std::mem::size_of::<Chunk>() <= 176);
 
 /// The parts of a [`Chunk`] that only some chunks have: `with` bodies,
@@ -261,9 +268,6 @@ pub struct ChunkRare {
     pub lambda_name: Option<Symbol>,
     /// Where the lambda is written.
     pub lambda_span: Span,
-    /// For the stand-in of a binding compiled when first forced: its
-    /// expression (see [`crate::compiler::defer`]).
-    pub(crate) deferred: Option<Box<crate::compiler::defer::Deferred>>,
 }
 
 /// A chunk under construction: [`Chunk`]'s fields, its tables as vectors
@@ -369,6 +373,7 @@ impl ChunkBuilder {
             attribute: self.attribute.take(),
             speculations: exact(&mut self.speculations),
             rare: self.take_rare(),
+            deferred: self.deferred.take(),
             names_lease: std::mem::take(&mut self.names_lease),
         }
     }
@@ -379,8 +384,7 @@ impl ChunkBuilder {
             && self.rec_slots.is_empty()
             && self.formals.is_none()
             && self.lambda_name.is_none()
-            && self.lambda_span == Span::NONE
-            && self.deferred.is_none();
+            && self.lambda_span == Span::NONE;
         if none {
             return None;
         }
@@ -390,7 +394,6 @@ impl ChunkBuilder {
             formals: self.formals.take(),
             lambda_name: self.lambda_name.take(),
             lambda_span: std::mem::replace(&mut self.lambda_span, Span::NONE),
-            deferred: self.deferred.take(),
         }))
     }
 }
@@ -419,7 +422,7 @@ impl Chunk {
 
     /// For the stand-in of a deferred binding: its expression.
     pub(crate) fn deferred(&self) -> Option<&crate::compiler::defer::Deferred> {
-        self.rare.as_deref().and_then(|r| r.deferred.as_deref())
+        self.deferred.as_deref()
     }
 
     /// For a lambda body with a `{ … }` pattern: its formals.
