@@ -57,7 +57,7 @@ impl Folds {
 struct Literal {
     value: Value,
     /// Whether the parser might share its tree rather than fold it: at most
-    /// three elements (brackets, trivia runs and items each count), none a
+    /// three elements (brackets, trivia tokens and items each count), none a
     /// literal that folds. Such a literal is left to the tree, which tells.
     small: bool,
 }
