@@ -51,6 +51,21 @@ pub(super) fn float_in_range(v: f64) -> bool {
     v.is_finite() && (v == 0.0 || v.abs() >= f64::MIN_POSITIVE)
 }
 
+/// The value of a number token (`kind` is `TOKEN_INTEGER` or
+/// `TOKEN_FLOAT`), or `None` for another token or a number C++ Nix's
+/// parser rejects (out of range).
+pub(super) fn number_value(kind: SyntaxKind, text: &str) -> Option<Value> {
+    match kind {
+        SyntaxKind::TOKEN_INTEGER => text.parse().ok().map(Value::Int),
+        SyntaxKind::TOKEN_FLOAT => text
+            .parse()
+            .ok()
+            .filter(|v| float_in_range(*v))
+            .map(Value::Float),
+        _ => None,
+    }
+}
+
 /// A string literal's value if it has no interpolation.
 pub(super) fn string_constant(s: &ast::Str) -> Option<Value> {
     literal_parts_value(&strings::string_parts(s))
@@ -683,14 +698,8 @@ fn green_literal(green: &GreenNodeData, uris: bool) -> Option<Value> {
     };
     let text = token.text();
     match kind_of(token.kind()) {
-        SyntaxKind::TOKEN_INTEGER => text.parse().ok().map(Value::Int),
-        SyntaxKind::TOKEN_FLOAT => text
-            .parse()
-            .ok()
-            .filter(|v| float_in_range(*v))
-            .map(Value::Float),
         SyntaxKind::TOKEN_URI if uris => Some(Value::string(text)),
-        _ => None,
+        kind => number_value(kind, text),
     }
 }
 

@@ -27,7 +27,7 @@ use rnix::SyntaxKind as K;
 use rowan::ast::AstNode;
 use rowan::NodeOrToken;
 
-use super::constants::{float_in_range, Folds};
+use super::constants::{number_value, Folds};
 use super::scope::Lookup;
 use super::{unparen, Compiler, Globals};
 use crate::bytecode::{Chunk, ChunkBuilder, Op};
@@ -347,11 +347,9 @@ fn plain_set(n: &rowan::GreenNodeData) -> bool {
 /// One token of a deferrable expression: no `rec`, no pipe operator, and
 /// numbers the compiler accepts.
 fn deferrable_token(kind: rowan::SyntaxKind, text: &str) -> bool {
-    if kind == raw(K::TOKEN_INTEGER) {
-        return text.parse::<i64>().is_ok();
-    }
-    if kind == raw(K::TOKEN_FLOAT) {
-        return text.parse::<f64>().is_ok_and(float_in_range);
+    if kind == raw(K::TOKEN_INTEGER) || kind == raw(K::TOKEN_FLOAT) {
+        let kind = <rnix::NixLanguage as rowan::Language>::kind_from_raw(kind);
+        return number_value(kind, text).is_some();
     }
     const REC: u16 = K::TOKEN_REC as u16;
     const PIPE_LEFT: u16 = K::TOKEN_PIPE_LEFT as u16;

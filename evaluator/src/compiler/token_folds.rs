@@ -15,7 +15,7 @@
 
 use rnix::SyntaxKind::{self, *};
 
-use super::constants::{float_in_range, Folds};
+use super::constants::{number_value, Folds};
 use super::strings::unescape_quoted;
 use crate::syntax::{Pos, Span, TokenFold};
 use crate::value::{Attr, Attrs, Symbol, Thunk, Value};
@@ -209,14 +209,9 @@ impl<'a> Reader<'_, 'a> {
                 let text = unescape_quoted(text);
                 Some((Value::String(crate::syntax::literal_string(&text)), true))
             }
-            TOKEN_INTEGER => {
-                let (_, text, _) = self.bump()?;
-                Some((Value::Int(text.parse().ok()?), true))
-            }
-            TOKEN_FLOAT => {
-                let (_, text, _) = self.bump()?;
-                let v: f64 = text.parse().ok()?;
-                float_in_range(v).then_some((Value::Float(v), true))
+            TOKEN_INTEGER | TOKEN_FLOAT => {
+                let (kind, text, _) = self.bump()?;
+                Some((number_value(kind, text)?, true))
             }
             _ => None,
         }
