@@ -487,21 +487,27 @@ impl GreenConstants<'_> {
         if let Some(set) = merged {
             return Some(set.into_value());
         }
-        plain.sort_by_key(|(name, _, _)| *name);
-        if plain.windows(2).any(|w| w[0].0 == w[1].0) {
-            // A repeated name: merged or reported by the general path.
-            return None;
-        }
-        let attrs = plain
-            .into_iter()
-            .map(|(name, value, span)| crate::value::Attr {
-                name,
-                value,
-                pos: Pos::new(span),
-            })
-            .collect();
-        Some(Value::attrs(crate::value::Attrs::from_sorted(attrs)))
+        // A repeated name is merged or reported by the general path.
+        distinct_attrs(
+            plain
+                .into_iter()
+                .map(|(name, value, span)| crate::value::Attr {
+                    name,
+                    value,
+                    pos: Pos::new(span),
+                })
+                .collect(),
+        )
     }
+}
+
+/// The set of `attrs`, or `None` if a name is bound twice.
+pub(super) fn distinct_attrs(mut attrs: Vec<crate::value::Attr>) -> Option<Value> {
+    attrs.sort_by_key(|a| a.name);
+    if attrs.windows(2).any(|w| w[0].name == w[1].name) {
+        return None;
+    }
+    Some(Value::attrs(crate::value::Attrs::from_sorted(attrs)))
 }
 
 /// A constant set being read from the green tree: attributes in the order

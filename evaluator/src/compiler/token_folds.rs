@@ -15,10 +15,10 @@
 
 use rnix::SyntaxKind::{self, *};
 
-use super::constants::{number_value, Folds};
+use super::constants::{distinct_attrs, number_value, Folds};
 use super::strings::unescape_quoted;
 use crate::syntax::{Pos, Span, TokenFold};
-use crate::value::{Attr, Attrs, Symbol, Thunk, Value};
+use crate::value::{Attr, Symbol, Thunk, Value};
 
 impl Folds {
     /// [`crate::syntax::Fold::fold_tokens`]: the literal's value from its
@@ -174,14 +174,11 @@ impl<'a> Reader<'_, 'a> {
                 pos: Pos::new(span),
             });
         }
-        attrs.sort_by_key(|a| a.name);
-        if attrs.windows(2).any(|w| w[0].name == w[1].name) {
-            // Merged or reported by the compiler, from the tree.
-            return None;
-        }
+        let small = attrs.is_empty() && elements <= 3;
+        // A repeated name is merged or reported by the compiler, from the tree.
         Some(Literal {
-            small: attrs.is_empty() && elements <= 3,
-            value: Value::attrs(Attrs::from_sorted(attrs)),
+            value: distinct_attrs(attrs)?,
+            small,
         })
     }
 
