@@ -216,24 +216,41 @@ impl<'a> Reader<'_, 'a> {
 }
 
 #[cfg(test)]
-mod tests_support {
+mod tests {
     use super::*;
     use crate::syntax::Fold;
+    use crate::value::ThunkState;
 
-    /// Counts the literals folded from tokens.
-    pub(super) struct Counting(pub(super) Folds, pub(super) usize);
+    /// Folds into `folds`, from tokens if `tokens` (else from trees only,
+    /// as before tokens were read ahead), counting the literals folded from
+    /// tokens in `from_tokens`.
+    struct Folding {
+        folds: Folds,
+        tokens: bool,
+        from_tokens: usize,
+    }
 
-    impl Fold for Counting {
+    impl Folding {
+        fn new(tokens: bool) -> Folding {
+            Folding {
+                folds: Folds::new(0),
+                tokens,
+                from_tokens: 0,
+            }
+        }
+    }
+
+    impl Fold for Folding {
         fn fold(&mut self, node: &rowan::GreenNodeData, start: u32) -> bool {
-            self.0.fold(node, start)
+            self.folds.fold(node, start)
         }
 
         fn unfold(&mut self, range: std::ops::Range<u32>) {
-            self.0.unfold(range)
+            self.folds.unfold(range)
         }
 
         fn folds_tokens(&self) -> bool {
-            true
+            self.tokens
         }
 
         fn fold_tokens(
@@ -242,30 +259,9 @@ mod tests_support {
             tokens: &[(SyntaxKind, &str)],
             start: u32,
         ) -> TokenFold {
-            let outcome = self.0.fold_tokens(open, tokens, start);
-            self.1 += usize::from(outcome == TokenFold::Folded);
+            let outcome = self.folds.fold_tokens(open, tokens, start);
+            self.from_tokens += usize::from(outcome == TokenFold::Folded);
             outcome
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tests_support::Counting;
-    use super::*;
-    use crate::syntax::Fold;
-    use crate::value::ThunkState;
-
-    /// Folds from trees only, as before tokens were read ahead.
-    struct TreesOnly(Folds);
-
-    impl Fold for TreesOnly {
-        fn fold(&mut self, node: &rowan::GreenNodeData, start: u32) -> bool {
-            self.0.fold(node, start)
-        }
-
-        fn unfold(&mut self, range: std::ops::Range<u32>) {
-            self.0.unfold(range)
         }
     }
 
@@ -318,26 +314,21 @@ mod tests {
         for (path, text) in texts {
             let evaluation = crate::Evaluation::builder().build();
             let _entered = evaluation.enter();
-            let mut trees = TreesOnly(Folds::new(0));
-            let mut tokens = Counting(Folds::new(0), 0);
+            let mut trees = Folding::new(false);
+            let mut tokens = Folding::new(true);
             let by_trees = crate::syntax::fastparse::parse_folding(&text, &mut trees);
             let by_tokens = crate::syntax::fastparse::parse_folding(&text, &mut tokens);
             assert_eq!(by_trees, by_tokens, "{}", path.display());
-            let (trees, tokens_folded) = (trees.0.values(), tokens.0.values());
+            let (trees, tokens_folded) = (trees.folds.values(), tokens.folds.values());
             assert_eq!(trees.len(), tokens_folded.len(), "{}", path.display());
             for ((at, x), (at_too, y)) in trees.iter().zip(tokens_folded) {
                 assert!(at == at_too && same(x, y), "{}: at {at}", path.display());
             }
             files += 1;
-            from_tokens += tokens.1;
+            from_tokens += tokens.from_tokens;
         }
         assert!(files > 1000 && from_tokens > 300, "{files} {from_tokens}");
     }
-}
-
-#[cfg(test)]
-mod sampling {
-    use super::*;
 
     /// After literals that keep failing, reading ahead resumes once one
     /// read folds: data after code still folds from its tokens.
@@ -352,9 +343,13 @@ mod sampling {
         let text = format!("{{ {code}{data} }}");
         let evaluation = crate::Evaluation::builder().build();
         let _entered = evaluation.enter();
-        let mut folds = tests_support::Counting(Folds::new(0), 0);
+        let mut folds = Folding::new(true);
         assert!(crate::syntax::fastparse::parse_folding(&text, &mut folds).is_some());
-        assert!(folds.1 >= 80, "{} of 100 folded from tokens", folds.1);
-        assert_eq!(folds.0.values().len(), 100);
+        assert!(
+            folds.from_tokens >= 80,
+            "{} of 100 folded from tokens",
+            folds.from_tokens
+        );
+        assert_eq!(folds.folds.values().len(), 100);
     }
 }
