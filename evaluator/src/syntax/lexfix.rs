@@ -126,9 +126,7 @@ fn needs_lexing_fixes(b: &[u8]) -> bool {
         match ctx {
             Ctx::Code { braces } => match c {
                 b'"' => stack.push(Ctx::Str),
-                b'\''
-                    if next == Some(b'\'') && (i == 0 || !super::scan::is_word_byte(b[i - 1])) =>
-                {
+                b'\'' if next == Some(b'\'') && !super::scan::after_word(b, i) => {
                     stack.push(Ctx::IndStr);
                     i += 1;
                 }

@@ -200,13 +200,10 @@ pub fn cursed_or(root: &rnix::SyntaxNode, src: &str, file: u32) -> Vec<String> {
 
 /// Whether `or` occurs as a word (not inside a longer name) in `src`.
 fn has_word_or(src: &str) -> bool {
+    use super::scan::{after_word, is_word_byte};
     let bytes = src.as_bytes();
-    let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'\'' || b == b'-';
-    memchr::memmem::find_iter(bytes, b"or").any(|i| {
-        let before = i > 0 && name_byte(bytes[i - 1]);
-        let after = bytes.get(i + 2).copied().is_some_and(name_byte);
-        !before && !after
-    })
+    memchr::memmem::find_iter(bytes, b"or")
+        .any(|i| !after_word(bytes, i) && !bytes.get(i + 2).copied().is_some_and(is_word_byte))
 }
 
 /// Every parse-time diagnostic of a file, as the parser gives them: the

@@ -200,7 +200,7 @@ pub fn quick_bound(text: &str) -> usize {
         };
         let next = b.get(i + 1).copied();
         // Inside a name, `'`, `l` and `i` are part of it.
-        let in_word = i > 0 && b.get(i - 1).is_some_and(|&p| scan::is_word_byte(p));
+        let in_word = scan::after_word(b, i);
         match c {
             b'#' => i = scan::comment_end(b, i),
             b'/' if next == Some(b'*') => i = scan::comment_end(b, i),

@@ -1,25 +1,23 @@
-//! Byte-level scanning shared by the checks that run before parsing (the
-//! lexing pre-check and the nesting bound): skipping runs of bytes, comments,
-//! and stepping through string literals the way the lexer does.
+//! Byte-level scanning shared by the checks that read a file's bytes
+//! around parsing (the lexing pre-check, the nesting bound, the cursed-`or`
+//! search): skipping runs of bytes, comments, and stepping through string
+//! literals the way the lexer does.
 
-/// The class of bytes of words (names, keywords, numbers) in [`BYTE_CLASS`].
+/// The flag of bytes of words (names, keywords, numbers) in [`BYTE_CLASS`].
 const WORD: u8 = 1;
-/// The class of blanks in [`BYTE_CLASS`].
-const BLANK: u8 = 2;
-/// Each byte's class, from a table rather than comparisons in turn (the
+/// The flag of bytes that may open or close a frame of the nesting bound,
+/// start a comment or string, or start `let` or `in`, in [`BYTE_CLASS`].
+const STRUCTURE: u8 = 2;
+/// Each byte's flags, from a table rather than comparisons in turn (the
 /// byte scans run over whole files).
 static BYTE_CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        table[c] = if b.is_ascii_alphanumeric() || b == b'_' || b == b'\'' || b == b'-' {
-            WORD
-        } else if b == b' ' || b == b'\t' || b == b'\n' || b == b'\r' {
-            BLANK
-        } else {
-            0
-        };
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'\'' || b == b'-' {
+            table[c] |= WORD;
+        }
         if matches!(
             b,
             b'(' | b')'
@@ -43,11 +41,6 @@ static BYTE_CLASS: [u8; 256] = {
     table
 };
 
-/// The class of bytes that may open or close a frame of the nesting
-/// bound, start a comment or string, or start `let` or `in`, in
-/// [`BYTE_CLASS`] (a flag beside the others).
-const STRUCTURE: u8 = 4;
-
 /// Whether `c` may open or close something in code (a bracket, `;`, `,`,
 /// a string, a comment, `let` or `in`): other bytes are counted in runs.
 #[inline]
@@ -58,7 +51,14 @@ pub(crate) fn may_structure(c: u8) -> bool {
 /// Whether `c` can be part of a name, keyword or number.
 #[inline]
 pub(crate) fn is_word_byte(c: u8) -> bool {
-    BYTE_CLASS[usize::from(c)] & (WORD | BLANK) == WORD
+    BYTE_CLASS[usize::from(c)] & WORD != 0
+}
+
+/// Whether the byte before `b[i]` is part of a word, so that `b[i]` goes
+/// on that word rather than starting something (`x''` is a name).
+#[inline]
+pub(crate) fn after_word(b: &[u8], i: usize) -> bool {
+    i > 0 && b.get(i - 1).is_some_and(|&c| is_word_byte(c))
 }
 
 /// How many bytes at the start of `b` are not `special` (all of them if none is).
