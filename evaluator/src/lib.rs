@@ -684,17 +684,37 @@ pub(crate) fn compile_source(
             .unwrap_or_else(|| Error::from(ErrorKind::ParseError("syntax error".into())))
     };
     let globals = shared.globals();
-    syntax::parse_folding_with(file, src, compiler::Folds::new(file), |expr, folds| {
-        use rowan::ast::AstNode;
-        syntax::lint::diagnose(expr.syntax(), src, file, &shared.settings.lints, |w| {
-            shared.trace(w)
+    // Values of large `let`s and `rec` sets that will be deferred may leave
+    // the tree as they are parsed (see `compiler::defer`), unless a lint
+    // must see every literal in it (URLs may be in them).
+    let lints = &shared.settings.lints;
+    let stand_ins = lints.url_literals == syntax::lint::Diagnose::Ignore;
+    let compile = |folds: compiler::Folds, lint: bool| {
+        syntax::parse_folding_with(file, src, folds, |expr, folds| {
+            use rowan::ast::AstNode;
+            if lint {
+                syntax::lint::diagnose(expr.syntax(), src, file, lints, |w| shared.trace(w))
+                    .map_err(|e| vec![e])?;
+            }
+            // As parsed: the parse may have registered a lexing fix-up of the text.
+            let parsed = syntax::source(file).unwrap_or_else(|| registered.clone());
+            let ctx =
+                compiler::defer::DeferContext::new(dir.to_path_buf(), globals.clone(), parsed);
+            let compiled = compiler::compile_deferring(expr, &folds, Rc::new(ctx), scope.clone());
+            Ok((compiled, folds.refused()))
         })
-        .map_err(|e| vec![e])?;
-        // As parsed: the parse may have registered a lexing fix-up of the text.
-        let parsed = syntax::source(file).unwrap_or_else(|| registered.clone());
-        let ctx = compiler::defer::DeferContext::new(dir.to_path_buf(), globals, parsed);
-        compiler::compile_deferring(expr, &folds, Rc::new(ctx), scope)
-    })
-    .and_then(|r| r)
-    .map_err(first)
+        .and_then(|r| r)
+    };
+    let compiled = if stand_ins {
+        let folds = compiler::defer::folds_with_stand_ins(file, globals.clone());
+        match compile(folds, true).map_err(first)? {
+            // A stand-in was not deferred where it is (a name around the
+            // scope shadows a global it reads, say): compiled again whole.
+            (_, true) => compile(compiler::Folds::new(file), false).map_err(first)?.0,
+            (compiled, false) => compiled,
+        }
+    } else {
+        compile(compiler::Folds::new(file), true).map_err(first)?.0
+    };
+    compiled.map_err(first)
 }

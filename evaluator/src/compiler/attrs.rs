@@ -428,6 +428,9 @@ impl<'a> Compiler<'a> {
                 thunks[i]
                     && !overrides
                     && matches!(&b.value, Value_::Expr(e) if match mentions_any(e, &own_names) {
+                        _ if crate::syntax::is_stand_in(e.syntax().green()) => {
+                            self.stand_in_names_none_of(e, &own_names)
+                        }
                         Some(mentions) => !mentions,
                         // Too large to search, but a literal names nothing
                         // (a generated file's package set).
@@ -687,12 +690,12 @@ impl<'a> Compiler<'a> {
 /// scope (unless they are literals, they keep their blank thunk): the
 /// search would be a pass over a large generated file's whole tree for one
 /// thunk.
-const MENTIONS_SEARCH_MAX: u32 = 1 << 16;
+pub(super) const MENTIONS_SEARCH_MAX: u32 = 1 << 16;
 
 /// The names a `let` or `rec` set binds, to search expressions for:
 /// a few are compared one by one, many looked up (a generated `let` can bind
 /// a hundred thousand).
-enum ScopeNames<'a> {
+pub(super) enum ScopeNames<'a> {
     Few(Vec<&'a [u8]>),
     Many(rustc_hash::FxHashSet<&'a [u8]>),
 }
@@ -707,7 +710,7 @@ impl<'a> ScopeNames<'a> {
         }
     }
 
-    fn contains(&self, text: &[u8]) -> bool {
+    pub(super) fn contains(&self, text: &[u8]) -> bool {
         match self {
             ScopeNames::Few(names) => names.contains(&text),
             ScopeNames::Many(names) => names.contains(text),

@@ -147,7 +147,7 @@ pub(super) fn is_plain_string(s: &ast::Str) -> bool {
 }
 
 /// Whether a string node's green tree has no interpolation among its parts.
-fn has_no_interpolation(string: &rowan::GreenNodeData) -> bool {
+pub(super) fn has_no_interpolation(string: &rowan::GreenNodeData) -> bool {
     let interpolation = kind(rnix::SyntaxKind::NODE_INTERPOL);
     string.children().all(|c| c.kind() != interpolation)
 }
@@ -257,8 +257,17 @@ pub(crate) struct Folds {
     /// being folded are always the end of this list.
     values: Vec<(u32, Value)>,
     /// Attribute names recently read, by their token (see
-    /// [`GreenConstants::attr_name`]).
+    /// [`Folds::token_name`]).
     names: std::cell::RefCell<[Option<(rowan::GreenToken, Symbol)>; NAME_CACHE]>,
+    /// Bindings' values left out of the tree, by start offset, ascending
+    /// (see [`crate::syntax::Fold::stand_in`]).
+    stand_ins: Vec<(u32, super::defer::StandIn)>,
+    /// After how many plain names of a `let` or `rec` set values may stand
+    /// in, and the globals their variables must be; `None` if none may.
+    standing_in: Option<(u32, std::rc::Rc<super::Globals>)>,
+    /// Set when the compiler met a stand-in it does not defer: the file is
+    /// then parsed and compiled again without stand-ins.
+    refused: std::cell::Cell<bool>,
 }
 
 /// Slots of [`Folds`]' cache of attribute names.
@@ -271,7 +280,59 @@ impl Folds {
             file,
             values: Vec::new(),
             names: std::cell::RefCell::new(std::array::from_fn(|_| None)),
+            stand_ins: Vec::new(),
+            standing_in: None,
+            refused: std::cell::Cell::new(false),
         }
+    }
+
+    /// These folds, letting the values of bindings past the `after`th plain
+    /// name of a `let` or `rec` set stand in for themselves when they read
+    /// only `globals` (see [`super::defer::stand_in`]).
+    pub(super) fn standing_in(mut self, after: u32, globals: std::rc::Rc<super::Globals>) -> Folds {
+        self.standing_in = Some((after, globals));
+        self
+    }
+
+    /// What is known of the value standing in for itself at byte `start`.
+    pub(super) fn stand_in_at(&self, start: u32) -> Option<&super::defer::StandIn> {
+        let i = self
+            .stand_ins
+            .binary_search_by_key(&start, |(at, _)| *at)
+            .ok()?;
+        self.stand_ins.get(i).map(|(_, s)| s)
+    }
+
+    /// Notes that the compiler met a stand-in it does not defer.
+    pub(super) fn refuse(&self) {
+        self.refused.set(true);
+    }
+
+    /// Whether the compiler met a stand-in it does not defer: its code is
+    /// not the file's, which must be parsed and compiled again without
+    /// stand-ins.
+    pub(crate) fn refused(&self) -> bool {
+        self.refused.get()
+    }
+
+    /// The name an identifier's token spells, remembered by the token: the
+    /// parser shares the tokens of names that repeat (`pname`, `src`, `url`
+    /// in every package), and interning a name again costs more than
+    /// finding its token here. An entry holds its token, so no other token
+    /// can be at that address while it is cached.
+    fn token_name(&self, token: &GreenTokenData) -> Symbol {
+        let address = token as *const GreenTokenData as usize;
+        let slot = (address >> 4) % NAME_CACHE;
+        let mut names = self.names.borrow_mut();
+        let entry = &mut names[slot];
+        if let Some((cached, name)) = entry {
+            if std::ptr::eq(&**cached, token) {
+                return *name;
+            }
+        }
+        let name = Symbol::from_str(token.text());
+        *entry = Some((token.to_owned(), name));
+        name
     }
 
     /// The file the literals are in.
@@ -345,6 +406,28 @@ impl crate::syntax::Fold for Folds {
         let from = self.values.partition_point(|(at, _)| *at < range.start);
         let to = self.values.partition_point(|(at, _)| *at < range.end);
         self.values.drain(from..to);
+        let from = self.stand_ins.partition_point(|(at, _)| *at < range.start);
+        let to = self.stand_ins.partition_point(|(at, _)| *at < range.end);
+        self.stand_ins.drain(from..to);
+    }
+
+    fn stand_ins_after(&self) -> Option<u32> {
+        self.standing_in.as_ref().map(|(after, _)| *after)
+    }
+
+    fn stand_in(&mut self, node: &GreenNodeData, start: u32) -> bool {
+        let Some((_, globals)) = &self.standing_in else {
+            return false;
+        };
+        let Some(stand_in) = super::defer::stand_in(node, globals, |t| self.token_name(t)) else {
+            return false;
+        };
+        // The literals folded inside are in its text now: they are the
+        // last ones folded (see `values`). No stand-in is inside another.
+        let inside = self.values.partition_point(|(at, _)| *at < start);
+        self.values.truncate(inside);
+        self.stand_ins.push((start, stand_in));
+        true
     }
 }
 
@@ -357,33 +440,18 @@ pub(super) struct GreenConstants<'f> {
 }
 
 impl GreenConstants<'_> {
-    /// [`green_attr_name`], remembering the names of identifier tokens:
-    /// the parser shares the tokens of names that repeat (`pname`, `src`,
-    /// `url` in every package), and interning a name again costs more than
-    /// finding its token here. An entry holds its token, so no other token
-    /// can be at that address while it is cached.
+    /// [`green_attr_name`], remembering the names of identifier tokens
+    /// (see [`Folds::token_name`]).
     fn attr_name(&self, green: &GreenNodeData) -> Option<Symbol> {
         let mut children = green.children();
-        let token = match (children.next(), children.next()) {
+        match (children.next(), children.next()) {
             (Some(NodeOrToken::Token(t)), None)
                 if kind_of(green.kind()) == SyntaxKind::NODE_IDENT =>
             {
-                t
+                Some(self.folds.token_name(t))
             }
-            _ => return green_attr_name(green),
-        };
-        let address = token as *const GreenTokenData as usize;
-        let slot = (address >> 4) % NAME_CACHE;
-        let mut names = self.folds.names.borrow_mut();
-        let entry = &mut names[slot];
-        if let Some((cached, name)) = entry {
-            if std::ptr::eq(&**cached, token) {
-                return Some(*name);
-            }
+            _ => green_attr_name(green),
         }
-        let name = Symbol::from_str(token.text());
-        *entry = Some((token.to_owned(), name));
-        Some(name)
     }
 
     /// What [`is_constant`] and [`Compiler::constant_value`] give for the
@@ -590,6 +658,15 @@ impl GreenSet {
         attrs.sort_by_key(|a| a.name);
         Value::attrs(crate::value::Attrs::from_sorted(attrs))
     }
+}
+
+/// [`is_constant`] for an expression's node `green` alone (a tree of its
+/// own for the cursor walk where the green walk cannot tell).
+pub(super) fn green_alone_is_constant(green: &GreenNodeData) -> bool {
+    green_is_constant(green, 0).unwrap_or_else(|| {
+        let node = rnix::SyntaxNode::new_root(green.to_owned());
+        ast::Expr::cast(node).is_some_and(|e| is_constant(&e, 0))
+    })
 }
 
 /// [`is_constant`] read from the green tree, without cursor nodes:

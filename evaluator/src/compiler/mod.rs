@@ -692,7 +692,14 @@ impl<'a> Compiler<'a> {
                 let v = self.cur_pos(span);
                 self.emit_constant(v, span);
             }
-            ast::Expr::Error(_) => self.error(ErrorKind::ParseError("syntax error".into()), span),
+            ast::Expr::Error(_) => {
+                // A value standing in for itself that is not deferred here:
+                // the file is compiled again from its whole tree.
+                if crate::syntax::is_stand_in(e.syntax().green()) {
+                    self.folds.refuse();
+                }
+                self.error(ErrorKind::ParseError("syntax error".into()), span)
+            }
         }
     }
 

@@ -332,11 +332,13 @@ fn show_into(e: &ast::Expr, out: &mut String) {
     })
 }
 
-/// A literal folded while parsing, parsed again so it can be shown
-/// (see [`crate::syntax::Fold`]); other expressions as they are.
+/// A literal folded while parsing, or a value standing in for itself,
+/// parsed again so it can be shown (see [`crate::syntax::Fold`]); other
+/// expressions as they are.
 fn unfold(e: ast::Expr) -> ast::Expr {
     use rowan::ast::AstNode;
-    if !crate::syntax::is_folded(e.syntax().green()) {
+    let green = e.syntax().green();
+    if !crate::syntax::is_folded(green) && !crate::syntax::is_stand_in(green) {
         return e;
     }
     crate::syntax::unfolded(e.syntax()).unwrap_or(e)

@@ -66,6 +66,7 @@ pub(crate) fn parse(text: &str) -> Option<GreenNode> {
 /// only of literals into `fold` as they close (see [`super::fold`]).
 pub(crate) fn parse_folding(text: &str, fold: &mut dyn Fold) -> Option<GreenNode> {
     let token_folds = fold.folds_tokens();
+    let stand_ins_after = fold.stand_ins_after();
     let mut p = Parser {
         source: text,
         end: 0,
@@ -76,6 +77,7 @@ pub(crate) fn parse_folding(text: &str, fold: &mut dyn Fold) -> Option<GreenNode
         token_folds,
         no_token_folds_before: 0,
         fold_misses: 0,
+        stand_ins_after,
         tokens: super::lexer::tokenize(text),
         trivia: Vec::with_capacity(8),
         next: None,
@@ -142,6 +144,8 @@ struct Parser<'a, 'f, I> {
     no_token_folds_before: u32,
     /// Literals read ahead in vain since the last one that folded.
     fold_misses: u32,
+    /// The fold's [`Fold::stand_ins_after`].
+    stand_ins_after: Option<u32>,
     tokens: I,
     /// Trivia read before `next`, not yet in the tree. Trivia goes into
     /// the tree right before the next token or node starts, into the node
@@ -476,6 +480,29 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
         }
     }
 
+    /// Right after a binding's value (the last element added): lets it
+    /// stand in for itself if the fold takes it (see [`Fold::stand_in`]).
+    fn stand_in_value(&mut self) {
+        let Some((NodeOrToken::Node(value), _)) = self.children.last() else {
+            return;
+        };
+        // A folded literal is as small already.
+        if super::fold::is_folded(value) {
+            return;
+        }
+        let start = self.end - u32::from(value.text_len());
+        if !self.fold.stand_in(value, start) {
+            return;
+        }
+        let text = &self.source[start as usize..self.end as usize];
+        // The tree goes before its stand-in is made (see `finish`).
+        self.children.pop();
+        let node = super::fold::stand_in_node(text);
+        self.children.push((NodeOrToken::Node(node), false));
+        // The set or `let` closing checks whether a binding extends it.
+        self.folds_made += 1;
+    }
+
     /// Before a set or `let` whose elements start at `start` in `children`
     /// closes: unfolds the folded values other bindings extend.
     fn unfold_extended(&mut self, start: usize) {
@@ -499,10 +526,10 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
                 if self.peek() == Some(TOKEN_L_BRACE) {
                     self.start_at(cp, NODE_LEGACY_LET);
                     self.bump_as(TOKEN_L_BRACE);
-                    self.bindings(TOKEN_R_BRACE)?;
+                    self.bindings(TOKEN_R_BRACE, false)?;
                 } else {
                     self.start_at(cp, NODE_LET_IN);
-                    self.bindings(TOKEN_IN)?;
+                    self.bindings(TOKEN_IN, true)?;
                     self.expr()?;
                 }
                 self.finish();
@@ -625,7 +652,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
                 self.start(NODE_ATTR_SET);
                 self.bump_as(TOKEN_REC);
                 self.expect(TOKEN_L_BRACE)?;
-                self.bindings(TOKEN_R_BRACE)?;
+                self.bindings(TOKEN_R_BRACE, true)?;
                 self.finish();
             }
             TOKEN_L_BRACE => {
@@ -649,7 +676,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
                 } else if !self.fold_ahead(NODE_ATTR_SET) {
                     self.start(NODE_ATTR_SET);
                     self.bump_as(TOKEN_L_BRACE);
-                    self.bindings(TOKEN_R_BRACE)?;
+                    self.bindings(TOKEN_R_BRACE, false)?;
                     self.finish();
                 }
             }
@@ -832,8 +859,27 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
         Some(())
     }
 
+    /// Whether the attribute path just added is one name written plainly.
+    fn added_plain_name(&self) -> bool {
+        let Some((NodeOrToken::Node(path), _)) = self.children.last() else {
+            return false;
+        };
+        let mut attrs = path.children();
+        match (attrs.next(), attrs.next()) {
+            (Some(NodeOrToken::Node(ident)), None) => {
+                ident.kind() == raw(NODE_IDENT)
+                    && matches!(ident.children().next(), Some(NodeOrToken::Token(t)) if t.kind() == raw(TOKEN_IDENT))
+            }
+            _ => false,
+        }
+    }
+
     /// The bindings of a set or `let`, and the `until` token closing them.
-    fn bindings(&mut self, until: SyntaxKind) -> Option<()> {
+    /// In a `let` or `rec` set (`recursive`), values past the fold's
+    /// [`Fold::stand_ins_after`] plain names may stand in for themselves.
+    fn bindings(&mut self, until: SyntaxKind, recursive: bool) -> Option<()> {
+        let stand_ins_after = self.stand_ins_after.filter(|_| recursive);
+        let mut plain_names = 0u32;
         loop {
             match self.peek()? {
                 k if k == until => break,
@@ -856,8 +902,15 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
                 _ => {
                     self.start(NODE_ATTRPATH_VALUE);
                     self.attrpath()?;
+                    let plain = stand_ins_after.is_some() && self.added_plain_name();
                     self.expect(TOKEN_ASSIGN)?;
                     self.expr()?;
+                    if let (true, Some(after)) = (plain, stand_ins_after) {
+                        if plain_names >= after {
+                            self.stand_in_value();
+                        }
+                        plain_names += 1;
+                    }
                     self.expect(TOKEN_SEMICOLON)?;
                     self.finish();
                 }

@@ -20,6 +20,11 @@
 //! same set or `let` extends (`a = { … }; a.b = 1;` merges into `a`'s
 //! literal). When a set or `let` closes with such a name, its folded
 //! values are parsed again from their text, unfolded.
+//!
+//! The same goes for a binding's value that stands in for itself: in a
+//! large `let` or `rec` set, a value the compiler will defer (see
+//! `compiler::defer`) keeps only its text once its tree is built, and what
+//! the compiler needs to know about it is kept by the [`Fold`].
 
 use rnix::SyntaxKind::{self, *};
 use rowan::{GreenNode, GreenNodeData, NodeOrToken};
@@ -57,6 +62,22 @@ pub(crate) trait Fold {
         _start: u32,
     ) -> TokenFold {
         TokenFold::Declined
+    }
+
+    /// After how many bindings with a plain name a `let` or `rec` set's
+    /// binding values may stand in for themselves (see
+    /// [`Fold::stand_in`]); `None` if none may.
+    fn stand_ins_after(&self) -> Option<u32> {
+        None
+    }
+
+    /// Whether the value `node`, starting at byte `start`, of a binding of a
+    /// `let` or `rec` set past [`Fold::stand_ins_after`] plain names may be
+    /// left out of the tree: the compiler then defers it without reading its
+    /// syntax (what it needs is kept here), and the parser keeps only its
+    /// text (see [`stand_in_node`]).
+    fn stand_in(&mut self, _node: &GreenNodeData, _start: u32) -> bool {
+        false
     }
 }
 
@@ -112,6 +133,21 @@ pub(crate) fn is_folded(green: &GreenNodeData) -> bool {
     let kind = green.kind();
     (kind == raw(NODE_ATTR_SET) || kind == raw(NODE_LIST))
         && matches!(green.children().next(), Some(NodeOrToken::Token(t)) if t.kind() == raw(TOKEN_WHITESPACE))
+}
+
+/// Whether `green` stands for a binding's value left out of the tree (see
+/// [`Fold::stand_in`]). No other error node reaches the compiler: a text
+/// with syntax errors is not compiled.
+pub(crate) fn is_stand_in(green: &GreenNodeData) -> bool {
+    green.kind() == raw(NODE_ERROR)
+        && matches!(green.children().next(), Some(NodeOrToken::Token(t)) if t.kind() == raw(TOKEN_WHITESPACE))
+}
+
+/// The node standing for a binding's value written as `text` that was
+/// left out of the tree (see [`Fold::stand_in`]): its text, as a folded
+/// literal keeps it, under an error node, which no expression parses to.
+pub(super) fn stand_in_node(text: &str) -> GreenNode {
+    folded_node(NODE_ERROR, text)
 }
 
 /// The node standing for a folded literal of `kind` written as `text`.
@@ -203,7 +239,7 @@ fn name_of(attr: &GreenNodeData) -> Name<'_> {
 }
 
 /// A binding's value node (the child node after its attribute path), if
-/// it is, or parenthesizes, a folded literal: its index among the
+/// it is, or parenthesizes, a folded literal or a stand-in: its index among the
 /// binding's children and its offset from the binding's start.
 fn folded_value(binding: &GreenNodeData) -> Option<(usize, u32)> {
     let mut nodes = 0;
@@ -216,7 +252,7 @@ fn folded_value(binding: &GreenNodeData) -> Option<(usize, u32)> {
             while inner.kind() == raw(NODE_PAREN) {
                 inner = inner.children().find_map(|c| c.into_node())?;
             }
-            return is_folded(inner).then_some((index, offset));
+            return (is_folded(inner) || is_stand_in(inner)).then_some((index, offset));
         }
     }
     None
@@ -346,7 +382,9 @@ fn unfold_binding(
     let (Some(NodeOrToken::Node(unfolded)), None) = (parts.next(), parts.next()) else {
         return None;
     };
-    if unfolded.kind() != value.kind() || unfolded.text_len() != value.text_len() {
+    // A stand-in's kind is not its value's.
+    let same_kind = unfolded.kind() == value.kind() || is_stand_in(value);
+    if !same_kind || unfolded.text_len() != value.text_len() {
         return None;
     }
     let unfolded = unfolded.to_owned();

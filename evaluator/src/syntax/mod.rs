@@ -19,8 +19,8 @@ mod room;
 mod scan;
 mod walk;
 
-pub(crate) use fold::{is_folded, unfolded, Fold, NoFold, TokenFold};
-pub(crate) use walk::{children_at, raw as raw_kind, walk as walk_green, Visit};
+pub(crate) use fold::{is_folded, is_stand_in, unfolded, Fold, NoFold, TokenFold};
+pub(crate) use walk::{children_at, raw as raw_kind};
 
 /// A byte range in one source file. `file == u32::MAX` means "no location".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
