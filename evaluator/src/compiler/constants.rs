@@ -102,7 +102,7 @@ pub(super) fn thunkless_literal(e: &ast::Expr) -> Option<Value> {
 
 /// How deep [`is_constant`] looks: deeper literals are compiled as code
 /// (which bounds the repeated checks of nested non-constant literals).
-const MAX_CONSTANT_DEPTH: usize = 32;
+pub(super) const MAX_CONSTANT_DEPTH: usize = 32;
 
 /// Whether `e` is a thunkless literal, or a list or non-recursive set made
 /// only of thunkless literals and such lists and sets (nested ones, in lazy
@@ -268,6 +268,11 @@ pub(crate) struct Folds {
     /// Set when the compiler met a stand-in it does not defer: the file is
     /// then parsed and compiled again without stand-ins.
     refused: std::cell::Cell<bool>,
+    /// The literal being folded from its tokens in parts, if one is.
+    pub(super) partial_fold: Option<Box<super::token_folds::PartialFold>>,
+    /// Where the literals kept from a literal read in parts that did not
+    /// fold are, ascending (see `Folds::salvage`).
+    pub(super) salvaged: std::collections::VecDeque<std::ops::Range<u32>>,
 }
 
 /// Slots of [`Folds`]' cache of attribute names.
@@ -283,6 +288,8 @@ impl Folds {
             stand_ins: Vec::new(),
             standing_in: None,
             refused: std::cell::Cell::new(false),
+            partial_fold: None,
+            salvaged: std::collections::VecDeque::new(),
         }
     }
 
@@ -398,8 +405,13 @@ impl crate::syntax::Fold for Folds {
         open: SyntaxKind,
         tokens: &[(SyntaxKind, &str)],
         start: u32,
+        more: bool,
     ) -> crate::syntax::TokenFold {
-        self.fold_from_tokens(open, tokens, start)
+        self.fold_from_tokens(open, tokens, start, more)
+    }
+
+    fn salvaged(&mut self, start: u32) -> Option<u32> {
+        self.take_salvaged(start)
     }
 
     fn unfold(&mut self, range: std::ops::Range<u32>) {
@@ -581,7 +593,7 @@ pub(super) fn distinct_attrs(mut attrs: Vec<crate::value::Attr>) -> Option<Value
 /// A constant set being read from the green tree: attributes in the order
 /// first bound, with the sets that paths make (see [`GreenConstants::set`]).
 #[derive(Default)]
-struct GreenSet {
+pub(super) struct GreenSet {
     entries: Vec<(Symbol, GreenEntry, crate::syntax::Span)>,
     /// `entries` by name, once there are more than a scan should search
     /// (a generated file's set has 100,000s).
@@ -620,7 +632,12 @@ impl GreenSet {
 
     /// Binds `path` to `value`, making or extending the sets on the way;
     /// `None` where the general path must decide.
-    fn insert(&mut self, path: &[Symbol], span: crate::syntax::Span, value: Value) -> Option<()> {
+    pub(super) fn insert(
+        &mut self,
+        path: &[Symbol],
+        span: crate::syntax::Span,
+        value: Value,
+    ) -> Option<()> {
         let (&name, rest) = path.split_first()?;
         match self.position(name) {
             None if rest.is_empty() => self.push(name, GreenEntry::Value(value), span),
@@ -640,7 +657,7 @@ impl GreenSet {
 
     /// The set's value: sets that paths made in literal thunks, as nested
     /// set literals are.
-    fn into_value(self) -> Value {
+    pub(super) fn into_value(self) -> Value {
         let mut attrs: Vec<crate::value::Attr> = self
             .entries
             .into_iter()

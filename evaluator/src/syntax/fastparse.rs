@@ -75,10 +75,11 @@ pub(crate) fn parse_folding(text: &str, fold: &mut dyn Fold) -> Option<GreenNode
         folds_made: 0,
         folds_at_open: Vec::new(),
         token_folds,
-        no_token_folds_before: 0,
+        no_token_folds: 0..0,
         fold_misses: 0,
         stand_ins_after,
         tokens: super::lexer::tokenize(text),
+        replays: Vec::new(),
         trivia: Vec::with_capacity(8),
         next: None,
         read: false,
@@ -122,6 +123,16 @@ fn intern_name(kind: SyntaxKind, text: &str) {
 /// shared too, keyed by their elements' addresses).
 type Child = (NodeOrToken<GreenNode, GreenToken>, bool);
 
+/// The text of parts of a literal that the fold dropped before the literal
+/// failed to fold, read again (see [`Parser::fold_ahead`]), and then the
+/// tokens that had been read past them.
+struct Replay<'a> {
+    /// Where the lexer's text starts in the source.
+    from: u32,
+    lexer: super::lexer::Lexer<'a>,
+    rest: VecDeque<(SyntaxKind, &'a str)>,
+}
+
 struct Parser<'a, 'f, I> {
     /// The text being parsed.
     source: &'a str,
@@ -138,15 +149,19 @@ struct Parser<'a, 'f, I> {
     folds_at_open: Vec<u32>,
     /// Whether `fold` folds literals from their tokens.
     token_folds: bool,
-    /// Literals starting before this byte are not read ahead again: a
-    /// literal read ahead that did not fold read this far, and those
-    /// inside it would read the same tokens again (the tree folds them).
-    no_token_folds_before: u32,
+    /// Literals starting in this range are not read ahead again: a literal
+    /// read ahead that did not fold read this far, and those inside it
+    /// would read the same tokens again (the tree folds them). Those in
+    /// parts of it that folded (see [`Parser::fold_ahead`]) are read again.
+    no_token_folds: std::ops::Range<u32>,
     /// Literals read ahead in vain since the last one that folded.
     fold_misses: u32,
     /// The fold's [`Fold::stand_ins_after`].
     stand_ins_after: Option<u32>,
     tokens: I,
+    /// Text to read again before `tokens`, innermost last (see
+    /// [`Parser::fold_ahead`]).
+    replays: Vec<Replay<'a>>,
     /// Trivia read before `next`, not yet in the tree. Trivia goes into
     /// the tree right before the next token or node starts, into the node
     /// open at that moment (as in rnix).
@@ -181,7 +196,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
         loop {
             let token = match self.later.pop_front() {
                 Some(t) => Some(t),
-                None => self.tokens.next(),
+                None => self.pull(),
             };
             match token {
                 Some(t) if t.0.is_trivia() => self.trivia.push(t),
@@ -191,6 +206,31 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
                 }
             }
         }
+    }
+
+    /// The next token not read yet (trivia included).
+    #[inline]
+    fn pull(&mut self) -> Option<(SyntaxKind, &'a str)> {
+        if self.replays.is_empty() {
+            return self.tokens.next();
+        }
+        self.pull_replayed()
+    }
+
+    /// [`Parser::pull`] while text is read again.
+    #[cold]
+    #[inline(never)]
+    fn pull_replayed(&mut self) -> Option<(SyntaxKind, &'a str)> {
+        while let Some(replay) = self.replays.last_mut() {
+            if let Some(token) = replay.lexer.next() {
+                return Some(token);
+            }
+            if let Some(token) = replay.rest.pop_front() {
+                return Some(token);
+            }
+            self.replays.pop();
+        }
+        self.tokens.next()
     }
 
     /// The next significant token.
@@ -219,7 +259,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
         let mut i = 0;
         loop {
             if self.later.len() <= i {
-                let t = self.tokens.next()?;
+                let t = self.pull()?;
                 self.later.push_back(t);
             }
             let (kind, _) = *self.later.get(i)?;
@@ -401,8 +441,18 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
     /// set or list literal of `kind`: reads its tokens ahead and, if the
     /// fold takes the literal from them, adds its folded stand-in without
     /// building its tree. `false` (the tokens read are put back) if not.
+    ///
+    /// A literal longer than [`MAX_FOLD_AHEAD`] tokens goes to the fold in
+    /// parts of whole items, each dropped once folded; if it then does not
+    /// fold, the text of the parts dropped is read again.
     fn fold_ahead(&mut self, kind: SyntaxKind) -> bool {
-        if !self.token_folds || self.end < self.no_token_folds_before {
+        if !self.token_folds {
+            return false;
+        }
+        if let Some(end) = self.fold.salvaged(self.end) {
+            return self.skip_salvaged(kind, end);
+        }
+        if self.no_token_folds.contains(&self.end) {
             return false;
         }
         // Where literals keep failing (code, not data), only some are read
@@ -418,15 +468,23 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
             return false;
         };
         let start = self.end;
-        let mut end = start + open.1.len() as u32;
+        let after_open = start + open.1.len() as u32;
+        let mut end = after_open;
         // The tokens after the bracket go into `later` (where peeking ahead
         // left some already): nothing is put back if the literal does not fold.
         let mut open_brackets = 1u32;
         let mut read = 0;
+        // Where the tokens of parts given to the fold (and dropped) end,
+        // and how many tokens of `later` end the last whole item.
+        let mut given_up_to = after_open;
+        let mut items_end = 0;
+        // Whether the fold holds parts of the literal.
+        let mut parts_held = false;
+        let is_list = open.0 == TOKEN_L_BRACK;
         let outcome = loop {
             let token = match self.later.get(read) {
                 Some(&t) => t,
-                None => match self.tokens.next() {
+                None => match self.pull() {
                     Some(t) => {
                         self.later.push_back(t);
                         t
@@ -446,18 +504,47 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
                     open_brackets -= 1;
                     if open_brackets == 0 {
                         let tokens = &self.later.make_contiguous()[..read];
-                        break self.fold.fold_tokens(open.0, tokens, start);
+                        parts_held = false;
+                        break self.fold.fold_tokens(open.0, tokens, start, false);
                     }
+                    if open_brackets == 1 && is_list {
+                        items_end = read;
+                    }
+                }
+                TOKEN_SEMICOLON if open_brackets == 1 => items_end = read,
+                TOKEN_STRING_END | TOKEN_INTEGER | TOKEN_FLOAT if open_brackets == 1 && is_list => {
+                    items_end = read
                 }
                 k if super::fold::may_fold_token(k) => {}
                 _ => break TokenFold::Failed(end),
             }
             if read >= MAX_FOLD_AHEAD {
-                // A large literal: those inside it are read ahead in turn
-                // and it folds from its tree of their stand-ins.
-                break TokenFold::Declined;
+                // An item longer than that: those inside it are read ahead
+                // in turn, and the literal folds from its tree.
+                if items_end == 0 {
+                    break TokenFold::Declined;
+                }
+                let tokens = &self.later.make_contiguous()[..items_end];
+                match self.fold.fold_tokens(open.0, tokens, start, true) {
+                    TokenFold::Partial => parts_held = true,
+                    other => {
+                        parts_held = false;
+                        break other;
+                    }
+                }
+                given_up_to += self
+                    .later
+                    .drain(..items_end)
+                    .map(|(_, t)| t.len() as u32)
+                    .sum::<u32>();
+                read -= items_end;
+                items_end = 0;
             }
         };
+        if parts_held {
+            // Stopped at a token no constant has: the fold lets go.
+            self.fold.fold_tokens(open.0, &[], start, false);
+        }
         match outcome {
             TokenFold::Folded => {
                 self.fold_misses = 0;
@@ -469,15 +556,63 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
                 let text = &self.source[start as usize..end as usize];
                 let node = super::fold::folded_node(kind, text);
                 self.children.push((NodeOrToken::Node(node), false));
-                true
+                return true;
             }
             TokenFold::Failed(at) => {
-                self.no_token_folds_before = at;
+                // Those in parts that folded fold again.
+                self.no_token_folds = given_up_to..at;
                 self.fold_misses = self.fold_misses.saturating_add(1);
-                false
             }
-            TokenFold::Declined => false,
+            TokenFold::Declined | TokenFold::Partial => {}
         }
+        // The parts given and dropped are read again, ahead of the rest.
+        if given_up_to > after_open {
+            let text = &self.source[after_open as usize..given_up_to as usize];
+            self.replays.push(Replay {
+                from: after_open,
+                lexer: super::lexer::tokenize(text),
+                rest: std::mem::take(&mut self.later),
+            });
+        }
+        false
+    }
+
+    /// At the bracket of a literal of `kind` folded already (see
+    /// [`Fold::salvaged`]), ending at byte `end`: adds its folded stand-in,
+    /// skipping its tokens.
+    fn skip_salvaged(&mut self, kind: SyntaxKind, end: u32) -> bool {
+        let start = self.end;
+        let Some((_, open)) = self.next.take() else {
+            return false;
+        };
+        self.read = false;
+        let mut at = start + open.len() as u32;
+        while at < end {
+            if self.later.is_empty() {
+                // Text read again skips the literal without lexing it.
+                if let Some(replay) = self.replays.last_mut() {
+                    let here = replay.from + replay.lexer.position() as u32;
+                    if here == at && replay.lexer.skip_to((end - replay.from) as usize) {
+                        at = end;
+                        break;
+                    }
+                }
+            }
+            match self.later.pop_front().or_else(|| self.pull()) {
+                Some((_, text)) => at += text.len() as u32,
+                None => break,
+            }
+        }
+        if at != end {
+            // Not where the fold said: rnix parses the file instead.
+            self.gave_up = true;
+            return false;
+        }
+        self.end = end;
+        self.folds_made += 1;
+        let node = super::fold::folded_node(kind, &self.source[start as usize..end as usize]);
+        self.children.push((NodeOrToken::Node(node), false));
+        true
     }
 
     /// Right after a binding's value (the last element added): lets it

@@ -55,13 +55,27 @@ pub(crate) trait Fold {
     /// literals included, the closing bracket last) are `tokens`, without a
     /// tree: what [`Fold::fold`] would do once its tree closed, for the
     /// literals the tokens alone can tell.
+    ///
+    /// A literal too long to read ahead whole comes in parts: while `more`,
+    /// `tokens` are its next whole items (a set's bindings, a list's
+    /// elements), and [`TokenFold::Partial`] asks for the rest. The last
+    /// part ends with the closing bracket; an empty one abandons the
+    /// literal (the parser found a token no constant has).
     fn fold_tokens(
         &mut self,
         _open: SyntaxKind,
         _tokens: &[(SyntaxKind, &str)],
         _start: u32,
+        _more: bool,
     ) -> TokenFold {
         TokenFold::Declined
+    }
+
+    /// Where the literal starting at byte `start` ends, if it was folded
+    /// already, as an item of a literal read in parts that did not fold
+    /// (the parser then skips its tokens).
+    fn salvaged(&mut self, _start: u32) -> Option<u32> {
+        None
     }
 
     /// After how many bindings with a plain name a `let` or `rec` set's
@@ -93,6 +107,8 @@ pub(crate) enum TokenFold {
     /// as found at the token ending at this byte: literals starting before
     /// it are not read ahead again.
     Failed(u32),
+    /// The items given so far fold: the rest of the literal is wanted.
+    Partial,
 }
 
 /// Whether a token of `kind` can be part of a literal [`Fold::fold_tokens`]
@@ -108,6 +124,7 @@ pub(crate) fn may_fold_token(kind: SyntaxKind) -> bool {
             | TOKEN_R_BRACK
             | TOKEN_ASSIGN
             | TOKEN_SEMICOLON
+            | TOKEN_DOT
             | TOKEN_IDENT
             | TOKEN_STRING_START
             | TOKEN_STRING_CONTENT

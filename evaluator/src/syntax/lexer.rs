@@ -62,6 +62,25 @@ pub(crate) struct Lexer<'a> {
     open: Vec<Open>,
 }
 
+impl Lexer<'_> {
+    /// The byte offset of the next token in the text.
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Moves on to byte `pos` without reading what is before it, which
+    /// must be whole tokens with balanced brackets and no string open (a
+    /// literal already read); `false` (and nothing done) where that cannot
+    /// hold: inside a string or interpolation, or not on a character.
+    pub(crate) fn skip_to(&mut self, pos: usize) -> bool {
+        if !self.open.is_empty() || pos < self.pos || !self.text.is_char_boundary(pos) {
+            return false;
+        }
+        self.pos = pos;
+        true
+    }
+}
+
 #[inline]
 fn is_path_byte(b: u8) -> bool {
     matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'_' | b'.' | b'+' | b'-')
