@@ -60,7 +60,7 @@ impl Folds {
             file: self.file(),
         };
         let noted = in_parts.then_some(&mut salvage);
-        let outcome = match reader.items(&mut items, &mut elements, noted) {
+        let (outcome, items) = match reader.items(&mut items, &mut elements, noted) {
             // Every token read, the literal closed where it should.
             Some(closed) if reader.at == tokens.len() && closed != more => {
                 if more {
@@ -74,34 +74,49 @@ impl Folds {
                     return TokenFold::Partial;
                 }
                 match items.finish(elements) {
-                    Some(Literal { small: true, .. }) => TokenFold::Declined,
+                    Some(Literal { small: true, .. }) => (TokenFold::Declined, None),
                     Some(Literal { value, .. }) => {
                         self.keep(start, value);
                         return TokenFold::Folded;
                     }
-                    None => TokenFold::Failed(reader.offset),
+                    None => (TokenFold::Failed(reader.offset), None),
                 }
             }
-            _ => TokenFold::Failed(reader.offset),
+            _ => (TokenFold::Failed(reader.offset), Some(items)),
         };
-        if salvage.is_empty() {
+        if !items.is_some_and(|items| self.salvage(&items, salvage)) {
             // The attributes read are gone: so are their positions (the
             // tree registers them again).
             Pos::forget_since(positions);
-        } else {
-            self.salvage(salvage);
         }
         outcome
     }
 
-    /// After a literal read in parts did not fold: keeps the literals
-    /// among its items as folded, so that they are not read again (their
-    /// positions stay registered).
-    fn salvage(&mut self, literals: Vec<Salvaged>) {
-        for (range, value) in literals {
-            self.keep(range.start, value);
-            self.salvaged.push_back(range);
+    /// After a literal read in parts did not fold: keeps the `literals`
+    /// among its `items` as folded, so that they are not read again (their
+    /// positions stay registered); `false` if none are kept (the items of
+    /// a set that paths merged are not where they were read).
+    fn salvage(&mut self, items: &Items, literals: Vec<Salvaged>) -> bool {
+        let values: Vec<&Value> = match items {
+            Items::List { items, .. } => items.iter().collect(),
+            Items::Set {
+                plain,
+                merged: None,
+            } => plain.iter().map(|(_, v, _)| v).collect(),
+            Items::Set { .. } => return false,
+        };
+        let mut kept = false;
+        for (range, index) in literals {
+            let Some(Value::Thunk(literal)) = values.get(index as usize) else {
+                continue;
+            };
+            if let ThunkState::Literal(inner) = &*literal.0.borrow() {
+                self.keep(range.start, inner.clone());
+                self.salvaged.push_back(range);
+                kept = true;
+            }
         }
+        kept
     }
 
     /// [`crate::syntax::Fold::salvaged`].
@@ -133,9 +148,10 @@ pub(super) struct PartialFold {
     salvage: Vec<Salvaged>,
 }
 
-/// A nested literal of a literal read in parts, with its value: kept as
-/// folded if the literal does not fold (see [`Folds::salvage`]).
-type Salvaged = (std::ops::Range<u32>, Value);
+/// Where a nested literal of a literal read in parts is, and which of its
+/// items holds it: kept as folded if the literal does not fold (see
+/// [`Folds::salvage`]).
+type Salvaged = (std::ops::Range<u32>, u32);
 
 /// A literal read from tokens.
 struct Literal {
@@ -293,7 +309,8 @@ impl<'a> Reader<'_, 'a> {
             *elements += 1;
             match items {
                 Items::List { items, small } => {
-                    let (item, item_small) = self.noted_element(salvage.as_deref_mut())?;
+                    let index = items.len();
+                    let (item, item_small) = self.noted_element(salvage.as_deref_mut(), index)?;
                     items.push(item);
                     *small &= item_small;
                 }
@@ -340,7 +357,7 @@ impl<'a> Reader<'_, 'a> {
         }
         self.expect(TOKEN_ASSIGN)?;
         self.skip_trivia();
-        let (value, _) = self.noted_element(salvage)?;
+        let (value, _) = self.noted_element(salvage, plain.len())?;
         self.skip_trivia();
         self.expect(TOKEN_SEMICOLON)?;
         match (merged, names.as_slice()) {
@@ -358,15 +375,18 @@ impl<'a> Reader<'_, 'a> {
         Some(())
     }
 
-    /// [`Reader::element`], noting it in `salvage` if given and it is a
-    /// literal that would fold on its own.
-    fn noted_element(&mut self, salvage: Option<&mut Vec<Salvaged>>) -> Option<(Value, bool)> {
+    /// [`Reader::element`], noting it in `salvage` (as item `index`) if
+    /// given and it is a literal that would fold on its own.
+    #[inline]
+    fn noted_element(
+        &mut self,
+        salvage: Option<&mut Vec<Salvaged>>,
+        index: usize,
+    ) -> Option<(Value, bool)> {
         let start = self.offset;
         let (value, small) = self.element()?;
-        if let (Some(salvage), Value::Thunk(literal), false) = (salvage, &value, small) {
-            if let ThunkState::Literal(inner) = &*literal.0.borrow() {
-                salvage.push((start..self.offset, inner.clone()));
-            }
+        if let (Some(salvage), Value::Thunk(_), false) = (salvage, &value, small) {
+            salvage.push((start..self.offset, index as u32));
         }
         Some((value, small))
     }
@@ -412,11 +432,13 @@ mod tests {
 
     /// Folds into `folds`, from tokens if `tokens` (else from trees only,
     /// as before tokens were read ahead), counting the literals folded from
-    /// tokens in `from_tokens`.
+    /// tokens in `from_tokens` and those kept from literals that did not
+    /// fold in parts in `kept`.
     struct Folding {
         folds: Folds,
         tokens: bool,
         from_tokens: usize,
+        kept: usize,
     }
 
     impl Folding {
@@ -425,6 +447,7 @@ mod tests {
                 folds: Folds::new(0),
                 tokens,
                 from_tokens: 0,
+                kept: 0,
             }
         }
     }
@@ -452,6 +475,12 @@ mod tests {
             let outcome = self.folds.fold_tokens(open, tokens, start, more);
             self.from_tokens += usize::from(outcome == TokenFold::Folded);
             outcome
+        }
+
+        fn salvaged(&mut self, start: u32) -> Option<u32> {
+            let end = self.folds.salvaged(start);
+            self.kept += usize::from(end.is_some());
+            end
         }
     }
 
@@ -532,6 +561,10 @@ mod tests {
         texts.push(("parts".into(), format!("{{ {many} }}")));
         texts.push(("parts-list".into(), format!("[ {strings} ]")));
         texts.push(("parts-fail".into(), format!("{{ {many} z = f 1; }}")));
+        let sets: String = (0..1500)
+            .map(|i| format!("q{i} = {{ v = {i}; w = [ \"{i}\" ]; }};\n"))
+            .collect();
+        texts.push(("parts-fail-kept".into(), format!("{{ {sets} z = f 1; }}")));
         texts.push((
             "parts-fail-list".into(),
             format!("[ {strings} (f 1) {strings} ]"),
@@ -541,7 +574,7 @@ mod tests {
             "parts-declined".into(),
             format!("{{ {many} l = [ {long_item} {long_item} ]; }}"),
         ));
-        let (mut files, mut from_tokens) = (0, 0);
+        let (mut files, mut from_tokens, mut kept) = (0, 0, 0);
         for (path, text) in texts {
             let evaluation = crate::Evaluation::builder().build();
             let _entered = evaluation.enter();
@@ -559,8 +592,13 @@ mod tests {
             }
             files += 1;
             from_tokens += tokens.from_tokens;
+            kept += tokens.kept;
         }
-        assert!(files > 1000 && from_tokens > 300, "{files} {from_tokens}");
+        // Every set of `parts-fail-kept` is kept.
+        assert!(
+            files > 1000 && from_tokens > 300 && kept >= 1500,
+            "{files} {from_tokens} {kept}"
+        );
     }
 
     /// After literals that keep failing, reading ahead resumes once one
