@@ -576,20 +576,8 @@ mod tests {
         ));
         let (mut files, mut from_tokens, mut kept) = (0, 0, 0);
         for (path, text) in texts {
-            let evaluation = crate::Evaluation::builder().build();
-            let _entered = evaluation.enter();
-            let mut trees = Folding::new(false);
-            let mut tokens = Folding::new(true);
-            let by_trees = crate::syntax::fastparse::parse_folding(&text, &mut trees);
-            let by_tokens = crate::syntax::fastparse::parse_folding(&text, &mut tokens);
-            assert_eq!(by_trees, by_tokens, "{}", path.display());
             let generated = !path.is_absolute() && path.to_str() != Some("ill-formed");
-            assert!(by_trees.is_some() || !generated, "{}", path.display());
-            let (trees, tokens_folded) = (trees.folds.values(), tokens.folds.values());
-            assert_eq!(trees.len(), tokens_folded.len(), "{}", path.display());
-            for ((at, x), (at_too, y)) in trees.iter().zip(tokens_folded) {
-                assert!(at == at_too && same(x, y), "{}: at {at}", path.display());
-            }
+            let tokens = assert_folds_agree(&path.display().to_string(), &text, generated);
             files += 1;
             from_tokens += tokens.from_tokens;
             kept += tokens.kept;
@@ -599,6 +587,116 @@ mod tests {
             files > 1000 && from_tokens > 300 && kept >= 1500,
             "{files} {from_tokens} {kept}"
         );
+    }
+
+    /// Parses `text` folding trees only and folding tokens too, and checks
+    /// both give the same tree and folded values (and a tree at all if
+    /// `well_formed`); the folds from tokens.
+    fn assert_folds_agree(name: &str, text: &str, well_formed: bool) -> Folding {
+        let evaluation = crate::Evaluation::builder().build();
+        let _entered = evaluation.enter();
+        let mut trees = Folding::new(false);
+        let mut tokens = Folding::new(true);
+        let by_trees = crate::syntax::fastparse::parse_folding(text, &mut trees);
+        let by_tokens = crate::syntax::fastparse::parse_folding(text, &mut tokens);
+        assert_eq!(by_trees, by_tokens, "{name}");
+        assert!(by_trees.is_some() || !well_formed, "{name}");
+        let (trees, tokens_folded) = (trees.folds.values(), tokens.folds.values());
+        assert_eq!(trees.len(), tokens_folded.len(), "{name}");
+        for ((at, x), (at_too, y)) in trees.iter().zip(tokens_folded) {
+            assert!(at == at_too && same(x, y), "{name}: at {at}");
+        }
+        tokens
+    }
+
+    /// Random long literals (folded in parts) of constants, nested
+    /// literals, paths, repeated names and comments, most with one item
+    /// that is not a constant, early or late: folding from tokens agrees
+    /// with folding trees.
+    #[test]
+    fn random_long_literals_fold_alike() {
+        // xorshift64: reproducible without a dependency.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        fn item(next: &mut impl FnMut(u64) -> u64, depth: u32, out: &mut String) {
+            match next(100) {
+                0..=34 => out.push_str(&format!("{} ", next(1000))),
+                35..=59 => out.push_str(&format!("\"s{}\" ", next(1000))),
+                60..=74 if depth < 4 => {
+                    let bindings = next(6);
+                    set(next, depth + 1, bindings, out)
+                }
+                75..=87 if depth < 4 => {
+                    out.push_str("[ ");
+                    for _ in 0..next(5) {
+                        item(next, depth + 1, out);
+                    }
+                    out.push_str("] ");
+                }
+                88..=93 => out.push_str("# note\n"),
+                _ => out.push_str("1.5 "),
+            }
+        }
+        fn set(next: &mut impl FnMut(u64) -> u64, depth: u32, bindings: u64, out: &mut String) {
+            out.push_str("{ ");
+            for _ in 0..bindings {
+                let names = 1 + usize::from(next(4) == 0) + usize::from(next(8) == 0);
+                // Repeated names now and then, in small sets most.
+                let pool = if bindings < 10 { 40 } else { 5000 };
+                let path: Vec<String> = (0..names).map(|_| format!("a{}", next(pool))).collect();
+                out.push_str(&format!("{} = ", path.join(".")));
+                // A value that is a comment or not an expression would not parse.
+                let mut value = String::new();
+                while value.trim().is_empty() || value.starts_with('#') {
+                    value.clear();
+                    item(next, depth, &mut value);
+                }
+                out.push_str(&value);
+                out.push_str("; ");
+            }
+            out.push_str("} ");
+        }
+        let (mut folded, mut kept) = (0, 0);
+        for round in 0..40 {
+            let mut text = String::new();
+            if round % 2 == 0 {
+                set(&mut next, 0, 1500, &mut text);
+            } else {
+                text.push_str("[ ");
+                for _ in 0..3000 {
+                    item(&mut next, 0, &mut text);
+                }
+                text.push(']');
+            }
+            // In three rounds of four, something that is not a constant,
+            // early or late: the literal does not fold.
+            if round % 4 != 0 {
+                let at = if round % 4 == 1 {
+                    text.len() / 8
+                } else {
+                    text.len() * 7 / 8
+                };
+                // After a binding, or after a string (then an application).
+                let (cut, odd) = if round % 2 == 0 {
+                    (text[..at].rfind("; "), " z9 = f 1;")
+                } else {
+                    (text[..at].rfind("\" "), " (f 1) x")
+                };
+                if let Some(cut) = cut {
+                    text.insert_str(cut + 1, odd);
+                }
+            }
+            let text = format!("let f = x: x; x = 1; in {text}");
+            let tokens = assert_folds_agree(&format!("round {round}"), &text, true);
+            folded += tokens.from_tokens;
+            kept += tokens.kept;
+        }
+        assert!(folded > 1000 && kept > 100, "{folded} folded, {kept} kept");
     }
 
     /// After literals that keep failing, reading ahead resumes once one
