@@ -167,13 +167,7 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
             TokenFold::Folded => {
                 self.fold_misses = 0;
                 self.later.drain(..read);
-                self.folds_made += 1;
-                self.next = None;
-                self.read = false;
-                self.end = end;
-                let text = &self.source[start as usize..end as usize];
-                let node = crate::syntax::fold::folded_node(kind, text);
-                self.children.push((NodeOrToken::Node(node), false));
+                self.add_folded(kind, start, end);
                 return true;
             }
             TokenFold::Failed(at) => {
@@ -226,12 +220,20 @@ impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
             self.gave_up = true;
             return false;
         }
+        self.add_folded(kind, start, end);
+        true
+    }
+
+    /// Adds the folded stand-in of the literal of `kind` from byte `start`
+    /// to `end`, all of whose tokens were read (its bracket in `next` too).
+    fn add_folded(&mut self, kind: SyntaxKind, start: u32, end: u32) {
+        self.next = None;
+        self.read = false;
         self.end = end;
         self.folds_made += 1;
-        let node =
-            crate::syntax::fold::folded_node(kind, &self.source[start as usize..end as usize]);
+        let text = &self.source[start as usize..end as usize];
+        let node = crate::syntax::fold::folded_node(kind, text);
         self.children.push((NodeOrToken::Node(node), false));
-        true
     }
 
     /// Right after a binding's value (the last element added): lets it
