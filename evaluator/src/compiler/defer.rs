@@ -103,10 +103,9 @@ pub(crate) struct StandIn {
     spells_or: bool,
 }
 
-/// The stand-in of the binding's value `green` if it
-/// would be deferred in a large enough scope where its variables are the
-/// `globals` (see the module's documentation). `name` interns an
-/// identifier's token.
+/// The stand-in of the binding's value `green`, if a large enough scope
+/// would defer it where its variables are the `globals` (see the module's
+/// documentation). `name` interns an identifier's token.
 pub(crate) fn stand_in(
     green: &rowan::GreenNodeData,
     globals: &Globals,
@@ -696,9 +695,9 @@ mod tests {
         .unwrap_or(0)
     }
 
-    /// Past 1,000 plain names, the values of a large `let` leave the tree as
-    /// they are parsed; used ones are compiled from their text with the
-    /// positions they have in the file.
+    /// Past 1,000 plain names, the values of a large `let` or `rec` set
+    /// leave the tree as they are parsed; used ones are compiled from their
+    /// text with the positions they have in the file.
     #[test]
     fn large_lets_stand_in_and_keep_their_positions() {
         let body = r#"[ b0.s b1099.s (builtins.unsafeGetAttrPos "s" b1050).line ]"#;
@@ -720,6 +719,11 @@ mod tests {
                 at + 7
             )
         );
+        // A `rec` set's values too.
+        let recursive = large_let(1100, |lines| lines[0] = "rec {".into(), "")
+            .replace("\nin \n", "\n}.b1099.s\n");
+        assert_eq!(stand_ins(&recursive), 100);
+        assert_eq!(evaluated(&recursive), r#""1099""#);
     }
 
     /// A value that stood in for itself but is not deferred where it is
