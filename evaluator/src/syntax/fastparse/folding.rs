@@ -15,27 +15,27 @@ use crate::syntax::walk::raw;
 
 /// The most tokens of one literal read ahead to fold it without a tree
 /// (a bound on the tokens held and read again when it does not fold).
-pub(super) const MAX_FOLD_AHEAD: usize = 4096;
+const MAX_FOLD_AHEAD: usize = 4096;
 
 /// The deepest nesting of literals read ahead to fold (deeper, a literal
 /// read ahead that fails would read the same tokens again for each level).
-pub(super) const MAX_FOLD_AHEAD_DEPTH: u32 = 32;
+const MAX_FOLD_AHEAD_DEPTH: u32 = 32;
 
 /// After this many literals in a row did not fold from their tokens, only
 /// one in [`FOLD_SAMPLING`] is read ahead, until one folds.
-pub(super) const FOLD_MISSES_BEFORE_SAMPLING: u32 = 8;
+const FOLD_MISSES_BEFORE_SAMPLING: u32 = 8;
 
 /// See [`FOLD_MISSES_BEFORE_SAMPLING`].
-pub(super) const FOLD_SAMPLING: u32 = 16;
+const FOLD_SAMPLING: u32 = 16;
 
 /// The text of parts of a literal that the fold dropped before the literal
 /// failed to fold, read again (see [`Parser::fold_ahead`]), and then the
 /// tokens that had been read past them.
 pub(super) struct Replay<'a> {
     /// Where the lexer's text starts in the source.
-    pub(super) from: u32,
-    pub(super) lexer: crate::syntax::lexer::Lexer<'a>,
-    pub(super) rest: VecDeque<(SyntaxKind, &'a str)>,
+    from: u32,
+    lexer: crate::syntax::lexer::Lexer<'a>,
+    rest: VecDeque<(SyntaxKind, &'a str)>,
 }
 
 impl<'a, I: Iterator<Item = (SyntaxKind, &'a str)>> Parser<'a, '_, I> {
