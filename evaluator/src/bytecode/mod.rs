@@ -294,9 +294,21 @@ pub(crate) struct ChunkBuilder {
     pub names_lease: crate::value::NameLease,
 }
 
+/// A table at least this long is handed over rather than copied (see
+/// [`exact`]).
+const LARGE_TABLE: usize = 1 << 12;
+
 /// The elements of `v` moved into a boxed slice exactly as long (`v` keeps
-/// its room for the next chunk).
+/// its room for the next chunk). A large table is handed over and shrunk
+/// where it lies instead (allocators shrink a block in place when at least
+/// half of it stays, which growth by doubling leaves): a copy would hold
+/// the chunk's code twice at the peak of compiling it (a 100,000-line
+/// interpolated string, 14 MB of code and spans), and such room is rarely
+/// needed again.
 fn exact<T>(v: &mut Vec<T>) -> Box<[T]> {
+    if v.capacity() >= LARGE_TABLE {
+        return std::mem::take(v).into_boxed_slice();
+    }
     let mut out = Vec::with_capacity(v.len());
     out.append(v);
     // Already exactly as long as it holds: no reallocation.
