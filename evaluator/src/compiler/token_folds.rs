@@ -32,7 +32,7 @@ impl Folds {
         more: bool,
     ) -> TokenFold {
         let in_parts = more || self.partial_fold.is_some();
-        let part = match self.partial_fold.take() {
+        let mut part = match self.partial_fold.take() {
             Some(part) => *part,
             None => PartialFold {
                 items: match Items::after(open) {
@@ -46,34 +46,22 @@ impl Folds {
                 salvage: Vec::new(),
             },
         };
-        let PartialFold {
-            mut items,
-            mut elements,
-            offset,
-            positions,
-            mut salvage,
-        } = part;
         let mut reader = Reader {
             tokens,
             at: 0,
-            offset,
+            offset: part.offset,
             file: self.file(),
         };
-        let noted = in_parts.then_some(&mut salvage);
-        let (outcome, items) = match reader.items(&mut items, &mut elements, noted) {
+        let noted = in_parts.then_some(&mut part.salvage);
+        let (outcome, items) = match reader.items(&mut part.items, &mut part.elements, noted) {
             // Every token read, the literal closed where it should.
             Some(closed) if reader.at == tokens.len() && closed != more => {
                 if more {
-                    self.partial_fold = Some(Box::new(PartialFold {
-                        items,
-                        elements,
-                        offset: reader.offset,
-                        positions,
-                        salvage,
-                    }));
+                    part.offset = reader.offset;
+                    self.partial_fold = Some(Box::new(part));
                     return TokenFold::Partial;
                 }
-                match items.finish(elements) {
+                match part.items.finish(part.elements) {
                     Some(Literal { small: true, .. }) => (TokenFold::Declined, None),
                     Some(Literal { value, .. }) => {
                         self.keep(start, value);
@@ -82,12 +70,12 @@ impl Folds {
                     None => (TokenFold::Failed(reader.offset), None),
                 }
             }
-            _ => (TokenFold::Failed(reader.offset), Some(items)),
+            _ => (TokenFold::Failed(reader.offset), Some(part.items)),
         };
-        if !items.is_some_and(|items| self.salvage(&items, salvage)) {
+        if !items.is_some_and(|items| self.salvage(&items, part.salvage)) {
             // The attributes read are gone: so are their positions (the
             // tree registers them again).
-            Pos::forget_since(positions);
+            Pos::forget_since(part.positions);
         }
         outcome
     }
@@ -97,17 +85,23 @@ impl Folds {
     /// positions stay registered); `false` if none are kept (the items of
     /// a set that paths merged are not where they were read).
     fn salvage(&mut self, items: &Items, literals: Vec<Salvaged>) -> bool {
-        let values: Vec<&Value> = match items {
-            Items::List { items, .. } => items.iter().collect(),
+        if matches!(
+            items,
             Items::Set {
-                plain,
-                merged: None,
-            } => plain.iter().map(|(_, v, _)| v).collect(),
-            Items::Set { .. } => return false,
-        };
+                merged: Some(_),
+                ..
+            }
+        ) {
+            return false;
+        }
         let mut kept = false;
         for (range, index) in literals {
-            let Some(Value::Thunk(literal)) = values.get(index as usize) else {
+            let index = index as usize;
+            let value = match items {
+                Items::List { items, .. } => items.get(index),
+                Items::Set { plain, .. } => plain.get(index).map(|(_, v, _)| v),
+            };
+            let Some(Value::Thunk(literal)) = value else {
                 continue;
             };
             if let ThunkState::Literal(inner) = &*literal.0.borrow() {
