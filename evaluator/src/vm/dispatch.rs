@@ -655,18 +655,20 @@ impl Vm {
                     self.updates += 1;
                     let b = pop!();
                     let a = pop!();
-                    match (&a, &b) {
+                    match (a, &b) {
                         (Value::Attrs(x), Value::Attrs(y)) => {
-                            let merged = Value::Attrs(Attrs::update(x, y));
-                            self.count_work(&merged);
-                            self.stack.push(merged)
+                            let (merged, copied) = Attrs::update(x, y);
+                            self.count_elements(copied);
+                            self.stack.push(Value::Attrs(merged))
                         }
-                        (Value::Attrs(_), other) | (other, _) => {
-                            fail!(ErrorKind::TypeError {
-                                expected: "a set",
-                                actual: other.type_description()
-                            })
-                        }
+                        (Value::Attrs(_), other) => fail!(ErrorKind::TypeError {
+                            expected: "a set",
+                            actual: other.type_description()
+                        }),
+                        (other, _) => fail!(ErrorKind::TypeError {
+                            expected: "a set",
+                            actual: other.type_description()
+                        }),
                     }
                 }
                 Op::Not => match pop!() {
