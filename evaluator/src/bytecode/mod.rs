@@ -1,10 +1,14 @@
 //! Bytecode: fixed-width opcodes, chunks with constant tables and one span
-//! per instruction, and lambda descriptions.
+//! per instruction (`spans.rs`), and lambda descriptions.
 
 use std::rc::Rc;
 
 use crate::syntax::Span;
 use crate::value::{Symbol, Value};
+
+mod spans;
+pub(crate) use spans::SpanBuilder;
+pub use spans::{AsideSpans, OpSpan};
 
 /// Index into one of a chunk's tables.
 pub type Idx = u32;
@@ -214,8 +218,9 @@ pub struct AttrsDesc {
 pub struct Chunk {
     /// The instructions.
     pub code: Box<[Op]>,
-    /// One span per instruction (for errors only).
-    pub spans: Box<[Span]>,
+    /// One span per instruction (for errors only; read them with
+    /// [`Chunk::span_at`]), in file `span_file`.
+    pub spans: Box<[OpSpan]>,
     /// Constants used by `Constant`.
     pub constants: Box<[Value]>,
     /// Attribute and variable names used by instructions.
@@ -231,6 +236,8 @@ pub struct Chunk {
     pub captures: Box<[Capture]>,
     /// Local slots a frame running this chunk needs.
     pub locals: u32,
+    /// The file of the spans in `spans`.
+    pub span_file: u32,
     /// For the thunk of an attribute's value: the attribute, for error
     /// traces (see [`Chunk::description`]).
     pub attribute: Option<Symbol>,
@@ -268,6 +275,9 @@ pub struct ChunkRare {
     pub lambda_name: Option<Symbol>,
     /// Where the lambda is written.
     pub lambda_span: Span,
+    /// Spans of instructions from another file than the chunk's, by
+    /// instruction (see [`OpSpan`]).
+    pub aside_spans: AsideSpans,
 }
 
 /// A chunk under construction: [`Chunk`]'s fields, its tables as vectors
@@ -275,7 +285,7 @@ pub struct ChunkRare {
 #[derive(Debug)]
 pub(crate) struct ChunkBuilder {
     pub code: Vec<Op>,
-    pub spans: Vec<Span>,
+    pub spans: SpanBuilder,
     pub constants: Vec<Value>,
     pub names: Vec<Symbol>,
     pub chunks: Vec<Rc<Chunk>>,
@@ -346,7 +356,7 @@ impl Default for ChunkBuilder {
     fn default() -> ChunkBuilder {
         ChunkBuilder {
             code: Vec::new(),
-            spans: Vec::new(),
+            spans: SpanBuilder::default(),
             constants: Vec::new(),
             names: Vec::new(),
             chunks: Vec::new(),
@@ -372,9 +382,11 @@ impl ChunkBuilder {
     /// long as what they hold; this builder is left empty (as new), its
     /// vectors keeping their room for the next chunk.
     pub fn take_exact(&mut self) -> Chunk {
+        let (span_file, spans, aside_spans) = self.spans.take();
         Chunk {
             code: exact(&mut self.code),
-            spans: exact(&mut self.spans),
+            spans,
+            span_file,
             constants: exact(&mut self.constants),
             names: exact(&mut self.names),
             chunks: exact(&mut self.chunks),
@@ -384,15 +396,16 @@ impl ChunkBuilder {
             locals: std::mem::take(&mut self.locals),
             attribute: self.attribute.take(),
             speculations: exact(&mut self.speculations),
-            rare: self.take_rare(),
+            rare: self.take_rare(aside_spans),
             deferred: self.deferred.take(),
             names_lease: std::mem::take(&mut self.names_lease),
         }
     }
 
     /// The rare parts ([`ChunkRare`]), if any is not empty.
-    fn take_rare(&mut self) -> Option<Box<ChunkRare>> {
-        let none = self.withs.is_empty()
+    fn take_rare(&mut self, aside_spans: AsideSpans) -> Option<Box<ChunkRare>> {
+        let none = aside_spans.is_empty()
+            && self.withs.is_empty()
             && self.rec_slots.is_empty()
             && self.formals.is_none()
             && self.lambda_name.is_none()
@@ -406,6 +419,7 @@ impl ChunkBuilder {
             formals: self.formals.take(),
             lambda_name: self.lambda_name.take(),
             lambda_span: std::mem::replace(&mut self.lambda_span, Span::NONE),
+            aside_spans,
         }))
     }
 }
@@ -419,7 +433,14 @@ impl Chunk {
 
     /// The span of the instruction at `ip`.
     pub fn span_at(&self, ip: usize) -> Span {
-        self.spans.get(ip).copied().unwrap_or(Span::NONE)
+        let aside = self.rare.as_ref().map_or(&[][..], |r| &r.aside_spans[..]);
+        spans::span_at(self.span_file, &self.spans, aside, ip)
+    }
+
+    /// The span of the last instruction (a thunk's or body's `Return`,
+    /// which spans the whole expression).
+    pub fn last_span(&self) -> Span {
+        self.span_at(self.spans.len().wrapping_sub(1))
     }
 
     /// `with` namespaces searched by `WithLookup`, innermost first.

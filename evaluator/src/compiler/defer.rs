@@ -605,7 +605,7 @@ mod tests {
                 let mut chunks = Vec::new();
                 all_chunks(eager, &mut chunks);
                 for c in chunks {
-                    if let (Some(Op::Return), Some(span)) = (c.code.last(), c.spans.last()) {
+                    if let (Some(Op::Return), span) = (c.code.last(), c.last_span()) {
                         by_span
                             .entry((span.start, span.end))
                             .or_default()

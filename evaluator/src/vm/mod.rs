@@ -652,7 +652,7 @@ impl Vm {
                 Frame::Update { thunk, saved, .. } => {
                     if let Saved::Code(chunk) = &saved {
                         if let (Some(d), true) = (chunk.description(), e.trace.len() < 64) {
-                            let span = chunk.spans.last().copied().unwrap_or(Span::NONE);
+                            let span = chunk.last_span();
                             e.trace.push(crate::errors::TraceFrame { span, message: d });
                         }
                     }

@@ -1,0 +1,145 @@
+//! Instructions' spans in eight bytes each: a chunk's code comes from one
+//! file, so the file is stored once per chunk rather than with every span.
+
+use crate::syntax::Span;
+
+/// Where one instruction is in its chunk's file: a [`Span`] without the
+/// file, 8 bytes instead of 12 (the code of a chunk and its spans are most
+/// of a large file's compiled size).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpSpan {
+    start: u32,
+    end: u32,
+}
+
+impl OpSpan {
+    /// No span in the chunk's file: [`Span::NONE`], or a span kept aside
+    /// (no real span ends before it starts).
+    const ELSEWHERE: OpSpan = OpSpan {
+        start: u32::MAX,
+        end: 0,
+    };
+}
+
+/// Spans kept aside, by the index of their instruction (see [`SpanBuilder`]).
+pub type AsideSpans = Box<[(u32, Span)]>;
+
+/// The spans of a chunk under construction (see [`OpSpan`]).
+#[derive(Debug, Default)]
+pub(crate) struct SpanBuilder {
+    /// The file of the first span that has one.
+    file: Option<u32>,
+    spans: Vec<OpSpan>,
+    /// Spans in another file than `file`, with their instruction's index:
+    /// the compiler makes none today, but a chunk must not lose one.
+    aside: Vec<(u32, Span)>,
+}
+
+impl SpanBuilder {
+    /// Adds the span of the next instruction.
+    pub(crate) fn push(&mut self, span: Span) {
+        let at = self.spans.len();
+        let short = OpSpan {
+            start: span.start,
+            end: span.end,
+        };
+        if span == Span::NONE {
+            self.spans.push(OpSpan::ELSEWHERE);
+            return;
+        }
+        let file = *self.file.get_or_insert(span.file);
+        if file == span.file && short != OpSpan::ELSEWHERE {
+            self.spans.push(short);
+        } else {
+            self.aside.push((at as u32, span));
+            self.spans.push(OpSpan::ELSEWHERE);
+        }
+    }
+
+    /// Moves the spans out (see `ChunkBuilder::take_exact`): the file, the
+    /// table and the spans kept aside. The builder is left empty.
+    pub(super) fn take(&mut self) -> (u32, Box<[OpSpan]>, AsideSpans) {
+        let file = self.file.take().unwrap_or(Span::NONE.file);
+        let spans = super::exact(&mut self.spans);
+        let aside = std::mem::take(&mut self.aside).into_boxed_slice();
+        (file, spans, aside)
+    }
+}
+
+/// The span of instruction `ip` of a chunk whose spans are `spans` in
+/// `file`, with `aside` the spans kept aside.
+pub(super) fn span_at(file: u32, spans: &[OpSpan], aside: &[(u32, Span)], ip: usize) -> Span {
+    match spans.get(ip) {
+        Some(&s) if s != OpSpan::ELSEWHERE => Span {
+            file,
+            start: s.start,
+            end: s.end,
+        },
+        Some(_) => aside
+            .binary_search_by_key(&ip, |&(at, _)| at as usize)
+            .map_or(Span::NONE, |k| aside[k].1),
+        None => Span::NONE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_read_back_as_they_were_added() {
+        let spans = [
+            Span::NONE,
+            Span {
+                file: 3,
+                start: 10,
+                end: 20,
+            },
+            Span::NONE,
+            Span {
+                file: 3,
+                start: 0,
+                end: 0,
+            },
+            // Another file, and a span that looks like the sentinel.
+            Span {
+                file: 7,
+                start: 1,
+                end: 2,
+            },
+            Span {
+                file: 3,
+                start: u32::MAX,
+                end: 0,
+            },
+            Span {
+                file: u32::MAX,
+                start: 5,
+                end: 9,
+            },
+            Span {
+                file: 3,
+                start: 30,
+                end: 31,
+            },
+        ];
+        let mut b = SpanBuilder::default();
+        for s in spans {
+            b.push(s);
+        }
+        let (file, table, aside) = b.take();
+        assert_eq!(table.len(), spans.len());
+        assert_eq!(file, 3);
+        assert_eq!(aside.len(), 3);
+        for (ip, s) in spans.iter().enumerate() {
+            assert_eq!(span_at(file, &table, &aside, ip), *s, "instruction {ip}");
+        }
+        assert_eq!(span_at(file, &table, &aside, spans.len()), Span::NONE);
+        assert_eq!(b.take().1.len(), 0, "the builder is left empty");
+    }
+
+    #[test]
+    fn spans_take_eight_bytes() {
+        assert_eq!(std::mem::size_of::<OpSpan>(), 8);
+    }
+}
