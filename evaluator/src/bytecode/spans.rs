@@ -37,12 +37,23 @@ pub(crate) struct SpanBuilder {
 
 impl SpanBuilder {
     /// Adds the span of the next instruction.
+    #[inline]
     pub(crate) fn push(&mut self, span: Span) {
-        let at = self.spans.len();
         let short = OpSpan {
             start: span.start,
             end: span.end,
         };
+        if self.file == Some(span.file) && short != OpSpan::ELSEWHERE {
+            self.spans.push(short);
+        } else {
+            self.push_other(span, short);
+        }
+    }
+
+    /// [`SpanBuilder::push`] for no span, the first span, or one that
+    /// cannot be stored short.
+    #[cold]
+    fn push_other(&mut self, span: Span, short: OpSpan) {
         if span == Span::NONE {
             self.spans.push(OpSpan::ELSEWHERE);
             return;
@@ -51,7 +62,7 @@ impl SpanBuilder {
         if file == span.file && short != OpSpan::ELSEWHERE {
             self.spans.push(short);
         } else {
-            self.aside.push((at as u32, span));
+            self.aside.push((self.spans.len() as u32, span));
             self.spans.push(OpSpan::ELSEWHERE);
         }
     }

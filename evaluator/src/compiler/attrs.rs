@@ -16,6 +16,9 @@ use crate::value::Symbol;
 /// `"a"` count as static, like in C++ Nix.
 pub(super) fn static_key(a: &ast::Attr) -> Option<Symbol> {
     fn literal(s: &ast::Str) -> Option<Symbol> {
+        if super::strings::has_interpolation(s) {
+            return None;
+        }
         let parts = super::strings::string_parts(s);
         match parts.as_slice() {
             [] => Some(Symbol::from_str("")),

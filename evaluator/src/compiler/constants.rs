@@ -68,6 +68,9 @@ pub(super) fn number_value(kind: SyntaxKind, text: &str) -> Option<Value> {
 
 /// A string literal's value if it has no interpolation.
 pub(super) fn string_constant(s: &ast::Str) -> Option<Value> {
+    if strings::has_interpolation(s) {
+        return None;
+    }
     literal_parts_value(&strings::string_parts(s))
 }
 

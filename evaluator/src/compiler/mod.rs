@@ -479,9 +479,7 @@ impl<'a> Compiler<'a> {
         let e = unparen(e);
         match &e {
             ast::Expr::Literal(_) => false,
-            ast::Expr::Str(s) => !strings::string_parts(s)
-                .iter()
-                .all(|p| matches!(p, ast::InterpolPart::Literal(_))),
+            ast::Expr::Str(s) => strings::has_interpolation(s),
             ast::Expr::Ident(i) => {
                 let sym = ident_name(i);
                 matches!(self.scopes.lookup(sym, 0), Lookup::With(_))
@@ -727,16 +725,20 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile_str(&mut self, s: &ast::Str, span: Span) {
-        let parts = strings::string_parts(s);
-        if let Some(v) = constants::literal_parts_value(&parts) {
-            return self.emit_constant(v, span);
+        if !strings::has_interpolation(s) {
+            let parts = strings::string_parts(s);
+            if let Some(v) = constants::literal_parts_value(&parts) {
+                return self.emit_constant(v, span);
+            }
         }
+        // Each part is compiled as it is read (a generated string can have
+        // hundreds of thousands).
         let mut n = 0;
-        for p in parts {
+        strings::for_each_string_part(s, |p| {
             match p {
                 ast::InterpolPart::Literal(l) => {
                     if l.is_empty() {
-                        continue;
+                        return;
                     }
                     self.emit_constant(Value::string(crate::syntax::literal_bytes(&l)), span);
                 }
@@ -747,7 +749,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             n += 1;
-        }
+        });
         self.emit(Op::Interpolate(n), span);
     }
 

@@ -7,36 +7,72 @@ use rnix::ast::AstToken;
 use rnix::ast::{self, InterpolPart};
 use rowan::ast::AstNode;
 
+/// Whether a string literal has an interpolation (found in its green tree,
+/// without reading its parts).
+pub(crate) fn has_interpolation(s: &ast::Str) -> bool {
+    let interpol = crate::syntax::raw_kind(rnix::SyntaxKind::NODE_INTERPOL);
+    s.syntax().green().children().any(|c| c.kind() == interpol)
+}
+
 /// The parts of a string literal: decoded text and interpolations.
 pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
+    let mut parts = Vec::new();
+    for_each_string_part(s, |part| parts.push(part));
+    parts
+}
+
+/// Calls `f` with each part of a string literal in order, as
+/// [`string_parts`] lists them, without holding them all: one large
+/// interpolated string would hold its whole text twice more, as pieces and
+/// as parts, while it compiles.
+pub(crate) fn for_each_string_part(s: &ast::Str, mut f: impl FnMut(InterpolPart<String>)) {
     // Most strings are `"…"` without interpolation: read them from the green
     // tree, without the cursor nodes `parts()` allocates for every piece.
     let green = s.syntax().green();
     if let Some(text) = plain_quoted_text(green) {
-        return if text.is_empty() {
-            Vec::new()
-        } else {
-            vec![InterpolPart::Literal(text.into_owned())]
-        };
+        if !text.is_empty() {
+            f(InterpolPart::Literal(text.into_owned()));
+        }
+        return;
     }
     let indented = matches!(green.children().next(), Some(rowan::NodeOrToken::Token(open)) if open.text() == "''");
     if !indented {
-        return s
-            .parts()
-            .map(|part| match part {
+        for part in s.parts() {
+            f(match part {
                 InterpolPart::Literal(lit) => {
                     InterpolPart::Literal(unescape_quoted(lit.syntax().text()).into_owned())
                 }
                 InterpolPart::Interpolation(x) => InterpolPart::Interpolation(x),
-            })
-            .collect();
+            });
+        }
+        return;
     }
-    let mut pieces: Vec<Piece> = Vec::new();
-    for (i, part) in s.parts().enumerate() {
-        match part {
-            InterpolPart::Literal(lit) => {
-                let mut raw = lit.syntax().text();
-                if i == 0 {
+    // Two passes over the pieces: the first measures the indentation, the
+    // second removes it. Only the second needs the interpolations' nodes.
+    let mut measure = Indentation::default();
+    for_each_piece(s, || Some(()), &mut |piece| measure.add(&piece));
+    let mut strip = Stripper::new(measure, &mut f);
+    let mut nodes = s.syntax().children().filter_map(ast::Interpol::cast);
+    for_each_piece(s, || nodes.next(), &mut |piece| strip.add(piece));
+    strip.finish();
+}
+
+/// Calls `f` with each piece of an indented string, as C++ Nix's lexer
+/// makes them, read from the green tree; `interpolation` gives what stands
+/// for each interpolation, in order.
+fn for_each_piece<I>(
+    s: &ast::Str,
+    mut interpolation: impl FnMut() -> Option<I>,
+    f: &mut dyn FnMut(Piece<'_, I>),
+) {
+    let green = s.syntax().green();
+    let content = crate::syntax::raw_kind(rnix::SyntaxKind::TOKEN_STRING_CONTENT);
+    let mut first = true;
+    for child in green.children() {
+        match child {
+            rowan::NodeOrToken::Token(t) if t.kind() == content => {
+                let mut raw = t.text();
+                if first {
                     // `''` followed by spaces and a newline: the opening token takes them.
                     if let Some(p) = raw.find('\n') {
                         if raw[..p].bytes().all(|b| b == b' ') {
@@ -44,12 +80,19 @@ pub(crate) fn string_parts(s: &ast::Str) -> Vec<InterpolPart<String>> {
                         }
                     }
                 }
-                split_escapes(raw, &mut pieces);
+                first = false;
+                split_escapes(raw, f);
             }
-            InterpolPart::Interpolation(x) => pieces.push(Piece::Interpolation(x)),
+            // The opening and closing quotes.
+            rowan::NodeOrToken::Token(_) => {}
+            rowan::NodeOrToken::Node(_) => {
+                first = false;
+                if let Some(x) = interpolation() {
+                    f(Piece::Interpolation(x));
+                }
+            }
         }
     }
-    strip_indentation(pieces)
 }
 
 /// The decoded text of a string node (green tree) that is `"…"` without
@@ -113,55 +156,56 @@ fn decode_quoted(raw: &str) -> String {
     out
 }
 
-/// Part of an indented string as C++ Nix's lexer produces it.
-enum Piece {
+/// Part of an indented string as C++ Nix's lexer produces it; `I` stands
+/// for an interpolation.
+enum Piece<'a, I> {
     /// Literal text (whose leading spaces count as indentation).
-    Text(String),
+    Text(&'a str),
     /// The decoded text of an escape (two quotes then `$`, `'` or `\x`).
-    Escape(String),
-    Interpolation(ast::Interpol),
+    Escape(&'a str),
+    Interpolation(I),
 }
 
 const QUOTES: &str = "''";
 
-fn split_escapes(raw: &str, out: &mut Vec<Piece>) {
+fn split_escapes<'a, I>(raw: &'a str, out: &mut dyn FnMut(Piece<'a, I>)) {
     let mut rest = raw;
     while let Some(p) = find_quotes(rest) {
         if p > 0 {
-            out.push(Piece::Text(rest[..p].to_string()));
+            out(Piece::Text(&rest[..p]));
         }
         let after = &rest[p + 2..];
         let mut chars = after.chars();
         match chars.next() {
             Some('\'') => {
-                out.push(Piece::Escape(QUOTES.to_string()));
+                out(Piece::Escape(QUOTES));
                 rest = &after[1..];
             }
             Some('$') => {
-                out.push(Piece::Escape("$".to_string()));
+                out(Piece::Escape("$"));
                 rest = &after[1..];
             }
             Some('\\') => {
                 let c = chars.next();
-                let text = match c {
-                    Some('n') => "\n".to_string(),
-                    Some('r') => "\r".to_string(),
-                    Some('t') => "\t".to_string(),
-                    Some(c) => c.to_string(),
-                    None => String::new(),
-                };
-                out.push(Piece::Escape(text));
-                let skip = 1 + c.map(char::len_utf8).unwrap_or(0);
-                rest = &after[skip.min(after.len())..];
+                let len = c.map(char::len_utf8).unwrap_or(0);
+                out(Piece::Escape(match c {
+                    Some('n') => "\n",
+                    Some('r') => "\r",
+                    Some('t') => "\t",
+                    // Any other character stands for itself.
+                    Some(_) => &after[1..1 + len],
+                    None => "",
+                }));
+                rest = &after[(1 + len).min(after.len())..];
             }
             _ => {
-                out.push(Piece::Text(QUOTES.to_string()));
+                out(Piece::Text(QUOTES));
                 rest = after;
             }
         }
     }
     if !rest.is_empty() {
-        out.push(Piece::Text(rest.to_string()));
+        out(Piece::Text(rest));
     }
 }
 
@@ -180,32 +224,48 @@ fn find_quotes(text: &str) -> Option<usize> {
     None
 }
 
-/// C++ Nix's `stripIndentation`: remove the smallest indentation of all
-/// non-blank lines, and a last line of spaces only.
-fn strip_indentation(pieces: Vec<Piece>) -> Vec<InterpolPart<String>> {
-    let mut min_indent = usize::MAX;
-    let mut cur_indent = 0;
-    let mut at_start = true;
-    for piece in &pieces {
+/// C++ Nix's `stripIndentation`, first pass: the smallest indentation of
+/// all non-blank lines, and how many pieces there are.
+struct Indentation {
+    min: usize,
+    current: usize,
+    at_start: bool,
+    pieces: usize,
+}
+
+impl Default for Indentation {
+    fn default() -> Indentation {
+        Indentation {
+            min: usize::MAX,
+            current: 0,
+            at_start: true,
+            pieces: 0,
+        }
+    }
+}
+
+impl Indentation {
+    fn add<I>(&mut self, piece: &Piece<'_, I>) {
+        self.pieces += 1;
         match piece {
             // Interpolations and escapes end the leading whitespace of a line.
             Piece::Interpolation(_) | Piece::Escape(_) => {
-                if at_start {
-                    at_start = false;
-                    min_indent = min_indent.min(cur_indent);
+                if self.at_start {
+                    self.at_start = false;
+                    self.min = self.min.min(self.current);
                 }
             }
             Piece::Text(text) => {
                 let b = text.as_bytes();
                 let mut i = 0;
                 while i < b.len() {
-                    if at_start {
+                    if self.at_start {
                         match b[i] {
-                            b' ' => cur_indent += 1,
-                            b'\n' => cur_indent = 0,
+                            b' ' => self.current += 1,
+                            b'\n' => self.current = 0,
                             _ => {
-                                at_start = false;
-                                min_indent = min_indent.min(cur_indent);
+                                self.at_start = false;
+                                self.min = self.min.min(self.current);
                             }
                         }
                         i += 1;
@@ -214,8 +274,8 @@ fn strip_indentation(pieces: Vec<Piece>) -> Vec<InterpolPart<String>> {
                         match memchr::memchr(b'\n', &b[i..]) {
                             Some(p) => {
                                 i += p + 1;
-                                at_start = true;
-                                cur_indent = 0;
+                                self.at_start = true;
+                                self.current = 0;
                             }
                             None => break,
                         }
@@ -224,65 +284,99 @@ fn strip_indentation(pieces: Vec<Piece>) -> Vec<InterpolPart<String>> {
             }
         }
     }
-    let n = pieces.len();
-    let mut out: Vec<InterpolPart<String>> = Vec::with_capacity(n);
-    let mut at_start = true;
-    let mut dropped = 0;
-    for (i, piece) in pieces.into_iter().enumerate() {
+}
+
+/// C++ Nix's `stripIndentation`, second pass: removes the indentation
+/// measured and a last line of spaces only, joins adjacent text into one
+/// literal and hands each part on.
+struct Stripper<'f, F: FnMut(InterpolPart<String>)> {
+    min_indent: usize,
+    pieces: usize,
+    seen: usize,
+    at_start: bool,
+    dropped: usize,
+    /// Text not handed on yet (the next piece may join it).
+    literal: String,
+    out: &'f mut F,
+}
+
+impl<'f, F: FnMut(InterpolPart<String>)> Stripper<'f, F> {
+    fn new(measured: Indentation, out: &'f mut F) -> Self {
+        Stripper {
+            min_indent: measured.min,
+            pieces: measured.pieces,
+            seen: 0,
+            at_start: true,
+            dropped: 0,
+            literal: String::new(),
+            out,
+        }
+    }
+
+    fn add(&mut self, piece: Piece<'_, ast::Interpol>) {
+        self.seen += 1;
         let text = match piece {
             Piece::Interpolation(x) => {
-                at_start = false;
-                dropped = 0;
-                out.push(InterpolPart::Interpolation(x));
-                continue;
+                self.at_start = false;
+                self.dropped = 0;
+                self.flush();
+                (self.out)(InterpolPart::Interpolation(x));
+                return;
             }
             // Here escapes are text like any other.
             Piece::Text(t) | Piece::Escape(t) => t,
         };
-        let mut s = String::with_capacity(text.len());
+        let from = self.literal.len();
+        let s = &mut self.literal;
         let b = text.as_bytes();
         let mut at = 0;
         while at < b.len() {
-            if at_start {
+            if self.at_start {
                 match b[at] {
                     b' ' => {
-                        if dropped >= min_indent {
+                        if self.dropped >= self.min_indent {
                             s.push(' ');
                         }
-                        dropped += 1;
+                        self.dropped += 1;
                         at += 1;
                     }
                     b'\n' => {
-                        dropped = 0;
+                        self.dropped = 0;
                         s.push('\n');
                         at += 1;
                     }
                     _ => {
-                        at_start = false;
-                        dropped = 0;
+                        self.at_start = false;
+                        self.dropped = 0;
                     }
                 }
             } else {
                 // The rest of the line (its newline too) is copied as it is.
                 let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |p| at + p + 1);
                 s.push_str(&text[at..end]);
-                at_start = b[end - 1] == b'\n';
+                self.at_start = b[end - 1] == b'\n';
                 at = end;
             }
         }
-        if i + 1 == n {
-            if let Some(p) = s.rfind('\n') {
+        if self.seen == self.pieces {
+            // The last piece's own text loses a last line of spaces only.
+            if let Some(p) = s[from..].rfind('\n') {
+                let p = from + p;
                 if s[p + 1..].bytes().all(|b| b == b' ') {
                     s.truncate(p + 1);
                 }
             }
         }
-        // Adjacent text pieces join into one literal.
-        match out.last_mut() {
-            Some(InterpolPart::Literal(prev)) => prev.push_str(&s),
-            _ if !s.is_empty() => out.push(InterpolPart::Literal(s)),
-            _ => {}
+    }
+
+    /// Hands on the text gathered, if any.
+    fn flush(&mut self) {
+        if !self.literal.is_empty() {
+            (self.out)(InterpolPart::Literal(std::mem::take(&mut self.literal)));
         }
     }
-    out
+
+    fn finish(mut self) {
+        self.flush();
+    }
 }
