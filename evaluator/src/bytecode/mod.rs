@@ -432,9 +432,20 @@ impl Chunk {
     }
 
     /// The span of the instruction at `ip`.
+    #[inline]
     pub fn span_at(&self, ip: usize) -> Span {
+        // Read on every builtin call (which keeps its span for errors).
+        match self.spans.get(ip) {
+            Some(&s) if !s.is_elsewhere() => s.in_file(self.span_file),
+            _ => self.span_aside(ip),
+        }
+    }
+
+    /// The span kept aside for instruction `ip` (see [`OpSpan`]), else none.
+    #[cold]
+    fn span_aside(&self, ip: usize) -> Span {
         let aside = self.rare.as_ref().map_or(&[][..], |r| &r.aside_spans[..]);
-        spans::span_at(self.span_file, &self.spans, aside, ip)
+        spans::span_aside(aside, ip)
     }
 
     /// The span of the last instruction (a thunk's or body's `Return`,

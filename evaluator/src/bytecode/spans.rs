@@ -13,12 +13,28 @@ pub struct OpSpan {
 }
 
 impl OpSpan {
-    /// No span in the chunk's file: [`Span::NONE`], or a span kept aside
-    /// (no real span ends before it starts).
+    /// No span in the chunk's file: [`Span::NONE`], or a span kept aside.
+    /// Any span that starts at `u32::MAX` is kept aside (none does: files
+    /// are smaller), so the start alone tells.
     const ELSEWHERE: OpSpan = OpSpan {
         start: u32::MAX,
         end: 0,
     };
+
+    #[inline]
+    pub(super) fn is_elsewhere(self) -> bool {
+        self.start == u32::MAX
+    }
+
+    /// The whole span, in `file`.
+    #[inline]
+    pub(super) fn in_file(self, file: u32) -> Span {
+        Span {
+            file,
+            start: self.start,
+            end: self.end,
+        }
+    }
 }
 
 /// Spans kept aside, by the index of their instruction (see [`SpanBuilder`]).
@@ -43,7 +59,7 @@ impl SpanBuilder {
             start: span.start,
             end: span.end,
         };
-        if self.file == Some(span.file) && short != OpSpan::ELSEWHERE {
+        if self.file == Some(span.file) && !short.is_elsewhere() {
             self.spans.push(short);
         } else {
             self.push_other(span, short);
@@ -59,7 +75,7 @@ impl SpanBuilder {
             return;
         }
         let file = *self.file.get_or_insert(span.file);
-        if file == span.file && short != OpSpan::ELSEWHERE {
+        if file == span.file && !short.is_elsewhere() {
             self.spans.push(short);
         } else {
             self.aside.push((self.spans.len() as u32, span));
@@ -78,19 +94,22 @@ impl SpanBuilder {
 }
 
 /// The span of instruction `ip` of a chunk whose spans are `spans` in
-/// `file`, with `aside` the spans kept aside.
-pub(super) fn span_at(file: u32, spans: &[OpSpan], aside: &[(u32, Span)], ip: usize) -> Span {
+/// `file`, with `aside` the spans kept aside (see `Chunk::span_at`, which
+/// reads the common case itself).
+#[cfg(test)]
+fn span_at(file: u32, spans: &[OpSpan], aside: &[(u32, Span)], ip: usize) -> Span {
     match spans.get(ip) {
-        Some(&s) if s != OpSpan::ELSEWHERE => Span {
-            file,
-            start: s.start,
-            end: s.end,
-        },
-        Some(_) => aside
-            .binary_search_by_key(&ip, |&(at, _)| at as usize)
-            .map_or(Span::NONE, |k| aside[k].1),
-        None => Span::NONE,
+        Some(&s) if !s.is_elsewhere() => s.in_file(file),
+        _ => span_aside(aside, ip),
     }
+}
+
+/// The span kept aside for instruction `ip`, else none.
+#[cold]
+pub(super) fn span_aside(aside: &[(u32, Span)], ip: usize) -> Span {
+    aside
+        .binary_search_by_key(&ip, |&(at, _)| at as usize)
+        .map_or(Span::NONE, |k| aside[k].1)
 }
 
 #[cfg(test)]
@@ -124,6 +143,11 @@ mod tests {
                 end: 0,
             },
             Span {
+                file: 3,
+                start: u32::MAX,
+                end: u32::MAX,
+            },
+            Span {
                 file: u32::MAX,
                 start: 5,
                 end: 9,
@@ -141,7 +165,7 @@ mod tests {
         let (file, table, aside) = b.take();
         assert_eq!(table.len(), spans.len());
         assert_eq!(file, 3);
-        assert_eq!(aside.len(), 3);
+        assert_eq!(aside.len(), 4);
         for (ip, s) in spans.iter().enumerate() {
             assert_eq!(span_at(file, &table, &aside, ip), *s, "instruction {ip}");
         }
