@@ -183,18 +183,37 @@ impl Drop for Thunk {
 #[inline(never)]
 fn start_alias(state: &mut ThunkState) -> Start {
     match state {
-        ThunkState::Alias(v) if !matches!(v, Value::Thunk(_)) => {
-            let v = v.clone();
-            *state = ThunkState::Evaluated(v.clone());
-            Start::Settled(v)
+        ThunkState::Alias(v) if !matches!(v, Value::Thunk(_)) => settle_with(state, None),
+        // A number or string (a speculated result, most often) is its own
+        // copy.
+        ThunkState::Literal(v) if !matches!(v, Value::List(_) | Value::Attrs(_)) => {
+            settle_with(state, None)
         }
         ThunkState::Literal(v) => {
-            let v = v.fresh_copy();
-            *state = ThunkState::Evaluated(v.clone());
-            Start::Settled(v)
+            let copy = v.fresh_copy();
+            settle_with(state, Some(copy))
         }
         _ => Start::Other,
     }
+}
+
+/// Settles an alias or literal thunk: its value becomes `copy`, or the one
+/// it holds, moved out rather than copied (settling runs once per
+/// speculated integer in integer recursion).
+#[inline(always)]
+fn settle_with(state: &mut ThunkState, copy: Option<Value>) -> Start {
+    if let Some(v) = copy {
+        *state = ThunkState::Evaluated(v.clone());
+        return Start::Settled(v);
+    }
+    let v = match state {
+        ThunkState::Alias(v) | ThunkState::Literal(v) => std::mem::take(v),
+        _ => return Start::Other,
+    };
+    // The state replaced now holds `Null`, which owns nothing: forgetting it
+    // skips its drop glue.
+    std::mem::forget(std::mem::replace(state, ThunkState::Evaluated(v.clone())));
+    Start::Settled(v)
 }
 
 impl Thunk {

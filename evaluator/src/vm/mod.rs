@@ -812,17 +812,29 @@ fn int_operation(op: Op, x: i64, y: i64) -> Option<Value> {
 /// if its operands are evaluated integers and it cannot fail.
 #[inline(never)]
 fn speculate(s: &Speculation, chunk: &Chunk, stack: &[Value], bp: usize, up: &Up) -> Option<Value> {
-    let int = |o: SpecOperand| -> Option<i64> {
-        let read;
-        let v = match o {
-            SpecOperand::Int(n) => return Some(n),
-            SpecOperand::Captured(Capture::Local(s)) => stack.get(bp + s as usize)?,
-            SpecOperand::Captured(Capture::Upvalue(i)) => {
-                read = up.get(chunk, i);
-                &read
-            }
-        };
-        // A literal thunk counts as unevaluated: see `compiler/speculate.rs`.
+    let lhs = speculated_operand(s.lhs, chunk, stack, bp, up)?;
+    let rhs = speculated_operand(s.rhs, chunk, stack, bp, up)?;
+    let r = int_operation(s.op, lhs, rhs)?;
+    Some(match (s.negate, r) {
+        (true, Value::Bool(b)) => Value::Bool(!b),
+        (_, r) => r,
+    })
+}
+
+/// An operand of a speculative thunk's operation, if it is an evaluated
+/// integer. Inlined into [`speculate`] (integer recursion makes one such
+/// thunk per call), with no value held across it that needs dropping.
+#[inline(always)]
+fn speculated_operand(
+    o: SpecOperand,
+    chunk: &Chunk,
+    stack: &[Value],
+    bp: usize,
+    up: &Up,
+) -> Option<i64> {
+    // A literal thunk counts as unevaluated: see `compiler/speculate.rs`.
+    #[inline(always)]
+    fn int(v: &Value) -> Option<i64> {
         match v {
             Value::Int(n) => Some(*n),
             Value::Thunk(t) => match &*t.0.borrow() {
@@ -831,12 +843,12 @@ fn speculate(s: &Speculation, chunk: &Chunk, stack: &[Value], bp: usize, up: &Up
             },
             _ => None,
         }
-    };
-    let r = int_operation(s.op, int(s.lhs)?, int(s.rhs)?)?;
-    Some(match (s.negate, r) {
-        (true, Value::Bool(b)) => Value::Bool(!b),
-        (_, r) => r,
-    })
+    }
+    match o {
+        SpecOperand::Int(n) => Some(n),
+        SpecOperand::Captured(Capture::Local(s)) => int(stack.get(bp + s as usize)?),
+        SpecOperand::Captured(Capture::Upvalue(i)) => int(&up.get(chunk, i)),
+    }
 }
 
 /// The inner lambda of a lambda whose body is just another lambda (`a: b: …`).
