@@ -471,6 +471,97 @@ impl Vm {
         self.call(Span::NONE)
     }
 
+    /// The next step of the `foldl'` whose frame is on top, the frame above
+    /// it having left the accumulator: the frame is updated where it lies.
+    pub(super) fn foldl_resume(&mut self) -> Result<(), ErrorKind> {
+        let acc = self.stack.pop().unwrap_or_default();
+        let Some(Frame::Foldl { f, list, next }) = self.frames.last_mut() else {
+            return Err(ErrorKind::Eval("internal error: no foldl' frame".into()));
+        };
+        let Some(x) = list.get(*next).cloned() else {
+            self.frames.pop();
+            self.stack.push(acc);
+            return self.force_top(false);
+        };
+        *next += 1;
+        let f = f.clone();
+        self.frames.push(Frame::CallWith {
+            arg: x,
+            span: Span::NONE,
+        });
+        self.stack.push(f);
+        self.stack.push(acc);
+        self.call(Span::NONE)
+    }
+
+    /// The next step of the `filter`, `concatMap`, `any` or `all` whose
+    /// frame is on top, the frame above it having left `f list[next - 1]`:
+    /// the frame is updated where it lies.
+    pub(super) fn collect_resume(&mut self) -> Result<(), Error> {
+        let result = self.stack.pop().unwrap_or_default();
+        let Some(Frame::Collect {
+            op,
+            f,
+            list,
+            next,
+            out,
+            span,
+        }) = self.frames.last_mut()
+        else {
+            let k = eval_err!("internal error: no collecting frame");
+            return Err(Error::new(k, Span::NONE));
+        };
+        let (op, span) = (*op, *span);
+        // Whether the result decides the answer (`any`/`all`).
+        let decided = match op {
+            Collect::Filter => crate::builtins::to_bool(&result).map(|keep| {
+                if keep {
+                    out.push(list[*next - 1].clone());
+                }
+                false
+            }),
+            Collect::Any | Collect::All => {
+                crate::builtins::to_bool(&result).map(|b| b == (op == Collect::Any))
+            }
+            // As C++ Nix, a result that is no list is reported at the
+            // result's position if it has one (a function), else the
+            // function's, else the call's.
+            Collect::ConcatMap => match result {
+                Value::List(l) => append_list(out, l).map(|()| false),
+                result => {
+                    let at = [&result, &*f].into_iter().find_map(|v| match v {
+                        Value::Closure(c) => Some(c.lambda.span),
+                        _ => None,
+                    });
+                    let k = crate::builtins::type_err("a list", &result);
+                    return Err(Error::new(k, at.unwrap_or(span)));
+                }
+            },
+        }
+        .map_err(|k| Error::new(k, span))?;
+        if decided {
+            self.frames.pop();
+            self.stack.push(Value::Bool(op == Collect::Any));
+            return Ok(());
+        }
+        let Some(x) = list.get(*next).cloned() else {
+            let out = std::mem::take(out);
+            self.frames.pop();
+            let result = match op {
+                Collect::Any | Collect::All => Value::Bool(op == Collect::All),
+                Collect::Filter | Collect::ConcatMap => Value::list(out),
+            };
+            self.count_work(&result);
+            self.stack.push(result);
+            return Ok(());
+        };
+        *next += 1;
+        let f = f.clone();
+        self.stack.push(f);
+        self.stack.push(x);
+        self.call(Span::NONE).map_err(|k| Error::new(k, span))
+    }
+
     /// Forces `v` under an `addErrorContext` frame carrying `message`.
     pub(crate) fn push_error_context(&mut self, message: Value, v: Value) -> Result<(), ErrorKind> {
         self.force_under(Frame::ErrorContext { message }, v)

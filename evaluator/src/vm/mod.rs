@@ -468,123 +468,83 @@ impl Vm {
                 let e = Error::new(self.overflow(), Span::NONE);
                 return Err(self.unwind(e));
             }
-            let Some(frame) = self.frames.pop() else {
-                break;
-            };
-            let result = match frame {
-                Frame::Code { chunk, ip, bp, up } => self.run_code(chunk, ip, bp, up),
-                Frame::Update {
-                    thunk,
-                    saved,
-                    discard,
-                } => self.finish_update(thunk, saved, discard),
-                Frame::BuiltinArgs {
-                    def,
-                    mut args,
-                    next,
-                    span,
-                } => {
-                    let v = self.stack.pop().unwrap_or_default();
-                    args[next] = v;
-                    self.invoke_builtin(def, args, next + 1, span)
-                        .map_err(|k| Error::new(k, span))
+            // A step of `foldl'`, `filter`, `concatMap`, `any` or `all`
+            // updates its frame where it lies.
+            let result = match self.frames.last() {
+                Some(Frame::Foldl { .. }) => {
+                    self.foldl_resume().map_err(|k| Error::new(k, Span::NONE))
                 }
-                Frame::Gen {
-                    gen,
-                    span,
-                    awaiting,
-                } => {
-                    let response = if awaiting {
-                        Response::Value(self.stack.pop().unwrap_or_default())
-                    } else {
-                        Response::Empty
+                Some(Frame::Collect { .. }) => self.collect_resume(),
+                _ => {
+                    let Some(frame) = self.frames.pop() else {
+                        break;
                     };
-                    self.resume_gen(gen, span, response)
-                }
-                Frame::Catch { .. } => {
-                    let v = self.stack.pop().unwrap_or_default();
-                    self.stack.push(try_eval_result(true, v));
-                    Ok(())
-                }
-                Frame::ErrorContext { .. } => Ok(()),
-                Frame::CollectList { op, f, span } => {
-                    let list = self.stack.pop().unwrap_or_default();
-                    self.collect_start(op, f, list, span)
-                        .map_err(|k| Error::new(k, span))
-                }
-                Frame::Collect {
-                    op,
-                    f,
-                    list,
-                    next,
-                    mut out,
-                    span,
-                } => {
-                    let result = self.stack.pop().unwrap_or_default();
-                    // Whether the result decides the answer (`any`/`all`).
-                    let decided = match op {
-                        Collect::Filter => crate::builtins::to_bool(&result)
-                            .map(|keep| {
-                                if keep {
-                                    out.push(list[next - 1].clone());
-                                }
-                                false
-                            })
-                            .map_err(|k| Error::new(k, span)),
-                        Collect::Any | Collect::All => crate::builtins::to_bool(&result)
-                            .map(|b| b == (op == Collect::Any))
-                            .map_err(|k| Error::new(k, span)),
-                        // As C++ Nix, a result that is no list is reported at
-                        // the result's position if it has one (a function),
-                        // else the function's, else the call's.
-                        Collect::ConcatMap => match result {
-                            Value::List(l) => append_list(&mut out, l)
-                                .map(|()| false)
-                                .map_err(|k| Error::new(k, span)),
-                            result => {
-                                let at = [&result, &f].into_iter().find_map(|v| match v {
-                                    Value::Closure(c) => Some(c.lambda.span),
-                                    _ => None,
-                                });
-                                let k = crate::builtins::type_err("a list", &result);
-                                Err(Error::new(k, at.unwrap_or(span)))
-                            }
-                        },
-                    };
-                    match decided {
-                        Ok(true) => {
-                            self.stack.push(Value::Bool(op == Collect::Any));
+                    match frame {
+                        Frame::Code { chunk, ip, bp, up } => self.run_code(chunk, ip, bp, up),
+                        Frame::Update {
+                            thunk,
+                            saved,
+                            discard,
+                        } => self.finish_update(thunk, saved, discard),
+                        Frame::BuiltinArgs {
+                            def,
+                            mut args,
+                            next,
+                            span,
+                        } => {
+                            let v = self.stack.pop().unwrap_or_default();
+                            args[next] = v;
+                            self.invoke_builtin(def, args, next + 1, span)
+                                .map_err(|k| Error::new(k, span))
+                        }
+                        Frame::Gen {
+                            gen,
+                            span,
+                            awaiting,
+                        } => {
+                            let response = if awaiting {
+                                Response::Value(self.stack.pop().unwrap_or_default())
+                            } else {
+                                Response::Empty
+                            };
+                            self.resume_gen(gen, span, response)
+                        }
+                        Frame::Catch { .. } => {
+                            let v = self.stack.pop().unwrap_or_default();
+                            self.stack.push(try_eval_result(true, v));
                             Ok(())
                         }
-                        Ok(false) => self
-                            .collect_step(op, f, list, next, out, span)
-                            .map_err(|k| Error::new(k, span)),
-                        Err(e) => Err(e),
+                        Frame::ErrorContext { .. } => Ok(()),
+                        Frame::CollectList { op, f, span } => {
+                            let list = self.stack.pop().unwrap_or_default();
+                            self.collect_start(op, f, list, span)
+                                .map_err(|k| Error::new(k, span))
+                        }
+                        // Stepped where they lie (above); one popped is put back.
+                        frame @ (Frame::Foldl { .. } | Frame::Collect { .. }) => {
+                            self.frames.push(frame);
+                            continue;
+                        }
+                        Frame::FoldlList { f, acc } => {
+                            let list = self.stack.pop().unwrap_or_default();
+                            self.foldl_start(f, acc, list)
+                                .map_err(|k| Error::new(k, Span::NONE))
+                        }
+                        Frame::CallWith { arg, span } => {
+                            self.stack.push(arg);
+                            self.call(span).map_err(|k| Error::new(k, span))
+                        }
+                        Frame::Sort(m, span) => {
+                            let v = self.stack.pop().unwrap_or_default();
+                            self.sort_resume(m, Some(v), span)
+                                .map_err(|k| Error::new(k, span))
+                        }
+                        Frame::SortList { f, span } => {
+                            let list = self.stack.pop().unwrap_or_default();
+                            self.sort_start(f, list, span)
+                                .map_err(|k| Error::new(k, span))
+                        }
                     }
-                }
-                Frame::FoldlList { f, acc } => {
-                    let list = self.stack.pop().unwrap_or_default();
-                    self.foldl_start(f, acc, list)
-                        .map_err(|k| Error::new(k, Span::NONE))
-                }
-                Frame::Foldl { f, list, next } => {
-                    let acc = self.stack.pop().unwrap_or_default();
-                    self.foldl_step(f, list, next, acc)
-                        .map_err(|k| Error::new(k, Span::NONE))
-                }
-                Frame::CallWith { arg, span } => {
-                    self.stack.push(arg);
-                    self.call(span).map_err(|k| Error::new(k, span))
-                }
-                Frame::Sort(m, span) => {
-                    let v = self.stack.pop().unwrap_or_default();
-                    self.sort_resume(m, Some(v), span)
-                        .map_err(|k| Error::new(k, span))
-                }
-                Frame::SortList { f, span } => {
-                    let list = self.stack.pop().unwrap_or_default();
-                    self.sort_start(f, list, span)
-                        .map_err(|k| Error::new(k, span))
                 }
             };
             if let Err(e) = result {
