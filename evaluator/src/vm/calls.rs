@@ -342,50 +342,19 @@ impl Vm {
         span: Span,
     ) -> Result<(), ErrorKind> {
         match evaluated_list(&list)? {
-            Some(l) => self.collect_step(op, f, l, 0, Vec::new(), span),
+            Some(list) => {
+                self.frames.push(Frame::Collect {
+                    op,
+                    f,
+                    list,
+                    next: 0,
+                    out: Vec::new(),
+                    span,
+                });
+                self.collect_advance()
+            }
             None => self.force_under(Frame::CollectList { op, f, span }, list),
         }
-    }
-
-    /// One step of `filter`, `concatMap`, `any` or `all`: call `f` on
-    /// `list[next]`, or finish with what was collected (for `any`/`all`, no
-    /// element decided: `false`/`true`).
-    pub(super) fn collect_step(
-        &mut self,
-        op: Collect,
-        f: Value,
-        list: crate::value::NixList,
-        next: usize,
-        out: Vec<Value>,
-        span: Span,
-    ) -> Result<(), ErrorKind> {
-        let Some(x) = list.get(next).cloned() else {
-            let result = match op {
-                Collect::Any | Collect::All => Value::Bool(op == Collect::All),
-                Collect::Filter | Collect::ConcatMap => Value::list(out),
-            };
-            self.count_work(&result);
-            self.stack.push(result);
-            return Ok(());
-        };
-        let waiting = Frame::Collect {
-            op,
-            f: f.clone(),
-            list,
-            next: next + 1,
-            out,
-            span,
-        };
-        self.call_under(waiting, f, x)
-    }
-
-    /// Pushes `frame` to receive the result of `f x`, and calls it (one
-    /// step of a builtin that runs as native frames).
-    fn call_under(&mut self, frame: Frame, f: Value, x: Value) -> Result<(), ErrorKind> {
-        self.frames.push(frame);
-        self.stack.push(f);
-        self.stack.push(x);
-        self.call(Span::NONE)
     }
 
     /// Starts `sort` once the list is forced (forcing it first if needed).
@@ -440,39 +409,19 @@ impl Vm {
         list: Value,
     ) -> Result<(), ErrorKind> {
         match evaluated_list(&list)? {
-            Some(l) => self.foldl_step(f, l, 0, acc),
+            Some(list) => {
+                self.frames.push(Frame::Foldl { f, list, next: 0 });
+                self.stack.push(acc);
+                self.foldl_resume()
+            }
             None => self.force_under(Frame::FoldlList { f, acc }, list),
         }
     }
 
-    /// One step of `foldl'`: call `f acc list[next]`, or finish with `acc`.
-    pub(crate) fn foldl_step(
-        &mut self,
-        f: Value,
-        list: crate::value::NixList,
-        next: usize,
-        acc: Value,
-    ) -> Result<(), ErrorKind> {
-        let Some(x) = list.get(next).cloned() else {
-            self.stack.push(acc);
-            return self.force_top(false);
-        };
-        self.frames.push(Frame::Foldl {
-            f: f.clone(),
-            list,
-            next: next + 1,
-        });
-        self.frames.push(Frame::CallWith {
-            arg: x,
-            span: Span::NONE,
-        });
-        self.stack.push(f);
-        self.stack.push(acc);
-        self.call(Span::NONE)
-    }
-
     /// The next step of the `foldl'` whose frame is on top, the frame above
     /// it having left the accumulator: the frame is updated where it lies.
+    // Inlined into the outer loop, which runs it once per element.
+    #[inline(always)]
     pub(super) fn foldl_resume(&mut self) -> Result<(), ErrorKind> {
         let acc = self.stack.pop().unwrap_or_default();
         let Some(Frame::Foldl { f, list, next }) = self.frames.last_mut() else {
@@ -497,6 +446,8 @@ impl Vm {
     /// The next step of the `filter`, `concatMap`, `any` or `all` whose
     /// frame is on top, the frame above it having left `f list[next - 1]`:
     /// the frame is updated where it lies.
+    // Inlined into the outer loop, which runs it once per element.
+    #[inline(always)]
     pub(super) fn collect_resume(&mut self) -> Result<(), Error> {
         let result = self.stack.pop().unwrap_or_default();
         let Some(Frame::Collect {
@@ -544,6 +495,26 @@ impl Vm {
             self.stack.push(Value::Bool(op == Collect::Any));
             return Ok(());
         }
+        self.collect_advance().map_err(|k| Error::new(k, span))
+    }
+
+    /// Calls `f` on the next element for the collecting frame on top, or
+    /// finishes with what was collected (for `any`/`all`, no element
+    /// decided: `false`/`true`).
+    #[inline(always)]
+    fn collect_advance(&mut self) -> Result<(), ErrorKind> {
+        let Some(Frame::Collect {
+            op,
+            f,
+            list,
+            next,
+            out,
+            ..
+        }) = self.frames.last_mut()
+        else {
+            return Err(eval_err!("internal error: no collecting frame"));
+        };
+        let op = *op;
         let Some(x) = list.get(*next).cloned() else {
             let out = std::mem::take(out);
             self.frames.pop();
@@ -559,7 +530,7 @@ impl Vm {
         let f = f.clone();
         self.stack.push(f);
         self.stack.push(x);
-        self.call(Span::NONE).map_err(|k| Error::new(k, span))
+        self.call(Span::NONE)
     }
 
     /// Forces `v` under an `addErrorContext` frame carrying `message`.
