@@ -37,7 +37,8 @@ impl OpSpan {
     }
 }
 
-/// Spans kept aside, by the index of their instruction (see [`SpanBuilder`]).
+/// Spans kept aside, by the index of their instruction: those in another
+/// file than their chunk (see [`OpSpan`]).
 pub type AsideSpans = Box<[(u32, Span)]>;
 
 /// The spans of a chunk under construction (see [`OpSpan`]).
