@@ -94,17 +94,6 @@ impl SpanBuilder {
     }
 }
 
-/// The span of instruction `ip` of a chunk whose spans are `spans` in
-/// `file`, with `aside` the spans kept aside (see `Chunk::span_at`, which
-/// reads the common case itself).
-#[cfg(test)]
-fn span_at(file: u32, spans: &[OpSpan], aside: &[(u32, Span)], ip: usize) -> Span {
-    match spans.get(ip) {
-        Some(&s) if !s.is_elsewhere() => s.in_file(file),
-        _ => span_aside(aside, ip),
-    }
-}
-
 /// The span kept aside for instruction `ip`, else none.
 #[cold]
 pub(super) fn span_aside(aside: &[(u32, Span)], ip: usize) -> Span {
@@ -159,19 +148,22 @@ mod tests {
                 end: 31,
             },
         ];
-        let mut b = SpanBuilder::default();
+        // Through a whole chunk, as the VM reads them.
+        let mut b = super::super::ChunkBuilder::default();
         for s in spans {
-            b.push(s);
+            b.spans.push(s);
         }
-        let (file, table, aside) = b.take();
-        assert_eq!(table.len(), spans.len());
-        assert_eq!(file, 3);
-        assert_eq!(aside.len(), 4);
+        let chunk = b.take_exact();
+        assert_eq!(chunk.span_file, 3);
+        assert_eq!(chunk.spans.len(), spans.len());
+        let aside = chunk.rare.as_ref().map_or(0, |r| r.aside_spans.len());
+        assert_eq!(aside, 4);
         for (ip, s) in spans.iter().enumerate() {
-            assert_eq!(span_at(file, &table, &aside, ip), *s, "instruction {ip}");
+            assert_eq!(chunk.span_at(ip), *s, "instruction {ip}");
         }
-        assert_eq!(span_at(file, &table, &aside, spans.len()), Span::NONE);
-        assert_eq!(b.take().1.len(), 0, "the builder is left empty");
+        assert_eq!(chunk.span_at(spans.len()), Span::NONE);
+        assert_eq!(chunk.last_span(), spans[spans.len() - 1]);
+        assert_eq!(b.take_exact().spans.len(), 0, "the builder is left empty");
     }
 
     #[test]

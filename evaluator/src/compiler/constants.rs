@@ -75,7 +75,7 @@ pub(super) fn string_constant(s: &ast::Str) -> Option<Value> {
 }
 
 /// The value of a string literal's parts if they have no interpolation.
-pub(super) fn literal_parts_value(parts: &[ast::InterpolPart<String>]) -> Option<Value> {
+fn literal_parts_value(parts: &[ast::InterpolPart<String>]) -> Option<Value> {
     let text = match parts {
         [] => std::borrow::Cow::Borrowed(""),
         [ast::InterpolPart::Literal(l)] => std::borrow::Cow::Borrowed(l.as_str()),

@@ -725,11 +725,8 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile_str(&mut self, s: &ast::Str, span: Span) {
-        if !strings::has_interpolation(s) {
-            let parts = strings::string_parts(s);
-            if let Some(v) = constants::literal_parts_value(&parts) {
-                return self.emit_constant(v, span);
-            }
+        if let Some(v) = constants::string_constant(s) {
+            return self.emit_constant(v, span);
         }
         // Each part is compiled as it is read (a generated string can have
         // hundreds of thousands).

@@ -467,7 +467,10 @@ impl Vm {
         let decided = match op {
             Collect::Filter => crate::builtins::to_bool(&result).map(|keep| {
                 if keep {
-                    out.push(list[*next - 1].clone());
+                    // The element `f` was just called on.
+                    if let Some(x) = list.get(next.wrapping_sub(1)) {
+                        out.push(x.clone());
+                    }
                 }
                 false
             }),
