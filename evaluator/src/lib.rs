@@ -22,6 +22,9 @@ pub mod syntax;
 pub mod value;
 pub mod vm;
 
+#[cfg(test)]
+mod test_random;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -609,14 +609,7 @@ mod tests {
     /// with folding trees.
     #[test]
     fn random_long_literals_fold_alike() {
-        // xorshift64: reproducible without a dependency.
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::test_random::xorshift(0x9e37_79b9_7f4a_7c15);
         fn item(next: &mut impl FnMut(u64) -> u64, depth: u32, out: &mut String) {
             match next(100) {
                 0..=34 => out.push_str(&format!("{} ", next(1000))),

@@ -737,13 +737,8 @@ mod tests {
             "let",
             "=>",
         ];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut random = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = crate::test_random::xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut random = move |n: usize| next(n as u64) as usize;
         for _ in 0..40_000 {
             let mut text = String::new();
             for _ in 0..1 + random(14) {

@@ -293,13 +293,7 @@ mod tests {
         // Random sets over a small alphabet, so names collide often; each
         // update is made on a set held once (in place) and on one held
         // twice (copied), and both must match a map's answer.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::test_random::xorshift(0x2545_f491_4f6c_dd1d);
         let names: Vec<String> = (0..40).map(|i| format!("n{i}")).collect();
         for round in 0..500 {
             let mut left = Vec::new();

@@ -661,14 +661,14 @@ impl Vm {
                             self.count_elements(copied);
                             self.stack.push(Value::Attrs(merged))
                         }
-                        (Value::Attrs(_), other) => fail!(ErrorKind::TypeError {
-                            expected: "a set",
-                            actual: other.type_description()
-                        }),
-                        (other, _) => fail!(ErrorKind::TypeError {
-                            expected: "a set",
-                            actual: other.type_description()
-                        }),
+                        // The left side is checked first.
+                        (a, b) => {
+                            let other = if matches!(a, Value::Attrs(_)) { b } else { &a };
+                            fail!(ErrorKind::TypeError {
+                                expected: "a set",
+                                actual: other.type_description()
+                            })
+                        }
                     }
                 }
                 Op::Not => match pop!() {
